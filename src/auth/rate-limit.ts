@@ -1,0 +1,50 @@
+import { eq, sql } from 'drizzle-orm'
+import type { Db } from '../db/client'
+import { queryRows } from '../db/client'
+import { rateLimits } from '../db/schema'
+
+export interface RateRule {
+  limit: number
+  windowMs: number
+}
+
+export interface RateDecision {
+  allowed: boolean
+  retryAfterSeconds: number
+}
+
+// Kept in PostgreSQL rather than memory so that every app instance behind a load balancer
+// counts against the same limit; one upsert per attempt is cheap next to argon2.
+
+/** Counts one hit against `key` and says whether it is still within the rule. */
+export async function hitRateLimit(db: Db, key: string, rule: RateRule, now: Date): Promise<RateDecision> {
+  const at = now.toISOString()
+  const windowFloor = new Date(now.getTime() - rule.windowMs).toISOString()
+  const [row] = await queryRows<{ hits: number; window_ms: number }>(
+    db,
+    sql`insert into rate_limits (key, window_started_at, hits) values (${key}, ${at}::timestamptz, 1)
+        on conflict (key) do update set
+          hits = case when rate_limits.window_started_at <= ${windowFloor}::timestamptz then 1 else rate_limits.hits + 1 end,
+          window_started_at = case when rate_limits.window_started_at <= ${windowFloor}::timestamptz
+                                   then ${at}::timestamptz else rate_limits.window_started_at end
+        returning hits, (extract(epoch from window_started_at) * 1000)::float8 as window_ms`,
+  )
+  return decide(row ? { hits: row.hits, windowStartedAt: new Date(row.window_ms) } : undefined, rule, now)
+}
+
+/** Says whether `key` is over its limit without counting a hit. */
+export async function peekRateLimit(db: Db, key: string, rule: RateRule, now: Date): Promise<RateDecision> {
+  const [row] = await db.select().from(rateLimits).where(eq(rateLimits.key, key))
+  if (!row || row.windowStartedAt.getTime() <= now.getTime() - rule.windowMs) return { allowed: true, retryAfterSeconds: 0 }
+  return decide({ hits: row.hits + 1, windowStartedAt: row.windowStartedAt }, rule, now)
+}
+
+export async function clearRateLimit(db: Db, key: string): Promise<void> {
+  await db.delete(rateLimits).where(eq(rateLimits.key, key))
+}
+
+function decide(row: { hits: number; windowStartedAt: Date } | undefined, rule: RateRule, now: Date): RateDecision {
+  if (!row || row.hits <= rule.limit) return { allowed: true, retryAfterSeconds: 0 }
+  const retryAt = row.windowStartedAt.getTime() + rule.windowMs
+  return { allowed: false, retryAfterSeconds: Math.max(1, Math.ceil((retryAt - now.getTime()) / 1000)) }
+}

@@ -1,0 +1,31 @@
+import { eq } from 'drizzle-orm'
+import { inTransaction, type VerbArgs } from '../ctx'
+import { users } from '../db/schema'
+import { ConflictError, RateLimitedError } from '../errors'
+import { parseInput } from '../validation'
+import { hashPassword } from './passwords'
+import { hitRateLimit } from './rate-limit'
+import { SignUpInput } from './schemas'
+import { createSession, type IssuedSession } from './sessions'
+
+export const SIGN_UPS_PER_IP = { limit: 10, windowMs: 60 * 60 * 1000 }
+
+/** Creates a member account and signs it in. Anyone may sign up; the IP is throttled. */
+export async function signUp({ ctx, input }: VerbArgs): Promise<IssuedSession & { userId: number }> {
+  const data = parseInput(SignUpInput, input)
+  const now = ctx.now()
+  const decision = await hitRateLimit(ctx.db, `sign-up:ip:${data.clientIp}`, SIGN_UPS_PER_IP, now)
+  if (!decision.allowed) throw new RateLimitedError(decision.retryAfterSeconds)
+
+  const passwordHash = await hashPassword(data.password)
+  return inTransaction(ctx, async ({ db }) => {
+    const [taken] = await db.select({ id: users.id }).from(users).where(eq(users.email, data.email))
+    if (taken) throw new ConflictError('An account with this email already exists. Sign in instead.', 'email')
+    const [user] = await db
+      .insert(users)
+      .values({ email: data.email, displayName: data.displayName, passwordHash, role: 'member', createdAt: now })
+      .returning({ id: users.id })
+    const session = await createSession(db, user!.id, now)
+    return { ...session, userId: user!.id }
+  })
+}

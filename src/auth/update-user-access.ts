@@ -1,0 +1,38 @@
+import { and, eq, ne } from 'drizzle-orm'
+import { inTransaction, type VerbArgs } from '../ctx'
+import { organisations, users } from '../db/schema'
+import { ConflictError, NotFoundError, ValidationError } from '../errors'
+import { parseInput } from '../validation'
+import { requireAdmin } from './policy'
+import { UpdateUserAccessInput } from './schemas'
+
+/** An admin sets a person's role and organisation (which gives them their plan). */
+export async function updateUserAccess({ ctx, input }: VerbArgs) {
+  requireAdmin(ctx, "change people's roles")
+  const data = parseInput(UpdateUserAccessInput, input)
+  return inTransaction(ctx, async ({ db }) => {
+    const [user] = await db.select().from(users).where(eq(users.id, data.userId)).for('update')
+    if (!user) throw new NotFoundError('That person')
+    if (data.organisationId !== null) {
+      const [organisation] = await db
+        .select({ id: organisations.id })
+        .from(organisations)
+        .where(eq(organisations.id, data.organisationId))
+      if (!organisation) throw new ValidationError({ organisationId: 'Choose an existing organisation.' })
+    }
+    if (user.role === 'admin' && data.role !== 'admin') {
+      const [otherAdmin] = await db
+        .select({ id: users.id })
+        .from(users)
+        .where(and(eq(users.role, 'admin'), ne(users.id, user.id)))
+        .limit(1)
+      if (!otherAdmin) throw new ConflictError('This is the only admin. Make someone else an admin first.', 'role')
+    }
+    const [updated] = await db
+      .update(users)
+      .set({ role: data.role, organisationId: data.organisationId })
+      .where(eq(users.id, user.id))
+      .returning()
+    return updated!
+  })
+}

@@ -1,0 +1,34 @@
+import { PgTransaction } from 'drizzle-orm/pg-core'
+import type { Role } from './db/schema'
+import type { Db } from './db/client'
+
+/** Who is acting. Anonymous visitors are `null`. */
+export interface Actor {
+  id: number
+  role: Role
+  displayName: string
+  email: string
+  organisationId: number | null
+}
+
+/** What every verb and query receives: the actor, the database (or the open transaction), the clock. */
+export interface Ctx {
+  actor: Actor | null
+  db: Db
+  now: () => Date
+  requestId: string
+}
+
+export interface VerbArgs<Input = unknown> {
+  ctx: Ctx
+  input: Input
+}
+
+/**
+ * Runs `work` in one transaction, reusing the caller's transaction when `ctx` already holds
+ * one, so verbs compose (a verb called from another verb joins its transaction).
+ */
+export async function inTransaction<T>(ctx: Ctx, work: (ctx: Ctx) => Promise<T>): Promise<T> {
+  if (ctx.db instanceof PgTransaction) return work(ctx)
+  return ctx.db.transaction((tx) => work({ ...ctx, db: tx as unknown as Db }))
+}

@@ -1,0 +1,182 @@
+import { sql } from 'drizzle-orm'
+import { boolean, index, integer, pgTable, primaryKey, serial, text, timestamp } from 'drizzle-orm/pg-core'
+import { users } from './accounts'
+
+const timestamptz = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' })
+
+export const categories = pgTable('categories', {
+  id: serial('id').primaryKey(),
+  slug: text('slug').notNull().unique(),
+  name: text('name').notNull(),
+  description: text('description').notNull().default(''),
+  // The support team whose queue receives this category's threads.
+  team: text('team').notNull(),
+  position: integer('position').notNull().default(0),
+  createdAt: timestamptz('created_at').notNull(),
+})
+
+export const threads = pgTable(
+  'threads',
+  {
+    id: serial('id').primaryKey(),
+    categoryId: integer('category_id')
+      .notNull()
+      .references(() => categories.id),
+    authorId: integer('author_id')
+      .notNull()
+      .references(() => users.id),
+    title: text('title').notNull(),
+    slug: text('slug').notNull(),
+    bodyMarkdown: text('body_markdown').notNull(),
+    // Rendered and sanitised once at write time; pages never render Markdown.
+    bodyHtml: text('body_html').notNull(),
+    // Plain text of the body, for descriptions, structured data and search.
+    bodyText: text('body_text').notNull(),
+    createdAt: timestamptz('created_at').notNull(),
+    editedAt: timestamptz('edited_at'),
+    lastActivityAt: timestamptz('last_activity_at').notNull(),
+    // Counters over visible rows, kept in the same transaction as the change.
+    replyCount: integer('reply_count').notNull().default(0),
+    upvoteCount: integer('upvote_count').notNull().default(0),
+    meTooCount: integer('me_too_count').notNull().default(0),
+    // First visible reply by someone other than the asker; null means unanswered.
+    answeredAt: timestamptz('answered_at'),
+    acceptedReplyId: integer('accepted_reply_id'),
+    acceptedAt: timestamptz('accepted_at'),
+    acceptedById: integer('accepted_by_id').references(() => users.id),
+    lockedAt: timestamptz('locked_at'),
+    lockedById: integer('locked_by_id').references(() => users.id),
+    hiddenAt: timestamptz('hidden_at'),
+    hiddenById: integer('hidden_by_id').references(() => users.id),
+  },
+  (t) => [
+    // serves: latest list (home page, Atom feed), keyset on (last_activity_at, id)
+    index('threads_latest_idx').on(t.lastActivityAt.desc(), t.id.desc()).where(sql`${t.hiddenAt} is null`),
+    // serves: per-category lists and feeds
+    index('threads_category_latest_idx')
+      .on(t.categoryId, t.lastActivityAt.desc(), t.id.desc())
+      .where(sql`${t.hiddenAt} is null`),
+    // serves: the unanswered list
+    index('threads_unanswered_idx')
+      .on(t.lastActivityAt.desc(), t.id.desc())
+      .where(sql`${t.hiddenAt} is null and ${t.answeredAt} is null`),
+    // serves: the solved list
+    index('threads_solved_idx')
+      .on(t.lastActivityAt.desc(), t.id.desc())
+      .where(sql`${t.hiddenAt} is null and ${t.acceptedReplyId} is not null`),
+    // serves: a user's own threads on their profile
+    index('threads_author_idx').on(t.authorId, t.createdAt.desc()),
+  ],
+)
+
+export const replies = pgTable(
+  'replies',
+  {
+    id: serial('id').primaryKey(),
+    threadId: integer('thread_id')
+      .notNull()
+      .references(() => threads.id, { onDelete: 'cascade' }),
+    authorId: integer('author_id')
+      .notNull()
+      .references(() => users.id),
+    bodyMarkdown: text('body_markdown').notNull(),
+    bodyHtml: text('body_html').notNull(),
+    bodyText: text('body_text').notNull(),
+    createdAt: timestamptz('created_at').notNull(),
+    editedAt: timestamptz('edited_at'),
+    upvoteCount: integer('upvote_count').notNull().default(0),
+    hiddenAt: timestamptz('hidden_at'),
+    hiddenById: integer('hidden_by_id').references(() => users.id),
+  },
+  (t) => [
+    // serves: a thread page's replies in order, keyset on (created_at, id)
+    index('replies_thread_idx').on(t.threadId, t.createdAt, t.id),
+    // serves: a user's replies on their profile
+    index('replies_author_idx').on(t.authorId, t.createdAt.desc()),
+  ],
+)
+
+export const tags = pgTable('tags', {
+  id: serial('id').primaryKey(),
+  name: text('name').notNull().unique(),
+})
+
+export const threadTags = pgTable(
+  'thread_tags',
+  {
+    threadId: integer('thread_id')
+      .notNull()
+      .references(() => threads.id, { onDelete: 'cascade' }),
+    tagId: integer('tag_id')
+      .notNull()
+      .references(() => tags.id, { onDelete: 'cascade' }),
+  },
+  // The primary key serves a thread's tags; the index serves the per-tag list.
+  (t) => [primaryKey({ columns: [t.threadId, t.tagId] }), index('thread_tags_tag_idx').on(t.tagId, t.threadId)],
+)
+
+export const threadVotes = pgTable(
+  'thread_votes',
+  {
+    threadId: integer('thread_id')
+      .notNull()
+      .references(() => threads.id, { onDelete: 'cascade' }),
+    userId: integer('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    createdAt: timestamptz('created_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.threadId, t.userId] })],
+)
+
+export const replyVotes = pgTable(
+  'reply_votes',
+  {
+    replyId: integer('reply_id')
+      .notNull()
+      .references(() => replies.id, { onDelete: 'cascade' }),
+    userId: integer('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    createdAt: timestamptz('created_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.replyId, t.userId] })],
+)
+
+// "Me too": distinct people who have the same problem as the asker.
+export const meToos = pgTable(
+  'me_toos',
+  {
+    threadId: integer('thread_id')
+      .notNull()
+      .references(() => threads.id, { onDelete: 'cascade' }),
+    userId: integer('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    createdAt: timestamptz('created_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.threadId, t.userId] })],
+)
+
+// A row remembers an explicit choice: posting subscribes only when no row exists yet,
+// so someone who unsubscribed is not silently subscribed again by their next reply.
+export const subscriptions = pgTable(
+  'subscriptions',
+  {
+    threadId: integer('thread_id')
+      .notNull()
+      .references(() => threads.id, { onDelete: 'cascade' }),
+    userId: integer('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    subscribed: boolean('subscribed').notNull(),
+    updatedAt: timestamptz('updated_at').notNull(),
+  },
+  // The primary key serves both the viewer's state and "who to notify on this thread".
+  (t) => [primaryKey({ columns: [t.threadId, t.userId] })],
+)
+
+export type Category = typeof categories.$inferSelect
+export type Thread = typeof threads.$inferSelect
+export type Reply = typeof replies.$inferSelect
+export type Tag = typeof tags.$inferSelect

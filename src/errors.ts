@@ -1,0 +1,64 @@
+/**
+ * Typed domain errors. Domain code throws these and never an HTTP exception;
+ * src/web/errors.tsx maps them to a status and a page (or an htmx fragment) in one place.
+ */
+export abstract class DomainError extends Error {
+  abstract readonly code: 'validation' | 'not_found' | 'forbidden' | 'unauthenticated' | 'conflict' | 'rate_limited'
+}
+
+/** Input that breaks a rule; `fields` holds one message per form field. */
+export class ValidationError extends DomainError {
+  readonly code = 'validation'
+  constructor(
+    readonly fields: Record<string, string>,
+    message = 'Please correct the highlighted fields.',
+  ) {
+    super(message)
+  }
+}
+
+export class NotFoundError extends DomainError {
+  readonly code = 'not_found'
+  constructor(readonly what: string) {
+    super(`${what} was not found.`)
+  }
+}
+
+/** Signed in, but not allowed to do this. */
+export class ForbiddenError extends DomainError {
+  readonly code = 'forbidden'
+}
+
+/** Needs a signed-in person. */
+export class UnauthenticatedError extends DomainError {
+  readonly code = 'unauthenticated'
+  constructor(readonly action = 'continue') {
+    super(`Please sign in to ${action}.`)
+  }
+}
+
+/** The request is fine but the current state refuses it (a locked thread, a taken email). */
+export class ConflictError extends DomainError {
+  readonly code = 'conflict'
+  constructor(
+    message: string,
+    readonly field?: string,
+  ) {
+    super(message)
+  }
+}
+
+export class RateLimitedError extends DomainError {
+  readonly code = 'rate_limited'
+  constructor(
+    readonly retryAfterSeconds: number,
+    message = `Too many attempts. Please wait ${describeWait(retryAfterSeconds)} and try again.`,
+  ) {
+    super(message)
+  }
+}
+
+function describeWait(seconds: number): string {
+  if (seconds < 90) return `${Math.max(1, Math.ceil(seconds))} seconds`
+  return `${Math.ceil(seconds / 60)} minutes`
+}

@@ -1,0 +1,21 @@
+import { eq } from 'drizzle-orm'
+import { requireAdmin } from '../auth'
+import { inTransaction, type VerbArgs } from '../ctx'
+import { categories } from '../db/schema'
+import { ConflictError } from '../errors'
+import { parseInput } from '../validation'
+import { CategoryInput } from './schemas'
+
+export async function createCategory({ ctx, input }: VerbArgs) {
+  requireAdmin(ctx, 'manage categories')
+  const data = parseInput(CategoryInput, input)
+  return inTransaction(ctx, async ({ db }) => {
+    const [taken] = await db.select({ id: categories.id }).from(categories).where(eq(categories.slug, data.slug))
+    if (taken) throw new ConflictError('Another category already uses this slug.', 'slug')
+    const [category] = await db
+      .insert(categories)
+      .values({ ...data, createdAt: ctx.now() })
+      .returning()
+    return category!
+  })
+}

@@ -1,0 +1,40 @@
+import { eq } from 'drizzle-orm'
+import { requireSignedIn } from '../auth'
+import { inTransaction, type VerbArgs } from '../ctx'
+import { categories, threads } from '../db/schema'
+import { ValidationError } from '../errors'
+import { parseInput } from '../validation'
+import { allowed, refuseEdit } from './policy'
+import { renderPostBody } from './render-post-body'
+import { EditThreadInput } from './schemas'
+import { slugify } from './slug'
+import { lockThread, setThreadTags } from './thread-state'
+
+/** Edits a question's title, body, category and tags; content changes get the edited mark. */
+export async function editThread({ ctx, input }: VerbArgs): Promise<{ id: number; slug: string }> {
+  const actor = requireSignedIn(ctx, 'edit posts')
+  const data = parseInput(EditThreadInput, input)
+  const body = renderPostBody(data.body, 'Question')
+  return inTransaction(ctx, async ({ db }) => {
+    const thread = await lockThread(db, data.threadId, actor)
+    allowed(refuseEdit(actor, thread, thread))
+    const [category] = await db.select({ id: categories.id }).from(categories).where(eq(categories.id, data.categoryId))
+    if (!category) throw new ValidationError({ categoryId: 'Choose one of the listed categories.' })
+    const contentChanged = data.title !== thread.title || data.body !== thread.bodyMarkdown
+    const slug = slugify(data.title)
+    await db
+      .update(threads)
+      .set({
+        title: data.title,
+        slug,
+        bodyMarkdown: data.body,
+        bodyHtml: body.html,
+        bodyText: body.text,
+        categoryId: category.id,
+        editedAt: contentChanged ? ctx.now() : thread.editedAt,
+      })
+      .where(eq(threads.id, thread.id))
+    await setThreadTags(db, thread.id, data.tags)
+    return { id: thread.id, slug }
+  })
+}

@@ -1,0 +1,33 @@
+import { requireSignedIn } from '../auth'
+import { inTransaction, type VerbArgs } from '../ctx'
+import { replies } from '../db/schema'
+import { parseInput } from '../validation'
+import { allowed, refuseReply } from './policy'
+import { renderPostBody } from './render-post-body'
+import { PostReplyInput } from './schemas'
+import { lockThread, refreshThreadCounters, subscribeUnlessChosen } from './thread-state'
+
+export async function postReply({ ctx, input }: VerbArgs): Promise<{ id: number; threadId: number }> {
+  const actor = requireSignedIn(ctx, 'reply')
+  const data = parseInput(PostReplyInput, input)
+  const body = renderPostBody(data.body, 'Reply')
+  return inTransaction(ctx, async ({ db }) => {
+    const thread = await lockThread(db, data.threadId, actor)
+    allowed(refuseReply(actor, thread))
+    const now = ctx.now()
+    const [reply] = await db
+      .insert(replies)
+      .values({
+        threadId: thread.id,
+        authorId: actor.id,
+        bodyMarkdown: data.body,
+        bodyHtml: body.html,
+        bodyText: body.text,
+        createdAt: now,
+      })
+      .returning({ id: replies.id })
+    await refreshThreadCounters(db, thread.id)
+    await subscribeUnlessChosen(db, thread.id, actor.id, now)
+    return { id: reply!.id, threadId: thread.id }
+  })
+}

@@ -1,0 +1,503 @@
+import { and, asc, desc, eq, isNotNull, isNull, or, sql, type SQL } from 'drizzle-orm'
+import { alias } from 'drizzle-orm/pg-core'
+import { isStaff, requireAdmin, requireSignedIn } from '../auth'
+import type { Ctx } from '../ctx'
+import { categories, replies, tags, threads, users, type Category, type Role } from '../db/schema'
+import { ForbiddenError, NotFoundError } from '../errors'
+import { canSeeHidden } from './thread-state'
+
+export const THREADS_PAGE_SIZE = 30
+export const REPLIES_PAGE_SIZE = 100
+
+export const threadFilters = ['latest', 'unanswered', 'solved'] as const
+export type ThreadFilter = (typeof threadFilters)[number]
+
+export interface AuthorSummary {
+  id: number
+  displayName: string
+  role: Role
+}
+
+export interface ThreadListItem {
+  id: number
+  title: string
+  slug: string
+  excerpt: string
+  category: { slug: string; name: string }
+  author: AuthorSummary
+  replyCount: number
+  upvoteCount: number
+  meTooCount: number
+  solved: boolean
+  createdAt: Date
+  lastActivityAt: Date
+  tags: string[]
+}
+
+export interface ThreadListPage {
+  items: ThreadListItem[]
+  /** Cursor of the next (older) page, or null on the last page. */
+  nextCursor: string | null
+}
+
+/** Keyset cursors are "<epoch ms>.<id>": opaque enough, and a bad one just means page one. */
+export function encodeCursor(at: Date, id: number): string {
+  return `${at.getTime()}.${id}`
+}
+
+export function decodeCursor(value: string | null | undefined): { at: Date; id: number } | null {
+  const match = /^(\d{1,15})\.(\d{1,10})$/.exec(value ?? '')
+  if (!match) return null
+  const at = new Date(Number(match[1]))
+  const id = Number(match[2])
+  return Number.isNaN(at.getTime()) || id > 2_147_483_647 ? null : { at, id }
+}
+
+const threadTagNames = sql<string[]>`coalesce((
+  select array_agg(tg.name order by tg.name) from thread_tags tt join tags tg on tg.id = tt.tag_id
+  where tt.thread_id = ${threads.id}), '{}')`
+
+const listColumns = {
+  id: threads.id,
+  title: threads.title,
+  slug: threads.slug,
+  excerpt: sql<string>`left(${threads.bodyText}, 240)`,
+  categorySlug: categories.slug,
+  categoryName: categories.name,
+  authorId: users.id,
+  authorName: users.displayName,
+  authorRole: users.role,
+  replyCount: threads.replyCount,
+  upvoteCount: threads.upvoteCount,
+  meTooCount: threads.meTooCount,
+  acceptedReplyId: threads.acceptedReplyId,
+  createdAt: threads.createdAt,
+  lastActivityAt: threads.lastActivityAt,
+  tags: threadTagNames,
+}
+
+export interface ListThreadsOptions {
+  filter?: ThreadFilter
+  categoryId?: number
+  tagId?: number
+  authorId?: number
+  cursor?: string | null
+  limit?: number
+}
+
+/** Latest / unanswered / solved threads, optionally in one category or tag; newest activity first. */
+export async function listThreads(ctx: Ctx, options: ListThreadsOptions = {}): Promise<ThreadListPage> {
+  const limit = options.limit ?? THREADS_PAGE_SIZE
+  const conditions: (SQL | undefined)[] = [isNull(threads.hiddenAt)]
+  if (options.filter === 'unanswered') conditions.push(isNull(threads.answeredAt))
+  if (options.filter === 'solved') conditions.push(isNotNull(threads.acceptedReplyId))
+  if (options.categoryId) conditions.push(eq(threads.categoryId, options.categoryId))
+  if (options.authorId) conditions.push(eq(threads.authorId, options.authorId))
+  if (options.tagId)
+    conditions.push(sql`exists (select 1 from thread_tags tt where tt.thread_id = ${threads.id} and tt.tag_id = ${options.tagId})`)
+  const cursor = decodeCursor(options.cursor)
+  if (cursor)
+    conditions.push(sql`(${threads.lastActivityAt}, ${threads.id}) < (${cursor.at.toISOString()}::timestamptz, ${cursor.id})`)
+
+  const rows = await ctx.db
+    .select(listColumns)
+    .from(threads)
+    .innerJoin(categories, eq(categories.id, threads.categoryId))
+    .innerJoin(users, eq(users.id, threads.authorId))
+    .where(and(...conditions))
+    .orderBy(desc(threads.lastActivityAt), desc(threads.id))
+    .limit(limit + 1)
+  const items = rows.slice(0, limit).map(
+    (row): ThreadListItem => ({
+      id: row.id,
+      title: row.title,
+      slug: row.slug,
+      excerpt: row.excerpt,
+      category: { slug: row.categorySlug, name: row.categoryName },
+      author: { id: row.authorId, displayName: row.authorName, role: row.authorRole },
+      replyCount: row.replyCount,
+      upvoteCount: row.upvoteCount,
+      meTooCount: row.meTooCount,
+      solved: row.acceptedReplyId !== null,
+      createdAt: row.createdAt,
+      lastActivityAt: row.lastActivityAt,
+      tags: row.tags ?? [],
+    }),
+  )
+  const last = items[items.length - 1]
+  return { items, nextCursor: rows.length > limit && last ? encodeCursor(last.lastActivityAt, last.id) : null }
+}
+
+export async function listCategories(ctx: Ctx): Promise<Category[]> {
+  return ctx.db.select().from(categories).orderBy(asc(categories.position), asc(categories.name))
+}
+
+/** The categories to ask in; asking needs a signed-in person, so the form does too. */
+export async function getAskFormData(ctx: Ctx): Promise<{ categories: Category[] }> {
+  requireSignedIn(ctx, 'ask a question')
+  return { categories: await listCategories(ctx) }
+}
+
+export async function getCategoryBySlug(ctx: Ctx, slug: string): Promise<Category> {
+  const [category] = await ctx.db.select().from(categories).where(eq(categories.slug, slug))
+  if (!category) throw new NotFoundError('That category')
+  return category
+}
+
+/** The admin's category list. */
+export async function listCategoriesForAdmin(ctx: Ctx): Promise<Category[]> {
+  requireAdmin(ctx, 'manage categories')
+  return listCategories(ctx)
+}
+
+export async function getCategoryForAdmin(ctx: Ctx, categoryId: number): Promise<Category> {
+  requireAdmin(ctx, 'manage categories')
+  const [category] = await ctx.db.select().from(categories).where(eq(categories.id, categoryId))
+  if (!category) throw new NotFoundError('That category')
+  return category
+}
+
+export async function getTagByName(ctx: Ctx, name: string): Promise<{ id: number; name: string }> {
+  const [tag] = await ctx.db.select().from(tags).where(eq(tags.name, name.toLowerCase()))
+  if (!tag) throw new NotFoundError('That tag')
+  return tag
+}
+
+/** Tags by how many visible threads use them, for the tag index page. */
+export async function listPopularTags(ctx: Ctx, limit = 100): Promise<{ name: string; count: number }[]> {
+  return ctx.db
+    .select({ name: tags.name, count: sql<number>`count(*)::int` })
+    .from(tags)
+    .innerJoin(sql`thread_tags tt`, sql`tt.tag_id = ${tags.id}`)
+    .innerJoin(threads, sql`${threads.id} = tt.thread_id and ${threads.hiddenAt} is null`)
+    .groupBy(tags.id, tags.name)
+    .orderBy(sql`count(*) desc`, asc(tags.name))
+    .limit(limit)
+}
+
+export interface ReplyView {
+  id: number
+  threadId: number
+  bodyHtml: string
+  bodyText: string
+  createdAt: Date
+  editedAt: Date | null
+  upvoteCount: number
+  hidden: boolean
+  author: AuthorSummary
+  viewerVoted: boolean
+  canEdit: boolean
+}
+
+export interface ThreadView {
+  id: number
+  title: string
+  slug: string
+  bodyHtml: string
+  bodyText: string
+  createdAt: Date
+  editedAt: Date | null
+  lastActivityAt: Date
+  replyCount: number
+  upvoteCount: number
+  meTooCount: number
+  acceptedReplyId: number | null
+  locked: boolean
+  hidden: boolean
+  category: { id: number; slug: string; name: string }
+  author: AuthorSummary
+  tags: string[]
+}
+
+export interface ViewerState {
+  signedIn: boolean
+  isAuthor: boolean
+  isStaff: boolean
+  voted: boolean
+  meToo: boolean
+  subscribed: boolean
+  canReply: boolean
+  canAccept: boolean
+  canEdit: boolean
+}
+
+export interface ThreadPageData {
+  thread: ThreadView
+  replies: ReplyView[]
+  /** The accepted solution, shown under the question wherever it sits in the thread. */
+  accepted: ReplyView | null
+  viewer: ViewerState
+  /** Cursor of the next page of replies, or null on the last page. */
+  nextRepliesCursor: string | null
+  /** True when this page starts after earlier replies (a later page). */
+  isLaterPage: boolean
+}
+
+const viewerId = (ctx: Ctx) => ctx.actor?.id ?? 0
+
+export interface ThreadHeader {
+  thread: ThreadView
+  viewer: ViewerState
+}
+
+/** The thread and the viewer's relation to it in one round trip; NotFound when hidden from them. */
+export async function getThreadHeader(ctx: Ctx, threadId: number): Promise<ThreadHeader> {
+  const actor = ctx.actor
+  const me = viewerId(ctx)
+  const [row] = await ctx.db
+    .select({
+      thread: threads,
+      categorySlug: categories.slug,
+      categoryName: categories.name,
+      authorName: users.displayName,
+      authorRole: users.role,
+      tags: threadTagNames,
+      voted: sql<boolean>`exists (select 1 from thread_votes v where v.thread_id = ${threads.id} and v.user_id = ${me})`,
+      meToo: sql<boolean>`exists (select 1 from me_toos m where m.thread_id = ${threads.id} and m.user_id = ${me})`,
+      subscribed: sql<boolean>`exists (select 1 from subscriptions s where s.thread_id = ${threads.id} and s.user_id = ${me} and s.subscribed)`,
+    })
+    .from(threads)
+    .innerJoin(categories, eq(categories.id, threads.categoryId))
+    .innerJoin(users, eq(users.id, threads.authorId))
+    .where(eq(threads.id, threadId))
+  if (!row || (row.thread.hiddenAt && !canSeeHidden(actor, row.thread.authorId))) throw new NotFoundError('That thread')
+  const t = row.thread
+  const staff = isStaff(actor)
+  const thread: ThreadView = {
+    id: t.id,
+    title: t.title,
+    slug: t.slug,
+    bodyHtml: t.bodyHtml,
+    bodyText: t.bodyText,
+    createdAt: t.createdAt,
+    editedAt: t.editedAt,
+    lastActivityAt: t.lastActivityAt,
+    replyCount: t.replyCount,
+    upvoteCount: t.upvoteCount,
+    meTooCount: t.meTooCount,
+    acceptedReplyId: t.acceptedReplyId,
+    locked: t.lockedAt !== null,
+    hidden: t.hiddenAt !== null,
+    category: { id: t.categoryId, slug: row.categorySlug, name: row.categoryName },
+    author: { id: t.authorId, displayName: row.authorName, role: row.authorRole },
+    tags: row.tags ?? [],
+  }
+  const isAuthor = !!actor && actor.id === t.authorId
+  return {
+    thread,
+    viewer: {
+      signedIn: !!actor,
+      isAuthor,
+      isStaff: staff,
+      voted: row.voted,
+      meToo: row.meToo,
+      subscribed: row.subscribed,
+      canReply: !!actor && (!thread.locked || staff),
+      canAccept: isAuthor || staff,
+      canEdit: !!actor && (staff || (isAuthor && !thread.locked)),
+    },
+  }
+}
+
+/** The thread page's data in two or three round trips: header, a page of replies, the solution if elsewhere. */
+export async function getThreadPage(ctx: Ctx, threadId: number, options: { after?: string | null } = {}): Promise<ThreadPageData> {
+  const { thread, viewer } = await getThreadHeader(ctx, threadId)
+  const cursor = decodeCursor(options.after)
+  const replyRows = await selectReplies(ctx, [
+    eq(replies.threadId, thread.id),
+    cursor ? sql`(${replies.createdAt}, ${replies.id}) > (${cursor.at.toISOString()}::timestamptz, ${cursor.id})` : undefined,
+  ]).limit(REPLIES_PAGE_SIZE + 1)
+  const page = replyRows.slice(0, REPLIES_PAGE_SIZE).map((reply) => toReplyView(ctx, reply, thread))
+  const last = page[page.length - 1]
+
+  let accepted = page.find((reply) => reply.id === thread.acceptedReplyId) ?? null
+  if (!accepted && thread.acceptedReplyId) {
+    const [acceptedRow] = await selectReplies(ctx, [eq(replies.id, thread.acceptedReplyId)])
+    accepted = acceptedRow ? toReplyView(ctx, acceptedRow, thread) : null
+  }
+  return {
+    thread,
+    replies: page,
+    accepted,
+    viewer,
+    nextRepliesCursor: replyRows.length > REPLIES_PAGE_SIZE && last ? encodeCursor(last.createdAt, last.id) : null,
+    isLaterPage: cursor !== null,
+  }
+}
+
+/** One reply as the thread page shows it, for the fragment htmx swaps in after an action. */
+export async function getReplyView(ctx: Ctx, replyId: number): Promise<ThreadHeader & { reply: ReplyView }> {
+  const [row] = await selectReplies(ctx, [eq(replies.id, replyId)])
+  if (!row) throw new NotFoundError('That reply')
+  const header = await getThreadHeader(ctx, row.reply.threadId)
+  return { ...header, reply: toReplyView(ctx, row, header.thread) }
+}
+
+function selectReplies(ctx: Ctx, where: (SQL | undefined)[]) {
+  const me = viewerId(ctx)
+  const actor = ctx.actor
+  // Hidden replies stay visible to staff and to their own author, marked as hidden.
+  const visibility = isStaff(actor)
+    ? undefined
+    : actor
+      ? or(isNull(replies.hiddenAt), eq(replies.authorId, actor.id))
+      : isNull(replies.hiddenAt)
+  const author = alias(users, 'reply_author')
+  return ctx.db
+    .select({
+      reply: replies,
+      authorName: author.displayName,
+      authorRole: author.role,
+      voted: sql<boolean>`exists (select 1 from reply_votes v where v.reply_id = ${replies.id} and v.user_id = ${me})`,
+    })
+    .from(replies)
+    .innerJoin(author, eq(author.id, replies.authorId))
+    .where(and(...where, visibility))
+    .orderBy(asc(replies.createdAt), asc(replies.id))
+    .$dynamic()
+}
+
+type SelectedReply = Awaited<ReturnType<typeof selectReplies>>[number]
+
+function toReplyView(ctx: Ctx, row: SelectedReply, thread: ThreadView): ReplyView {
+  const r = row.reply
+  const actor = ctx.actor
+  return {
+    id: r.id,
+    threadId: r.threadId,
+    bodyHtml: r.bodyHtml,
+    bodyText: r.bodyText,
+    createdAt: r.createdAt,
+    editedAt: r.editedAt,
+    upvoteCount: r.upvoteCount,
+    hidden: r.hiddenAt !== null,
+    author: { id: r.authorId, displayName: row.authorName, role: row.authorRole },
+    viewerVoted: row.voted,
+    canEdit: !!actor && (isStaff(actor) || (actor.id === r.authorId && !thread.locked)),
+  }
+}
+
+export interface ThreadEditData {
+  id: number
+  slug: string
+  title: string
+  body: string
+  categoryId: number
+  tags: string
+}
+
+/** A question's current text for its edit form; only people who may edit it get it. */
+export async function getThreadForEdit(ctx: Ctx, threadId: number): Promise<ThreadEditData> {
+  requireSignedIn(ctx, 'edit posts')
+  const { thread, viewer } = await getThreadHeader(ctx, threadId)
+  if (!viewer.canEdit) throw new ForbiddenError('You can only edit your own posts.')
+  const [row] = await ctx.db.select({ body: threads.bodyMarkdown }).from(threads).where(eq(threads.id, threadId))
+  return {
+    id: thread.id,
+    slug: thread.slug,
+    title: thread.title,
+    body: row!.body,
+    categoryId: thread.category.id,
+    tags: thread.tags.join(', '),
+  }
+}
+
+export async function getReplyForEdit(ctx: Ctx, replyId: number): Promise<{ id: number; body: string; thread: ThreadView }> {
+  requireSignedIn(ctx, 'edit posts')
+  const { reply, thread } = await getReplyView(ctx, replyId)
+  if (!reply.canEdit) throw new ForbiddenError('You can only edit your own posts.')
+  const [row] = await ctx.db.select({ body: replies.bodyMarkdown }).from(replies).where(eq(replies.id, replyId))
+  return { id: reply.id, body: row!.body, thread }
+}
+
+export interface UserProfile {
+  user: AuthorSummary & { createdAt: Date }
+  threadCount: number
+  replyCount: number
+  solutionCount: number
+  threads: ThreadListPage
+}
+
+/** A person's public page: name, role badge, counts and their questions. Never their email. */
+export async function getUserProfile(ctx: Ctx, userId: number, cursor?: string | null): Promise<UserProfile> {
+  const [user] = await ctx.db
+    .select({
+      id: users.id,
+      displayName: users.displayName,
+      role: users.role,
+      createdAt: users.createdAt,
+      threadCount: sql<number>`(select count(*)::int from threads t where t.author_id = ${users.id} and t.hidden_at is null)`,
+      replyCount: sql<number>`(select count(*)::int from replies r where r.author_id = ${users.id} and r.hidden_at is null)`,
+      solutionCount: sql<number>`(select count(*)::int from threads t join replies r on r.id = t.accepted_reply_id
+                                   where r.author_id = ${users.id} and t.hidden_at is null)`,
+    })
+    .from(users)
+    .where(eq(users.id, userId))
+  if (!user) throw new NotFoundError('That person')
+  const { threadCount, replyCount, solutionCount, ...summary } = user
+  return {
+    user: summary,
+    threadCount,
+    replyCount,
+    solutionCount,
+    threads: await listThreads(ctx, { authorId: userId, cursor }),
+  }
+}
+
+export interface FeedEntry {
+  id: number
+  title: string
+  slug: string
+  bodyHtml: string
+  authorName: string
+  categoryName: string
+  createdAt: Date
+  lastActivityAt: Date
+}
+
+/** Newest visible questions for Atom feeds (by creation: a feed entry is a new question). */
+export async function listFeedEntries(ctx: Ctx, options: { categoryId?: number; limit?: number } = {}): Promise<FeedEntry[]> {
+  return ctx.db
+    .select({
+      id: threads.id,
+      title: threads.title,
+      slug: threads.slug,
+      bodyHtml: threads.bodyHtml,
+      authorName: users.displayName,
+      categoryName: categories.name,
+      createdAt: threads.createdAt,
+      lastActivityAt: threads.lastActivityAt,
+    })
+    .from(threads)
+    .innerJoin(users, eq(users.id, threads.authorId))
+    .innerJoin(categories, eq(categories.id, threads.categoryId))
+    .where(and(isNull(threads.hiddenAt), options.categoryId ? eq(threads.categoryId, options.categoryId) : undefined))
+    .orderBy(desc(threads.createdAt), desc(threads.id))
+    .limit(options.limit ?? 30)
+}
+
+export const SITEMAP_PAGE_SIZE = 50_000
+
+/** How many sitemap files the visible threads need (each holds up to 50,000 URLs). */
+export async function countSitemapPages(ctx: Ctx): Promise<{ pages: number; lastModified: Date | null }> {
+  const [row] = await ctx.db
+    .select({ count: sql<number>`count(*)::int`, lastModified: sql<Date | null>`max(${threads.lastActivityAt})`.mapWith(threads.lastActivityAt) })
+    .from(threads)
+    .where(isNull(threads.hiddenAt))
+  const count = row?.count ?? 0
+  return {
+    pages: Math.max(1, Math.ceil(count / SITEMAP_PAGE_SIZE)),
+    lastModified: row?.lastModified ?? null,
+  }
+}
+
+/** One sitemap file's threads, by id; page numbers start at 1. */
+export async function listSitemapThreads(ctx: Ctx, page: number): Promise<{ id: number; slug: string; lastActivityAt: Date }[]> {
+  return ctx.db
+    .select({ id: threads.id, slug: threads.slug, lastActivityAt: threads.lastActivityAt })
+    .from(threads)
+    .where(isNull(threads.hiddenAt))
+    .orderBy(asc(threads.id))
+    .limit(SITEMAP_PAGE_SIZE)
+    .offset((page - 1) * SITEMAP_PAGE_SIZE)
+}

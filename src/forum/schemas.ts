@@ -1,0 +1,79 @@
+import { z } from 'zod'
+import { flag, id, optionalText, text } from '../validation'
+
+export const TITLE_LIMITS = { min: 15, max: 150 }
+export const BODY_LIMITS = { min: 20, max: 20_000 }
+export const REPLY_LIMITS = { min: 10, max: 20_000 }
+export const MAX_TAGS = 5
+
+const TAG_PATTERN = /^[a-z0-9][a-z0-9-]{0,29}$/
+
+/** "Billing, SSO login" -> ["billing", "sso-login"], or a field error naming the bad tag. */
+export const TagList = z.preprocess(
+  (value) => (typeof value === 'string' ? value : ''),
+  z.string().transform((value, ctx) => {
+    const tags = [
+      ...new Set(
+        value
+          .split(',')
+          .map((tag) => tag.trim().toLowerCase().replace(/[\s_]+/g, '-'))
+          .filter(Boolean),
+      ),
+    ]
+    const bad = tags.find((tag) => !TAG_PATTERN.test(tag))
+    if (bad !== undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `Tags use letters, digits and hyphens, at most 30 characters ("single-sign-on"); "${bad.slice(0, 40)}" does not.`,
+      })
+      return z.NEVER
+    }
+    if (tags.length > MAX_TAGS) {
+      ctx.addIssue({ code: 'custom', message: `Use at most ${MAX_TAGS} tags (you gave ${tags.length}).` })
+      return z.NEVER
+    }
+    return tags
+  }),
+)
+
+export const Title = text('Title', { ...TITLE_LIMITS, singleLine: true })
+export const QuestionBody = text('Question', BODY_LIMITS)
+export const ReplyBody = text('Reply', REPLY_LIMITS)
+
+export const AskQuestionInput = z.object({
+  title: Title,
+  body: QuestionBody,
+  categoryId: id('category'),
+  tags: TagList,
+})
+export type AskQuestionInput = z.infer<typeof AskQuestionInput>
+
+export const EditThreadInput = AskQuestionInput.extend({ threadId: id('thread') })
+
+export const PostReplyInput = z.object({ threadId: id('thread'), body: ReplyBody })
+export const EditReplyInput = z.object({ replyId: id('reply'), body: ReplyBody })
+
+export const ThreadToggleInput = z.object({ threadId: id('thread'), on: flag })
+export const ReplyToggleInput = z.object({ replyId: id('reply'), on: flag })
+
+export const CategoryInput = z.object({
+  name: text('Name', { min: 2, max: 60, singleLine: true }),
+  slug: z.preprocess(
+    (value) => (typeof value === 'string' ? value.trim().toLowerCase() : value),
+    z
+      .string()
+      .regex(/^[a-z0-9][a-z0-9-]{0,39}$/, { error: 'Slug uses lowercase letters, digits and hyphens (at most 40), like "billing".' }),
+  ),
+  description: optionalText('Description', { max: 300 }),
+  team: text('Team', { min: 2, max: 40, singleLine: true }),
+  position: z.preprocess(
+    (value) => (value === '' || value === undefined ? 0 : typeof value === 'string' ? Number(value) : value),
+    z.number({ error: 'Position must be a whole number.' }).int({ error: 'Position must be a whole number.' }).min(0).max(10_000),
+  ),
+})
+export type CategoryInput = z.infer<typeof CategoryInput>
+export const UpdateCategoryInput = CategoryInput.extend({ categoryId: id('category') })
+
+export const PreviewInput = z.object({ body: z.string().max(BODY_LIMITS.max * 2).catch('') })
+
+export const CategoryIdInput = z.object({ categoryId: id('category') })

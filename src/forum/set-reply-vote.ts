@@ -1,0 +1,35 @@
+import { and, eq, sql } from 'drizzle-orm'
+import { requireSignedIn } from '../auth'
+import { inTransaction, type VerbArgs } from '../ctx'
+import { replies, replyVotes } from '../db/schema'
+import { parseInput } from '../validation'
+import { allowed, refuseOwnPost } from './policy'
+import { ReplyToggleInput } from './schemas'
+import { lockReply } from './thread-state'
+
+/** Sets the actor's upvote on a reply to the requested state (idempotent, like setThreadVote). */
+export async function setReplyVote({ ctx, input }: VerbArgs): Promise<{ count: number; voted: boolean; threadId: number }> {
+  const actor = requireSignedIn(ctx, 'vote')
+  const data = parseInput(ReplyToggleInput, input)
+  return inTransaction(ctx, async ({ db }) => {
+    const { reply } = await lockReply(db, data.replyId, actor)
+    allowed(refuseOwnPost(actor, reply, 'vote on'))
+    const changed = data.on
+      ? await db
+          .insert(replyVotes)
+          .values({ replyId: reply.id, userId: actor.id, createdAt: ctx.now() })
+          .onConflictDoNothing()
+          .returning({ userId: replyVotes.userId })
+      : await db
+          .delete(replyVotes)
+          .where(and(eq(replyVotes.replyId, reply.id), eq(replyVotes.userId, actor.id)))
+          .returning({ userId: replyVotes.userId })
+    const delta = changed.length === 0 ? 0 : data.on ? 1 : -1
+    const [row] = await db
+      .update(replies)
+      .set({ upvoteCount: sql`${replies.upvoteCount} + ${delta}` })
+      .where(eq(replies.id, reply.id))
+      .returning({ count: replies.upvoteCount })
+    return { count: row!.count, voted: data.on, threadId: reply.threadId }
+  })
+}

@@ -1,0 +1,12 @@
+/** URL-friendly form of a title: "Can't log in after 2.4 upgrade!" -> "cant-log-in-after-2-4-upgrade". */
+export function slugify(title: string, maxLength = 80): string {
+  const slug = title
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase()
+    .replace(/['’]/g, '')
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+  const cut = slug.length > maxLength ? slug.slice(0, maxLength).replace(/-[^-]*$/, '') || slug.slice(0, maxLength) : slug
+  return cut || 'thread'
+}

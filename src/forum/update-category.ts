@@ -1,0 +1,22 @@
+import { and, eq, ne } from 'drizzle-orm'
+import { requireAdmin } from '../auth'
+import { inTransaction, type VerbArgs } from '../ctx'
+import { categories } from '../db/schema'
+import { ConflictError, NotFoundError } from '../errors'
+import { parseInput } from '../validation'
+import { UpdateCategoryInput } from './schemas'
+
+export async function updateCategory({ ctx, input }: VerbArgs) {
+  requireAdmin(ctx, 'manage categories')
+  const { categoryId, ...data } = parseInput(UpdateCategoryInput, input)
+  return inTransaction(ctx, async ({ db }) => {
+    const [clash] = await db
+      .select({ id: categories.id })
+      .from(categories)
+      .where(and(eq(categories.slug, data.slug), ne(categories.id, categoryId)))
+    if (clash) throw new ConflictError('Another category already uses this slug.', 'slug')
+    const [category] = await db.update(categories).set(data).where(eq(categories.id, categoryId)).returning()
+    if (!category) throw new NotFoundError('That category')
+    return category
+  })
+}

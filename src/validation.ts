@@ -1,0 +1,94 @@
+import { z } from 'zod'
+import { ValidationError } from './errors'
+
+// NUL cannot be stored in PostgreSQL text; U+FFFD is what invalid UTF-8 decodes to.
+// Either means the text did not arrive as the person typed it, so we ask them to retype it.
+const UNREADABLE = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F\uFFFD]/
+
+interface TextRule {
+  min?: number
+  max: number
+  /** Single-line fields (titles, names) collapse every run of whitespace to one space. */
+  singleLine?: boolean
+}
+
+function cleanText(value: unknown, singleLine: boolean): unknown {
+  if (value === undefined || value === null) return ''
+  if (typeof value !== 'string') return value
+  const normalised = value.normalize('NFC').replace(/\r\n?/g, '\n')
+  return singleLine ? normalised.replace(/\s+/g, ' ').trim() : normalised.trim()
+}
+
+/** Length in characters as a person counts them (code points, not UTF-16 units). */
+export function characterCount(value: string): number {
+  let count = 0
+  for (const _ of value) count++
+  return count
+}
+
+/** A required text field with a readable message for every way it can be wrong. */
+export function text(label: string, { min = 1, max, singleLine = false }: TextRule) {
+  return z.preprocess(
+    (value) => cleanText(value, singleLine),
+    z.string({ error: `${label} must be text.` }).superRefine((value, ctx) => {
+      if (UNREADABLE.test(value)) {
+        ctx.addIssue({
+          code: 'custom',
+          message: `${label} contains characters that could not be read (invalid UTF-8 or control characters). Please retype them.`,
+        })
+        return
+      }
+      const length = characterCount(value)
+      if (length === 0) ctx.addIssue({ code: 'custom', message: `${label} is required.` })
+      else if (length < min)
+        ctx.addIssue({ code: 'custom', message: `${label} must be at least ${min} characters (it has ${length}).` })
+      else if (length > max)
+        ctx.addIssue({ code: 'custom', message: `${label} must be at most ${max} characters (it has ${length}).` })
+    }),
+  )
+}
+
+/** Like `text`, but an empty value is allowed and becomes ''. */
+export function optionalText(label: string, rule: Omit<TextRule, 'min'>) {
+  return z.union([z.preprocess((value) => cleanText(value, rule.singleLine ?? false), z.literal('')), text(label, rule)])
+}
+
+/** A positive database id from a form or URL; anything else is a field error, never a crash. */
+export function id(label: string) {
+  return z.preprocess(
+    (value) => (typeof value === 'string' && /^\d{1,10}$/.test(value.trim()) ? Number(value.trim()) : value),
+    z
+      .number({ error: `Choose a valid ${label}.` })
+      .int({ error: `Choose a valid ${label}.` })
+      .min(1, { error: `Choose a valid ${label}.` })
+      .max(2_147_483_647, { error: `Choose a valid ${label}.` }),
+  )
+}
+
+/** A checkbox or a hidden "1"/"0" field. */
+export const flag = z.preprocess(
+  (value) => value === true || value === '1' || value === 'true' || value === 'on',
+  z.boolean(),
+)
+
+/**
+ * Parses verb input; on failure throws a ValidationError carrying one message per field
+ * (the first problem found for that field), so forms can show it beside the field.
+ */
+export function parseInput<Schema extends z.ZodType>(schema: Schema, input: unknown): z.infer<Schema> {
+  const result = schema.safeParse(input)
+  if (result.success) return result.data
+  const fields: Record<string, string> = {}
+  for (const issue of result.error.issues) {
+    const field = String(issue.path[0] ?? 'form')
+    fields[field] ??= issue.message
+  }
+  throw new ValidationError(fields)
+}
+
+/** Parses a numeric id from a URL segment; returns null for anything that is not a valid id. */
+export function parseId(value: string | undefined): number | null {
+  if (!value || !/^\d{1,10}$/.test(value)) return null
+  const parsed = Number(value)
+  return parsed >= 1 && parsed <= 2_147_483_647 ? parsed : null
+}

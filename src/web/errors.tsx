@@ -1,0 +1,69 @@
+import type { Context } from 'hono'
+import { HTTPException } from 'hono/http-exception'
+import type { ContentfulStatusCode } from 'hono/utils/http-status'
+import { ErrorFragment, ErrorPage } from '../../views/errors'
+import { DomainError, RateLimitedError, UnauthenticatedError } from '../errors'
+import { chrome } from './chrome'
+import { isHtmx, safeNext } from './htmx'
+import type { AppEnv } from './types'
+
+const STATUS: Record<DomainError['code'], ContentfulStatusCode> = {
+  validation: 422,
+  not_found: 404,
+  forbidden: 403,
+  unauthenticated: 401,
+  conflict: 409,
+  rate_limited: 429,
+}
+
+const TITLES: Partial<Record<number, string>> = {
+  400: 'That request could not be read',
+  403: 'Not allowed',
+  404: 'Page not found',
+  409: 'That cannot be done right now',
+  413: 'That is too large',
+  422: 'Please check what you sent',
+  429: 'Slow down a little',
+}
+
+/** The one place domain errors and HTTP errors become responses. Never a stack trace. */
+export function handleError(error: Error, c: Context<AppEnv>): Response | Promise<Response> {
+  if (error instanceof UnauthenticatedError) return sendToSignIn(c)
+  if (error instanceof DomainError) {
+    if (error instanceof RateLimitedError) c.header('Retry-After', String(error.retryAfterSeconds))
+    return render(c, STATUS[error.code], error.message)
+  }
+  if (error instanceof HTTPException && error.status < 500) {
+    return render(c, error.status as ContentfulStatusCode, error.message || TITLES[error.status] || 'Bad request')
+  }
+  c.var.deps.logger.error({ err: error, requestId: c.var.requestId, path: c.req.path }, 'request failed')
+  return render(c, 500, `Something went wrong on our side. Nothing you sent is lost. Reference: ${c.var.requestId ?? 'n/a'}.`)
+}
+
+export function handleNotFound(c: Context<AppEnv>): Response | Promise<Response> {
+  return render(c, 404, 'There is nothing at this address. It may have moved, or the link may be mistyped.')
+}
+
+function render(c: Context<AppEnv>, status: ContentfulStatusCode, message: string) {
+  if (isHtmx(c)) return c.html(<ErrorFragment message={message} />, status)
+  if (!c.var.ctx) return c.text(message, status)
+  const title = status >= 500 ? 'Something went wrong' : (TITLES[status] ?? 'Something is not right')
+  return c.html(<ErrorPage chrome={chrome(c)} status={status} title={title} message={message} />, status)
+}
+
+/** Anonymous visitors who need an account go to sign-in and come back where they were. */
+function sendToSignIn(c: Context<AppEnv>): Response {
+  const here = new URL(c.req.url)
+  let back = here.pathname + here.search
+  if (c.req.method !== 'GET') {
+    const referer = c.req.header('referer')
+    const refererUrl = referer && URL.canParse(referer) ? new URL(referer) : null
+    back = refererUrl && refererUrl.origin === here.origin ? refererUrl.pathname + refererUrl.search : '/'
+  }
+  const target = `/login?next=${encodeURIComponent(safeNext(back))}`
+  if (isHtmx(c)) {
+    c.header('HX-Redirect', target)
+    return c.body(null, 204)
+  }
+  return c.redirect(target, c.req.method === 'GET' ? 302 : 303)
+}

@@ -1,0 +1,170 @@
+import { Hono, type Context } from 'hono'
+import {
+  CategoriesAdminPage,
+  CategoryEditPage,
+  OrganisationEditPage,
+  OrganisationsPage,
+  UserEditPage,
+  UsersPage,
+} from '../../../views/admin/admin'
+import { emptyForm, type FormState } from '../../../views/components'
+import {
+  createOrganisation,
+  getOrganisation,
+  getUserForAdmin,
+  listOrganisationChoices,
+  listOrganisations,
+  listUsers,
+  updateOrganisation,
+  updateUserAccess,
+} from '../../auth'
+import { createCategory, deleteCategory, getCategoryForAdmin, listCategoriesForAdmin, updateCategory } from '../../forum'
+import { parseId } from '../../validation'
+import { chrome } from '../chrome'
+import { readForm, submitForm, type FormStatus } from '../forms'
+import { idParam } from '../params'
+import type { AppEnv } from '../types'
+
+export const adminRoutes = new Hono<AppEnv>()
+
+adminRoutes.get('/', (c) => c.redirect('/admin/users'))
+
+// --- People -----------------------------------------------------------------
+
+adminRoutes.get('/users', async (c) => {
+  const search = (c.req.query('q') ?? '').trim().slice(0, 200)
+  const result = await listUsers(c.var.ctx, { search, afterId: parseId(c.req.query('after')) ?? 0 })
+  return c.html(<UsersPage chrome={chrome(c)} users={result.users} search={search} nextAfterId={result.nextAfterId} />)
+})
+
+async function userEditPage(c: Context<AppEnv>, userId: number, form: FormState | null, status: FormStatus = 200) {
+  const ctx = c.var.ctx
+  const [user, organisations] = await Promise.all([getUserForAdmin(ctx, userId), listOrganisationChoices(ctx)])
+  const state = form ?? emptyForm({ role: user.role, organisationId: user.organisationId ? String(user.organisationId) : '' })
+  return c.html(<UserEditPage chrome={chrome(c)} user={user} organisations={organisations} form={state} />, status)
+}
+
+adminRoutes.get('/users/:id', (c) => userEditPage(c, idParam(c, 'id', 'That person'), null))
+
+adminRoutes.post('/users/:id', async (c) => {
+  const userId = idParam(c, 'id', 'That person')
+  const values = await readForm(c)
+  return submitForm(
+    c,
+    values,
+    () => updateUserAccess({ ctx: c.var.ctx, input: { ...values, userId } }),
+    () => c.redirect('/admin/users', 303),
+    (failure) => userEditPage(c, userId, failure.state, failure.status),
+  )
+})
+
+// --- Organisations ----------------------------------------------------------------
+
+async function organisationsPage(c: Context<AppEnv>, form: FormState, status: FormStatus = 200) {
+  const organisations = await listOrganisations(c.var.ctx)
+  return c.html(<OrganisationsPage chrome={chrome(c)} organisations={organisations} form={form} />, status)
+}
+
+adminRoutes.get('/organisations', (c) => organisationsPage(c, emptyForm({ plan: 'free', mrr: '0', isPriority: '0' })))
+
+adminRoutes.post('/organisations', async (c) => {
+  const values = await readForm(c)
+  return submitForm(
+    c,
+    values,
+    () => createOrganisation({ ctx: c.var.ctx, input: values }),
+    () => c.redirect('/admin/organisations', 303),
+    (failure) => organisationsPage(c, failure.state, failure.status),
+  )
+})
+
+async function organisationEditPage(c: Context<AppEnv>, organisationId: number, form: FormState | null, status: FormStatus = 200) {
+  const organisation = await getOrganisation(c.var.ctx, organisationId)
+  const state =
+    form ??
+    emptyForm({
+      name: organisation.name,
+      plan: organisation.plan,
+      mrr: (organisation.mrrCents / 100).toFixed(2).replace(/\.00$/, ''),
+      isPriority: organisation.isPriority ? '1' : '0',
+    })
+  return c.html(<OrganisationEditPage chrome={chrome(c)} organisation={organisation} form={state} />, status)
+}
+
+adminRoutes.get('/organisations/:id', (c) => organisationEditPage(c, idParam(c, 'id', 'That organisation'), null))
+
+adminRoutes.post('/organisations/:id', async (c) => {
+  const organisationId = idParam(c, 'id', 'That organisation')
+  const values = await readForm(c)
+  return submitForm(
+    c,
+    values,
+    () => updateOrganisation({ ctx: c.var.ctx, input: { ...values, organisationId } }),
+    () => c.redirect('/admin/organisations', 303),
+    (failure) => organisationEditPage(c, organisationId, failure.state, failure.status),
+  )
+})
+
+// --- Categories ---------------------------------------------------------------------
+
+async function categoriesPage(c: Context<AppEnv>, form: FormState, status: FormStatus = 200) {
+  const categories = await listCategoriesForAdmin(c.var.ctx)
+  return c.html(<CategoriesAdminPage chrome={chrome(c)} categories={categories} form={form} />, status)
+}
+
+adminRoutes.get('/categories', (c) => categoriesPage(c, emptyForm({ position: '0' })))
+
+adminRoutes.post('/categories', async (c) => {
+  const values = await readForm(c)
+  return submitForm(
+    c,
+    values,
+    () => createCategory({ ctx: c.var.ctx, input: values }),
+    () => c.redirect('/admin/categories', 303),
+    (failure) => categoriesPage(c, failure.state, failure.status),
+  )
+})
+
+async function categoryEditPage(
+  c: Context<AppEnv>,
+  categoryId: number,
+  forms: { edit?: FormState; remove?: FormState },
+  status: FormStatus = 200,
+) {
+  const category = await getCategoryForAdmin(c.var.ctx, categoryId)
+  const edit =
+    forms.edit ??
+    emptyForm({
+      name: category.name,
+      slug: category.slug,
+      description: category.description,
+      team: category.team,
+      position: String(category.position),
+    })
+  return c.html(<CategoryEditPage chrome={chrome(c)} category={category} form={edit} deleteForm={forms.remove ?? emptyForm()} />, status)
+}
+
+adminRoutes.get('/categories/:id', (c) => categoryEditPage(c, idParam(c, 'id', 'That category'), {}))
+
+adminRoutes.post('/categories/:id', async (c) => {
+  const categoryId = idParam(c, 'id', 'That category')
+  const values = await readForm(c)
+  return submitForm(
+    c,
+    values,
+    () => updateCategory({ ctx: c.var.ctx, input: { ...values, categoryId } }),
+    () => c.redirect('/admin/categories', 303),
+    (failure) => categoryEditPage(c, categoryId, { edit: failure.state }, failure.status),
+  )
+})
+
+adminRoutes.post('/categories/:id/delete', async (c) => {
+  const categoryId = idParam(c, 'id', 'That category')
+  return submitForm(
+    c,
+    {},
+    () => deleteCategory({ ctx: c.var.ctx, input: { categoryId } }),
+    () => c.redirect('/admin/categories', 303),
+    (failure) => categoryEditPage(c, categoryId, { remove: failure.state }, failure.status),
+  )
+})

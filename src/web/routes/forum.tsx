@@ -1,0 +1,381 @@
+import { Hono, type Context } from 'hono'
+import { AskPage } from '../../../views/forum/ask'
+import { CategoriesPage, ProfilePage, TagsPage } from '../../../views/forum/browse'
+import { EditReplyPage, EditThreadPage } from '../../../views/forum/edit'
+import { PreviewBody } from '../../../views/forum/editor'
+import {
+  MeTooForm,
+  RepliesHeading,
+  ReplyArticle,
+  ReplyComposer,
+  ReplyVoteForm,
+  SubscriptionForm,
+  ThreadMain,
+  ThreadPage,
+  ThreadVoteForm,
+} from '../../../views/forum/thread'
+import { ThreadListPageView } from '../../../views/forum/thread-list'
+import { emptyForm, type FormState } from '../../../views/components'
+import { threadPath } from '../../../views/format'
+import {
+  askQuestion,
+  BODY_LIMITS,
+  editReply,
+  editThread,
+  getAskFormData,
+  getCategoryBySlug,
+  getReplyForEdit,
+  getReplyView,
+  getTagByName,
+  getThreadForEdit,
+  getThreadHeader,
+  getThreadPage,
+  getUserProfile,
+  listCategories,
+  listPopularTags,
+  listThreads,
+  MAX_TAGS,
+  postReply,
+  renderMarkdown,
+  REPLY_LIMITS,
+  setAcceptedReply,
+  setMeToo,
+  setReplyHidden,
+  setReplyVote,
+  setSubscription,
+  setThreadHidden,
+  setThreadLocked,
+  setThreadVote,
+  threadFilters,
+  TITLE_LIMITS,
+  type ThreadFilter,
+} from '../../forum'
+import { chrome } from '../chrome'
+import { readForm, submitForm, type FormStatus, type FormValues } from '../forms'
+import { isHtmx } from '../htmx'
+import { idParam } from '../params'
+import type { AppEnv } from '../types'
+
+export const forumRoutes = new Hono<AppEnv>()
+
+const QUESTION_LIMITS = { titleMin: TITLE_LIMITS.min, titleMax: TITLE_LIMITS.max, bodyMax: BODY_LIMITS.max, maxTags: MAX_TAGS }
+
+const wantsPreview = (values: FormValues) => values.intent === 'preview'
+const previewOf = (values: FormValues) => renderMarkdown((values.body ?? '').slice(0, BODY_LIMITS.max * 2)).html
+
+function filterOf(c: Context<AppEnv>, fallback: ThreadFilter = 'latest'): ThreadFilter {
+  const requested = c.req.query('filter')
+  return (threadFilters as readonly string[]).includes(requested ?? '') ? (requested as ThreadFilter) : fallback
+}
+
+// --- Lists ---------------------------------------------------------------
+
+async function homeList(c: Context<AppEnv>, filter: ThreadFilter) {
+  const ctx = c.var.ctx
+  const before = c.req.query('before')
+  const [page, categories] = await Promise.all([listThreads(ctx, { filter, cursor: before }), listCategories(ctx)])
+  const headings: Record<ThreadFilter, string> = {
+    latest: 'Latest questions',
+    unanswered: 'Unanswered questions',
+    solved: 'Solved questions',
+  }
+  const env = c.var.deps.env
+  return c.html(
+    <ThreadListPageView
+      chrome={chrome(c)}
+      heading={headings[filter]}
+      basePath="/"
+      filter={filter}
+      page={page}
+      categories={categories}
+      canonical={`${env.publicUrl}${filter === 'latest' ? '/' : `/${filter}`}`}
+      isLaterPage={!!before}
+    />,
+  )
+}
+
+forumRoutes.get('/', (c) => homeList(c, 'latest'))
+forumRoutes.get('/unanswered', (c) => homeList(c, 'unanswered'))
+forumRoutes.get('/solved', (c) => homeList(c, 'solved'))
+
+forumRoutes.get('/c/:slug', async (c) => {
+  const ctx = c.var.ctx
+  const category = await getCategoryBySlug(ctx, c.req.param('slug'))
+  const filter = filterOf(c)
+  const before = c.req.query('before')
+  const [page, categories] = await Promise.all([
+    listThreads(ctx, { filter, categoryId: category.id, cursor: before }),
+    listCategories(ctx),
+  ])
+  return c.html(
+    <ThreadListPageView
+      chrome={chrome(c)}
+      heading={category.name}
+      intro={category.description || undefined}
+      basePath={`/c/${category.slug}`}
+      filter={filter}
+      page={page}
+      categories={categories}
+      canonical={`${c.var.deps.env.publicUrl}/c/${category.slug}`}
+      feed={{ title: `${category.name}: latest questions`, href: `/c/${category.slug}/feed.atom` }}
+      isLaterPage={!!before}
+    />,
+  )
+})
+
+forumRoutes.get('/categories', async (c) => {
+  return c.html(<CategoriesPage chrome={chrome(c)} categories={await listCategories(c.var.ctx)} />)
+})
+
+forumRoutes.get('/tags', async (c) => {
+  return c.html(<TagsPage chrome={chrome(c)} tags={await listPopularTags(c.var.ctx)} />)
+})
+
+forumRoutes.get('/tags/:tag', async (c) => {
+  const ctx = c.var.ctx
+  const tag = await getTagByName(ctx, c.req.param('tag'))
+  const filter = filterOf(c)
+  const before = c.req.query('before')
+  const [page, categories] = await Promise.all([listThreads(ctx, { filter, tagId: tag.id, cursor: before }), listCategories(ctx)])
+  return c.html(
+    <ThreadListPageView
+      chrome={chrome(c)}
+      heading={`Tagged “${tag.name}”`}
+      basePath={`/tags/${encodeURIComponent(tag.name)}`}
+      filter={filter}
+      page={page}
+      categories={categories}
+      canonical={`${c.var.deps.env.publicUrl}/tags/${encodeURIComponent(tag.name)}`}
+      isLaterPage={!!before}
+    />,
+  )
+})
+
+forumRoutes.get('/u/:id', async (c) => {
+  const before = c.req.query('before')
+  const profile = await getUserProfile(c.var.ctx, idParam(c, 'id', 'That person'), before)
+  return c.html(<ProfilePage chrome={chrome(c)} profile={profile} isLaterPage={!!before} />)
+})
+
+// --- Thread page -----------------------------------------------------------
+
+async function renderThread(c: Context<AppEnv>, threadId: number, replyForm: FormState, status: FormStatus = 200, replyPreviewHtml?: string) {
+  const data = await getThreadPage(c.var.ctx, threadId, { after: c.req.query('after') })
+  return c.html(
+    <ThreadPage chrome={chrome(c)} data={data} replyForm={replyForm} replyPreviewHtml={replyPreviewHtml} replyMaxLength={REPLY_LIMITS.max} />,
+    status,
+  )
+}
+
+async function showThread(c: Context<AppEnv>) {
+  const threadId = idParam(c, 'id', 'That thread')
+  const { thread } = await getThreadHeader(c.var.ctx, threadId)
+  if (c.req.param('slug') !== thread.slug) {
+    const query = new URL(c.req.url).search
+    return c.redirect(`${threadPath(thread)}${query}`, 301)
+  }
+  return renderThread(c, threadId, emptyForm())
+}
+
+forumRoutes.get('/t/:id', showThread)
+forumRoutes.get('/t/:id/:slug', showThread)
+
+forumRoutes.post('/t/:id/replies', async (c) => {
+  const ctx = c.var.ctx
+  const threadId = idParam(c, 'id', 'That thread')
+  const values = await readForm(c)
+  const composer = async (form: FormState, status: FormStatus, previewHtml?: string) => {
+    if (!isHtmx(c)) return renderThread(c, threadId, form, status, previewHtml)
+    const { thread, viewer } = await getThreadHeader(ctx, threadId)
+    c.header('HX-Retarget', '#reply-form')
+    c.header('HX-Reswap', 'outerHTML')
+    return c.html(
+      <ReplyComposer chrome={chrome(c)} thread={thread} viewer={viewer} form={form} previewHtml={previewHtml} maxLength={REPLY_LIMITS.max} />,
+      status,
+    )
+  }
+  if (wantsPreview(values)) return composer(emptyForm(values), 200, previewOf(values))
+  return submitForm(
+    c,
+    values,
+    () => postReply({ ctx, input: { ...values, threadId } }),
+    async (reply) => {
+      if (!isHtmx(c)) return c.redirect(`/t/${threadId}#reply-${reply.id}`, 303)
+      const { reply: view, thread, viewer } = await getReplyView(ctx, reply.id)
+      const page = chrome(c)
+      return c.html(
+        <>
+          <li>
+            <ReplyArticle chrome={page} reply={view} thread={thread} viewer={viewer} />
+          </li>
+          <RepliesHeading thread={thread} oob />
+          <ReplyComposer chrome={page} thread={thread} viewer={viewer} form={emptyForm()} maxLength={REPLY_LIMITS.max} oob />
+        </>,
+        201,
+      )
+    },
+    (failure) => composer(failure.state, failure.status),
+  )
+})
+
+// --- One-click actions: each posts the state it wants, so repeating it changes nothing ----
+
+forumRoutes.post('/t/:id/vote', async (c) => {
+  const ctx = c.var.ctx
+  const threadId = idParam(c, 'id', 'That thread')
+  const values = await readForm(c)
+  await setThreadVote({ ctx, input: { threadId, on: values.on } })
+  if (!isHtmx(c)) return c.redirect(`/t/${threadId}`, 303)
+  const { thread, viewer } = await getThreadHeader(ctx, threadId)
+  return c.html(<ThreadVoteForm chrome={chrome(c)} thread={thread} viewer={viewer} />)
+})
+
+forumRoutes.post('/r/:id/vote', async (c) => {
+  const ctx = c.var.ctx
+  const replyId = idParam(c, 'id', 'That reply')
+  const values = await readForm(c)
+  const result = await setReplyVote({ ctx, input: { replyId, on: values.on } })
+  if (!isHtmx(c)) return c.redirect(`/t/${result.threadId}#reply-${replyId}`, 303)
+  const { reply, viewer } = await getReplyView(ctx, replyId)
+  return c.html(<ReplyVoteForm chrome={chrome(c)} reply={reply} viewer={viewer} />)
+})
+
+forumRoutes.post('/t/:id/me-too', async (c) => {
+  const ctx = c.var.ctx
+  const threadId = idParam(c, 'id', 'That thread')
+  const values = await readForm(c)
+  await setMeToo({ ctx, input: { threadId, on: values.on } })
+  if (!isHtmx(c)) return c.redirect(`/t/${threadId}`, 303)
+  const { thread, viewer } = await getThreadHeader(ctx, threadId)
+  return c.html(<MeTooForm chrome={chrome(c)} thread={thread} viewer={viewer} />)
+})
+
+forumRoutes.post('/t/:id/subscription', async (c) => {
+  const ctx = c.var.ctx
+  const threadId = idParam(c, 'id', 'That thread')
+  const values = await readForm(c)
+  await setSubscription({ ctx, input: { threadId, on: values.on } })
+  if (!isHtmx(c)) return c.redirect(`/t/${threadId}`, 303)
+  const { thread, viewer } = await getThreadHeader(ctx, threadId)
+  return c.html(<SubscriptionForm chrome={chrome(c)} thread={thread} viewer={viewer} />)
+})
+
+forumRoutes.post('/r/:id/accept', async (c) => {
+  const ctx = c.var.ctx
+  const replyId = idParam(c, 'id', 'That reply')
+  const values = await readForm(c)
+  const result = await setAcceptedReply({ ctx, input: { replyId, on: values.on } })
+  if (!isHtmx(c)) return c.redirect(`/t/${result.threadId}#reply-${replyId}`, 303)
+  const data = await getThreadPage(ctx, result.threadId)
+  return c.html(<ThreadMain chrome={chrome(c)} data={data} />)
+})
+
+forumRoutes.post('/t/:id/lock', async (c) => {
+  const threadId = idParam(c, 'id', 'That thread')
+  const values = await readForm(c)
+  await setThreadLocked({ ctx: c.var.ctx, input: { threadId, on: values.on } })
+  return c.redirect(`/t/${threadId}`, 303)
+})
+
+forumRoutes.post('/t/:id/hide', async (c) => {
+  const threadId = idParam(c, 'id', 'That thread')
+  const values = await readForm(c)
+  await setThreadHidden({ ctx: c.var.ctx, input: { threadId, on: values.on } })
+  return c.redirect(`/t/${threadId}`, 303)
+})
+
+forumRoutes.post('/r/:id/hide', async (c) => {
+  const replyId = idParam(c, 'id', 'That reply')
+  const values = await readForm(c)
+  const result = await setReplyHidden({ ctx: c.var.ctx, input: { replyId, on: values.on } })
+  return c.redirect(`/t/${result.threadId}#reply-${replyId}`, 303)
+})
+
+// --- Asking, previewing and editing -------------------------------------------
+
+forumRoutes.post('/preview', async (c) => {
+  const values = await readForm(c)
+  return c.html(<PreviewBody html={previewOf(values)} />)
+})
+
+async function askPage(c: Context<AppEnv>, form: FormState, status: FormStatus = 200, previewHtml?: string) {
+  const { categories } = await getAskFormData(c.var.ctx)
+  return c.html(<AskPage chrome={chrome(c)} categories={categories} form={form} previewHtml={previewHtml} limits={QUESTION_LIMITS} />, status)
+}
+
+forumRoutes.get('/ask', (c) => askPage(c, emptyForm({ categoryId: c.req.query('category') ?? '' })))
+
+forumRoutes.post('/ask', async (c) => {
+  const values = await readForm(c)
+  if (wantsPreview(values)) return askPage(c, emptyForm(values), 200, previewOf(values))
+  return submitForm(
+    c,
+    values,
+    () => askQuestion({ ctx: c.var.ctx, input: values }),
+    (thread) => c.redirect(threadPath(thread), 303),
+    (failure) => askPage(c, failure.state, failure.status),
+  )
+})
+
+async function editThreadPage(c: Context<AppEnv>, threadId: number, form: FormState | null, status: FormStatus = 200, previewHtml?: string) {
+  const ctx = c.var.ctx
+  const [current, categories] = await Promise.all([getThreadForEdit(ctx, threadId), listCategories(ctx)])
+  const state = form ?? emptyForm({ title: current.title, body: current.body, categoryId: String(current.categoryId), tags: current.tags })
+  return c.html(
+    <EditThreadPage
+      chrome={chrome(c)}
+      threadId={threadId}
+      threadPath={threadPath(current)}
+      categories={categories}
+      form={state}
+      previewHtml={previewHtml}
+      limits={QUESTION_LIMITS}
+    />,
+    status,
+  )
+}
+
+forumRoutes.get('/t/:id/edit', (c) => editThreadPage(c, idParam(c, 'id', 'That thread'), null))
+
+forumRoutes.post('/t/:id/edit', async (c) => {
+  const threadId = idParam(c, 'id', 'That thread')
+  const values = await readForm(c)
+  if (wantsPreview(values)) return editThreadPage(c, threadId, emptyForm(values), 200, previewOf(values))
+  return submitForm(
+    c,
+    values,
+    () => editThread({ ctx: c.var.ctx, input: { ...values, threadId } }),
+    (thread) => c.redirect(threadPath(thread), 303),
+    (failure) => editThreadPage(c, threadId, failure.state, failure.status),
+  )
+})
+
+async function editReplyPage(c: Context<AppEnv>, replyId: number, form: FormState | null, status: FormStatus = 200, previewHtml?: string) {
+  const current = await getReplyForEdit(c.var.ctx, replyId)
+  return c.html(
+    <EditReplyPage
+      chrome={chrome(c)}
+      replyId={replyId}
+      thread={current.thread}
+      form={form ?? emptyForm({ body: current.body })}
+      previewHtml={previewHtml}
+      maxLength={REPLY_LIMITS.max}
+    />,
+    status,
+  )
+}
+
+forumRoutes.get('/r/:id/edit', (c) => editReplyPage(c, idParam(c, 'id', 'That reply'), null))
+
+forumRoutes.post('/r/:id/edit', async (c) => {
+  const replyId = idParam(c, 'id', 'That reply')
+  const values = await readForm(c)
+  if (wantsPreview(values)) return editReplyPage(c, replyId, emptyForm(values), 200, previewOf(values))
+  return submitForm(
+    c,
+    values,
+    () => editReply({ ctx: c.var.ctx, input: { ...values, replyId } }),
+    (reply) => c.redirect(`/t/${reply.threadId}#reply-${reply.id}`, 303),
+    (failure) => editReplyPage(c, replyId, failure.state, failure.status),
+  )
+})

@@ -1,0 +1,52 @@
+import type { Context, MiddlewareHandler } from 'hono'
+import { deleteCookie, getCookie, setCookie } from 'hono/cookie'
+import { validateSessionToken } from '../auth'
+import type { AppEnv } from './types'
+
+const TOKEN_SHAPE = /^[a-z2-7]{32}$/
+
+export function sessionCookieName(secure: boolean): string {
+  // __Host- cookies are HTTPS-only, bound to this host and path "/": no subdomain can set them.
+  return secure ? '__Host-session' : 'session'
+}
+
+export function isSecure(c: Context<AppEnv>): boolean {
+  return c.var.deps.env.publicUrl.startsWith('https://')
+}
+
+export function setSessionCookie(c: Context<AppEnv>, token: string, expiresAt: Date): void {
+  const secure = isSecure(c)
+  setCookie(c, sessionCookieName(secure), token, {
+    httpOnly: true,
+    secure,
+    sameSite: 'Lax',
+    path: '/',
+    expires: expiresAt,
+  })
+}
+
+export function clearSessionCookie(c: Context<AppEnv>): void {
+  const secure = isSecure(c)
+  deleteCookie(c, sessionCookieName(secure), { path: '/', secure, httpOnly: true, sameSite: 'Lax' })
+}
+
+/** Reads the session cookie, validates it against the database and slides its expiry. */
+export function loadSession(): MiddlewareHandler<AppEnv> {
+  return async function loadSession(c, next) {
+    const { database, clock } = c.var.deps
+    const token = getCookie(c, sessionCookieName(isSecure(c)))
+    c.set('actor', null)
+    c.set('sessionToken', undefined)
+    if (token) {
+      const session = TOKEN_SHAPE.test(token) ? await validateSessionToken(database.db, token, clock.now()) : null
+      if (session) {
+        c.set('actor', session.actor)
+        c.set('sessionToken', token)
+        if (session.renewed) setSessionCookie(c, token, session.expiresAt)
+      } else {
+        clearSessionCookie(c)
+      }
+    }
+    await next()
+  }
+}

@@ -1,0 +1,51 @@
+import { pino } from 'pino'
+import { manualClock } from '../../src/clock'
+import type { Actor, Ctx } from '../../src/ctx'
+import type { Database, Db } from '../../src/db/client'
+import type { User } from '../../src/db/schema'
+import { loadEnv } from '../../src/env'
+import { createApp } from '../../src/web/app'
+import { loadAssets } from '../../src/web/assets'
+import { createTestDatabase } from './db'
+import { TestClient } from './client'
+
+export const TEST_START = '2026-03-02T10:00:00.000Z'
+
+export type TestClock = ReturnType<typeof manualClock>
+
+export interface TestApp {
+  app: ReturnType<typeof createApp>
+  database: Database
+  db: Db
+  clock: TestClock
+  /** A domain context acting as `user` (or anonymously), on this app's database and clock. */
+  ctx(user?: Pick<User, 'id' | 'role' | 'displayName' | 'email' | 'organisationId'> | null): Ctx
+  client(): TestClient
+  close(): Promise<void>
+}
+
+let assets: ReturnType<typeof loadAssets> | undefined
+
+/** The real app on a fresh database of its own (PGlite or PostgreSQL, per TEST_DB), with a clock that stands still. */
+export async function createTestApp(options: { env?: Record<string, string> } = {}): Promise<TestApp> {
+  const database = await createTestDatabase()
+  const clock = manualClock(TEST_START)
+  const env = loadEnv({ PUBLIC_URL: 'http://localhost', SITE_NAME: 'Test Community', ...options.env })
+  assets ??= loadAssets()
+  const app = createApp({ database, env, logger: pino({ level: process.env.TEST_LOG ?? 'error' }), clock, assets })
+  const testApp: TestApp = {
+    app,
+    database,
+    db: database.db,
+    clock,
+    ctx(user = null) {
+      const actor: Actor | null = user
+        ? { id: user.id, role: user.role, displayName: user.displayName, email: user.email, organisationId: user.organisationId }
+        : null
+      return { actor, db: database.db, now: () => clock.now(), requestId: 'test' }
+    },
+    client: () => new TestClient(testApp),
+    close: () => database.close(),
+  }
+  return testApp
+}

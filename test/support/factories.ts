@@ -1,0 +1,89 @@
+import { hashPassword } from '../../src/auth/passwords'
+import type { Db } from '../../src/db/client'
+import { categories, organisations, users, type Category, type Organisation, type Plan, type Role, type User } from '../../src/db/schema'
+import { askQuestion, postReply } from '../../src/forum'
+import type { TestApp } from './app'
+
+export const TEST_PASSWORD = 'correct horse battery staple'
+let passwordHash: Promise<string> | undefined
+let sequence = 0
+const next = () => ++sequence
+
+export async function createUser(
+  db: Db,
+  overrides: Partial<{ email: string; displayName: string; role: Role; organisationId: number | null }> = {},
+): Promise<User> {
+  passwordHash ??= hashPassword(TEST_PASSWORD)
+  const n = next()
+  const [user] = await db
+    .insert(users)
+    .values({
+      email: overrides.email ?? `person${n}@example.com`,
+      displayName: overrides.displayName ?? `Person ${n}`,
+      role: overrides.role ?? 'member',
+      organisationId: overrides.organisationId ?? null,
+      passwordHash: await passwordHash,
+      createdAt: new Date('2026-01-01T00:00:00Z'),
+    })
+    .returning()
+  return user!
+}
+
+export async function createOrganisation(
+  db: Db,
+  overrides: Partial<{ name: string; plan: Plan; mrrCents: number; isPriority: boolean }> = {},
+): Promise<Organisation> {
+  const [organisation] = await db
+    .insert(organisations)
+    .values({
+      name: overrides.name ?? `Organisation ${next()}`,
+      plan: overrides.plan ?? 'paid',
+      mrrCents: overrides.mrrCents ?? 50_000,
+      isPriority: overrides.isPriority ?? false,
+      createdAt: new Date('2026-01-01T00:00:00Z'),
+    })
+    .returning()
+  return organisation!
+}
+
+export async function createCategory(
+  db: Db,
+  overrides: Partial<{ name: string; slug: string; team: string; description: string; position: number }> = {},
+): Promise<Category> {
+  const n = next()
+  const [category] = await db
+    .insert(categories)
+    .values({
+      name: overrides.name ?? `Category ${n}`,
+      slug: overrides.slug ?? `category-${n}`,
+      team: overrides.team ?? 'support',
+      description: overrides.description ?? 'Questions about things',
+      position: overrides.position ?? n,
+      createdAt: new Date('2026-01-01T00:00:00Z'),
+    })
+    .returning()
+  return category!
+}
+
+/** Asks a question through the real verb, as `author`. */
+export async function createThread(
+  t: TestApp,
+  author: User,
+  category: Category,
+  overrides: Partial<{ title: string; body: string; tags: string }> = {},
+): Promise<{ id: number; slug: string }> {
+  const n = next()
+  return askQuestion({
+    ctx: t.ctx(author),
+    input: {
+      title: overrides.title ?? `How do I configure the widget number ${n}?`,
+      body: overrides.body ?? `I tried the settings page but the widget ${n} does not change. What am I missing?`,
+      categoryId: String(category.id),
+      tags: overrides.tags ?? '',
+    },
+  })
+}
+
+export async function createReply(t: TestApp, author: User, threadId: number, body?: string): Promise<{ id: number; threadId: number }> {
+  return postReply({ ctx: t.ctx(author), input: { threadId, body: body ?? `Try turning it off and on again (${next()}).` } })
+}

@@ -1,0 +1,285 @@
+import type { OrganisationRow, UserRow } from '../../src/auth/queries'
+import { plans, roles, type Category, type Organisation } from '../../src/db/schema'
+import { Checkbox, CsrfField, FormMessage, Select, TextArea, TextField, type FormState } from '../components'
+import { formatDate, formatMoney } from '../format'
+import { Layout, type Chrome } from '../layout'
+
+function AdminNav({ current }: { current: 'users' | 'organisations' | 'categories' }) {
+  const link = (key: typeof current, href: string, label: string) => (
+    <li>
+      <a href={href} aria-current={key === current ? 'page' : undefined}>
+        {label}
+      </a>
+    </li>
+  )
+  return (
+    <nav aria-label="Admin sections" class="tabs">
+      <ul>
+        {link('users', '/admin/users', 'People')}
+        {link('organisations', '/admin/organisations', 'Organisations')}
+        {link('categories', '/admin/categories', 'Categories')}
+      </ul>
+    </nav>
+  )
+}
+
+export function UsersPage(props: { chrome: Chrome; users: UserRow[]; search: string; nextAfterId: number | null }) {
+  return (
+    <Layout chrome={props.chrome} meta={{ title: 'People · Admin', noindex: true }}>
+      <h1>Admin</h1>
+      <AdminNav current="users" />
+      <form method="get" action="/admin/users" role="search" class="inline-search">
+        <input type="search" name="q" value={props.search} placeholder="Search by email or name" aria-label="Search people" />
+        <button type="submit">Search</button>
+      </form>
+      <div class="table-scroll">
+        <table class="striped">
+          <thead>
+            <tr>
+              <th scope="col">Name</th>
+              <th scope="col">Email</th>
+              <th scope="col">Role</th>
+              <th scope="col">Organisation</th>
+              <th scope="col">Joined</th>
+              <th scope="col">
+                <span class="visually-hidden">Actions</span>
+              </th>
+            </tr>
+          </thead>
+          <tbody>
+            {props.users.map((user) => (
+              <tr>
+                <td>{user.displayName}</td>
+                <td>{user.email}</td>
+                <td>{user.role}</td>
+                <td>{user.organisationName ?? '—'}</td>
+                <td>{formatDate(user.createdAt)}</td>
+                <td>
+                  <a href={`/admin/users/${user.id}`} aria-label={`Edit ${user.displayName}`}>
+                    Edit
+                  </a>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+      {props.users.length === 0 && <p class="empty">Nobody matches “{props.search}”.</p>}
+      {props.nextAfterId !== null && (
+        <nav class="pager" aria-label="Pages">
+          <a href={`/admin/users?q=${encodeURIComponent(props.search)}&after=${props.nextAfterId}`} rel="next">
+            More people →
+          </a>
+        </nav>
+      )}
+    </Layout>
+  )
+}
+
+export function UserEditPage(props: {
+  chrome: Chrome
+  user: { id: number; displayName: string; email: string }
+  organisations: { id: number; name: string }[]
+  form: FormState
+}) {
+  return (
+    <Layout chrome={props.chrome} meta={{ title: `${props.user.displayName} · Admin`, noindex: true }}>
+      <section class="narrow">
+        <hgroup>
+          <h1>{props.user.displayName}</h1>
+          <p>{props.user.email}</p>
+        </hgroup>
+        <form method="post" action={`/admin/users/${props.user.id}`}>
+          <CsrfField token={props.chrome.csrfToken} />
+          <FormMessage form={props.form} />
+          <Select form={props.form} name="role" label="Role" options={roles.map((role) => ({ value: role, label: role }))} />
+          <Select
+            form={props.form}
+            name="organisationId"
+            label="Organisation"
+            placeholder="No organisation"
+            options={props.organisations.map((organisation) => ({ value: String(organisation.id), label: organisation.name }))}
+            hint="The organisation's plan decides this person's support expectations."
+          />
+          <div class="form-buttons">
+            <button type="submit">Save</button>
+            <a href="/admin/users" class="secondary">
+              Cancel
+            </a>
+          </div>
+        </form>
+      </section>
+    </Layout>
+  )
+}
+
+function OrganisationFields({ form }: { form: FormState }) {
+  return (
+    <>
+      <TextField form={form} name="name" label="Name" required maxlength={100} />
+      <Select form={form} name="plan" label="Plan" options={plans.map((plan) => ({ value: plan, label: plan }))} />
+      <TextField form={form} name="mrr" label="MRR (USD per month)" hint="Monthly recurring revenue, e.g. 1200 or 1200.50." />
+      <Checkbox form={form} name="isPriority" label="Priority organisation" />
+    </>
+  )
+}
+
+export function OrganisationsPage(props: { chrome: Chrome; organisations: OrganisationRow[]; form: FormState }) {
+  return (
+    <Layout chrome={props.chrome} meta={{ title: 'Organisations · Admin', noindex: true }}>
+      <h1>Admin</h1>
+      <AdminNav current="organisations" />
+      <div class="table-scroll">
+        <table class="striped">
+          <thead>
+            <tr>
+              <th scope="col">Name</th>
+              <th scope="col">Plan</th>
+              <th scope="col">MRR</th>
+              <th scope="col">Priority</th>
+              <th scope="col">People</th>
+              <th scope="col">
+                <span class="visually-hidden">Actions</span>
+              </th>
+            </tr>
+          </thead>
+          <tbody>
+            {props.organisations.map((organisation) => (
+              <tr>
+                <td>{organisation.name}</td>
+                <td>{organisation.plan}</td>
+                <td>{formatMoney(organisation.mrrCents)}</td>
+                <td>{organisation.isPriority ? 'yes' : 'no'}</td>
+                <td>{organisation.memberCount}</td>
+                <td>
+                  <a href={`/admin/organisations/${organisation.id}`} aria-label={`Edit ${organisation.name}`}>
+                    Edit
+                  </a>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+      <section class="narrow" aria-labelledby="new-organisation">
+        <h2 id="new-organisation">New organisation</h2>
+        <form method="post" action="/admin/organisations">
+          <CsrfField token={props.chrome.csrfToken} />
+          <FormMessage form={props.form} />
+          <OrganisationFields form={props.form} />
+          <button type="submit">Create organisation</button>
+        </form>
+      </section>
+    </Layout>
+  )
+}
+
+export function OrganisationEditPage(props: { chrome: Chrome; organisation: Organisation; form: FormState }) {
+  return (
+    <Layout chrome={props.chrome} meta={{ title: `${props.organisation.name} · Admin`, noindex: true }}>
+      <section class="narrow">
+        <h1>{props.organisation.name}</h1>
+        <form method="post" action={`/admin/organisations/${props.organisation.id}`}>
+          <CsrfField token={props.chrome.csrfToken} />
+          <FormMessage form={props.form} />
+          <OrganisationFields form={props.form} />
+          <div class="form-buttons">
+            <button type="submit">Save</button>
+            <a href="/admin/organisations" class="secondary">
+              Cancel
+            </a>
+          </div>
+        </form>
+      </section>
+    </Layout>
+  )
+}
+
+function CategoryFields({ form }: { form: FormState }) {
+  return (
+    <>
+      <TextField form={form} name="name" label="Name" required maxlength={60} />
+      <TextField form={form} name="slug" label="Slug" required maxlength={40} hint="Used in the URL: /c/slug" />
+      <TextArea form={form} name="description" label="Description" rows={2} maxlength={300} />
+      <TextField form={form} name="team" label="Team" required maxlength={40} hint="The support team whose queue receives these threads." />
+      <TextField form={form} name="position" type="number" label="Position" hint="Lower numbers are listed first." />
+    </>
+  )
+}
+
+export function CategoriesAdminPage(props: { chrome: Chrome; categories: Category[]; form: FormState }) {
+  return (
+    <Layout chrome={props.chrome} meta={{ title: 'Categories · Admin', noindex: true }}>
+      <h1>Admin</h1>
+      <AdminNav current="categories" />
+      <div class="table-scroll">
+        <table class="striped">
+          <thead>
+            <tr>
+              <th scope="col">Position</th>
+              <th scope="col">Name</th>
+              <th scope="col">Slug</th>
+              <th scope="col">Team</th>
+              <th scope="col">
+                <span class="visually-hidden">Actions</span>
+              </th>
+            </tr>
+          </thead>
+          <tbody>
+            {props.categories.map((category) => (
+              <tr>
+                <td>{category.position}</td>
+                <td>{category.name}</td>
+                <td>{category.slug}</td>
+                <td>{category.team}</td>
+                <td>
+                  <a href={`/admin/categories/${category.id}`} aria-label={`Edit ${category.name}`}>
+                    Edit
+                  </a>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+      <section class="narrow" aria-labelledby="new-category">
+        <h2 id="new-category">New category</h2>
+        <form method="post" action="/admin/categories">
+          <CsrfField token={props.chrome.csrfToken} />
+          <FormMessage form={props.form} />
+          <CategoryFields form={props.form} />
+          <button type="submit">Create category</button>
+        </form>
+      </section>
+    </Layout>
+  )
+}
+
+export function CategoryEditPage(props: { chrome: Chrome; category: Category; form: FormState; deleteForm: FormState }) {
+  return (
+    <Layout chrome={props.chrome} meta={{ title: `${props.category.name} · Admin`, noindex: true }}>
+      <section class="narrow">
+        <h1>{props.category.name}</h1>
+        <form method="post" action={`/admin/categories/${props.category.id}`}>
+          <CsrfField token={props.chrome.csrfToken} />
+          <FormMessage form={props.form} />
+          <CategoryFields form={props.form} />
+          <div class="form-buttons">
+            <button type="submit">Save</button>
+            <a href="/admin/categories" class="secondary">
+              Cancel
+            </a>
+          </div>
+        </form>
+        <form method="post" action={`/admin/categories/${props.category.id}/delete`} class="danger-zone">
+          <CsrfField token={props.chrome.csrfToken} />
+          <FormMessage form={props.deleteForm} />
+          <button type="submit" class="secondary outline">
+            Delete this category
+          </button>
+          <small>Only possible while it has no threads.</small>
+        </form>
+      </section>
+    </Layout>
+  )
+}

@@ -1,0 +1,189 @@
+import { raw } from 'hono/html'
+import type { Child } from 'hono/jsx'
+import type { Role } from '../src/db/schema'
+import { formatDateTime, formatRelative } from './format'
+
+export function RelativeTime({ at, now }: { at: Date; now: Date }) {
+  return (
+    <time datetime={at.toISOString()} title={formatDateTime(at)}>
+      {formatRelative(at, now)}
+    </time>
+  )
+}
+
+const ROLE_LABEL: Record<Role, string | null> = { member: null, support: 'Support', engineer: 'Engineer', admin: 'Staff' }
+
+export function RoleBadge({ role }: { role: Role }) {
+  const label = ROLE_LABEL[role]
+  return label ? <span class={`badge badge-${role}`}>{label}</span> : null
+}
+
+export function UserLink({ user }: { user: { id: number; displayName: string; role: Role } }) {
+  return (
+    <span class="user-link">
+      <a href={`/u/${user.id}`}>{user.displayName}</a> <RoleBadge role={user.role} />
+    </span>
+  )
+}
+
+/** The one place raw HTML reaches a page: Markdown the forum domain has already sanitised. */
+export function SanitizedHtml({ html, class: className }: { html: string; class?: string }) {
+  return <div class={className ?? 'prose'}>{raw(html)}</div>
+}
+
+export function CsrfField({ token }: { token: string }) {
+  return <input type="hidden" name="_csrf" value={token} />
+}
+
+export interface FormState {
+  values: Record<string, string>
+  errors: Record<string, string>
+  /** A message for the whole form (shown above it), e.g. "This thread is locked". */
+  message?: string
+}
+
+export const emptyForm = (values: Record<string, string> = {}): FormState => ({ values, errors: {} })
+
+/** Says what went wrong at the top of a form and is announced to screen readers. */
+export function FormMessage({ form }: { form: FormState }) {
+  const count = Object.keys(form.errors).length
+  if (!form.message && count === 0) return null
+  return (
+    <p class="form-message" role="alert">
+      {form.message ?? (count === 1 ? 'Please correct the highlighted field.' : 'Please correct the highlighted fields.')}
+    </p>
+  )
+}
+
+interface FieldProps {
+  form: FormState
+  name: string
+  label: string
+  hint?: Child
+  id?: string
+}
+
+function describedBy(id: string, error: string | undefined, hint: unknown): string | undefined {
+  return [error ? `${id}-error` : '', hint ? `${id}-hint` : ''].filter(Boolean).join(' ') || undefined
+}
+
+function FieldNotes({ id, error, hint }: { id: string; error?: string; hint?: Child }) {
+  return (
+    <>
+      {error && (
+        <small id={`${id}-error`} class="field-error">
+          {error}
+        </small>
+      )}
+      {hint && !error && <small id={`${id}-hint`}>{hint}</small>}
+    </>
+  )
+}
+
+export function TextField(
+  props: FieldProps & {
+    type?: 'text' | 'email' | 'password' | 'search' | 'number' | 'url'
+    required?: boolean
+    autocomplete?: string
+    maxlength?: number
+    minlength?: number
+    placeholder?: string
+    autofocus?: boolean
+    attributes?: Record<string, string>
+  },
+) {
+  const id = props.id ?? `field-${props.name}`
+  const error = props.form.errors[props.name]
+  return (
+    <label for={id}>
+      {props.label}
+      <input
+        id={id}
+        name={props.name}
+        type={props.type ?? 'text'}
+        value={props.type === 'password' ? '' : (props.form.values[props.name] ?? '')}
+        required={props.required}
+        autocomplete={props.autocomplete}
+        maxlength={props.maxlength}
+        minlength={props.minlength}
+        placeholder={props.placeholder}
+        autofocus={props.autofocus}
+        aria-invalid={error ? 'true' : undefined}
+        aria-describedby={describedBy(id, error, props.hint)}
+        {...(props.attributes ?? {})}
+      />
+      <FieldNotes id={id} error={error} hint={props.hint} />
+    </label>
+  )
+}
+
+export function TextArea(
+  props: FieldProps & { rows?: number; required?: boolean; maxlength?: number; attributes?: Record<string, string> },
+) {
+  const id = props.id ?? `field-${props.name}`
+  const error = props.form.errors[props.name]
+  return (
+    <label for={id}>
+      {props.label}
+      <textarea
+        id={id}
+        name={props.name}
+        rows={props.rows ?? 8}
+        required={props.required}
+        maxlength={props.maxlength}
+        aria-invalid={error ? 'true' : undefined}
+        aria-describedby={describedBy(id, error, props.hint)}
+        {...(props.attributes ?? {})}
+      >
+        {props.form.values[props.name] ?? ''}
+      </textarea>
+      <FieldNotes id={id} error={error} hint={props.hint} />
+    </label>
+  )
+}
+
+export function Select(
+  props: FieldProps & { options: { value: string; label: string }[]; placeholder?: string; required?: boolean },
+) {
+  const id = props.id ?? `field-${props.name}`
+  const error = props.form.errors[props.name]
+  const current = props.form.values[props.name] ?? ''
+  return (
+    <label for={id}>
+      {props.label}
+      <select
+        id={id}
+        name={props.name}
+        required={props.required}
+        aria-invalid={error ? 'true' : undefined}
+        aria-describedby={describedBy(id, error, props.hint)}
+      >
+        {props.placeholder !== undefined && (
+          <option value="" selected={current === ''}>
+            {props.placeholder}
+          </option>
+        )}
+        {props.options.map((option) => (
+          <option value={option.value} selected={option.value === current}>
+            {option.label}
+          </option>
+        ))}
+      </select>
+      <FieldNotes id={id} error={error} hint={props.hint} />
+    </label>
+  )
+}
+
+export function Checkbox(props: FieldProps) {
+  const id = props.id ?? `field-${props.name}`
+  const error = props.form.errors[props.name]
+  const checked = ['1', 'on', 'true'].includes(props.form.values[props.name] ?? '')
+  return (
+    <label for={id}>
+      <input type="hidden" name={props.name} value="0" />
+      <input id={id} type="checkbox" name={props.name} value="1" checked={checked} aria-invalid={error ? 'true' : undefined} />
+      {props.label}
+      <FieldNotes id={id} error={error} hint={props.hint} />
+    </label>
+  )
+}

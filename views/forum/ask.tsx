@@ -1,0 +1,78 @@
+import type { Category } from '../../src/db/schema'
+import { CsrfField, FormMessage, Select, TextField, type FormState } from '../components'
+import { Layout, type Chrome } from '../layout'
+import { MarkdownEditor } from './editor'
+
+export interface QuestionFormLimits {
+  titleMin: number
+  titleMax: number
+  bodyMax: number
+  maxTags: number
+}
+
+export interface AskPageProps {
+  chrome: Chrome
+  categories: Category[]
+  form: FormState
+  previewHtml?: string
+  limits: QuestionFormLimits
+}
+
+export function AskPage(props: AskPageProps) {
+  return (
+    <Layout chrome={props.chrome} meta={{ title: 'Ask a question', noindex: true }}>
+      <section class="narrow" aria-labelledby="ask-heading">
+        <hgroup>
+          <h1 id="ask-heading">Ask a question</h1>
+          <p>Describe what you tried, what happened and what you expected. Questions are public.</p>
+        </hgroup>
+        <QuestionForm {...props} action="/ask" submitLabel="Post your question" />
+      </section>
+    </Layout>
+  )
+}
+
+/** The question form, shared by asking and editing. */
+export function QuestionForm(props: AskPageProps & { action: string; submitLabel: string }) {
+  const { form, limits } = props
+  return (
+    <form method="post" action={props.action} class="question-form" hx-disabled-elt="find button[type=submit]">
+      <CsrfField token={props.chrome.csrfToken} />
+      <FormMessage form={form} />
+      <TextField
+        form={form}
+        name="title"
+        label="Title"
+        required
+        maxlength={limits.titleMax}
+        minlength={limits.titleMin}
+        placeholder="e.g. Export to CSV fails with a 502 since upgrading to 2.4"
+        hint={`Be specific: ${limits.titleMin} to ${limits.titleMax} characters.`}
+        autocomplete="off"
+      />
+      <Select
+        form={form}
+        name="categoryId"
+        label="Category"
+        required
+        placeholder="Choose a category"
+        options={props.categories.map((category) => ({ value: String(category.id), label: category.name }))}
+      />
+      <MarkdownEditor form={form} label="Question" maxlength={limits.bodyMax} previewHtml={props.previewHtml} idPrefix="question" />
+      <TextField
+        form={form}
+        name="tags"
+        label="Tags (optional)"
+        placeholder="billing, sso"
+        hint={`Up to ${limits.maxTags}, separated by commas.`}
+        autocomplete="off"
+      />
+      <div class="form-buttons">
+        <button type="submit">{props.submitLabel}</button>
+        <button type="submit" name="intent" value="preview" class="secondary outline" formnovalidate>
+          Preview
+        </button>
+      </div>
+    </form>
+  )
+}

@@ -1,0 +1,144 @@
+import type { Category } from '../../src/db/schema'
+import type { ThreadFilter, ThreadListItem, ThreadListPage } from '../../src/forum/queries'
+import { RelativeTime, UserLink } from '../components'
+import { plural, tagPath, threadPath } from '../format'
+import { Layout, type Chrome } from '../layout'
+
+export interface ThreadListProps {
+  chrome: Chrome
+  heading: string
+  intro?: string
+  /** Base path of this list ("/", "/c/billing", "/tags/sso"); tabs and pages link from it. */
+  basePath: string
+  filter: ThreadFilter
+  page: ThreadListPage
+  categories: Category[]
+  canonical: string
+  feed?: { title: string; href: string }
+  /** True when this page is further down the list (a cursor was given). */
+  isLaterPage: boolean
+}
+
+const TAB_LABELS: Record<ThreadFilter, string> = { latest: 'Latest', unanswered: 'Unanswered', solved: 'Solved' }
+
+export function filterPath(basePath: string, filter: ThreadFilter): string {
+  if (basePath === '/') return filter === 'latest' ? '/' : `/${filter}`
+  return filter === 'latest' ? basePath : `${basePath}?filter=${filter}`
+}
+
+function nextPagePath(basePath: string, filter: ThreadFilter, cursor: string): string {
+  const path = filterPath(basePath, filter)
+  return `${path}${path.includes('?') ? '&' : '?'}before=${encodeURIComponent(cursor)}`
+}
+
+export function ThreadListPageView(props: ThreadListProps) {
+  const { chrome, page } = props
+  return (
+    <Layout
+      chrome={chrome}
+      meta={{
+        title: props.heading,
+        description: props.intro,
+        canonical: props.canonical,
+        head: props.feed && <link rel="alternate" type="application/atom+xml" title={props.feed.title} href={props.feed.href} />,
+      }}
+    >
+      <div class="with-sidebar">
+        <section aria-labelledby="list-heading">
+          <hgroup>
+            <h1 id="list-heading">{props.heading}</h1>
+            {props.intro && <p>{props.intro}</p>}
+          </hgroup>
+          <nav aria-label="Filter threads" class="tabs">
+            <ul>
+              {(Object.keys(TAB_LABELS) as ThreadFilter[]).map((filter) => (
+                <li>
+                  <a href={filterPath(props.basePath, filter)} aria-current={filter === props.filter ? 'page' : undefined}>
+                    {TAB_LABELS[filter]}
+                  </a>
+                </li>
+              ))}
+            </ul>
+          </nav>
+          {page.items.length === 0 ? (
+            <p class="empty">
+              {props.isLaterPage
+                ? 'There are no more threads here. '
+                : props.filter === 'unanswered'
+                  ? 'Every question here has an answer. '
+                  : 'No threads here yet. '}
+              {props.isLaterPage ? <a href={filterPath(props.basePath, props.filter)}>Back to the first page</a> : <a href="/ask">Ask a question</a>}
+            </p>
+          ) : (
+            <ol class="thread-list">
+              {page.items.map((item) => (
+                <li>
+                  <ThreadRow item={item} now={chrome.now} />
+                </li>
+              ))}
+            </ol>
+          )}
+          {page.nextCursor && (
+            <nav aria-label="Pages" class="pager">
+              <a href={nextPagePath(props.basePath, props.filter, page.nextCursor)} rel="next">
+                Older threads →
+              </a>
+            </nav>
+          )}
+        </section>
+        <aside aria-label="Categories">
+          <h2 class="aside-heading">Categories</h2>
+          <ul class="category-list">
+            {props.categories.map((category) => (
+              <li>
+                <a href={`/c/${category.slug}`}>{category.name}</a>
+                {category.description && <small>{category.description}</small>}
+              </li>
+            ))}
+          </ul>
+        </aside>
+      </div>
+    </Layout>
+  )
+}
+
+export function ThreadRow({ item, now }: { item: ThreadListItem; now: Date }) {
+  return (
+    <article class={`thread-row${item.solved ? ' is-solved' : ''}`}>
+      <div class="thread-stats" aria-label="Thread statistics">
+        <span class="stat">
+          <strong>{item.upvoteCount}</strong> {item.upvoteCount === 1 ? 'vote' : 'votes'}
+        </span>
+        <span class={`stat replies${item.solved ? ' solved' : item.replyCount === 0 ? ' unanswered' : ''}`}>
+          <strong>{item.replyCount}</strong> {item.replyCount === 1 ? 'reply' : 'replies'}
+          {item.solved && (
+            <span class="solved-mark" title="Has an accepted solution">
+              {' '}
+              ✓ solved
+            </span>
+          )}
+        </span>
+        {item.meTooCount > 0 && <span class="stat">{plural(item.meTooCount, 'me too', 'me too')}</span>}
+      </div>
+      <div class="thread-summary">
+        <h3>
+          <a href={threadPath(item)}>{item.title}</a>
+        </h3>
+        {item.excerpt && <p class="excerpt">{item.excerpt}</p>}
+        <footer>
+          <a href={`/c/${item.category.slug}`} class="category-chip">
+            {item.category.name}
+          </a>
+          {item.tags.map((tag) => (
+            <a href={tagPath(tag)} class="tag">
+              {tag}
+            </a>
+          ))}
+          <span class="byline">
+            asked by <UserLink user={item.author} /> · active <RelativeTime at={item.lastActivityAt} now={now} />
+          </span>
+        </footer>
+      </div>
+    </article>
+  )
+}

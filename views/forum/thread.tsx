@@ -1,0 +1,381 @@
+import type { ReplyView, ThreadPageData, ThreadView, ViewerState } from '../../src/forum/queries'
+import { CsrfField, FormMessage, RelativeTime, SanitizedHtml, UserLink, type FormState } from '../components'
+import { formatDateTime, plural, replyPath, tagPath, threadPath } from '../format'
+import { Layout, type Chrome } from '../layout'
+import { MarkdownEditor } from './editor'
+import { qaPageJsonLd, scriptSafeJson } from './structured-data'
+
+export interface ThreadPageProps {
+  chrome: Chrome
+  data: ThreadPageData
+  replyForm: FormState
+  replyPreviewHtml?: string
+  replyMaxLength: number
+}
+
+export function ThreadPage(props: ThreadPageProps) {
+  const { chrome, data } = props
+  const { thread } = data
+  const url = `${chrome.publicUrl}${threadPath(thread)}`
+  const description = thread.bodyText.slice(0, 200)
+  return (
+    <Layout
+      chrome={chrome}
+      meta={{
+        title: thread.title,
+        description,
+        canonical: url,
+        noindex: thread.hidden,
+        head: (
+          <>
+            <meta property="og:type" content="article" />
+            <meta property="og:site_name" content={chrome.siteName} />
+            <meta property="og:title" content={thread.title} />
+            <meta property="og:description" content={description} />
+            <meta property="og:url" content={url} />
+            <meta name="twitter:card" content="summary" />
+            {!thread.hidden && <script type="application/ld+json">{scriptSafeJson(qaPageJsonLd(data, chrome.publicUrl))}</script>}
+          </>
+        ),
+      }}
+    >
+      <article class="thread" aria-labelledby="thread-title">
+        <header class="thread-header">
+          <nav aria-label="Breadcrumb" class="breadcrumb">
+            <ul>
+              <li>
+                <a href="/">Home</a>
+              </li>
+              <li>
+                <a href={`/c/${thread.category.slug}`}>{thread.category.name}</a>
+              </li>
+            </ul>
+          </nav>
+          <h1 id="thread-title">{thread.title}</h1>
+          <p class="thread-meta">
+            {thread.acceptedReplyId !== null && <span class="solved-badge">✓ Solved</span>}
+            {thread.locked && <span class="badge badge-locked">Locked</span>}
+            {thread.tags.map((tag) => (
+              <a href={tagPath(tag)} class="tag">
+                {tag}
+              </a>
+            ))}
+          </p>
+          {thread.hidden && (
+            <p class="notice" role="status">
+              This thread is hidden by staff. Only you and staff can see it.
+            </p>
+          )}
+        </header>
+        <ThreadMain chrome={chrome} data={data} />
+        <ThreadActions chrome={chrome} thread={thread} viewer={data.viewer} />
+        <ReplyComposer
+          chrome={chrome}
+          thread={thread}
+          viewer={data.viewer}
+          form={props.replyForm}
+          previewHtml={props.replyPreviewHtml}
+          maxLength={props.replyMaxLength}
+        />
+      </article>
+    </Layout>
+  )
+}
+
+/** Question, accepted solution and replies: the region htmx swaps when the solution changes. */
+export function ThreadMain({ chrome, data }: { chrome: Chrome; data: ThreadPageData }) {
+  const { thread, viewer } = data
+  return (
+    <div id="thread-main">
+      <section class="post question" aria-label="Question">
+        <div class="post-side">
+          <ThreadVoteForm chrome={chrome} thread={thread} viewer={viewer} />
+        </div>
+        <div class="post-content">
+          <SanitizedHtml html={thread.bodyHtml} />
+          <PostFooter chrome={chrome} author={thread.author} createdAt={thread.createdAt} editedAt={thread.editedAt} verb="asked" />
+        </div>
+      </section>
+      {data.accepted && (
+        <section class="accepted-answer" aria-labelledby="accepted-heading">
+          <h2 id="accepted-heading">
+            ✓ Accepted solution{' '}
+            <a href={`#reply-${data.accepted.id}`} class="jump-link">
+              (jump to it in the thread)
+            </a>
+          </h2>
+          <SanitizedHtml html={data.accepted.bodyHtml} />
+          <PostFooter
+            chrome={chrome}
+            author={data.accepted.author}
+            createdAt={data.accepted.createdAt}
+            editedAt={data.accepted.editedAt}
+            verb="answered"
+          />
+        </section>
+      )}
+      <section class="replies" aria-labelledby="replies-heading">
+        <RepliesHeading thread={thread} />
+        {data.isLaterPage && (
+          <p>
+            <a href={threadPath(thread)}>← Earlier replies</a>
+          </p>
+        )}
+        <ol id="reply-list" class="reply-list">
+          {data.replies.map((reply) => (
+            <li>
+              <ReplyArticle chrome={chrome} reply={reply} thread={thread} viewer={viewer} />
+            </li>
+          ))}
+        </ol>
+        {data.nextRepliesCursor && (
+          <nav class="pager" aria-label="Reply pages">
+            <a href={`${threadPath(thread)}?after=${encodeURIComponent(data.nextRepliesCursor)}`} rel="next">
+              Later replies →
+            </a>
+          </nav>
+        )}
+      </section>
+    </div>
+  )
+}
+
+export function RepliesHeading({ thread, oob }: { thread: ThreadView; oob?: boolean }) {
+  return (
+    <h2 id="replies-heading" hx-swap-oob={oob ? 'true' : undefined}>
+      {thread.replyCount === 0 ? 'No replies yet' : plural(thread.replyCount, 'reply', 'replies')}
+    </h2>
+  )
+}
+
+function PostFooter(props: { chrome: Chrome; author: ReplyView['author']; createdAt: Date; editedAt: Date | null; verb: string }) {
+  return (
+    <footer class="post-footer">
+      {props.verb} <RelativeTime at={props.createdAt} now={props.chrome.now} /> by <UserLink user={props.author} />
+      {props.editedAt && (
+        <span class="edited" title={`Edited ${formatDateTime(props.editedAt)}`}>
+          {' '}
+          · edited
+        </span>
+      )}
+    </footer>
+  )
+}
+
+export function ReplyArticle(props: { chrome: Chrome; reply: ReplyView; thread: ThreadView; viewer: ViewerState }) {
+  const { chrome, reply, thread, viewer } = props
+  const isAccepted = thread.acceptedReplyId === reply.id
+  return (
+    <article
+      id={`reply-${reply.id}`}
+      class={`post reply${isAccepted ? ' is-accepted' : ''}${reply.hidden ? ' is-hidden' : ''}${reply.author.role !== 'member' ? ' is-staff' : ''}`}
+      aria-label={`Reply by ${reply.author.displayName}`}
+    >
+      <div class="post-side">
+        <ReplyVoteForm chrome={chrome} reply={reply} viewer={viewer} />
+        {isAccepted && (
+          <span class="accepted-mark" title="Accepted solution" aria-label="Accepted solution">
+            ✓
+          </span>
+        )}
+      </div>
+      <div class="post-content">
+        {reply.hidden && <p class="notice">Hidden by staff: only staff and the author see this reply.</p>}
+        <SanitizedHtml html={reply.bodyHtml} />
+        <PostFooter chrome={chrome} author={reply.author} createdAt={reply.createdAt} editedAt={reply.editedAt} verb="replied" />
+        <div class="post-actions">
+          <a href={replyPath(thread, reply.id)} class="secondary">
+            Link
+          </a>
+          {reply.canEdit && <a href={`/r/${reply.id}/edit`}>Edit</a>}
+          {viewer.canAccept && !reply.hidden && (
+            <form method="post" action={`/r/${reply.id}/accept`} hx-post={`/r/${reply.id}/accept`} hx-target="#thread-main" hx-swap="outerHTML" class="inline-form">
+              <CsrfField token={chrome.csrfToken} />
+              <input type="hidden" name="on" value={isAccepted ? '0' : '1'} />
+              <button type="submit" class={isAccepted ? 'secondary outline small' : 'outline small'}>
+                {isAccepted ? 'Unmark solution' : 'Mark as solution'}
+              </button>
+            </form>
+          )}
+          {viewer.isStaff && (
+            <form method="post" action={`/r/${reply.id}/hide`} class="inline-form">
+              <CsrfField token={chrome.csrfToken} />
+              <input type="hidden" name="on" value={reply.hidden ? '0' : '1'} />
+              <button type="submit" class="secondary outline small">
+                {reply.hidden ? 'Unhide' : 'Hide'}
+              </button>
+            </form>
+          )}
+        </div>
+      </div>
+    </article>
+  )
+}
+
+function VoteForm(props: {
+  chrome: Chrome
+  id: string
+  action: string
+  count: number
+  voted: boolean
+  own: boolean
+  what: string
+}) {
+  const label = props.own ? `You can't vote on your own ${props.what}` : props.voted ? `Remove your upvote` : `Upvote this ${props.what}`
+  return (
+    <form id={props.id} class="vote" method="post" action={props.action} hx-post={props.action} hx-target="this" hx-swap="outerHTML">
+      <CsrfField token={props.chrome.csrfToken} />
+      <input type="hidden" name="on" value={props.voted ? '0' : '1'} />
+      <button type="submit" class="vote-button" aria-pressed={props.voted ? 'true' : 'false'} aria-label={label} title={label} disabled={props.own}>
+        ▲
+      </button>
+      <span class="vote-count" aria-label={plural(props.count, 'vote')}>
+        {props.count}
+      </span>
+    </form>
+  )
+}
+
+export function ThreadVoteForm({ chrome, thread, viewer }: { chrome: Chrome; thread: ThreadView; viewer: ViewerState }) {
+  return (
+    <VoteForm
+      chrome={chrome}
+      id="thread-vote"
+      action={`/t/${thread.id}/vote`}
+      count={thread.upvoteCount}
+      voted={viewer.voted}
+      own={viewer.isAuthor}
+      what="question"
+    />
+  )
+}
+
+export function ReplyVoteForm({ chrome, reply, viewer }: { chrome: Chrome; reply: ReplyView; viewer: ViewerState }) {
+  return (
+    <VoteForm
+      chrome={chrome}
+      id={`reply-vote-${reply.id}`}
+      action={`/r/${reply.id}/vote`}
+      count={reply.upvoteCount}
+      voted={reply.viewerVoted}
+      own={viewer.signedIn && reply.author.id === chrome.viewer?.id}
+      what="reply"
+    />
+  )
+}
+
+export function MeTooForm({ chrome, thread, viewer }: { chrome: Chrome; thread: ThreadView; viewer: ViewerState }) {
+  const action = `/t/${thread.id}/me-too`
+  return (
+    <form id="me-too" method="post" action={action} hx-post={action} hx-target="this" hx-swap="outerHTML" class="inline-form">
+      <CsrfField token={chrome.csrfToken} />
+      <input type="hidden" name="on" value={viewer.meToo ? '0' : '1'} />
+      <button
+        type="submit"
+        class={viewer.meToo ? 'small' : 'outline small'}
+        aria-pressed={viewer.meToo ? 'true' : 'false'}
+        disabled={viewer.isAuthor}
+        title={viewer.isAuthor ? 'This is your question' : 'I have this problem too'}
+      >
+        Me too
+      </button>{' '}
+      <span class="me-too-count">{plural(thread.meTooCount, 'person has', 'people have')} this problem</span>
+    </form>
+  )
+}
+
+export function SubscriptionForm({ chrome, thread, viewer }: { chrome: Chrome; thread: ThreadView; viewer: ViewerState }) {
+  const action = `/t/${thread.id}/subscription`
+  return (
+    <form id="subscription" method="post" action={action} hx-post={action} hx-target="this" hx-swap="outerHTML" class="inline-form">
+      <CsrfField token={chrome.csrfToken} />
+      <input type="hidden" name="on" value={viewer.subscribed ? '0' : '1'} />
+      <button type="submit" class="secondary outline small" aria-pressed={viewer.subscribed ? 'true' : 'false'}>
+        {viewer.subscribed ? 'Following · stop' : 'Follow this thread'}
+      </button>
+    </form>
+  )
+}
+
+function ThreadActions({ chrome, thread, viewer }: { chrome: Chrome; thread: ThreadView; viewer: ViewerState }) {
+  return (
+    <div class="thread-actions">
+      <MeTooForm chrome={chrome} thread={thread} viewer={viewer} />
+      {viewer.signedIn && <SubscriptionForm chrome={chrome} thread={thread} viewer={viewer} />}
+      {viewer.canEdit && (
+        <a href={`/t/${thread.id}/edit`} class="secondary">
+          Edit question
+        </a>
+      )}
+      {viewer.isStaff && (
+        <div class="staff-tools" role="group" aria-label="Staff tools">
+          <form method="post" action={`/t/${thread.id}/lock`} class="inline-form">
+            <CsrfField token={chrome.csrfToken} />
+            <input type="hidden" name="on" value={thread.locked ? '0' : '1'} />
+            <button type="submit" class="secondary outline small">
+              {thread.locked ? 'Unlock thread' : 'Lock thread'}
+            </button>
+          </form>
+          <form method="post" action={`/t/${thread.id}/hide`} class="inline-form">
+            <CsrfField token={chrome.csrfToken} />
+            <input type="hidden" name="on" value={thread.hidden ? '0' : '1'} />
+            <button type="submit" class="secondary outline small">
+              {thread.hidden ? 'Unhide thread' : 'Hide thread'}
+            </button>
+          </form>
+        </div>
+      )}
+    </div>
+  )
+}
+
+export function ReplyComposer(props: {
+  chrome: Chrome
+  thread: ThreadView
+  viewer: ViewerState
+  form: FormState
+  previewHtml?: string
+  maxLength: number
+  oob?: boolean
+}) {
+  const { chrome, thread, viewer } = props
+  const action = `/t/${thread.id}/replies`
+  if (!viewer.signedIn)
+    return (
+      <section id="reply-form" class="reply-composer" hx-swap-oob={props.oob ? 'true' : undefined}>
+        <p>
+          <a href={`/login?next=${encodeURIComponent(threadPath(thread))}`}>Sign in</a> or <a href="/signup">sign up</a> to reply.
+        </p>
+      </section>
+    )
+  if (!viewer.canReply)
+    return (
+      <section id="reply-form" class="reply-composer" hx-swap-oob={props.oob ? 'true' : undefined}>
+        <p class="notice">This thread is locked and takes no new replies.</p>
+      </section>
+    )
+  return (
+    <section id="reply-form" class="reply-composer" aria-labelledby="reply-form-heading" hx-swap-oob={props.oob ? 'true' : undefined}>
+      <h2 id="reply-form-heading">Your reply</h2>
+      <form
+        method="post"
+        action={action}
+        hx-post={action}
+        hx-target="#reply-list"
+        hx-swap="beforeend"
+        hx-disabled-elt="find button[type=submit]"
+      >
+        <CsrfField token={chrome.csrfToken} />
+        <FormMessage form={props.form} />
+        {thread.locked && <p class="notice">This thread is locked; as staff you can still reply.</p>}
+        <MarkdownEditor form={props.form} label="Reply" maxlength={props.maxLength} previewHtml={props.previewHtml} idPrefix="reply" rows={6} />
+        <div class="form-buttons">
+          <button type="submit">Post reply</button>
+          <button type="submit" name="intent" value="preview" class="secondary outline" formnovalidate hx-post={action} hx-target="#reply-form" hx-swap="outerHTML">
+            Preview
+          </button>
+        </div>
+      </form>
+    </section>
+  )
+}

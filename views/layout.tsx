@@ -1,0 +1,152 @@
+import { raw } from 'hono/html'
+import type { Child } from 'hono/jsx'
+import type { Role } from '../src/db/schema'
+
+export interface Viewer {
+  id: number
+  displayName: string
+  role: Role
+}
+
+/** What every page needs besides its own data: who is looking, the CSRF token, the time. */
+export interface Chrome {
+  siteName: string
+  viewer: Viewer | null
+  csrfToken: string
+  now: Date
+  path: string
+  publicUrl: string
+  assets: { css: string; pico: string; highlight: string; htmx: string; js: string }
+}
+
+export interface Meta {
+  title: string
+  description?: string
+  canonical?: string
+  /** Extra tags for <head>: OpenGraph, JSON-LD, feed links. */
+  head?: Child
+  noindex?: boolean
+}
+
+const HTMX_CONFIG = JSON.stringify({
+  // 4xx bodies carry the form with its messages, so htmx swaps them like successes.
+  responseHandling: [
+    { code: '204', swap: false },
+    { code: '[23]..', swap: true },
+    { code: '4..', swap: true, error: false },
+    { code: '5..', swap: true, error: true },
+  ],
+  includeIndicatorStyles: false,
+  allowEval: false,
+  historyCacheSize: 0,
+})
+
+const isStaffRole = (role: Role) => role !== 'member'
+
+export function Layout(props: { chrome: Chrome; meta: Meta; children: Child; wide?: boolean }) {
+  const { chrome, meta } = props
+  const title = meta.title === chrome.siteName ? meta.title : `${meta.title} · ${chrome.siteName}`
+  return (
+    <>
+      {raw('<!DOCTYPE html>')}
+      <html lang="en">
+        <head>
+          <meta charset="utf-8" />
+          <meta name="viewport" content="width=device-width, initial-scale=1" />
+          <meta name="color-scheme" content="light dark" />
+          <title>{title}</title>
+          {meta.description && <meta name="description" content={meta.description} />}
+          {meta.canonical && <link rel="canonical" href={meta.canonical} />}
+          {meta.noindex && <meta name="robots" content="noindex" />}
+          <meta name="htmx-config" content={HTMX_CONFIG} />
+          <link rel="icon" href="/static/favicon.svg" type="image/svg+xml" />
+          <link rel="stylesheet" href={chrome.assets.pico} />
+          <link rel="stylesheet" href={chrome.assets.highlight} />
+          <link rel="stylesheet" href={chrome.assets.css} />
+          <link rel="alternate" type="application/atom+xml" title={`${chrome.siteName}: latest questions`} href="/feed.atom" />
+          {meta.head}
+          <script src={chrome.assets.htmx} defer></script>
+          <script src={chrome.assets.js} defer></script>
+        </head>
+        <body hx-headers={JSON.stringify({ 'X-CSRF-Token': chrome.csrfToken })}>
+          <a class="skip-link" href="#main">
+            Skip to content
+          </a>
+          <SiteHeader chrome={chrome} />
+          <main id="main" class={props.wide ? 'container-fluid' : 'container'}>
+            {props.children}
+          </main>
+          <footer class="site-footer container">
+            <small>
+              {chrome.siteName} · <a href="/feed.atom">Atom feed</a> · <a href="/tags">Tags</a> ·{' '}
+              <a href="/categories">Categories</a>
+            </small>
+          </footer>
+        </body>
+      </html>
+    </>
+  )
+}
+
+function SiteHeader({ chrome }: { chrome: Chrome }) {
+  const viewer = chrome.viewer
+  return (
+    <header class="site-header">
+      <nav class="container" aria-label="Main">
+        <ul>
+          <li>
+            <a href="/" class="brand">
+              <strong>{chrome.siteName}</strong>
+            </a>
+          </li>
+        </ul>
+        <ul>
+          <li>
+            <a href="/ask" role="button" class="ask-button">
+              Ask a question
+            </a>
+          </li>
+          {viewer ? (
+            <li>
+              <details class="dropdown">
+                <summary aria-label={`Account menu for ${viewer.displayName}`}>{viewer.displayName}</summary>
+                <ul dir="rtl">
+                  <li>
+                    <a href={`/u/${viewer.id}`}>Your profile</a>
+                  </li>
+                  {viewer.role === 'admin' && (
+                    <li>
+                      <a href="/admin">Admin</a>
+                    </li>
+                  )}
+                  {isStaffRole(viewer.role) && viewer.role !== 'admin' && (
+                    <li>
+                      <span class="muted">Signed in as {viewer.role}</span>
+                    </li>
+                  )}
+                  <li>
+                    <form method="post" action="/logout" class="inline-form">
+                      <input type="hidden" name="_csrf" value={chrome.csrfToken} />
+                      <button type="submit" class="link-button">
+                        Sign out
+                      </button>
+                    </form>
+                  </li>
+                </ul>
+              </details>
+            </li>
+          ) : (
+            <>
+              <li>
+                <a href={`/login?next=${encodeURIComponent(chrome.path)}`}>Sign in</a>
+              </li>
+              <li>
+                <a href="/signup">Sign up</a>
+              </li>
+            </>
+          )}
+        </ul>
+      </nav>
+    </header>
+  )
+}
