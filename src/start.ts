@@ -1,0 +1,79 @@
+import { serve, type ServerType } from '@hono/node-server'
+import { pino, type Logger } from 'pino'
+import { issueSetupLink } from './auth'
+import { systemClock, type Clock } from './clock'
+import type { Database } from './db/client'
+import { openDatabase } from './db/open'
+import type { Env } from './env'
+import { createApp } from './web/app'
+import { loadAssets } from './web/assets'
+
+export interface RunningForum {
+  server: ServerType
+  database: Database
+  logger: Logger
+  port: number
+  stop(): Promise<void>
+}
+
+export interface StartOptions {
+  clock?: Clock
+  /** Runs after migrations and before listening (the demo seeds its data here). */
+  prepare?: (database: Database, logger: Logger) => Promise<void>
+  /** Lines printed under the "running at" banner. */
+  notes?: (database: Database) => Promise<string[]>
+}
+
+/** Opens the database, migrates it, and serves the forum until stop() or a signal. */
+export async function startForum(env: Env, options: StartOptions = {}): Promise<RunningForum> {
+  const clock = options.clock ?? systemClock
+  const logger = pino({ level: env.logLevel })
+  const database = await openDatabase(env)
+  await database.migrate()
+  await options.prepare?.(database, logger)
+
+  const app = createApp({ database, env, logger, clock, assets: loadAssets() })
+  const setupToken = await issueSetupLink({ ctx: { actor: null, db: database.db, now: () => clock.now(), requestId: 'startup' } })
+  const notes = (await options.notes?.(database)) ?? []
+
+  const server = await new Promise<ServerType>((resolve) => {
+    const running = serve({ fetch: app.fetch, port: env.port, hostname: env.host }, () => resolve(running))
+  })
+  const address = server.address()
+  const port = typeof address === 'object' && address ? address.port : env.port
+  const where = database.kind === 'pglite' ? `embedded PGlite in ${env.dataDir}` : 'PostgreSQL'
+  console.log(`\n  Forum running at ${env.publicUrl} (port ${port}, ${where})`)
+  if (setupToken) console.log(`\n  No admin exists yet. Create one with this one-time link:\n\n    ${env.publicUrl}/setup/${setupToken}`)
+  for (const line of notes) console.log(`  ${line}`)
+  console.log('')
+
+  let stopped = false
+  return {
+    server,
+    database,
+    logger,
+    port,
+    async stop() {
+      if (stopped) return
+      stopped = true
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()))
+      // Keep-alive sockets would hold close() open; in-flight requests have had their chance.
+      if ('closeAllConnections' in server) server.closeAllConnections()
+      await closed
+      await database.close()
+    },
+  }
+}
+
+/** Stops the forum cleanly on Ctrl-C or a container stop. */
+export function stopOnSignals(forum: RunningForum): void {
+  const stop = (signal: string) => {
+    forum.logger.info({ signal }, 'shutting down')
+    forum.stop().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    )
+  }
+  process.once('SIGINT', () => stop('SIGINT'))
+  process.once('SIGTERM', () => stop('SIGTERM'))
+}
