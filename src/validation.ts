@@ -10,6 +10,8 @@ interface TextRule {
   max: number
   /** Single-line fields (titles, names) collapse every run of whitespace to one space. */
   singleLine?: boolean
+  /** An empty value is allowed (and becomes ''). */
+  optional?: boolean
 }
 
 function cleanText(value: unknown, singleLine: boolean): unknown {
@@ -27,7 +29,7 @@ export function characterCount(value: string): number {
 }
 
 /** A required text field with a readable message for every way it can be wrong. */
-export function text(label: string, { min = 1, max, singleLine = false }: TextRule) {
+export function text(label: string, { min = 1, max, singleLine = false, optional = false }: TextRule) {
   return z.preprocess(
     (value) => cleanText(value, singleLine),
     z.string({ error: `${label} must be text.` }).superRefine((value, ctx) => {
@@ -39,6 +41,7 @@ export function text(label: string, { min = 1, max, singleLine = false }: TextRu
         return
       }
       const length = characterCount(value)
+      if (length === 0 && optional) return
       if (length === 0) ctx.addIssue({ code: 'custom', message: `${label} is required.` })
       else if (length < min)
         ctx.addIssue({ code: 'custom', message: `${label} must be at least ${min} characters (it has ${length}).` })
@@ -49,8 +52,8 @@ export function text(label: string, { min = 1, max, singleLine = false }: TextRu
 }
 
 /** Like `text`, but an empty value is allowed and becomes ''. */
-export function optionalText(label: string, rule: Omit<TextRule, 'min'>) {
-  return z.union([z.preprocess((value) => cleanText(value, rule.singleLine ?? false), z.literal('')), text(label, rule)])
+export function optionalText(label: string, rule: Omit<TextRule, 'min' | 'optional'>) {
+  return text(label, { ...rule, optional: true })
 }
 
 /** A positive database id from a form or URL; anything else is a field error, never a crash. */
@@ -63,6 +66,11 @@ export function id(label: string) {
       .min(1, { error: `Choose a valid ${label}.` })
       .max(2_147_483_647, { error: `Choose a valid ${label}.` }),
   )
+}
+
+/** An optional id from a select whose empty option means "none": '' becomes null. */
+export function optionalId(label: string) {
+  return z.preprocess((value) => (value === '' || value === undefined || value === null ? null : value), id(label).nullable())
 }
 
 /** A checkbox or a hidden "1"/"0" field. */

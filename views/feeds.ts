@@ -33,7 +33,7 @@ export function atomFeed(options: {
       date: entry.lastActivityAt,
       published: entry.createdAt,
       author: [{ name: entry.authorName }],
-      category: [{ name: entry.categoryName }],
+      category: [{ name: entry.categoryName, term: entry.categoryName }],
     })
   }
   return feed.atom1()

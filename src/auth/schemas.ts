@@ -1,6 +1,6 @@
 import { z } from 'zod'
 import { plans, roles } from '../db/schema'
-import { id, optionalText, text } from '../validation'
+import { id, optionalId, optionalText, text } from '../validation'
 
 export function normaliseEmail(value: unknown): unknown {
   return typeof value === 'string' ? value.trim().toLowerCase() : value
@@ -51,14 +51,15 @@ export const UpdateUserAccessInput = z.object({
   userId: id('user'),
   role: z.enum(roles, { error: 'Choose a role: member, support, engineer or admin.' }),
   // '' in the form means "no organisation".
-  organisationId: z.union([z.literal('').transform(() => null), id('organisation')]).default(null),
+  organisationId: optionalId('organisation'),
 })
 export type UpdateUserAccessInput = z.infer<typeof UpdateUserAccessInput>
 
-const mrr = z.preprocess(
-  (value) => (typeof value === 'string' ? value.trim().replace(/[,$\s]/g, '') : value),
+// Typed as dollars ("1,250.50"), stored as cents; empty means 0.
+const Mrr = z.preprocess(
+  (value) => (typeof value === 'string' ? value.trim().replace(/[,$\s]/g, '') || '0' : (value ?? '0')),
   z
-    .string()
+    .string({ error: 'MRR must be an amount like 1200 or 1200.50, not negative.' })
     .regex(/^\d{1,9}(\.\d{1,2})?$/, { error: 'MRR must be an amount like 1200 or 1200.50, not negative.' })
     .transform((value) => Math.round(Number(value) * 100)),
 )
@@ -66,7 +67,7 @@ const mrr = z.preprocess(
 export const OrganisationInput = z.object({
   name: text('Name', { min: 2, max: 100, singleLine: true }),
   plan: z.enum(plans, { error: 'Choose a plan: free, startup, paid or enterprise.' }),
-  mrr: z.union([z.literal('').transform(() => 0), mrr]).default(0),
+  mrr: Mrr,
   isPriority: z.preprocess((value) => value === '1' || value === 'on' || value === true, z.boolean()),
 })
 export type OrganisationInput = z.infer<typeof OrganisationInput>

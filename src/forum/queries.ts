@@ -55,7 +55,7 @@ export function decodeCursor(value: string | null | undefined): { at: Date; id: 
 
 const threadTagNames = sql<string[]>`coalesce((
   select array_agg(tg.name order by tg.name) from thread_tags tt join tags tg on tg.id = tt.tag_id
-  where tt.thread_id = ${threads.id}), '{}')`
+  where tt.thread_id = threads.id), '{}')`
 
 const listColumns = {
   id: threads.id,
@@ -94,7 +94,7 @@ export async function listThreads(ctx: Ctx, options: ListThreadsOptions = {}): P
   if (options.categoryId) conditions.push(eq(threads.categoryId, options.categoryId))
   if (options.authorId) conditions.push(eq(threads.authorId, options.authorId))
   if (options.tagId)
-    conditions.push(sql`exists (select 1 from thread_tags tt where tt.thread_id = ${threads.id} and tt.tag_id = ${options.tagId})`)
+    conditions.push(sql`exists (select 1 from thread_tags tt where tt.thread_id = threads.id and tt.tag_id = ${options.tagId})`)
   const cursor = decodeCursor(options.cursor)
   if (cursor)
     conditions.push(sql`(${threads.lastActivityAt}, ${threads.id}) < (${cursor.at.toISOString()}::timestamptz, ${cursor.id})`)
@@ -252,9 +252,9 @@ export async function getThreadHeader(ctx: Ctx, threadId: number): Promise<Threa
       authorName: users.displayName,
       authorRole: users.role,
       tags: threadTagNames,
-      voted: sql<boolean>`exists (select 1 from thread_votes v where v.thread_id = ${threads.id} and v.user_id = ${me})`,
-      meToo: sql<boolean>`exists (select 1 from me_toos m where m.thread_id = ${threads.id} and m.user_id = ${me})`,
-      subscribed: sql<boolean>`exists (select 1 from subscriptions s where s.thread_id = ${threads.id} and s.user_id = ${me} and s.subscribed)`,
+      voted: sql<boolean>`exists (select 1 from thread_votes v where v.thread_id = threads.id and v.user_id = ${me})`,
+      meToo: sql<boolean>`exists (select 1 from me_toos m where m.thread_id = threads.id and m.user_id = ${me})`,
+      subscribed: sql<boolean>`exists (select 1 from subscriptions s where s.thread_id = threads.id and s.user_id = ${me} and s.subscribed)`,
     })
     .from(threads)
     .innerJoin(categories, eq(categories.id, threads.categoryId))
@@ -348,7 +348,7 @@ function selectReplies(ctx: Ctx, where: (SQL | undefined)[]) {
       reply: replies,
       authorName: author.displayName,
       authorRole: author.role,
-      voted: sql<boolean>`exists (select 1 from reply_votes v where v.reply_id = ${replies.id} and v.user_id = ${me})`,
+      voted: sql<boolean>`exists (select 1 from reply_votes v where v.reply_id = replies.id and v.user_id = ${me})`,
     })
     .from(replies)
     .innerJoin(author, eq(author.id, replies.authorId))
@@ -426,10 +426,10 @@ export async function getUserProfile(ctx: Ctx, userId: number, cursor?: string |
       displayName: users.displayName,
       role: users.role,
       createdAt: users.createdAt,
-      threadCount: sql<number>`(select count(*)::int from threads t where t.author_id = ${users.id} and t.hidden_at is null)`,
-      replyCount: sql<number>`(select count(*)::int from replies r where r.author_id = ${users.id} and r.hidden_at is null)`,
+      threadCount: sql<number>`(select count(*)::int from threads t where t.author_id = users.id and t.hidden_at is null)`,
+      replyCount: sql<number>`(select count(*)::int from replies r where r.author_id = users.id and r.hidden_at is null)`,
       solutionCount: sql<number>`(select count(*)::int from threads t join replies r on r.id = t.accepted_reply_id
-                                   where r.author_id = ${users.id} and t.hidden_at is null)`,
+                                   where r.author_id = users.id and t.hidden_at is null)`,
     })
     .from(users)
     .where(eq(users.id, userId))

@@ -51,7 +51,7 @@ export class TestClient {
 
   /** The CSRF token from the cookie, fetching a page first if the client has none yet. */
   async csrfToken(): Promise<string> {
-    if (!this.cookies.has('csrf')) await this.get('/login')
+    if (!this.cookies.has('csrf')) await this.get('/categories')
     const token = this.cookies.get('csrf')
     if (!token) throw new Error('no CSRF cookie was set')
     return token

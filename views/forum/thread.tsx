@@ -340,7 +340,10 @@ export function ReplyComposer(props: {
 }) {
   const { chrome, thread, viewer } = props
   const action = `/t/${thread.id}/replies`
-  if (!viewer.signedIn)
+  // A refused reply always comes back with its text (session ended, thread locked meanwhile);
+  // otherwise visitors are invited to sign in and locked threads say so.
+  const hasDraft = !!props.form.values.body
+  if (!viewer.signedIn && !hasDraft)
     return (
       <section id="reply-form" class="reply-composer" hx-swap-oob={props.oob ? 'true' : undefined}>
         <p>
@@ -348,7 +351,7 @@ export function ReplyComposer(props: {
         </p>
       </section>
     )
-  if (!viewer.canReply)
+  if (!viewer.canReply && !hasDraft)
     return (
       <section id="reply-form" class="reply-composer" hx-swap-oob={props.oob ? 'true' : undefined}>
         <p class="notice">This thread is locked and takes no new replies.</p>

@@ -177,8 +177,6 @@ async function showThread(c: Context<AppEnv>) {
   return renderThread(c, threadId, emptyForm())
 }
 
-forumRoutes.get('/t/:id', showThread)
-forumRoutes.get('/t/:id/:slug', showThread)
 
 forumRoutes.post('/t/:id/replies', async (c) => {
   const ctx = c.var.ctx
@@ -299,11 +297,16 @@ forumRoutes.post('/preview', async (c) => {
 })
 
 async function askPage(c: Context<AppEnv>, form: FormState, status: FormStatus = 200, previewHtml?: string) {
-  const { categories } = await getAskFormData(c.var.ctx)
+  // Re-rendering a refused form needs only public data, so an expired session keeps its text.
+  const categories = await listCategories(c.var.ctx)
   return c.html(<AskPage chrome={chrome(c)} categories={categories} form={form} previewHtml={previewHtml} limits={QUESTION_LIMITS} />, status)
 }
 
-forumRoutes.get('/ask', (c) => askPage(c, emptyForm({ categoryId: c.req.query('category') ?? '' })))
+forumRoutes.get('/ask', async (c) => {
+  const { categories } = await getAskFormData(c.var.ctx)
+  const form = emptyForm({ categoryId: c.req.query('category') ?? '' })
+  return c.html(<AskPage chrome={chrome(c)} categories={categories} form={form} limits={QUESTION_LIMITS} />)
+})
 
 forumRoutes.post('/ask', async (c) => {
   const values = await readForm(c)
@@ -379,3 +382,7 @@ forumRoutes.post('/r/:id/edit', async (c) => {
     (failure) => editReplyPage(c, replyId, failure.state, failure.status),
   )
 })
+
+// Last, so that /t/:id/edit is not taken for a slug.
+forumRoutes.get('/t/:id', showThread)
+forumRoutes.get('/t/:id/:slug', showThread)
