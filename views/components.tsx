@@ -95,8 +95,8 @@ export function TextField(
   const id = props.id ?? `field-${props.name}`
   const error = props.form.errors[props.name]
   return (
-    <label for={id}>
-      {props.label}
+    <>
+      <label for={id}>{props.label}</label>
       <input
         id={id}
         name={props.name}
@@ -113,7 +113,7 @@ export function TextField(
         {...(props.attributes ?? {})}
       />
       <FieldNotes id={id} error={error} hint={props.hint} />
-    </label>
+    </>
   )
 }
 
@@ -123,8 +123,8 @@ export function TextArea(
   const id = props.id ?? `field-${props.name}`
   const error = props.form.errors[props.name]
   return (
-    <label for={id}>
-      {props.label}
+    <>
+      <label for={id}>{props.label}</label>
       <textarea
         id={id}
         name={props.name}
@@ -138,7 +138,7 @@ export function TextArea(
         {props.form.values[props.name] ?? ''}
       </textarea>
       <FieldNotes id={id} error={error} hint={props.hint} />
-    </label>
+    </>
   )
 }
 
@@ -149,8 +149,8 @@ export function Select(
   const error = props.form.errors[props.name]
   const current = props.form.values[props.name] ?? ''
   return (
-    <label for={id}>
-      {props.label}
+    <>
+      <label for={id}>{props.label}</label>
       <select
         id={id}
         name={props.name}
@@ -170,7 +170,7 @@ export function Select(
         ))}
       </select>
       <FieldNotes id={id} error={error} hint={props.hint} />
-    </label>
+    </>
   )
 }
 
@@ -179,11 +179,13 @@ export function Checkbox(props: FieldProps) {
   const error = props.form.errors[props.name]
   const checked = ['1', 'on', 'true'].includes(props.form.values[props.name] ?? '')
   return (
-    <label for={id}>
+    <fieldset>
       <input type="hidden" name={props.name} value="0" />
-      <input id={id} type="checkbox" name={props.name} value="1" checked={checked} aria-invalid={error ? 'true' : undefined} />
-      {props.label}
+      <label for={id}>
+        <input id={id} type="checkbox" name={props.name} value="1" checked={checked} aria-invalid={error ? 'true' : undefined} />
+        {props.label}
+      </label>
       <FieldNotes id={id} error={error} hint={props.hint} />
-    </label>
+    </fieldset>
   )
 }

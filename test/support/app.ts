@@ -27,9 +27,9 @@ export interface TestApp {
 let assets: ReturnType<typeof loadAssets> | undefined
 
 /** The real app on a fresh database of its own (PGlite or PostgreSQL, per TEST_DB), with a clock that stands still. */
-export async function createTestApp(options: { env?: Record<string, string> } = {}): Promise<TestApp> {
+export async function createTestApp(options: { env?: Record<string, string>; start?: Date | string } = {}): Promise<TestApp> {
   const database = await createTestDatabase()
-  const clock = manualClock(TEST_START)
+  const clock = manualClock(options.start ?? TEST_START)
   const env = loadEnv({ PUBLIC_URL: 'http://localhost', SITE_NAME: 'Test Community', ...options.env })
   assets ??= loadAssets()
   const app = createApp({ database, env, logger: pino({ level: process.env.TEST_LOG ?? 'error' }), clock, assets })

@@ -111,13 +111,12 @@ export function ThreadRow({ item, now }: { item: ThreadListItem; now: Date }) {
         </span>
         <span class={`stat replies${item.solved ? ' solved' : item.replyCount === 0 ? ' unanswered' : ''}`}>
           <strong>{item.replyCount}</strong> {item.replyCount === 1 ? 'reply' : 'replies'}
-          {item.solved && (
-            <span class="solved-mark" title="Has an accepted solution">
-              {' '}
-              ✓ solved
-            </span>
-          )}
         </span>
+        {item.solved && (
+          <span class="stat solved-mark" title="Has an accepted solution">
+            ✓ solved
+          </span>
+        )}
         {item.meTooCount > 0 && <span class="stat">{plural(item.meTooCount, 'me too', 'me too')}</span>}
       </div>
       <div class="thread-summary">
