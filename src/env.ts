@@ -33,7 +33,9 @@ export interface Env {
 
 /** Reads configuration from the environment; a wrong value stops start-up with a clear message. */
 export function loadEnv(source: Record<string, string | undefined> = process.env): Env {
-  const parsed = EnvSchema.safeParse(source)
+  // `FOO=` in a shell or compose file means "not set", not "set to nothing".
+  const present = Object.fromEntries(Object.entries(source).filter(([, value]) => value !== undefined && value.trim() !== ''))
+  const parsed = EnvSchema.safeParse(present)
   if (!parsed.success) {
     const problems = parsed.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`).join('\n')
     throw new Error(`Invalid configuration:\n${problems}`)

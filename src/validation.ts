@@ -1,9 +1,10 @@
 import { z } from 'zod'
 import { ValidationError } from './errors'
 
-// NUL cannot be stored in PostgreSQL text; U+FFFD is what invalid UTF-8 decodes to.
-// Either means the text did not arrive as the person typed it, so we ask them to retype it.
-const UNREADABLE = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F\uFFFD]/
+// NUL cannot be stored in PostgreSQL text, and other control characters are never typed:
+// either means the text did not arrive as the person typed it, so we ask them to retype it.
+// (Invalid UTF-8 is caught where the bytes are still visible: src/web/forms.ts.)
+const UNREADABLE = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/
 
 interface TextRule {
   min?: number
@@ -36,7 +37,7 @@ export function text(label: string, { min = 1, max, singleLine = false, optional
       if (UNREADABLE.test(value)) {
         ctx.addIssue({
           code: 'custom',
-          message: `${label} contains characters that could not be read (invalid UTF-8 or control characters). Please retype them.`,
+          message: `${label} contains control characters that could not be read. Please retype it.`,
         })
         return
       }

@@ -6,6 +6,12 @@ import type { AppEnv } from './types'
 
 export type FormValues = Record<string, string>
 
+const INVALID_UTF8 = 'This field contains bytes that are not valid UTF-8 text (perhaps pasted from another encoding). Please retype it.'
+
+// Which fields of each request arrived as invalid UTF-8. Decoding replaces bad bytes with
+// U+FFFD, which a person may also type on purpose, so the check runs on the raw bytes.
+const invalidFields = new WeakMap<Request, string[]>()
+
 /** The submitted form's text fields (files are not accepted anywhere). A malformed body is a 400. */
 export async function readForm(c: Context<AppEnv>): Promise<FormValues> {
   let body: Record<string, unknown>
@@ -18,7 +24,47 @@ export async function readForm(c: Context<AppEnv>): Promise<FormValues> {
   for (const [key, value] of Object.entries(body)) {
     if (typeof value === 'string' && key !== '_csrf') values[key] = value
   }
+  invalidFields.set(c.req.raw, await fieldsWithInvalidUtf8(c))
   return values
+}
+
+async function fieldsWithInvalidUtf8(c: Context<AppEnv>): Promise<string[]> {
+  const type = c.req.header('content-type') ?? ''
+  const bytes = new Uint8Array(await c.req.arrayBuffer())
+  const strict = new TextDecoder('utf-8', { fatal: true })
+  const isValid = (part: Uint8Array) => {
+    try {
+      strict.decode(part)
+      return true
+    } catch {
+      return false
+    }
+  }
+  if (type.startsWith('application/x-www-form-urlencoded')) {
+    const bad: string[] = []
+    for (const pair of new TextDecoder('latin1').decode(bytes).split('&')) {
+      const [name = '', value = ''] = pair.split(/=(.*)/s)
+      if (!isValid(percentDecode(value))) bad.push(new URLSearchParams(`${name}=`).keys().next().value ?? name)
+    }
+    return bad
+  }
+  // Multipart comes only from scripts, never from our pages: one verdict for the whole body.
+  if (type.startsWith('multipart/form-data') && !isValid(bytes)) return ['form']
+  return []
+}
+
+/** application/x-www-form-urlencoded value (as latin1 text) to the raw bytes it encodes. */
+function percentDecode(value: string): Uint8Array {
+  const out: number[] = []
+  for (let i = 0; i < value.length; i++) {
+    const char = value[i]!
+    if (char === '+') out.push(0x20)
+    else if (char === '%' && /^[0-9a-fA-F]{2}$/.test(value.slice(i + 1, i + 3))) {
+      out.push(parseInt(value.slice(i + 1, i + 3), 16))
+      i += 2
+    } else out.push(value.charCodeAt(i) & 0xff)
+  }
+  return Uint8Array.from(out)
 }
 
 /** Statuses a re-rendered form is sent with: 200 for a preview, 4xx for a refusal. */
@@ -62,6 +108,11 @@ export async function submitForm<Result>(
   done: (result: Result) => Response | Promise<Response>,
   again: (failure: FormFailure) => Response | Promise<Response>,
 ): Promise<Response> {
+  const badEncoding = invalidFields.get(c.req.raw) ?? []
+  if (badEncoding.length > 0) {
+    const errors = Object.fromEntries(badEncoding.map((field) => [field, INVALID_UTF8]))
+    return again({ state: { values, errors, message: 'Part of what you sent could not be read as text.' }, status: 422 })
+  }
   let result: Result
   try {
     result = await action()

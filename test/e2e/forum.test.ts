@@ -8,7 +8,8 @@ import { createCategory, createReply, createThread, createUser, TEST_PASSWORD } 
 // The whole customer path in a real browser: ask with a live preview, answer, vote and
 // accept, once with JavaScript (htmx swaps fragments) and once without (plain forms).
 
-const SCREENSHOTS = 'docs/screenshots'
+// Screenshots are how we look at the pages; they land in test-results/ (not committed).
+const SCREENSHOTS = 'test-results/screenshots'
 
 let t: ServedApp
 let category: Category
