@@ -1,6 +1,7 @@
 import { PgTransaction } from 'drizzle-orm/pg-core'
 import type { Role } from './db/schema'
 import type { Db } from './db/client'
+import type { SearchIndex } from './search/types'
 
 /** Who is acting. Anonymous visitors are `null`. */
 export interface Actor {
@@ -17,6 +18,8 @@ export interface Ctx {
   db: Db
   now: () => Date
   requestId: string
+  /** The configured search engine; the app always provides it, batch jobs only when they search. */
+  search?: SearchIndex
 }
 
 export interface VerbArgs<Input = unknown> {

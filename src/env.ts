@@ -15,6 +15,10 @@ const EnvSchema = z.object({
   SITE_NAME: z.string().min(1).default('Community'),
   TRUST_PROXY: flag,
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  MEILI_URL: z.string().url().optional(),
+  MEILI_API_KEY: z.string().optional(),
+  MEILI_INDEX: z.string().regex(/^[A-Za-z0-9_-]{1,100}$/).default('threads'),
+  OUTBOX_POLL_MS: z.coerce.number().int().min(50).max(60_000).default(1000),
 })
 
 export interface Env {
@@ -29,6 +33,12 @@ export interface Env {
   /** Take the client address from X-Forwarded-For (only behind a proxy you run). */
   trustProxy: boolean
   logLevel: z.infer<typeof EnvSchema>['LOG_LEVEL']
+  /** Meilisearch server; unset means PostgreSQL full-text search. */
+  meiliUrl: string | undefined
+  meiliApiKey: string | undefined
+  meiliIndex: string
+  /** How often the outbox worker looks for due work when nothing woke it. */
+  outboxPollMs: number
 }
 
 /** Reads configuration from the environment; a wrong value stops start-up with a clear message. */
@@ -51,5 +61,9 @@ export function loadEnv(source: Record<string, string | undefined> = process.env
     siteName: env.SITE_NAME,
     trustProxy: env.TRUST_PROXY,
     logLevel: env.LOG_LEVEL,
+    meiliUrl: env.MEILI_URL,
+    meiliApiKey: env.MEILI_API_KEY,
+    meiliIndex: env.MEILI_INDEX,
+    outboxPollMs: env.OUTBOX_POLL_MS,
   }
 }

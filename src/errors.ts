@@ -3,7 +3,7 @@
  * src/web/errors.tsx maps them to a status and a page (or an htmx fragment) in one place.
  */
 export abstract class DomainError extends Error {
-  abstract readonly code: 'validation' | 'not_found' | 'forbidden' | 'unauthenticated' | 'conflict' | 'rate_limited'
+  abstract readonly code: 'validation' | 'not_found' | 'forbidden' | 'unauthenticated' | 'conflict' | 'rate_limited' | 'unavailable'
 }
 
 /** Input that breaks a rule; `fields` holds one message per form field. */
@@ -61,4 +61,9 @@ export class RateLimitedError extends DomainError {
 function describeWait(seconds: number): string {
   if (seconds < 90) return `${Math.max(1, Math.ceil(seconds))} seconds`
   return `${Math.ceil(seconds / 60)} minutes`
+}
+
+/** A service the request needs (the search engine, say) is down; trying later should work. */
+export class UnavailableError extends DomainError {
+  readonly code = 'unavailable'
 }

@@ -1,3 +1,4 @@
+import { hostname } from 'node:os'
 import { serve, type ServerType } from '@hono/node-server'
 import { pino, type Logger } from 'pino'
 import { issueSetupLink } from './auth'
@@ -5,6 +6,9 @@ import { systemClock, type Clock } from './clock'
 import type { Database } from './db/client'
 import { openDatabase } from './db/open'
 import type { Env } from './env'
+import { outboxHandlers } from './jobs'
+import { startOutboxWorker } from './outbox'
+import { createSearchIndex } from './search/create-search-index'
 import { createApp } from './web/app'
 import { loadAssets } from './web/assets'
 
@@ -32,7 +36,16 @@ export async function startForum(env: Env, options: StartOptions = {}): Promise<
   await database.migrate()
   await options.prepare?.(database, logger)
 
-  const app = createApp({ database, env, logger, clock, assets: loadAssets() })
+  const search = createSearchIndex(env, database.db)
+  const worker = startOutboxWorker({
+    db: database.db,
+    handlers: outboxHandlers({ search }),
+    clock,
+    logger,
+    workerId: `${hostname()}:${process.pid}`,
+    pollMs: env.outboxPollMs,
+  })
+  const app = createApp({ database, env, logger, clock, assets: loadAssets(), search, outbox: worker })
   const setupToken = await issueSetupLink({ ctx: { actor: null, db: database.db, now: () => clock.now(), requestId: 'startup' } })
   const notes = (await options.notes?.(database)) ?? []
 
@@ -60,6 +73,7 @@ export async function startForum(env: Env, options: StartOptions = {}): Promise<
       // Keep-alive sockets would hold close() open; in-flight requests have had their chance.
       if ('closeAllConnections' in server) server.closeAllConnections()
       await closed
+      await worker.stop()
       await database.close()
     },
   }

@@ -100,6 +100,13 @@ function SiteHeader({ chrome }: { chrome: Chrome }) {
             </a>
           </li>
         </ul>
+        <ul class="header-search">
+          <li>
+            <form role="search" method="get" action="/search">
+              <input type="search" name="q" placeholder="Search questions" aria-label="Search questions" autocomplete="off" />
+            </form>
+          </li>
+        </ul>
         <ul>
           <li>
             <a href="/ask" role="button" class="ask-button">
@@ -119,9 +126,14 @@ function SiteHeader({ chrome }: { chrome: Chrome }) {
                       <a href="/admin">Admin</a>
                     </li>
                   )}
-                  {isStaffRole(viewer.role) && viewer.role !== 'admin' && (
+                  {isStaffRole(viewer.role) && (
                     <li>
-                      <span class="muted">Signed in as {viewer.role}</span>
+                      <a href="/staff/search">Search analytics</a>
+                    </li>
+                  )}
+                  {viewer.role === 'admin' && (
+                    <li>
+                      <a href="/admin/outbox">Background jobs</a>
                     </li>
                   )}
                   <li>

@@ -1,6 +1,7 @@
-import { eq } from 'drizzle-orm'
+import { eq, sql } from 'drizzle-orm'
 import type { Actor } from '../ctx'
 import type { Db } from '../db/client'
+import { preparedPerDb } from '../db/prepared'
 import { sessions, users } from '../db/schema'
 import { generateToken, hashToken } from './tokens'
 
@@ -28,9 +29,9 @@ export async function createSession(db: Db, userId: number, now: Date): Promise<
   return { token, expiresAt }
 }
 
-export async function validateSessionToken(db: Db, token: string, now: Date): Promise<ValidSession | null> {
-  const sessionId = hashToken(token)
-  const [row] = await db
+// Every signed-in request runs this, so it is prepared once per database handle.
+const sessionStatement = preparedPerDb((db) =>
+  db
     .select({
       expiresAt: sessions.expiresAt,
       id: users.id,
@@ -41,7 +42,13 @@ export async function validateSessionToken(db: Db, token: string, now: Date): Pr
     })
     .from(sessions)
     .innerJoin(users, eq(users.id, sessions.userId))
-    .where(eq(sessions.id, sessionId))
+    .where(eq(sessions.id, sql.placeholder('sessionId')))
+    .prepare('session_actor'),
+)
+
+export async function validateSessionToken(db: Db, token: string, now: Date): Promise<ValidSession | null> {
+  const sessionId = hashToken(token)
+  const [row] = await sessionStatement(db).execute({ sessionId })
   if (!row) return null
   if (row.expiresAt.getTime() <= now.getTime()) {
     await db.delete(sessions).where(eq(sessions.id, sessionId))

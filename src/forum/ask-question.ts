@@ -7,7 +7,7 @@ import { parseInput } from '../validation'
 import { renderPostBody } from './render-post-body'
 import { AskQuestionInput } from './schemas'
 import { slugify } from './slug'
-import { setThreadTags, subscribeUnlessChosen } from './thread-state'
+import { setThreadTags, subscribeUnlessChosen, threadChanged } from './thread-state'
 
 /** A signed-in person asks a question; it is public at once and they follow it. */
 export async function askQuestion({ ctx, input }: VerbArgs): Promise<{ id: number; slug: string }> {
@@ -31,10 +31,12 @@ export async function askQuestion({ ctx, input }: VerbArgs): Promise<{ id: numbe
         bodyText: body.text,
         createdAt: now,
         lastActivityAt: now,
+        visitorKey: data.visitorKey ?? null,
       })
       .returning({ id: threads.id })
     await setThreadTags(db, thread!.id, data.tags)
     await subscribeUnlessChosen(db, thread!.id, actor.id, now)
+    await threadChanged(db, thread!.id, now)
     return { id: thread!.id, slug }
   })
 }

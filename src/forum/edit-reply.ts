@@ -6,7 +6,7 @@ import { parseInput } from '../validation'
 import { allowed, refuseEdit } from './policy'
 import { renderPostBody } from './render-post-body'
 import { EditReplyInput } from './schemas'
-import { lockReply } from './thread-state'
+import { lockReply, threadChanged } from './thread-state'
 
 export async function editReply({ ctx, input }: VerbArgs): Promise<{ id: number; threadId: number }> {
   const actor = requireSignedIn(ctx, 'edit posts')
@@ -21,6 +21,7 @@ export async function editReply({ ctx, input }: VerbArgs): Promise<{ id: number;
         .set({ bodyMarkdown: data.body, bodyHtml: body.html, bodyText: body.text, editedAt: ctx.now() })
         .where(eq(replies.id, reply.id))
     }
+    await threadChanged(db, thread.id, ctx.now())
     return { id: reply.id, threadId: thread.id }
   })
 }

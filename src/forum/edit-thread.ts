@@ -8,7 +8,7 @@ import { allowed, refuseEdit } from './policy'
 import { renderPostBody } from './render-post-body'
 import { EditThreadInput } from './schemas'
 import { slugify } from './slug'
-import { lockThread, setThreadTags } from './thread-state'
+import { lockThread, setThreadTags, threadChanged } from './thread-state'
 
 /** Edits a question's title, body, category and tags; content changes get the edited mark. */
 export async function editThread({ ctx, input }: VerbArgs): Promise<{ id: number; slug: string }> {
@@ -35,6 +35,7 @@ export async function editThread({ ctx, input }: VerbArgs): Promise<{ id: number
       })
       .where(eq(threads.id, thread.id))
     await setThreadTags(db, thread.id, data.tags)
+    await threadChanged(db, thread.id, ctx.now())
     return { id: thread.id, slug }
   })
 }

@@ -5,7 +5,7 @@ import { parseInput } from '../validation'
 import { allowed, refuseReply } from './policy'
 import { renderPostBody } from './render-post-body'
 import { PostReplyInput } from './schemas'
-import { lockThread, refreshThreadCounters, subscribeUnlessChosen } from './thread-state'
+import { lockThread, refreshThreadCounters, subscribeUnlessChosen, threadChanged } from './thread-state'
 
 export async function postReply({ ctx, input }: VerbArgs): Promise<{ id: number; threadId: number }> {
   const actor = requireSignedIn(ctx, 'reply')
@@ -28,6 +28,7 @@ export async function postReply({ ctx, input }: VerbArgs): Promise<{ id: number;
       .returning({ id: replies.id })
     await refreshThreadCounters(db, thread.id)
     await subscribeUnlessChosen(db, thread.id, actor.id, now)
+    await threadChanged(db, thread.id, now)
     return { id: reply!.id, threadId: thread.id }
   })
 }

@@ -1,8 +1,11 @@
-import { and, asc, desc, eq, isNotNull, isNull, or, sql, type SQL } from 'drizzle-orm'
+import { and, asc, desc, eq, inArray, isNotNull, isNull, or, sql, type SQL } from 'drizzle-orm'
 import { alias } from 'drizzle-orm/pg-core'
+import type { Placeholder } from 'drizzle-orm'
+import type { SelectResultFields } from 'drizzle-orm/query-builders/select.types'
 import { isStaff, requireAdmin, requireSignedIn } from '../auth'
 import type { Ctx } from '../ctx'
 import { categories, replies, tags, threads, users, type Category, type Role } from '../db/schema'
+import { preparedPerDb } from '../db/prepared'
 import { ForbiddenError, NotFoundError } from '../errors'
 import { canSeeHidden } from './thread-state'
 
@@ -76,6 +79,26 @@ const listColumns = {
   tags: threadTagNames,
 }
 
+type ListRow = SelectResultFields<typeof listColumns>
+
+function toListItem(row: ListRow): ThreadListItem {
+  return {
+    id: row.id,
+    title: row.title,
+    slug: row.slug,
+    excerpt: row.excerpt,
+    category: { slug: row.categorySlug, name: row.categoryName },
+    author: { id: row.authorId, displayName: row.authorName, role: row.authorRole },
+    replyCount: row.replyCount,
+    upvoteCount: row.upvoteCount,
+    meTooCount: row.meTooCount,
+    solved: row.acceptedReplyId !== null,
+    createdAt: row.createdAt,
+    lastActivityAt: row.lastActivityAt,
+    tags: row.tags ?? [],
+  }
+}
+
 export interface ListThreadsOptions {
   filter?: ThreadFilter
   categoryId?: number
@@ -107,25 +130,30 @@ export async function listThreads(ctx: Ctx, options: ListThreadsOptions = {}): P
     .where(and(...conditions))
     .orderBy(desc(threads.lastActivityAt), desc(threads.id))
     .limit(limit + 1)
-  const items = rows.slice(0, limit).map(
-    (row): ThreadListItem => ({
-      id: row.id,
-      title: row.title,
-      slug: row.slug,
-      excerpt: row.excerpt,
-      category: { slug: row.categorySlug, name: row.categoryName },
-      author: { id: row.authorId, displayName: row.authorName, role: row.authorRole },
-      replyCount: row.replyCount,
-      upvoteCount: row.upvoteCount,
-      meTooCount: row.meTooCount,
-      solved: row.acceptedReplyId !== null,
-      createdAt: row.createdAt,
-      lastActivityAt: row.lastActivityAt,
-      tags: row.tags ?? [],
-    }),
-  )
+  const items = rows.slice(0, limit).map(toListItem)
   const last = items[items.length - 1]
   return { items, nextCursor: rows.length > limit && last ? encodeCursor(last.lastActivityAt, last.id) : null }
+}
+
+export interface ThreadSummary extends ThreadListItem {
+  /** The first lines of the accepted solution, when there is one. */
+  acceptedExcerpt: string | null
+}
+
+/** Visible threads by id (for search results), with the accepted solution's first lines. */
+export async function getThreadSummaries(ctx: Ctx, threadIds: number[]): Promise<Map<number, ThreadSummary>> {
+  if (threadIds.length === 0) return new Map()
+  const rows = await ctx.db
+    .select({
+      ...listColumns,
+      acceptedExcerpt: sql<string | null>`(select left(r.body_text, 280) from replies r
+                                           where r.id = threads.accepted_reply_id and r.hidden_at is null)`,
+    })
+    .from(threads)
+    .innerJoin(categories, eq(categories.id, threads.categoryId))
+    .innerJoin(users, eq(users.id, threads.authorId))
+    .where(and(inArray(threads.id, threadIds), isNull(threads.hiddenAt)))
+  return new Map(rows.map((row) => [row.id, { ...toListItem(row), acceptedExcerpt: row.acceptedExcerpt }]))
 }
 
 export async function listCategories(ctx: Ctx): Promise<Category[]> {
@@ -191,6 +219,8 @@ export interface ReplyView {
 
 export interface ThreadView {
   id: number
+  /** Moves with every change to the page (see threadChanged). */
+  revision: number
   title: string
   slug: string
   bodyHtml: string
@@ -240,11 +270,8 @@ export interface ThreadHeader {
   viewer: ViewerState
 }
 
-/** The thread and the viewer's relation to it in one round trip; NotFound when hidden from them. */
-export async function getThreadHeader(ctx: Ctx, threadId: number): Promise<ThreadHeader> {
-  const actor = ctx.actor
-  const me = viewerId(ctx)
-  const [row] = await ctx.db
+const threadHeaderStatement = preparedPerDb((db) =>
+  db
     .select({
       thread: threads,
       categorySlug: categories.slug,
@@ -252,19 +279,27 @@ export async function getThreadHeader(ctx: Ctx, threadId: number): Promise<Threa
       authorName: users.displayName,
       authorRole: users.role,
       tags: threadTagNames,
-      voted: sql<boolean>`exists (select 1 from thread_votes v where v.thread_id = threads.id and v.user_id = ${me})`,
-      meToo: sql<boolean>`exists (select 1 from me_toos m where m.thread_id = threads.id and m.user_id = ${me})`,
-      subscribed: sql<boolean>`exists (select 1 from subscriptions s where s.thread_id = threads.id and s.user_id = ${me} and s.subscribed)`,
+      voted: sql<boolean>`exists (select 1 from thread_votes v where v.thread_id = threads.id and v.user_id = ${sql.placeholder('me')})`,
+      meToo: sql<boolean>`exists (select 1 from me_toos m where m.thread_id = threads.id and m.user_id = ${sql.placeholder('me')})`,
+      subscribed: sql<boolean>`exists (select 1 from subscriptions s where s.thread_id = threads.id and s.user_id = ${sql.placeholder('me')} and s.subscribed)`,
     })
     .from(threads)
     .innerJoin(categories, eq(categories.id, threads.categoryId))
     .innerJoin(users, eq(users.id, threads.authorId))
-    .where(eq(threads.id, threadId))
+    .where(eq(threads.id, sql.placeholder('threadId')))
+    .prepare('thread_header'),
+)
+
+/** The thread and the viewer's relation to it in one round trip; NotFound when hidden from them. */
+export async function getThreadHeader(ctx: Ctx, threadId: number): Promise<ThreadHeader> {
+  const actor = ctx.actor
+  const [row] = await threadHeaderStatement(ctx.db).execute({ threadId, me: viewerId(ctx) })
   if (!row || (row.thread.hiddenAt && !canSeeHidden(actor, row.thread.authorId))) throw new NotFoundError('That thread')
   const t = row.thread
   const staff = isStaff(actor)
   const thread: ThreadView = {
     id: t.id,
+    revision: t.revision,
     title: t.title,
     slug: t.slug,
     bodyHtml: t.bodyHtml,
@@ -299,20 +334,40 @@ export async function getThreadHeader(ctx: Ctx, threadId: number): Promise<Threa
   }
 }
 
+const threadStampStatement = preparedPerDb((db) =>
+  db
+    .select({ slug: threads.slug, revision: threads.revision, hidden: sql<boolean>`${threads.hiddenAt} is not null` })
+    .from(threads)
+    .where(eq(threads.id, sql.placeholder('threadId')))
+    .prepare('thread_stamp'),
+)
+
+/**
+ * What a cached rendering of a public thread page must match to be current: its slug and
+ * revision. Null when the thread is missing or hidden (the full path then says why).
+ */
+export async function getPublicThreadStamp(ctx: Ctx, threadId: number): Promise<{ slug: string; revision: number } | null> {
+  const [row] = await threadStampStatement(ctx.db).execute({ threadId })
+  return row && !row.hidden ? { slug: row.slug, revision: row.revision } : null
+}
+
 /** The thread page's data in two or three round trips: header, a page of replies, the solution if elsewhere. */
 export async function getThreadPage(ctx: Ctx, threadId: number, options: { after?: string | null } = {}): Promise<ThreadPageData> {
   const { thread, viewer } = await getThreadHeader(ctx, threadId)
   const cursor = decodeCursor(options.after)
-  const replyRows = await selectReplies(ctx, [
-    eq(replies.threadId, thread.id),
-    cursor ? sql`(${replies.createdAt}, ${replies.id}) > (${cursor.at.toISOString()}::timestamptz, ${cursor.id})` : undefined,
-  ]).limit(REPLIES_PAGE_SIZE + 1)
+  const replyRows = await replyPageStatement(ctx.db).execute({
+    threadId: thread.id,
+    me: viewerId(ctx),
+    staff: isStaff(ctx.actor),
+    afterAt: (cursor?.at ?? new Date(0)).toISOString(),
+    afterId: cursor?.id ?? 0,
+  })
   const page = replyRows.slice(0, REPLIES_PAGE_SIZE).map((reply) => toReplyView(ctx, reply, thread))
   const last = page[page.length - 1]
 
   let accepted = page.find((reply) => reply.id === thread.acceptedReplyId) ?? null
   if (!accepted && thread.acceptedReplyId) {
-    const [acceptedRow] = await selectReplies(ctx, [eq(replies.id, thread.acceptedReplyId)])
+    const [acceptedRow] = await selectReplies(ctx, eq(replies.id, thread.acceptedReplyId))
     accepted = acceptedRow ? toReplyView(ctx, acceptedRow, thread) : null
   }
   return {
@@ -327,34 +382,51 @@ export async function getThreadPage(ctx: Ctx, threadId: number, options: { after
 
 /** One reply as the thread page shows it, for the fragment htmx swaps in after an action. */
 export async function getReplyView(ctx: Ctx, replyId: number): Promise<ThreadHeader & { reply: ReplyView }> {
-  const [row] = await selectReplies(ctx, [eq(replies.id, replyId)])
+  const [row] = await selectReplies(ctx, eq(replies.id, replyId))
   if (!row) throw new NotFoundError('That reply')
   const header = await getThreadHeader(ctx, row.reply.threadId)
   return { ...header, reply: toReplyView(ctx, row, header.thread) }
 }
 
-function selectReplies(ctx: Ctx, where: (SQL | undefined)[]) {
-  const me = viewerId(ctx)
-  const actor = ctx.actor
-  // Hidden replies stay visible to staff and to their own author, marked as hidden.
-  const visibility = isStaff(actor)
-    ? undefined
-    : actor
-      ? or(isNull(replies.hiddenAt), eq(replies.authorId, actor.id))
-      : isNull(replies.hiddenAt)
-  const author = alias(users, 'reply_author')
-  return ctx.db
-    .select({
-      reply: replies,
-      authorName: author.displayName,
-      authorRole: author.role,
-      voted: sql<boolean>`exists (select 1 from reply_votes v where v.reply_id = replies.id and v.user_id = ${me})`,
-    })
+const replyAuthor = alias(users, 'reply_author')
+
+const replyColumns = (me: number | Placeholder) => ({
+  reply: replies,
+  authorName: replyAuthor.displayName,
+  authorRole: replyAuthor.role,
+  voted: sql<boolean>`exists (select 1 from reply_votes v where v.reply_id = replies.id and v.user_id = ${me})`,
+})
+
+/** Hidden replies stay visible to staff and to their own author, marked as hidden. */
+const replyVisible = (me: number | Placeholder, staff: boolean | Placeholder) =>
+  sql`(${replies.hiddenAt} is null or ${replies.authorId} = ${me} or ${staff}::boolean)`
+
+/** One page of a thread's replies in order, after a keyset cursor (the epoch and id 0 for the first page). */
+const replyPageStatement = preparedPerDb((db) =>
+  db
+    .select(replyColumns(sql.placeholder('me')))
     .from(replies)
-    .innerJoin(author, eq(author.id, replies.authorId))
-    .where(and(...where, visibility))
+    .innerJoin(replyAuthor, eq(replyAuthor.id, replies.authorId))
+    .where(
+      and(
+        eq(replies.threadId, sql.placeholder('threadId')),
+        sql`(${replies.createdAt}, ${replies.id}) > (${sql.placeholder('afterAt')}::timestamptz, ${sql.placeholder('afterId')}::int)`,
+        replyVisible(sql.placeholder('me'), sql.placeholder('staff')),
+      ),
+    )
     .orderBy(asc(replies.createdAt), asc(replies.id))
-    .$dynamic()
+    .limit(REPLIES_PAGE_SIZE + 1)
+    .prepare('thread_reply_page'),
+)
+
+function selectReplies(ctx: Ctx, where: SQL) {
+  const me = viewerId(ctx)
+  return ctx.db
+    .select(replyColumns(me))
+    .from(replies)
+    .innerJoin(replyAuthor, eq(replyAuthor.id, replies.authorId))
+    .where(and(where, replyVisible(me, isStaff(ctx.actor))))
+    .orderBy(asc(replies.createdAt), asc(replies.id))
 }
 
 type SelectedReply = Awaited<ReturnType<typeof selectReplies>>[number]

@@ -40,15 +40,20 @@ export const Title = text('Title', { ...TITLE_LIMITS, singleLine: true })
 export const QuestionBody = text('Question', BODY_LIMITS)
 export const ReplyBody = text('Reply', REPLY_LIMITS)
 
-export const AskQuestionInput = z.object({
+const QuestionFields = z.object({
   title: Title,
   body: QuestionBody,
   categoryId: id('category'),
   tags: TagList,
 })
+
+export const AskQuestionInput = QuestionFields.extend({
+  // Hash of the asker's browser token, for search analytics (did a search end in a question?).
+  visitorKey: z.string().max(64).optional(),
+})
 export type AskQuestionInput = z.infer<typeof AskQuestionInput>
 
-export const EditThreadInput = AskQuestionInput.extend({ threadId: id('thread') })
+export const EditThreadInput = QuestionFields.extend({ threadId: id('thread') })
 
 export const PostReplyInput = z.object({ threadId: id('thread'), body: ReplyBody })
 export const EditReplyInput = z.object({ replyId: id('reply'), body: ReplyBody })

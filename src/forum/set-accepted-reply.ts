@@ -6,7 +6,7 @@ import { ConflictError } from '../errors'
 import { parseInput } from '../validation'
 import { allowed, refuseAccept } from './policy'
 import { ReplyToggleInput } from './schemas'
-import { lockReply } from './thread-state'
+import { lockReply, threadChanged } from './thread-state'
 
 /**
  * Marks a reply as the accepted solution (replacing any earlier one), or unmarks it.
@@ -24,6 +24,7 @@ export async function setAcceptedReply({ ctx, input }: VerbArgs): Promise<{ thre
         .update(threads)
         .set({ acceptedReplyId: reply.id, acceptedAt: ctx.now(), acceptedById: actor.id })
         .where(eq(threads.id, thread.id))
+      await threadChanged(db, thread.id, ctx.now())
       return { threadId: thread.id, acceptedReplyId: reply.id }
     }
     if (thread.acceptedReplyId !== reply.id) return { threadId: thread.id, acceptedReplyId: thread.acceptedReplyId }
@@ -31,6 +32,7 @@ export async function setAcceptedReply({ ctx, input }: VerbArgs): Promise<{ thre
       .update(threads)
       .set({ acceptedReplyId: null, acceptedAt: null, acceptedById: null })
       .where(eq(threads.id, thread.id))
+    await threadChanged(db, thread.id, ctx.now())
     return { threadId: thread.id, acceptedReplyId: null }
   })
 }

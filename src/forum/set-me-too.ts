@@ -5,7 +5,7 @@ import { meToos, threads } from '../db/schema'
 import { parseInput } from '../validation'
 import { allowed, refuseOwnPost } from './policy'
 import { ThreadToggleInput } from './schemas'
-import { lockThread, subscribeUnlessChosen } from './thread-state'
+import { lockThread, subscribeUnlessChosen, threadChanged } from './thread-state'
 
 /**
  * "Me too": the actor has the same problem. Distinct people are counted (the support queue
@@ -35,6 +35,7 @@ export async function setMeToo({ ctx, input }: VerbArgs): Promise<{ count: numbe
       .where(eq(threads.id, thread.id))
       .returning({ count: threads.meTooCount })
     if (data.on) await subscribeUnlessChosen(db, thread.id, actor.id, now)
+    if (delta !== 0) await threadChanged(db, thread.id, now, { searchable: false })
     return { count: row!.count, active: data.on }
   })
 }

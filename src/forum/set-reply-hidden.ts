@@ -4,7 +4,7 @@ import { inTransaction, type VerbArgs } from '../ctx'
 import { replies, threads } from '../db/schema'
 import { parseInput } from '../validation'
 import { ReplyToggleInput } from './schemas'
-import { lockReply, refreshThreadCounters } from './thread-state'
+import { lockReply, refreshThreadCounters, threadChanged } from './thread-state'
 
 /** Staff hide a reply; a hidden reply stops counting and cannot stay the accepted solution. */
 export async function setReplyHidden({ ctx, input }: VerbArgs): Promise<{ id: number; threadId: number; hidden: boolean }> {
@@ -23,6 +23,7 @@ export async function setReplyHidden({ ctx, input }: VerbArgs): Promise<{ id: nu
         .where(eq(threads.id, thread.id))
     }
     await refreshThreadCounters(db, thread.id)
+    await threadChanged(db, thread.id, ctx.now())
     return { id: reply.id, threadId: thread.id, hidden: data.on }
   })
 }

@@ -5,7 +5,7 @@ import { replies, replyVotes } from '../db/schema'
 import { parseInput } from '../validation'
 import { allowed, refuseOwnPost } from './policy'
 import { ReplyToggleInput } from './schemas'
-import { lockReply } from './thread-state'
+import { lockReply, threadChanged } from './thread-state'
 
 /** Sets the actor's upvote on a reply to the requested state (idempotent, like setThreadVote). */
 export async function setReplyVote({ ctx, input }: VerbArgs): Promise<{ count: number; voted: boolean; threadId: number }> {
@@ -30,6 +30,7 @@ export async function setReplyVote({ ctx, input }: VerbArgs): Promise<{ count: n
       .set({ upvoteCount: sql`${replies.upvoteCount} + ${delta}` })
       .where(eq(replies.id, reply.id))
       .returning({ count: replies.upvoteCount })
+    if (delta !== 0) await threadChanged(db, reply.threadId, ctx.now(), { searchable: false })
     return { count: row!.count, voted: data.on, threadId: reply.threadId }
   })
 }

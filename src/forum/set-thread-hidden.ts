@@ -4,7 +4,7 @@ import { inTransaction, type VerbArgs } from '../ctx'
 import { threads } from '../db/schema'
 import { parseInput } from '../validation'
 import { ThreadToggleInput } from './schemas'
-import { lockThread } from './thread-state'
+import { lockThread, threadChanged } from './thread-state'
 
 /** Staff hide a question: it leaves lists, feeds and the sitemap; its author and staff still see it. */
 export async function setThreadHidden({ ctx, input }: VerbArgs): Promise<{ id: number; slug: string; hidden: boolean }> {
@@ -16,6 +16,7 @@ export async function setThreadHidden({ ctx, input }: VerbArgs): Promise<{ id: n
       .update(threads)
       .set(data.on ? { hiddenAt: ctx.now(), hiddenById: actor.id } : { hiddenAt: null, hiddenById: null })
       .where(eq(threads.id, thread.id))
+    await threadChanged(db, thread.id, ctx.now())
     return { id: thread.id, slug: thread.slug, hidden: data.on }
   })
 }

@@ -4,7 +4,7 @@ import { inTransaction, type VerbArgs } from '../ctx'
 import { threads } from '../db/schema'
 import { parseInput } from '../validation'
 import { ThreadToggleInput } from './schemas'
-import { lockThread } from './thread-state'
+import { lockThread, threadChanged } from './thread-state'
 
 export async function setThreadLocked({ ctx, input }: VerbArgs): Promise<{ id: number; slug: string; locked: boolean }> {
   const actor = requireStaff(ctx, 'lock threads')
@@ -15,6 +15,7 @@ export async function setThreadLocked({ ctx, input }: VerbArgs): Promise<{ id: n
       .update(threads)
       .set(data.on ? { lockedAt: ctx.now(), lockedById: actor.id } : { lockedAt: null, lockedById: null })
       .where(eq(threads.id, thread.id))
+    await threadChanged(db, thread.id, ctx.now(), { searchable: false })
     return { id: thread.id, slug: thread.slug, locked: data.on }
   })
 }

@@ -5,7 +5,7 @@ import { threads, threadVotes } from '../db/schema'
 import { parseInput } from '../validation'
 import { allowed, refuseOwnPost } from './policy'
 import { ThreadToggleInput } from './schemas'
-import { lockThread } from './thread-state'
+import { lockThread, threadChanged } from './thread-state'
 
 /**
  * Sets the actor's upvote on a question to the state the button asked for, so a double
@@ -33,6 +33,7 @@ export async function setThreadVote({ ctx, input }: VerbArgs): Promise<{ count: 
       .set({ upvoteCount: sql`${threads.upvoteCount} + ${delta}` })
       .where(eq(threads.id, thread.id))
       .returning({ count: threads.upvoteCount })
+    if (delta !== 0) await threadChanged(db, thread.id, ctx.now())
     return { count: row!.count, voted: data.on }
   })
 }

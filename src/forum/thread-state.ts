@@ -4,6 +4,7 @@ import type { Actor } from '../ctx'
 import type { Db } from '../db/client'
 import { replies, subscriptions, tags, threads, threadTags, type Reply, type Thread } from '../db/schema'
 import { NotFoundError } from '../errors'
+import { enqueue, SEARCH_INDEX_THREADS, type SearchIndexPayload } from '../outbox'
 
 // Helpers the forum verbs share. Each runs inside the caller's transaction.
 
@@ -72,4 +73,23 @@ export async function isVisibleReplyOf(db: Db, replyId: number, threadId: number
     .from(replies)
     .where(and(eq(replies.id, replyId), eq(replies.threadId, threadId), sql`${replies.hiddenAt} is null`))
   return !!row
+}
+
+/**
+ * Records, in the caller's transaction, that something on a thread's page changed: its revision
+ * moves (so cached renderings of the page expire) and, when the change is searchable, the search
+ * index catches up through the outbox, so an engine outage delays indexing and loses nothing.
+ */
+export async function threadChanged(db: Db, threadId: number, now: Date, options: { searchable?: boolean } = {}): Promise<void> {
+  await db
+    .update(threads)
+    .set({ revision: sql`${threads.revision} + 1` })
+    .where(eq(threads.id, threadId))
+  if (options.searchable === false) return
+  await enqueue(db, {
+    topic: SEARCH_INDEX_THREADS,
+    key: `search:thread:${threadId}`,
+    payload: { threadIds: [threadId] } satisfies SearchIndexPayload,
+    dueAt: now,
+  })
 }

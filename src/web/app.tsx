@@ -4,13 +4,16 @@ import { HTTPException } from 'hono/http-exception'
 import { requestId } from 'hono/request-id'
 import { secureHeaders } from 'hono/secure-headers'
 import type { Ctx } from '../ctx'
+import { createSearchIndex } from '../search/create-search-index'
 import { csrfProtection } from './csrf'
 import { handleError, handleNotFound } from './errors'
 import { adminRoutes } from './routes/admin'
 import { assetRoutes } from './routes/assets'
 import { authRoutes } from './routes/auth'
 import { forumRoutes } from './routes/forum'
+import { searchRoutes } from './routes/search'
 import { seoRoutes } from './routes/seo'
+import { AnonymousPageCache } from './page-cache'
 import { loadSession } from './session'
 import type { AppDeps, AppEnv } from './types'
 
@@ -19,13 +22,16 @@ const MAX_BODY_BYTES = 256 * 1024
 
 export function createApp(deps: AppDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>()
+  const search = deps.search ?? createSearchIndex(deps.env, deps.database.db)
+  const withDefaults = { ...deps, pageCache: deps.pageCache ?? new AnonymousPageCache() }
 
   app.use(async function provideDeps(c, next) {
-    c.set('deps', deps)
+    c.set('deps', withDefaults)
     await next()
   })
   app.use(requestId())
   app.use(async function logRequest(c, next) {
+    if (!deps.logger.isLevelEnabled('info')) return next()
     const started = performance.now()
     await next()
     deps.logger.info(
@@ -49,27 +55,31 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
       referrerPolicy: 'same-origin',
     }),
   )
-  app.use(
-    bodyLimit({
-      maxSize: MAX_BODY_BYTES,
-      onError: () => {
-        throw new HTTPException(413, { message: 'That post is too large to accept. Shorten it and try again.' })
-      },
-    }),
-  )
+  const limitBody = bodyLimit({
+    maxSize: MAX_BODY_BYTES,
+    onError: () => {
+      throw new HTTPException(413, { message: 'That post is too large to accept. Shorten it and try again.' })
+    },
+  })
+  // Reading the body stream on a GET would make the server build a full Request for nothing.
+  app.use((c, next) => (c.req.method === 'GET' || c.req.method === 'HEAD' ? next() : limitBody(c, next)))
   app.use(loadSession())
   app.use(csrfProtection())
   app.use(async function provideCtx(c, next) {
-    const ctx: Ctx = { actor: c.var.actor, db: deps.database.db, now: () => deps.clock.now(), requestId: c.var.requestId }
+    const ctx: Ctx = { actor: c.var.actor, db: deps.database.db, now: () => deps.clock.now(), requestId: c.var.requestId, search }
     c.set('ctx', ctx)
     await next()
-    // Pages embed the visitor's CSRF token, so no shared cache may keep them.
-    if (!c.res.headers.has('cache-control')) c.header('Cache-Control', 'private, no-cache')
+    // A change may have written outbox rows: wake the worker instead of waiting for its poll.
+    if (c.req.method !== 'GET' && c.res.status < 400) deps.outbox?.nudge()
+    // Pages embed the visitor's CSRF token, so no shared cache may keep them. (Headers are set on
+    // the finished response directly: c.header() here would make Hono rebuild it as a stream.)
+    if (!c.res.headers.has('cache-control')) c.res.headers.set('Cache-Control', 'private, no-cache')
   })
 
   app.route('/', seoRoutes)
   app.route('/', authRoutes)
   app.route('/admin', adminRoutes)
+  app.route('/', searchRoutes)
   app.route('/', forumRoutes)
 
   app.notFound(handleNotFound)

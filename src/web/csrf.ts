@@ -1,5 +1,5 @@
 import type { Context, MiddlewareHandler } from 'hono'
-import { getCookie, setCookie } from 'hono/cookie'
+import { generateCookie, getCookie } from 'hono/cookie'
 import { HTTPException } from 'hono/http-exception'
 import { generateToken } from '../auth/tokens'
 import { isSecure } from './session'
@@ -34,7 +34,8 @@ export function csrfProtection(): MiddlewareHandler<AppEnv> {
     await next()
     // Only pages carry forms; feeds, sitemaps and assets stay cookie-free and cacheable.
     if (!hadToken && c.res.headers.get('content-type')?.startsWith('text/html')) {
-      setCookie(c, cookieName, token, { httpOnly: true, secure, sameSite: 'Lax', path: '/', maxAge: 60 * 60 * 24 * 365 })
+      const cookie = generateCookie(cookieName, token, { httpOnly: true, secure, sameSite: 'Lax', path: '/', maxAge: 60 * 60 * 24 * 365 })
+      c.res.headers.append('Set-Cookie', cookie)
     }
   }
 }

@@ -2,7 +2,7 @@ import type { Context } from 'hono'
 import { HTTPException } from 'hono/http-exception'
 import type { ContentfulStatusCode } from 'hono/utils/http-status'
 import { ErrorFragment, ErrorPage } from '../../views/errors'
-import { DomainError, RateLimitedError, UnauthenticatedError } from '../errors'
+import { DomainError, RateLimitedError, UnauthenticatedError, ValidationError } from '../errors'
 import { chrome } from './chrome'
 import { isHtmx, safeNext } from './htmx'
 import type { AppEnv } from './types'
@@ -14,6 +14,7 @@ const STATUS: Record<DomainError['code'], ContentfulStatusCode> = {
   unauthenticated: 401,
   conflict: 409,
   rate_limited: 429,
+  unavailable: 503,
 }
 
 const TITLES: Partial<Record<number, string>> = {
@@ -24,13 +25,17 @@ const TITLES: Partial<Record<number, string>> = {
   413: 'That is too large',
   422: 'Please check what you sent',
   429: 'Slow down a little',
+  503: 'Temporarily unavailable',
 }
 
 /** The one place domain errors and HTTP errors become responses. Never a stack trace. */
+const isApi = (c: Context<AppEnv>) => c.req.path.startsWith('/api/')
+
 export function handleError(error: Error, c: Context<AppEnv>): Response | Promise<Response> {
-  if (error instanceof UnauthenticatedError) return sendToSignIn(c)
+  if (error instanceof UnauthenticatedError && !isApi(c)) return sendToSignIn(c)
   if (error instanceof DomainError) {
     if (error instanceof RateLimitedError) c.header('Retry-After', String(error.retryAfterSeconds))
+    if (error instanceof ValidationError && isApi(c)) return render(c, 422, Object.values(error.fields).join(' '), error.fields)
     return render(c, STATUS[error.code], error.message)
   }
   if (error instanceof HTTPException && error.status < 500) {
@@ -44,7 +49,9 @@ export function handleNotFound(c: Context<AppEnv>): Response | Promise<Response>
   return render(c, 404, 'There is nothing at this address. It may have moved, or the link may be mistyped.')
 }
 
-function render(c: Context<AppEnv>, status: ContentfulStatusCode, message: string) {
+function render(c: Context<AppEnv>, status: ContentfulStatusCode, message: string, fields?: Record<string, string>) {
+  // The JSON API answers in JSON, with the same messages.
+  if (isApi(c)) return c.json({ error: { status, message, ...(fields ? { fields } : {}) } }, status)
   if (isHtmx(c)) return c.html(<ErrorFragment message={message} />, status)
   if (!c.var.ctx) return c.text(message, status)
   const title = status >= 500 ? 'Something went wrong' : (TITLES[status] ?? 'Something is not right')

@@ -3,7 +3,9 @@ import type { Clock } from '../clock'
 import type { Actor, Ctx } from '../ctx'
 import type { Database } from '../db/client'
 import type { Env } from '../env'
+import type { SearchIndex } from '../search/types'
 import type { Assets } from './assets'
+import type { AnonymousPageCache } from './page-cache'
 
 export interface AppDeps {
   database: Database
@@ -11,11 +13,17 @@ export interface AppDeps {
   logger: Logger
   clock: Clock
   assets: Assets
+  /** Defaults to the engine the environment configures. */
+  search?: SearchIndex
+  /** The process's outbox worker, woken after each change so side effects follow promptly. */
+  outbox?: { nudge(): void }
+  /** Reused renderings of anonymous thread pages; defaults to a fresh one per app. */
+  pageCache?: AnonymousPageCache
 }
 
 export interface AppEnv {
   Variables: {
-    deps: AppDeps
+    deps: AppDeps & { pageCache: AnonymousPageCache }
     actor: Actor | null
     sessionToken: string | undefined
     csrfToken: string

@@ -238,3 +238,34 @@ describe('moderation', () => {
     expect(authorPage.querySelector(`#reply-${answer.id} .notice`)?.text).toMatch(/Hidden by staff/)
   })
 })
+
+describe('anonymous thread pages', () => {
+  it('are reused only while current, and carry each visitor their own CSRF token', async () => {
+    const thread = await createThread(t, asker, category, { title: 'A page that anonymous readers share' })
+    const path = `/t/${thread.id}/${thread.slug}`
+    const first = t.client()
+    const second = t.client()
+    const tokenIn = async (response: Response) => JSON.parse((await html(response)).querySelector('body')!.getAttribute('hx-headers')!)['X-CSRF-Token']
+    const firstToken = await tokenIn(await first.get(path))
+    const secondToken = await tokenIn(await second.get(path))
+    expect(firstToken).toBe(first.cookies.get('csrf'))
+    expect(secondToken).toBe(second.cookies.get('csrf'))
+    expect(firstToken).not.toBe(secondToken)
+
+    await createReply(t, helper, thread.id, 'A reply posted after the page was first rendered.')
+    const afterReply = await html(await first.get(path))
+    expect(texts(afterReply, '.reply .prose')).toEqual(['A reply posted after the page was first rendered.'])
+
+    const [reply] = await t.db.select().from(replies).where(eq(replies.threadId, thread.id))
+    await (await t.client().signInAs(other)).post(`/r/${reply!.id}/vote`, { on: '1' })
+    await (await t.client().signInAs(other)).post(`/t/${thread.id}/me-too`, { on: '1' })
+    const afterVotes = await html(await second.get(path))
+    expect(afterVotes.querySelector(`#reply-vote-${reply!.id} .vote-count`)?.text).toBe('1')
+    expect(afterVotes.querySelector('.me-too-count')?.text).toBe('1 person has this problem')
+    const staff = await t.client().signInAs(support)
+    await staff.post(`/t/${thread.id}/lock`, { on: '1' })
+    expect((await html(await first.get(path))).querySelector('.badge-locked')).not.toBeNull()
+    await staff.post(`/t/${thread.id}/hide`, { on: '1' })
+    expect((await first.get(path)).status).toBe(404)
+  })
+})

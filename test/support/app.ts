@@ -6,6 +6,10 @@ import type { User } from '../../src/db/schema'
 import { loadEnv } from '../../src/env'
 import { createApp } from '../../src/web/app'
 import { loadAssets } from '../../src/web/assets'
+import { outboxHandlers } from '../../src/jobs'
+import { drainOutbox } from '../../src/outbox'
+import { PostgresSearchIndex } from '../../src/search/postgres-index'
+import type { SearchIndex } from '../../src/search/types'
 import { createTestDatabase } from './db'
 import { TestClient } from './client'
 
@@ -21,18 +25,25 @@ export interface TestApp {
   /** A domain context acting as `user` (or anonymously), on this app's database and clock. */
   ctx(user?: Pick<User, 'id' | 'role' | 'displayName' | 'email' | 'organisationId'> | null): Ctx
   client(): TestClient
+  search: SearchIndex
+  /** Delivers every due outbox row now (tests run no background worker). Returns how many. */
+  drain(): Promise<number>
   close(): Promise<void>
 }
 
 let assets: ReturnType<typeof loadAssets> | undefined
 
 /** The real app on a fresh database of its own (PGlite or PostgreSQL, per TEST_DB), with a clock that stands still. */
-export async function createTestApp(options: { env?: Record<string, string>; start?: Date | string } = {}): Promise<TestApp> {
+export async function createTestApp(
+  options: { env?: Record<string, string>; start?: Date | string; search?: (db: Db) => SearchIndex } = {},
+): Promise<TestApp> {
   const database = await createTestDatabase()
   const clock = manualClock(options.start ?? TEST_START)
   const env = loadEnv({ PUBLIC_URL: 'http://localhost', SITE_NAME: 'Test Community', ...options.env })
   assets ??= loadAssets()
-  const app = createApp({ database, env, logger: pino({ level: process.env.TEST_LOG ?? 'error' }), clock, assets })
+  const logger = pino({ level: process.env.TEST_LOG ?? 'error' })
+  const search = options.search?.(database.db) ?? new PostgresSearchIndex(database.db)
+  const app = createApp({ database, env, logger, clock, assets, search })
   const testApp: TestApp = {
     app,
     database,
@@ -42,9 +53,11 @@ export async function createTestApp(options: { env?: Record<string, string>; sta
       const actor: Actor | null = user
         ? { id: user.id, role: user.role, displayName: user.displayName, email: user.email, organisationId: user.organisationId }
         : null
-      return { actor, db: database.db, now: () => clock.now(), requestId: 'test' }
+      return { actor, db: database.db, now: () => clock.now(), requestId: 'test', search }
     },
     client: () => new TestClient(testApp),
+    search,
+    drain: () => drainOutbox({ db: database.db, handlers: outboxHandlers({ search }), clock, logger, workerId: 'test' }),
     close: () => database.close(),
   }
   return testApp

@@ -4,7 +4,7 @@ import { Checkbox, CsrfField, FormMessage, Select, TextArea, TextField, type For
 import { formatDate, formatMoney } from '../format'
 import { Layout, type Chrome } from '../layout'
 
-function AdminNav({ current }: { current: 'users' | 'organisations' | 'categories' }) {
+export function AdminNav({ current }: { current: 'users' | 'organisations' | 'categories' | 'outbox' }) {
   const link = (key: typeof current, href: string, label: string) => (
     <li>
       <a href={href} aria-current={key === current ? 'page' : undefined}>
@@ -18,6 +18,7 @@ function AdminNav({ current }: { current: 'users' | 'organisations' | 'categorie
         {link('users', '/admin/users', 'People')}
         {link('organisations', '/admin/organisations', 'Organisations')}
         {link('categories', '/admin/categories', 'Categories')}
+        {link('outbox', '/admin/outbox', 'Background jobs')}
       </ul>
     </nav>
   )

@@ -1,5 +1,8 @@
+import type { Child } from 'hono/jsx'
 import type { Category } from '../../src/db/schema'
+import type { SimilarQuestions } from '../../src/search'
 import { CsrfField, FormMessage, Select, TextField, type FormState } from '../components'
+import { SimilarQuestionsList } from '../search/similar'
 import { Layout, type Chrome } from '../layout'
 import { MarkdownEditor } from './editor'
 
@@ -10,12 +13,16 @@ export interface QuestionFormLimits {
   maxTags: number
 }
 
-export interface AskPageProps {
+export interface QuestionFormProps {
   chrome: Chrome
   categories: Category[]
   form: FormState
   previewHtml?: string
   limits: QuestionFormLimits
+}
+
+export interface AskPageProps extends QuestionFormProps {
+  similar: SimilarQuestions | null
 }
 
 export function AskPage(props: AskPageProps) {
@@ -26,14 +33,33 @@ export function AskPage(props: AskPageProps) {
           <h1 id="ask-heading">Ask a question</h1>
           <p>Describe what you tried, what happened and what you expected. Questions are public.</p>
         </hgroup>
-        <QuestionForm {...props} action="/ask" submitLabel="Post your question" />
+        <QuestionForm
+          {...props}
+          action="/ask"
+          submitLabel="Post your question"
+          afterTitle={
+            <section
+              id="similar-questions"
+              class="similar-questions"
+              aria-live="polite"
+              aria-label="Similar questions"
+              hx-get="/ask/similar"
+              hx-trigger="input changed delay:500ms from:#field-title, input changed delay:1200ms from:#question-body"
+              hx-include="#field-title, #question-body"
+              hx-swap="innerHTML"
+              hx-sync="this:replace"
+            >
+              <SimilarQuestionsList similar={props.similar} />
+            </section>
+          }
+        />
       </section>
     </Layout>
   )
 }
 
 /** The question form, shared by asking and editing. */
-export function QuestionForm(props: AskPageProps & { action: string; submitLabel: string }) {
+export function QuestionForm(props: QuestionFormProps & { action: string; submitLabel: string; afterTitle?: Child }) {
   const { form, limits } = props
   return (
     <form method="post" action={props.action} class="question-form" hx-disabled-elt="find button[type=submit]">
@@ -50,6 +76,7 @@ export function QuestionForm(props: AskPageProps & { action: string; submitLabel
         hint={`Be specific: ${limits.titleMin} to ${limits.titleMax} characters.`}
         autocomplete="off"
       />
+      {props.afterTitle}
       <Select
         form={form}
         name="categoryId"

@@ -36,6 +36,8 @@ export const users = pgTable(
     passwordHash: text('password_hash').notNull(),
     role: text('role', { enum: roles }).notNull().default('member'),
     organisationId: integer('organisation_id').references(() => organisations.id, { onDelete: 'set null' }),
+    // Identity in the community this account was imported from (npm run import).
+    externalId: text('external_id').unique(),
     createdAt: timestamptz('created_at').notNull(),
   },
   (t) => [

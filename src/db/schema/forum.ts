@@ -48,6 +48,14 @@ export const threads = pgTable(
     lockedById: integer('locked_by_id').references(() => users.id),
     hiddenAt: timestamptz('hidden_at'),
     hiddenById: integer('hidden_by_id').references(() => users.id),
+    // Bumped by every change that alters the thread's page, so a rendered page can be reused
+    // exactly as long as it is current (see src/web/page-cache.ts).
+    revision: integer('revision').notNull().default(0),
+    // Id in the community this thread was imported from; makes re-imports idempotent.
+    externalId: text('external_id').unique(),
+    // One-way hash of the asker's browser token: search analytics tell a search that ended in
+    // a question from one that did not (deflection). Never shown anywhere.
+    visitorKey: text('visitor_key'),
   },
   (t) => [
     // serves: latest list (home page, Atom feed), keyset on (last_activity_at, id)
@@ -66,6 +74,8 @@ export const threads = pgTable(
       .where(sql`${t.hiddenAt} is null and ${t.acceptedReplyId} is not null`),
     // serves: a user's own threads on their profile
     index('threads_author_idx').on(t.authorId, t.createdAt.desc()),
+    // serves: search analytics (did this visitor ask after searching?)
+    index('threads_visitor_idx').on(t.visitorKey, t.createdAt).where(sql`${t.visitorKey} is not null`),
   ],
 )
 
@@ -87,6 +97,7 @@ export const replies = pgTable(
     upvoteCount: integer('upvote_count').notNull().default(0),
     hiddenAt: timestamptz('hidden_at'),
     hiddenById: integer('hidden_by_id').references(() => users.id),
+    externalId: text('external_id').unique(),
   },
   (t) => [
     // serves: a thread page's replies in order, keyset on (created_at, id)

@@ -1,2 +1,4 @@
 export * from './accounts'
 export * from './forum'
+export * from './outbox'
+export * from './search'

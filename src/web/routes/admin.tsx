@@ -7,6 +7,7 @@ import {
   UserEditPage,
   UsersPage,
 } from '../../../views/admin/admin'
+import { OutboxPage } from '../../../views/admin/outbox'
 import { emptyForm, type FormState } from '../../../views/components'
 import {
   createOrganisation,
@@ -18,6 +19,7 @@ import {
   updateOrganisation,
   updateUserAccess,
 } from '../../auth'
+import { getOutboxOverview, retryOutboxRow } from '../../outbox'
 import { createCategory, deleteCategory, getCategoryForAdmin, listCategoriesForAdmin, updateCategory } from '../../forum'
 import { parseId } from '../../validation'
 import { chrome } from '../chrome'
@@ -167,4 +169,16 @@ adminRoutes.post('/categories/:id/delete', async (c) => {
     () => c.redirect('/admin/categories', 303),
     (failure) => categoryEditPage(c, categoryId, { remove: failure.state }, failure.status),
   )
+})
+
+// --- Background jobs ----------------------------------------------------------------
+
+adminRoutes.get('/outbox', async (c) => {
+  const overview = await getOutboxOverview(c.var.ctx)
+  return c.html(<OutboxPage chrome={chrome(c)} topics={overview.topics} parked={overview.parked} />)
+})
+
+adminRoutes.post('/outbox/:id/retry', async (c) => {
+  await retryOutboxRow({ ctx: c.var.ctx, input: { rowId: c.req.param('id') } })
+  return c.redirect('/admin/outbox', 303)
 })

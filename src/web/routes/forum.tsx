@@ -29,6 +29,7 @@ import {
   getTagByName,
   getThreadForEdit,
   getThreadHeader,
+  getPublicThreadStamp,
   getThreadPage,
   getUserProfile,
   listCategories,
@@ -50,11 +51,14 @@ import {
   TITLE_LIMITS,
   type ThreadFilter,
 } from '../../forum'
+import { findSimilarQuestions, recordSearchClick } from '../../search'
 import { chrome } from '../chrome'
 import { readForm, submitForm, type FormStatus, type FormValues } from '../forms'
 import { isHtmx } from '../htmx'
 import { idParam } from '../params'
 import type { AppEnv } from '../types'
+import { visitorKey } from '../visitor'
+import { CSRF_SLOT } from '../page-cache'
 
 export const forumRoutes = new Hono<AppEnv>()
 
@@ -168,15 +172,37 @@ async function renderThread(c: Context<AppEnv>, threadId: number, replyForm: For
 }
 
 async function showThread(c: Context<AppEnv>) {
+  const ctx = c.var.ctx
   const threadId = idParam(c, 'id', 'That thread')
-  const { thread } = await getThreadHeader(c.var.ctx, threadId)
-  if (c.req.param('slug') !== thread.slug) {
-    const query = new URL(c.req.url).search
-    return c.redirect(`${threadPath(thread)}${query}`, 301)
+  const from = c.req.query('from')
+  if (from !== undefined) {
+    // Opened from search results or similar questions: note it, then show the clean URL.
+    const { thread } = await getThreadHeader(ctx, threadId)
+    await recordSearchClick({ ctx, input: { eventId: from, threadId, visitorKey: visitorKey(c) } })
+    return c.redirect(threadPath(thread), 302)
   }
-  return renderThread(c, threadId, emptyForm())
+  if (!c.var.actor && !c.req.query('after')) return showPublicThread(c, threadId)
+  const data = await getThreadPage(ctx, threadId, { after: c.req.query('after') })
+  if (c.req.param('slug') !== data.thread.slug) return c.redirect(`${threadPath(data.thread)}${new URL(c.req.url).search}`, 301)
+  return c.html(<ThreadPage chrome={chrome(c)} data={data} replyForm={emptyForm()} replyMaxLength={REPLY_LIMITS.max} />)
 }
 
+/** Anonymous visitors get a page rendered once per thread revision (see page-cache.ts). */
+async function showPublicThread(c: Context<AppEnv>, threadId: number) {
+  const ctx = c.var.ctx
+  const stamp = await getPublicThreadStamp(ctx, threadId)
+  if (!stamp) return renderThread(c, threadId, emptyForm())
+  if (c.req.param('slug') !== stamp.slug) return c.redirect(threadPath({ id: threadId, slug: stamp.slug }), 301)
+  const { pageCache } = c.var.deps
+  const key = `thread:${threadId}`
+  const cached = pageCache.get(key, stamp.revision, c.var.csrfToken)
+  if (cached) return c.html(cached)
+  const data = await getThreadPage(ctx, threadId)
+  const page = { ...chrome(c), csrfToken: CSRF_SLOT }
+  const html = await (<ThreadPage chrome={page} data={data} replyForm={emptyForm()} replyMaxLength={REPLY_LIMITS.max} />).toString()
+  pageCache.set(key, data.thread.revision, html)
+  return c.html(html.replaceAll(CSRF_SLOT, c.var.csrfToken))
+}
 
 forumRoutes.post('/t/:id/replies', async (c) => {
   const ctx = c.var.ctx
@@ -297,15 +323,25 @@ forumRoutes.post('/preview', async (c) => {
 })
 
 async function askPage(c: Context<AppEnv>, form: FormState, status: FormStatus = 200, previewHtml?: string) {
-  // Re-rendering a refused form needs only public data, so an expired session keeps its text.
-  const categories = await listCategories(c.var.ctx)
-  return c.html(<AskPage chrome={chrome(c)} categories={categories} form={form} previewHtml={previewHtml} limits={QUESTION_LIMITS} />, status)
+  const ctx = c.var.ctx
+  // Re-rendering a refused form needs only public data, so an expired session keeps its text;
+  // the similar questions are shown here too, for people without JavaScript.
+  const [categories, similar] = await Promise.all([
+    listCategories(ctx),
+    findSimilarQuestions({ ctx, input: { title: form.values.title ?? '', body: form.values.body ?? '', limit: '5', record: false } }).catch(
+      () => null,
+    ),
+  ])
+  return c.html(
+    <AskPage chrome={chrome(c)} categories={categories} form={form} previewHtml={previewHtml} similar={similar} limits={QUESTION_LIMITS} />,
+    status,
+  )
 }
 
 forumRoutes.get('/ask', async (c) => {
   const { categories } = await getAskFormData(c.var.ctx)
-  const form = emptyForm({ categoryId: c.req.query('category') ?? '' })
-  return c.html(<AskPage chrome={chrome(c)} categories={categories} form={form} limits={QUESTION_LIMITS} />)
+  const form = emptyForm({ categoryId: c.req.query('category') ?? '', title: c.req.query('title') ?? '' })
+  return c.html(<AskPage chrome={chrome(c)} categories={categories} form={form} similar={null} limits={QUESTION_LIMITS} />)
 })
 
 forumRoutes.post('/ask', async (c) => {
@@ -314,7 +350,7 @@ forumRoutes.post('/ask', async (c) => {
   return submitForm(
     c,
     values,
-    () => askQuestion({ ctx: c.var.ctx, input: values }),
+    () => askQuestion({ ctx: c.var.ctx, input: { ...values, visitorKey: visitorKey(c) } }),
     (thread) => c.redirect(threadPath(thread), 303),
     (failure) => askPage(c, failure.state, failure.status),
   )

@@ -1,0 +1,87 @@
+import { sql } from 'drizzle-orm'
+import { boolean, customType, index, integer, pgTable, serial, text, timestamp } from 'drizzle-orm/pg-core'
+import { users } from './accounts'
+import { threads } from './forum'
+
+const timestamptz = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' })
+
+const tsvector = customType<{ data: string }>({ dataType: () => 'tsvector' })
+
+/**
+ * The PostgreSQL search engine's index: one weighted document per visible thread (title A,
+ * question B, accepted answer C, other replies D), rebuilt from the outbox when a thread changes.
+ */
+export const searchDocuments = pgTable(
+  'search_documents',
+  {
+    threadId: integer('thread_id')
+      .primaryKey()
+      .references(() => threads.id, { onDelete: 'cascade' }),
+    title: text('title').notNull(),
+    // The question's text as indexed (capped), for snippets.
+    body: text('body').notNull(),
+    document: tsvector('document').notNull(),
+    indexedAt: timestamptz('indexed_at').notNull(),
+  },
+  (t) => [
+    // serves: full-text matching (@@) for search and similar questions
+    index('search_documents_document_idx').using('gin', t.document),
+    // serves: typo-tolerant title matching (pg_trgm) for similar questions
+    index('search_documents_title_trgm_idx').using('gin', sql`${t.title} gin_trgm_ops`),
+  ],
+)
+
+/**
+ * How many indexed documents contain each (stemmed) lexeme, kept up to date as documents are
+ * indexed, so similar-question ranking can weigh rare words above common ones (IDF). The row
+ * with the empty lexeme counts all documents.
+ */
+export const searchLexemes = pgTable('search_lexemes', {
+  lexeme: text('lexeme').primaryKey(),
+  docCount: integer('doc_count').notNull(),
+})
+
+/** Words seen in indexed titles and questions: the vocabulary typo correction picks from. */
+export const searchTerms = pgTable(
+  'search_terms',
+  {
+    term: text('term').primaryKey(),
+    frequency: integer('frequency').notNull().default(1),
+  },
+  // serves: "did you mean" lookups by trigram similarity
+  (t) => [index('search_terms_trgm_idx').using('gin', sql`${t.term} gin_trgm_ops`)],
+)
+
+export const searchEventKinds = ['search', 'similar', 'click', 'ask'] as const
+export type SearchEventKind = (typeof searchEventKinds)[number]
+
+/**
+ * What people searched and what they did next, for the staff's search analytics:
+ * top queries, queries with no results, and deflection (found a solved thread, did not ask).
+ */
+export const searchEvents = pgTable(
+  'search_events',
+  {
+    id: serial('id').primaryKey(),
+    kind: text('kind', { enum: searchEventKinds }).notNull(),
+    // Normalised query text (searches and similar-question lookups).
+    query: text('query'),
+    resultCount: integer('result_count'),
+    // For clicks: the search or similar lookup it came from, and the thread opened.
+    searchEventId: integer('search_event_id'),
+    threadId: integer('thread_id').references(() => threads.id, { onDelete: 'cascade' }),
+    solved: boolean('solved'),
+    // A one-way hash of the visitor's browser token, so anonymous sessions can be followed.
+    visitorKey: text('visitor_key').notNull(),
+    userId: integer('user_id').references(() => users.id, { onDelete: 'set null' }),
+    createdAt: timestamptz('created_at').notNull(),
+  },
+  (t) => [
+    // serves: analytics over a time window
+    index('search_events_created_idx').on(t.createdAt, t.kind),
+    // serves: collapsing as-you-type refinements and following a visitor's path
+    index('search_events_visitor_idx').on(t.visitorKey, t.createdAt),
+  ],
+)
+
+export type SearchEvent = typeof searchEvents.$inferSelect

@@ -1,0 +1,10 @@
+import type { OutboxHandlers } from './outbox'
+import { searchHandlers } from './search/handlers'
+import type { SearchIndex } from './search/types'
+
+/** Every domain's outbox handlers, by topic: what the workers deliver. */
+export function outboxHandlers(services: { search: SearchIndex }): OutboxHandlers {
+  return {
+    ...searchHandlers(services.search),
+  }
+}

@@ -1,0 +1,6 @@
+export { enqueue, type OutboxMessage } from './enqueue'
+export * from './topics'
+export { DEFAULT_MAX_ATTEMPTS, drainOutbox, retryDelayMs, startOutboxWorker } from './worker'
+export type { DeliveryContext, OutboxHandler, OutboxHandlers, OutboxOptions, OutboxWorker } from './worker'
+export { getOutboxOverview, type OutboxTopicStat, type ParkedRow } from './queries'
+export { retryOutboxRow } from './retry-outbox-row'

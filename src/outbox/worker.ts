@@ -1,0 +1,156 @@
+import { sql } from 'drizzle-orm'
+import type { Logger } from 'pino'
+import type { Clock } from '../clock'
+import type { Db } from '../db/client'
+import { queryRows } from '../db/client'
+
+export interface DeliveryContext {
+  db: Db
+  now: Date
+  key: string
+  attempt: number
+  logger: Logger
+}
+
+export type OutboxHandler = (payload: unknown, context: DeliveryContext) => Promise<void>
+export type OutboxHandlers = Record<string, OutboxHandler>
+
+export interface OutboxOptions {
+  db: Db
+  handlers: OutboxHandlers
+  clock: Clock
+  logger: Logger
+  /** Distinguishes instances in claimed_by, for the admin page and for debugging. */
+  workerId: string
+  /** How long a claim lasts before another worker may retry the row. */
+  leaseMs?: number
+  batchSize?: number
+  /** After this many failed attempts a row is parked for a person to look at. */
+  maxAttempts?: number
+}
+
+const DEFAULT_LEASE_MS = 60_000
+const DEFAULT_BATCH = 20
+export const DEFAULT_MAX_ATTEMPTS = 8
+
+interface ClaimedRow {
+  id: number
+  topic: string
+  key: string
+  payload: unknown
+  attempts: number
+  revision: number
+}
+
+/** Backoff before retry N: 5 s, 10 s, 20 s ... capped at an hour, with ±20% jitter. */
+export function retryDelayMs(attempt: number, random: () => number = Math.random): number {
+  const base = Math.min(5_000 * 2 ** Math.max(0, attempt - 1), 60 * 60_000)
+  return Math.round(base * (0.8 + 0.4 * random()))
+}
+
+/**
+ * Claims due rows with FOR UPDATE SKIP LOCKED, so workers on several app instances never take
+ * the same row at once; the claim is a lease that expires if this worker dies mid-delivery.
+ */
+async function claimDue(options: OutboxOptions, now: Date): Promise<ClaimedRow[]> {
+  const at = now.toISOString()
+  const until = new Date(now.getTime() + (options.leaseMs ?? DEFAULT_LEASE_MS)).toISOString()
+  return queryRows<ClaimedRow>(
+    options.db,
+    sql`
+      update outbox set claimed_until = ${until}::timestamptz, claimed_by = ${options.workerId}, attempts = attempts + 1
+      where id in (
+        select id from outbox
+        where parked_at is null and due_at <= ${at}::timestamptz
+          and (claimed_until is null or claimed_until <= ${at}::timestamptz)
+        order by due_at, id
+        limit ${options.batchSize ?? DEFAULT_BATCH}
+        for update skip locked)
+      returning id::int as id, topic, key, payload, attempts, revision`,
+  )
+}
+
+async function deliver(options: OutboxOptions, row: ClaimedRow): Promise<void> {
+  const { db, logger } = options
+  const handler = options.handlers[row.topic]
+  const now = options.clock.now()
+  try {
+    if (!handler) throw new Error(`No handler for topic "${row.topic}"`)
+    const payload = typeof row.payload === 'string' ? JSON.parse(row.payload) : row.payload
+    await handler(payload, { db, now, key: row.key, attempt: row.attempts, logger })
+    // Done, unless the row was enqueued again meanwhile: then it stays, released, to run again.
+    await db.execute(sql`
+      with done as (delete from outbox where id = ${row.id} and revision = ${row.revision} returning id)
+      update outbox set claimed_until = null, claimed_by = null, attempts = 0
+      where id = ${row.id} and not exists (select 1 from done)`)
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error)
+    const park = !handler || row.attempts >= (options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS)
+    const retryAt = new Date(now.getTime() + retryDelayMs(row.attempts)).toISOString()
+    logger.warn({ topic: row.topic, key: row.key, attempts: row.attempts, park, err: message }, 'outbox delivery failed')
+    await db.execute(sql`
+      update outbox set
+        claimed_until = null, claimed_by = null, last_error = ${message.slice(0, 2000)},
+        parked_at = ${park ? now.toISOString() : null}::timestamptz,
+        due_at = case when ${park} then due_at else ${retryAt}::timestamptz end
+      where id = ${row.id}`)
+  }
+}
+
+/** Delivers every row due now, batch after batch; returns how many deliveries were attempted. */
+export async function drainOutbox(options: OutboxOptions): Promise<number> {
+  let attempted = 0
+  for (;;) {
+    const rows = await claimDue(options, options.clock.now())
+    if (rows.length === 0) return attempted
+    for (const row of rows) await deliver(options, row)
+    attempted += rows.length
+  }
+}
+
+export interface OutboxWorker {
+  /** Wakes the worker now instead of at the next poll (after a commit that enqueued work). */
+  nudge(): void
+  stop(): Promise<void>
+}
+
+/** Polls for due rows in the background of an app process until stopped. */
+export function startOutboxWorker(options: OutboxOptions & { pollMs?: number }): OutboxWorker {
+  let stopped = false
+  let timer: NodeJS.Timeout | undefined
+  let running: Promise<void> | undefined
+  let again = false
+
+  const tick = async () => {
+    timer = undefined
+    try {
+      do {
+        again = false
+        await drainOutbox(options)
+      } while (again && !stopped)
+    } catch (error) {
+      options.logger.error({ err: error }, 'outbox worker pass failed')
+    } finally {
+      running = undefined
+      if (!stopped) timer = setTimeout(schedule, options.pollMs ?? 1000)
+    }
+  }
+  const schedule = () => {
+    if (stopped) return
+    if (running) {
+      again = true
+      return
+    }
+    if (timer) clearTimeout(timer)
+    running = tick()
+  }
+  schedule()
+  return {
+    nudge: schedule,
+    async stop() {
+      stopped = true
+      if (timer) clearTimeout(timer)
+      await running
+    },
+  }
+}
