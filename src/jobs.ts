@@ -1,4 +1,5 @@
 import type { OutboxHandlers } from './outbox'
+import { queueHandlers } from './queue'
 import { searchHandlers } from './search/handlers'
 import type { SearchIndex } from './search/types'
 
@@ -6,5 +7,6 @@ import type { SearchIndex } from './search/types'
 export function outboxHandlers(services: { search: SearchIndex }): OutboxHandlers {
   return {
     ...searchHandlers(services.search),
+    ...queueHandlers(),
   }
 }

@@ -8,6 +8,7 @@ import { openDatabase } from './db/open'
 import type { Env } from './env'
 import { outboxHandlers } from './jobs'
 import { startOutboxWorker } from './outbox'
+import { scheduleQueueTick } from './queue/handlers'
 import { createSearchIndex } from './search/create-search-index'
 import { createApp } from './web/app'
 import { loadAssets } from './web/assets'
@@ -37,6 +38,7 @@ export async function startForum(env: Env, options: StartOptions = {}): Promise<
   await options.prepare?.(database, logger)
 
   const search = createSearchIndex(env, database.db)
+  await scheduleQueueTick(database.db, clock.now())
   const worker = startOutboxWorker({
     db: database.db,
     handlers: outboxHandlers({ search }),

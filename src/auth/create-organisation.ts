@@ -14,7 +14,7 @@ export async function createOrganisation({ ctx, input }: VerbArgs) {
     if (taken) throw new ConflictError('An organisation with this name already exists.', 'name')
     const [organisation] = await db
       .insert(organisations)
-      .values({ name: data.name, plan: data.plan, mrrCents: data.mrr, isPriority: data.isPriority, createdAt: ctx.now() })
+      .values({ name: data.name, plan: data.plan, mrrCents: data.mrr, isPriority: data.isPriority, isTrial: data.isTrial, createdAt: ctx.now() })
       .returning()
     return organisation!
   })

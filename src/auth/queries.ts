@@ -58,6 +58,7 @@ export async function listOrganisations(ctx: Ctx): Promise<OrganisationRow[]> {
       plan: organisations.plan,
       mrrCents: organisations.mrrCents,
       isPriority: organisations.isPriority,
+      isTrial: organisations.isTrial,
       createdAt: organisations.createdAt,
       memberCount: sql<number>`(select count(*)::int from ${users} where ${users.organisationId} = ${organisations.id})`,
     })

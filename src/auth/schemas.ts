@@ -69,6 +69,7 @@ export const OrganisationInput = z.object({
   plan: z.enum(plans, { error: 'Choose a plan: free, startup, paid or enterprise.' }),
   mrr: Mrr,
   isPriority: z.preprocess((value) => value === '1' || value === 'on' || value === true, z.boolean()),
+  isTrial: z.preprocess((value) => value === '1' || value === 'on' || value === true, z.boolean()),
 })
 export type OrganisationInput = z.infer<typeof OrganisationInput>
 

@@ -17,7 +17,7 @@ export async function updateOrganisation({ ctx, input }: VerbArgs) {
     if (clash) throw new ConflictError('Another organisation already has this name.', 'name')
     const [organisation] = await db
       .update(organisations)
-      .set({ name: data.name, plan: data.plan, mrrCents: data.mrr, isPriority: data.isPriority })
+      .set({ name: data.name, plan: data.plan, mrrCents: data.mrr, isPriority: data.isPriority, isTrial: data.isTrial })
       .where(eq(organisations.id, data.organisationId))
       .returning()
     if (!organisation) throw new NotFoundError('That organisation')

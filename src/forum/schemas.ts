@@ -82,3 +82,13 @@ export const UpdateCategoryInput = CategoryInput.extend({ categoryId: id('catego
 export const PreviewInput = z.object({ body: z.string().max(BODY_LIMITS.max * 2).catch('') })
 
 export const CategoryIdInput = z.object({ categoryId: id('category') })
+
+export const DuplicateInput = z.object({
+  threadId: id('thread'),
+  // Empty unmarks; accepts "123" or a thread URL like /t/123/slug.
+  duplicateOfId: z.preprocess((value) => {
+    if (value === '' || value === undefined || value === null) return null
+    const match = typeof value === 'string' ? /(?:^|\/t\/)(\d{1,10})(?:\/|$|\?|#)/.exec(value.trim()) ?? /^(\d{1,10})$/.exec(value.trim()) : null
+    return match ? Number(match[1]) : value
+  }, z.number({ error: 'Give the number or the address of the thread to keep.' }).int().min(1).max(2_147_483_647).nullable()),
+})

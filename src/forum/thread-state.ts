@@ -4,7 +4,7 @@ import type { Actor } from '../ctx'
 import type { Db } from '../db/client'
 import { replies, subscriptions, tags, threads, threadTags, type Reply, type Thread } from '../db/schema'
 import { NotFoundError } from '../errors'
-import { enqueue, SEARCH_INDEX_THREADS, type SearchIndexPayload } from '../outbox'
+import { enqueue, QUEUE_EVALUATE_THREAD, SEARCH_INDEX_THREADS, type SearchIndexPayload, type ThreadPayload } from '../outbox'
 
 // Helpers the forum verbs share. Each runs inside the caller's transaction.
 
@@ -85,6 +85,13 @@ export async function threadChanged(db: Db, threadId: number, now: Date, options
     .update(threads)
     .set({ revision: sql`${threads.revision} + 1` })
     .where(eq(threads.id, threadId))
+  // The support queue's rules look at every change (a reply may meet an SLA target).
+  await enqueue(db, {
+    topic: QUEUE_EVALUATE_THREAD,
+    key: `queue:thread:${threadId}`,
+    payload: { threadId } satisfies ThreadPayload,
+    dueAt: now,
+  })
   if (options.searchable === false) return
   await enqueue(db, {
     topic: SEARCH_INDEX_THREADS,

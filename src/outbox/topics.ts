@@ -6,3 +6,26 @@ export const SEARCH_INDEX_THREADS = 'search.index_threads'
 export interface SearchIndexPayload {
   threadIds: number[]
 }
+
+/** Forum verbs, whenever a thread changes: the queue's rules look at it. Payload: ThreadPayload. */
+export const QUEUE_EVALUATE_THREAD = 'queue.evaluate_thread'
+
+export interface ThreadPayload {
+  threadId: number
+}
+
+/** Recurring, every minute: time-based rules, SLA warnings and breaches, routing, priorities. */
+export const QUEUE_TICK = 'queue.tick'
+
+/**
+ * Written with every in-app notification to staff (assignments, SLA warnings and breaches), so
+ * email and webhooks can deliver them later without touching the code that notifies.
+ * Payload: StaffNotificationPayload.
+ */
+export const NOTIFY_STAFF = 'notify.staff'
+
+export interface StaffNotificationPayload {
+  notificationIds: number[]
+  kind: string
+  itemId: number | null
+}

@@ -28,6 +28,18 @@ export async function readForm(c: Context<AppEnv>): Promise<FormValues> {
   return values
 }
 
+/** Every value of a repeated field (checkboxes, multi-selects): readForm keeps only the last. */
+export async function readListField(c: Context<AppEnv>, name: string): Promise<string[]> {
+  const type = c.req.header('content-type') ?? ''
+  const buffer = await c.req.arrayBuffer()
+  if (type.startsWith('application/x-www-form-urlencoded')) return new URLSearchParams(new TextDecoder().decode(buffer)).getAll(name)
+  if (type.startsWith('multipart/form-data')) {
+    const form = await new Response(buffer, { headers: { 'content-type': type } }).formData()
+    return form.getAll(name).filter((value): value is string => typeof value === 'string')
+  }
+  return []
+}
+
 async function fieldsWithInvalidUtf8(c: Context<AppEnv>): Promise<string[]> {
   const type = c.req.header('content-type') ?? ''
   const bytes = new Uint8Array(await c.req.arrayBuffer())

@@ -8,6 +8,7 @@ import { createApp } from '../../src/web/app'
 import { loadAssets } from '../../src/web/assets'
 import { outboxHandlers } from '../../src/jobs'
 import { drainOutbox } from '../../src/outbox'
+import { runQueueTick } from '../../src/queue'
 import { PostgresSearchIndex } from '../../src/search/postgres-index'
 import type { SearchIndex } from '../../src/search/types'
 import { createTestDatabase } from './db'
@@ -28,6 +29,8 @@ export interface TestApp {
   search: SearchIndex
   /** Delivers every due outbox row now (tests run no background worker). Returns how many. */
   drain(): Promise<number>
+  /** Runs the queue's periodic work once, at the clock's current time. */
+  tick(): ReturnType<typeof runQueueTick>
   close(): Promise<void>
 }
 
@@ -57,6 +60,7 @@ export async function createTestApp(
     },
     client: () => new TestClient(testApp),
     search,
+    tick: () => runQueueTick(database.db, clock.now()),
     drain: () => drainOutbox({ db: database.db, handlers: outboxHandlers({ search }), clock, logger, workerId: 'test' }),
     close: () => database.close(),
   }

@@ -1,6 +1,22 @@
 import { hashPassword } from '../../src/auth/passwords'
 import type { Db } from '../../src/db/client'
-import { categories, organisations, users, type Category, type Organisation, type Plan, type Role, type User } from '../../src/db/schema'
+import {
+  businessCalendars,
+  categories,
+  organisations,
+  slaPolicies,
+  staffProfiles,
+  teamMembers,
+  teams,
+  users,
+  type BusinessCalendarRow,
+  type Category,
+  type Organisation,
+  type Plan,
+  type Role,
+  type SlaPolicy,
+  type User,
+} from '../../src/db/schema'
 import { askQuestion, postReply } from '../../src/forum'
 import type { TestApp } from './app'
 
@@ -86,4 +102,56 @@ export async function createThread(
 
 export async function createReply(t: TestApp, author: User, threadId: number, body?: string): Promise<{ id: number; threadId: number }> {
   return postReply({ ctx: t.ctx(author), input: { threadId, body: body ?? `Try turning it off and on again (${next()}).` } })
+}
+
+/** A team with members; `onDuty` members take routed items. */
+export async function createTeam(t: TestApp, slug: string, members: { user: User; onDuty?: boolean; cap?: number }[], lead?: User): Promise<void> {
+  await t.db.insert(teams).values({ slug, name: slug, leadId: lead?.id ?? null, createdAt: new Date('2026-01-01T00:00:00Z') }).onConflictDoNothing()
+  for (const member of members) {
+    await t.db.insert(teamMembers).values({ teamSlug: slug, userId: member.user.id }).onConflictDoNothing()
+    await t.db
+      .insert(staffProfiles)
+      .values({ userId: member.user.id, onDuty: member.onDuty ?? true, itemCap: member.cap ?? 25 })
+      .onConflictDoUpdate({ target: staffProfiles.userId, set: { onDuty: member.onDuty ?? true, itemCap: member.cap ?? 25 } })
+  }
+}
+
+export async function createCalendar(
+  db: Db,
+  overrides: Partial<{ name: string; timezone: string; windows: { day: number; start: number; end: number }[]; holidays: string[] }> = {},
+): Promise<BusinessCalendarRow> {
+  const [calendar] = await db
+    .insert(businessCalendars)
+    .values({
+      name: overrides.name ?? `Calendar ${next()}`,
+      timezone: overrides.timezone ?? 'Europe/Berlin',
+      windows: overrides.windows ?? [1, 2, 3, 4, 5].map((day) => ({ day, start: 540, end: 1020 })),
+      holidays: overrides.holidays ?? [],
+      createdAt: new Date('2026-01-01T00:00:00Z'),
+    })
+    .returning()
+  return calendar!
+}
+
+export async function createPolicy(
+  db: Db,
+  overrides: Partial<{ name: string; position: number; matchPlan: Plan | null; matchSeverity: string | null; matchKind: string | null; first: number; next: number; resolution: number; calendarId: number | null }> = {},
+): Promise<SlaPolicy> {
+  const [policy] = await db
+    .insert(slaPolicies)
+    .values({
+      name: overrides.name ?? `Policy ${next()}`,
+      position: overrides.position ?? next(),
+      matchPlan: overrides.matchPlan ?? null,
+      matchSeverity: overrides.matchSeverity ?? null,
+      matchKind: overrides.matchKind ?? null,
+      firstResponseMinutes: overrides.first ?? 240,
+      nextResponseMinutes: overrides.next ?? 480,
+      resolutionMinutes: overrides.resolution ?? 2400,
+      calendarId: overrides.calendarId ?? null,
+      createdAt: new Date('2026-01-01T00:00:00Z'),
+      updatedAt: new Date('2026-01-01T00:00:00Z'),
+    })
+    .returning()
+  return policy!
 }

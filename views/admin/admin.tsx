@@ -121,6 +121,7 @@ function OrganisationFields({ form }: { form: FormState }) {
       <Select form={form} name="plan" label="Plan" options={plans.map((plan) => ({ value: plan, label: plan }))} />
       <TextField form={form} name="mrr" label="MRR (USD per month)" hint="Monthly recurring revenue, e.g. 1200 or 1200.50." />
       <Checkbox form={form} name="isPriority" label="Priority organisation" />
+      <Checkbox form={form} name="isTrial" label="On a trial" />
     </>
   )
 }
@@ -137,7 +138,7 @@ export function OrganisationsPage(props: { chrome: Chrome; organisations: Organi
               <th scope="col">Name</th>
               <th scope="col">Plan</th>
               <th scope="col">MRR</th>
-              <th scope="col">Priority</th>
+              <th scope="col">Flags</th>
               <th scope="col">People</th>
               <th scope="col">
                 <span class="visually-hidden">Actions</span>
@@ -150,7 +151,7 @@ export function OrganisationsPage(props: { chrome: Chrome; organisations: Organi
                 <td>{organisation.name}</td>
                 <td>{organisation.plan}</td>
                 <td>{formatMoney(organisation.mrrCents)}</td>
-                <td>{organisation.isPriority ? 'yes' : 'no'}</td>
+                <td>{[organisation.isPriority ? 'priority' : '', organisation.isTrial ? 'trial' : ''].filter(Boolean).join(', ') || '—'}</td>
                 <td>{organisation.memberCount}</td>
                 <td>
                   <a href={`/admin/organisations/${organisation.id}`} aria-label={`Edit ${organisation.name}`}>

@@ -18,6 +18,8 @@ export const organisations = pgTable(
     // Monthly recurring revenue in whole cents, so sums never drift.
     mrrCents: integer('mrr_cents').notNull().default(0),
     isPriority: boolean('is_priority').notNull().default(false),
+    // On a trial: prioritised like a priority organisation, to win the customer.
+    isTrial: boolean('is_trial').notNull().default(false),
     createdAt: timestamptz('created_at').notNull(),
   },
   (t) => [

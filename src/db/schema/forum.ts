@@ -12,6 +12,8 @@ export const categories = pgTable('categories', {
   // The support team whose queue receives this category's threads.
   team: text('team').notNull(),
   position: integer('position').notNull().default(0),
+  // Business minutes a question may wait for any answer before it becomes a queue item.
+  unansweredWindowMinutes: integer('unanswered_window_minutes'),
   createdAt: timestamptz('created_at').notNull(),
 })
 
@@ -48,6 +50,10 @@ export const threads = pgTable(
     lockedById: integer('locked_by_id').references(() => users.id),
     hiddenAt: timestamptz('hidden_at'),
     hiddenById: integer('hidden_by_id').references(() => users.id),
+    // Set when staff mark this thread as a duplicate: its page points to the kept thread.
+    duplicateOfId: integer('duplicate_of_id'),
+    // Page views, counted in memory and written in batches (a popularity signal for priority).
+    viewCount: integer('view_count').notNull().default(0),
     // Bumped by every change that alters the thread's page, so a rendered page can be reused
     // exactly as long as it is current (see src/web/page-cache.ts).
     revision: integer('revision').notNull().default(0),

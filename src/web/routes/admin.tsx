@@ -67,7 +67,7 @@ async function organisationsPage(c: Context<AppEnv>, form: FormState, status: Fo
   return c.html(<OrganisationsPage chrome={chrome(c)} organisations={organisations} form={form} />, status)
 }
 
-adminRoutes.get('/organisations', (c) => organisationsPage(c, emptyForm({ plan: 'free', mrr: '0', isPriority: '0' })))
+adminRoutes.get('/organisations', (c) => organisationsPage(c, emptyForm({ plan: 'free', mrr: '0', isPriority: '0', isTrial: '0' })))
 
 adminRoutes.post('/organisations', async (c) => {
   const values = await readForm(c)
@@ -89,6 +89,7 @@ async function organisationEditPage(c: Context<AppEnv>, organisationId: number, 
       plan: organisation.plan,
       mrr: (organisation.mrrCents / 100).toFixed(2).replace(/\.00$/, ''),
       isPriority: organisation.isPriority ? '1' : '0',
+      isTrial: organisation.isTrial ? '1' : '0',
     })
   return c.html(<OrganisationEditPage chrome={chrome(c)} organisation={organisation} form={state} />, status)
 }

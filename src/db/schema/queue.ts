@@ -1,0 +1,344 @@
+import { sql } from 'drizzle-orm'
+import {
+  bigserial,
+  boolean,
+  check,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  primaryKey,
+  real,
+  serial,
+  smallint,
+  text,
+  timestamp,
+  uniqueIndex,
+} from 'drizzle-orm/pg-core'
+import { organisations, users } from './accounts'
+import { threads } from './forum'
+
+const timestamptz = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' })
+
+export const itemKinds = ['question', 'bug', 'incident', 'feature_request', 'billing'] as const
+export type ItemKind = (typeof itemKinds)[number]
+
+export const severities = ['low', 'normal', 'high', 'critical'] as const
+export type Severity = (typeof severities)[number]
+
+export const itemStates = [
+  'new',
+  'triaged',
+  'in_progress',
+  'waiting_on_customer',
+  'escalated',
+  'fixed_pending_confirmation',
+  'resolved',
+  'wont_fix',
+] as const
+export type ItemState = (typeof itemStates)[number]
+export const closedStates: readonly ItemState[] = ['resolved', 'wont_fix']
+
+export const itemSources = ['forum', 'email', 'chat', 'call', 'api', 'other'] as const
+export type ItemSource = (typeof itemSources)[number]
+
+export const slaTargets = ['first_response', 'next_response', 'resolution'] as const
+export type SlaTarget = (typeof slaTargets)[number]
+
+/** Support teams; categories route their threads to one by slug. */
+export const teams = pgTable('teams', {
+  slug: text('slug').primaryKey(),
+  name: text('name').notNull(),
+  // Notified when the team's items breach their SLA, and the escalation path of last resort.
+  leadId: integer('lead_id').references(() => users.id, { onDelete: 'set null' }),
+  createdAt: timestamptz('created_at').notNull(),
+})
+
+export const teamMembers = pgTable(
+  'team_members',
+  {
+    teamSlug: text('team_slug')
+      .notNull()
+      .references(() => teams.slug, { onDelete: 'cascade', onUpdate: 'cascade' }),
+    userId: integer('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+  },
+  // The primary key serves a team's members; the index serves a person's teams.
+  (t) => [primaryKey({ columns: [t.teamSlug, t.userId] }), index('team_members_user_idx').on(t.userId)],
+)
+
+/** Per staff member: whether they take new items now, how many they may hold, when they last got one. */
+export const staffProfiles = pgTable('staff_profiles', {
+  userId: integer('user_id')
+    .primaryKey()
+    .references(() => users.id, { onDelete: 'cascade' }),
+  onDuty: boolean('on_duty').notNull().default(false),
+  onDutySince: timestamptz('on_duty_since'),
+  itemCap: integer('item_cap').notNull().default(25),
+  lastAssignedAt: timestamptz('last_assigned_at'),
+})
+
+/** Business hours for SLA targets; no windows means 24/7. */
+export const businessCalendars = pgTable('business_calendars', {
+  id: serial('id').primaryKey(),
+  name: text('name').notNull().unique(),
+  timezone: text('timezone').notNull(),
+  windows: jsonb('windows').$type<{ day: number; start: number; end: number }[]>().notNull(),
+  holidays: jsonb('holidays').$type<string[]>().notNull(),
+  createdAt: timestamptz('created_at').notNull(),
+})
+
+/** Ordered SLA policies: the first whose conditions match an item applies. Empty condition = any. */
+export const slaPolicies = pgTable(
+  'sla_policies',
+  {
+    id: serial('id').primaryKey(),
+    name: text('name').notNull(),
+    position: integer('position').notNull(),
+    matchPlan: text('match_plan'),
+    matchSeverity: text('match_severity'),
+    matchKind: text('match_kind'),
+    firstResponseMinutes: integer('first_response_minutes').notNull(),
+    nextResponseMinutes: integer('next_response_minutes').notNull(),
+    resolutionMinutes: integer('resolution_minutes').notNull(),
+    calendarId: integer('calendar_id').references(() => businessCalendars.id, { onDelete: 'restrict' }),
+    // Items keep the version they started with (a snapshot on the item); edits make a new version.
+    version: integer('version').notNull().default(1),
+    createdAt: timestamptz('created_at').notNull(),
+    updatedAt: timestamptz('updated_at').notNull(),
+  },
+  (t) => [
+    check(
+      'sla_policies_positive_targets',
+      sql`${t.firstResponseMinutes} > 0 and ${t.nextResponseMinutes} > 0 and ${t.resolutionMinutes} > 0`,
+    ),
+  ],
+)
+
+/** The SLA an item started with: targets, calendar and the policy's identity, frozen at creation. */
+export interface SlaSnapshot {
+  policyId: number | null
+  policyName: string
+  version: number
+  firstResponseMinutes: number
+  nextResponseMinutes: number
+  resolutionMinutes: number
+  calendar: { timezone: string; windows: { day: number; start: number; end: number }[]; holidays: string[] }
+}
+
+export interface ItemSignals {
+  bug?: { score: number; signals: { name: string; weight: number; evidence: string }[] }
+  meToo?: { customers: number }
+  unanswered?: { windowMinutes: number; since: string }
+  noStaffReply?: { targetMinutes: number; since: string }
+  manual?: { byId: number; note: string }
+}
+
+export interface PriorityFactors {
+  classReason: string
+  urgency: number
+  breached: number
+  affectedCustomers: number
+  plan: number
+  mrr: number
+  votes: number
+  views: number
+  age: number
+}
+
+export const queueItems = pgTable(
+  'queue_items',
+  {
+    id: serial('id').primaryKey(),
+    threadId: integer('thread_id').references(() => threads.id, { onDelete: 'set null' }),
+    source: text('source', { enum: itemSources }).notNull(),
+    title: text('title').notNull(),
+    // Plain text for items filed from email, chat or a call; forum items show their thread.
+    description: text('description').notNull().default(''),
+    kind: text('kind', { enum: itemKinds }).notNull(),
+    severity: text('severity', { enum: severities }).notNull().default('normal'),
+    state: text('state', { enum: itemStates }).notNull().default('new'),
+    tier: smallint('tier').notNull().default(1),
+    teamSlug: text('team_slug').notNull(),
+    requesterId: integer('requester_id').references(() => users.id, { onDelete: 'set null' }),
+    organisationId: integer('organisation_id').references(() => organisations.id, { onDelete: 'set null' }),
+    assigneeId: integer('assignee_id').references(() => users.id, { onDelete: 'set null' }),
+    flaggedAt: timestamptz('flagged_at'),
+    flaggedById: integer('flagged_by_id').references(() => users.id, { onDelete: 'set null' }),
+    signals: jsonb('signals').$type<ItemSignals>().notNull().default({}),
+    affectedCustomers: integer('affected_customers').notNull().default(1),
+    priorityClass: smallint('priority_class').notNull().default(4),
+    priorityScore: real('priority_score').notNull().default(0),
+    priorityFactors: jsonb('priority_factors').$type<PriorityFactors>(),
+    sla: jsonb('sla').$type<SlaSnapshot>().notNull(),
+    firstResponseDueAt: timestamptz('first_response_due_at'),
+    firstResponseWarnAt: timestamptz('first_response_warn_at'),
+    firstResponseAt: timestamptz('first_response_at'),
+    nextResponseDueAt: timestamptz('next_response_due_at'),
+    nextResponseWarnAt: timestamptz('next_response_warn_at'),
+    resolutionDueAt: timestamptz('resolution_due_at'),
+    resolutionWarnAt: timestamptz('resolution_warn_at'),
+    // Which warnings and breaches have fired (target names), so each fires once per due time.
+    warned: text('warned').array().notNull().default(sql`'{}'::text[]`),
+    breached: text('breached').array().notNull().default(sql`'{}'::text[]`),
+    // The SLA clock stops while the item waits on the customer.
+    pausedAt: timestamptz('paused_at'),
+    pausedMinutes: real('paused_minutes').notNull().default(0),
+    lastCustomerActivityAt: timestamptz('last_customer_activity_at'),
+    lastStaffReplyAt: timestamptz('last_staff_reply_at'),
+    resolvedAt: timestamptz('resolved_at'),
+    resolvedById: integer('resolved_by_id').references(() => users.id, { onDelete: 'set null' }),
+    createdAt: timestamptz('created_at').notNull(),
+    createdById: integer('created_by_id').references(() => users.id, { onDelete: 'set null' }),
+    updatedAt: timestamptz('updated_at').notNull(),
+  },
+  (t) => [
+    // One open item per thread at most: later signals update it.
+    uniqueIndex('queue_items_open_thread_idx')
+      .on(t.threadId)
+      .where(sql`${t.threadId} is not null and ${t.state} not in ('resolved', 'wont_fix')`),
+    // serves: the board (a team's open items by class, then score)
+    index('queue_items_board_idx')
+      .on(t.teamSlug, t.priorityClass, t.priorityScore.desc())
+      .where(sql`${t.state} not in ('resolved', 'wont_fix')`),
+    // serves: "mine" and routing's load count
+    index('queue_items_assignee_idx').on(t.assigneeId).where(sql`${t.state} not in ('resolved', 'wont_fix')`),
+    // serves: a customer's other items on the item page
+    index('queue_items_requester_idx').on(t.requesterId, t.createdAt.desc()),
+    check('queue_items_tier_known', sql`${t.tier} in (1, 2, 3)`),
+  ],
+)
+
+/** Every change to an item, with who and when: the timeline, and what the metrics read. */
+export const queueItemEvents = pgTable(
+  'queue_item_events',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    itemId: integer('item_id')
+      .notNull()
+      .references(() => queueItems.id, { onDelete: 'cascade' }),
+    kind: text('kind').notNull(),
+    // Null for the system (rules, timers).
+    actorId: integer('actor_id').references(() => users.id, { onDelete: 'set null' }),
+    data: jsonb('data').$type<Record<string, unknown>>().notNull().default({}),
+    createdAt: timestamptz('created_at').notNull(),
+  },
+  (t) => [
+    // serves: an item's timeline
+    index('queue_item_events_item_idx').on(t.itemId, t.createdAt),
+    // serves: metrics over a time window
+    index('queue_item_events_created_idx').on(t.createdAt, t.kind),
+  ],
+)
+
+export const affectedReasons = ['asker', 'me_too', 'duplicate', 'manual'] as const
+
+/** The distinct customers an item affects: the asker, "me too"s, askers of duplicates. */
+export const queueItemCustomers = pgTable(
+  'queue_item_customers',
+  {
+    itemId: integer('item_id')
+      .notNull()
+      .references(() => queueItems.id, { onDelete: 'cascade' }),
+    userId: integer('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    reason: text('reason', { enum: affectedReasons }).notNull(),
+    addedAt: timestamptz('added_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.itemId, t.userId] })],
+)
+
+/** Staff-only notes on an item or a thread. No public query ever reads this table. */
+export const internalNotes = pgTable(
+  'internal_notes',
+  {
+    id: serial('id').primaryKey(),
+    itemId: integer('item_id').references(() => queueItems.id, { onDelete: 'cascade' }),
+    threadId: integer('thread_id').references(() => threads.id, { onDelete: 'cascade' }),
+    authorId: integer('author_id')
+      .notNull()
+      .references(() => users.id),
+    bodyMarkdown: text('body_markdown').notNull(),
+    bodyHtml: text('body_html').notNull(),
+    createdAt: timestamptz('created_at').notNull(),
+  },
+  (t) => [
+    check('internal_notes_attached', sql`${t.itemId} is not null or ${t.threadId} is not null`),
+    index('internal_notes_item_idx').on(t.itemId, t.createdAt),
+    index('internal_notes_thread_idx').on(t.threadId, t.createdAt),
+  ],
+)
+
+/** Canned replies with placeholders like {{customer.name}}. */
+export const macros = pgTable('macros', {
+  id: serial('id').primaryKey(),
+  title: text('title').notNull(),
+  body: text('body').notNull(),
+  teamSlug: text('team_slug').references(() => teams.slug, { onDelete: 'cascade', onUpdate: 'cascade' }),
+  createdById: integer('created_by_id').references(() => users.id, { onDelete: 'set null' }),
+  createdAt: timestamptz('created_at').notNull(),
+  updatedAt: timestamptz('updated_at').notNull(),
+})
+
+export const apiScopes = ['items:write', 'items:read'] as const
+export type ApiScope = (typeof apiScopes)[number]
+
+/** Tokens for the staff API; only their SHA-256 is stored, and each can be revoked. */
+export const apiTokens = pgTable('api_tokens', {
+  id: serial('id').primaryKey(),
+  name: text('name').notNull(),
+  tokenHash: text('token_hash').notNull().unique(),
+  scopes: text('scopes').array().notNull(),
+  createdById: integer('created_by_id')
+    .notNull()
+    .references(() => users.id, { onDelete: 'cascade' }),
+  createdAt: timestamptz('created_at').notNull(),
+  lastUsedAt: timestamptz('last_used_at'),
+  revokedAt: timestamptz('revoked_at'),
+  revokedById: integer('revoked_by_id').references(() => users.id, { onDelete: 'set null' }),
+})
+
+/** In-app notifications (email and webhooks come later through outbox topics). */
+export const notifications = pgTable(
+  'notifications',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    userId: integer('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    kind: text('kind').notNull(),
+    itemId: integer('item_id').references(() => queueItems.id, { onDelete: 'cascade' }),
+    message: text('message').notNull(),
+    createdAt: timestamptz('created_at').notNull(),
+    readAt: timestamptz('read_at'),
+  },
+  // serves: a person's unread notifications, newest first
+  (t) => [index('notifications_user_idx').on(t.userId, t.createdAt.desc())],
+)
+
+/** Threads the queue watches for time-based rules (unanswered; no staff reply within the SLA). */
+export const threadWatches = pgTable(
+  'thread_watches',
+  {
+    threadId: integer('thread_id')
+      .primaryKey()
+      .references(() => threads.id, { onDelete: 'cascade' }),
+    unansweredDueAt: timestamptz('unanswered_due_at').notNull(),
+    unansweredWindowMinutes: integer('unanswered_window_minutes').notNull(),
+    staffReplyDueAt: timestamptz('staff_reply_due_at'),
+    staffReplyTargetMinutes: integer('staff_reply_target_minutes'),
+    // Set once the watch has been checked past its last due time.
+    settledAt: timestamptz('settled_at'),
+  },
+  // serves: the periodic check of watches that came due
+  (t) => [index('thread_watches_due_idx').on(t.unansweredDueAt).where(sql`${t.settledAt} is null`)],
+)
+
+export type QueueItem = typeof queueItems.$inferSelect
+export type QueueItemEvent = typeof queueItemEvents.$inferSelect
+export type SlaPolicy = typeof slaPolicies.$inferSelect
+export type BusinessCalendarRow = typeof businessCalendars.$inferSelect
+export type Macro = typeof macros.$inferSelect
+export type Team = typeof teams.$inferSelect

@@ -1,0 +1,15 @@
+import { eq } from 'drizzle-orm'
+import { z } from 'zod'
+import { requireAdmin } from '../auth'
+import type { VerbArgs } from '../ctx'
+import { slaPolicies } from '../db/schema'
+import { NotFoundError } from '../errors'
+import { id, parseInput } from '../validation'
+
+/** Removes a policy; items that started under it keep their snapshot of it. */
+export async function deleteSlaPolicy({ ctx, input }: VerbArgs): Promise<void> {
+  requireAdmin(ctx, 'manage SLA policies')
+  const data = parseInput(z.object({ policyId: id('policy') }), input)
+  const deleted = await ctx.db.delete(slaPolicies).where(eq(slaPolicies.id, data.policyId)).returning({ id: slaPolicies.id })
+  if (deleted.length === 0) throw new NotFoundError('That SLA policy')
+}

@@ -1,0 +1,420 @@
+import { and, asc, desc, eq, inArray, isNull, ne, or, sql, type SQL } from 'drizzle-orm'
+import { alias } from 'drizzle-orm/pg-core'
+import { isStaff, requireStaff } from '../auth'
+import type { Ctx } from '../ctx'
+import { queryRows } from '../db/client'
+import {
+  apiTokens,
+  businessCalendars,
+  internalNotes,
+  itemStates,
+  macros,
+  notifications,
+  organisations,
+  queueItemEvents,
+  queueItems,
+  slaPolicies,
+  staffProfiles,
+  teamMembers,
+  teams,
+  threads,
+  users,
+  type ItemState,
+  type Macro,
+  type Plan,
+  type QueueItem,
+  type Role,
+} from '../db/schema'
+import { NotFoundError } from '../errors'
+import { getThreadPage, type ThreadPageData } from '../forum'
+import { describeTarget } from './business-hours'
+import { loadRequester, slaForPlan } from './item-core'
+import { knownTeamSlugs } from './teams'
+import { publicStatusOf, TRANSITIONS, type PublicStatus } from './transitions'
+
+const OPEN = sql`${queueItems.state} not in ('resolved', 'wont_fix')`
+
+/** The nearest target still running: what "due" means on the board. */
+const nearestDue = sql<Date | null>`least(case when ${queueItems.firstResponseAt} is null then ${queueItems.firstResponseDueAt} end, ${queueItems.nextResponseDueAt}, ${queueItems.resolutionDueAt})`
+
+export interface BoardFilters {
+  team?: string
+  /** 'mine', 'unassigned', or a staff member's id. */
+  assignee?: string
+  /** A state, or 'open' (the default) or 'closed'. */
+  state?: string
+  /** 0 to 4 for P0 to P4. */
+  priority?: number
+  /** 'breached' or 'soon' (due within the hour). */
+  risk?: string
+}
+
+export interface BoardRow {
+  id: number
+  title: string
+  kind: QueueItem['kind']
+  severity: QueueItem['severity']
+  state: ItemState
+  tier: number
+  teamSlug: string
+  source: QueueItem['source']
+  threadId: number | null
+  priorityClass: number
+  priorityScore: number
+  classReason: string | null
+  assignee: { id: number; displayName: string } | null
+  requesterName: string | null
+  organisation: { name: string; plan: Plan } | null
+  affectedCustomers: number
+  dueAt: Date | null
+  paused: boolean
+  breached: boolean
+  createdAt: Date
+}
+
+export interface BoardCounts {
+  open: number
+  byClass: number[]
+  breached: number
+  dueSoon: number
+  unassigned: number
+  mine: number
+}
+
+export interface Board {
+  rows: BoardRow[]
+  counts: BoardCounts
+  teams: string[]
+  staff: { id: number; displayName: string }[]
+  onDuty: boolean
+  filters: BoardFilters
+}
+
+export const BOARD_LIMIT = 200
+
+function filterSql(ctx: Ctx, filters: BoardFilters, now: Date): SQL | undefined {
+  const conditions: (SQL | undefined)[] = []
+  if (filters.state === 'closed') conditions.push(sql`${queueItems.state} in ('resolved', 'wont_fix')`)
+  else if (filters.state && (itemStates as readonly string[]).includes(filters.state)) conditions.push(eq(queueItems.state, filters.state as ItemState))
+  else conditions.push(OPEN)
+  if (filters.team) conditions.push(eq(queueItems.teamSlug, filters.team))
+  if (filters.assignee === 'mine') conditions.push(eq(queueItems.assigneeId, ctx.actor!.id))
+  else if (filters.assignee === 'unassigned') conditions.push(isNull(queueItems.assigneeId))
+  else if (filters.assignee && /^\d{1,10}$/.test(filters.assignee)) conditions.push(eq(queueItems.assigneeId, Number(filters.assignee)))
+  if (filters.priority !== undefined) conditions.push(eq(queueItems.priorityClass, filters.priority))
+  if (filters.risk === 'breached') conditions.push(sql`(cardinality(${queueItems.breached}) > 0 or ${nearestDue} <= ${now.toISOString()}::timestamptz)`)
+  if (filters.risk === 'soon')
+    conditions.push(sql`${nearestDue} between ${now.toISOString()}::timestamptz and ${new Date(now.getTime() + 3_600_000).toISOString()}::timestamptz`)
+  return and(...conditions)
+}
+
+/** The support board: open items by class then score, with the counts of its filter chips. */
+export async function getBoard(ctx: Ctx, filters: BoardFilters): Promise<Board> {
+  const actor = requireStaff(ctx, 'see the support queue')
+  const now = ctx.now()
+  const assignee = alias(users, 'assignee')
+  const requester = alias(users, 'requester')
+  const at = now.toISOString()
+  const [rows, [counts], teamSlugs, staff, [profile]] = await Promise.all([
+    ctx.db
+      .select({
+        item: queueItems,
+        assigneeName: assignee.displayName,
+        requesterName: requester.displayName,
+        organisationName: organisations.name,
+        organisationPlan: organisations.plan,
+        dueAt: nearestDue.mapWith(queueItems.resolutionDueAt),
+      })
+      .from(queueItems)
+      .leftJoin(assignee, eq(assignee.id, queueItems.assigneeId))
+      .leftJoin(requester, eq(requester.id, queueItems.requesterId))
+      .leftJoin(organisations, eq(organisations.id, queueItems.organisationId))
+      .where(filterSql(ctx, filters, now))
+      .orderBy(asc(queueItems.priorityClass), sql`${queueItems.assigneeId} is null desc`, desc(queueItems.priorityScore), asc(queueItems.id))
+      .limit(BOARD_LIMIT),
+    queryRows<{ open: number; p0: number; p1: number; p2: number; p3: number; p4: number; breached: number; due_soon: number; unassigned: number; mine: number }>(
+      ctx.db,
+      sql`
+        select count(*)::int as open,
+          count(*) filter (where priority_class = 0)::int as p0, count(*) filter (where priority_class = 1)::int as p1,
+          count(*) filter (where priority_class = 2)::int as p2, count(*) filter (where priority_class = 3)::int as p3,
+          count(*) filter (where priority_class = 4)::int as p4,
+          count(*) filter (where cardinality(breached) > 0 or ${nearestDue} <= ${at}::timestamptz)::int as breached,
+          count(*) filter (where ${nearestDue} > ${at}::timestamptz and ${nearestDue} <= ${at}::timestamptz + interval '1 hour')::int as due_soon,
+          count(*) filter (where assignee_id is null)::int as unassigned,
+          count(*) filter (where assignee_id = ${actor.id})::int as mine
+        from queue_items
+        where state not in ('resolved', 'wont_fix') ${filters.team ? sql`and team_slug = ${filters.team}` : sql``}`,
+    ),
+    knownTeamSlugs(ctx.db),
+    ctx.db
+      .select({ id: users.id, displayName: users.displayName })
+      .from(users)
+      .where(inArray(users.role, ['support', 'engineer', 'admin']))
+      .orderBy(asc(users.displayName)),
+    ctx.db.select({ onDuty: staffProfiles.onDuty }).from(staffProfiles).where(eq(staffProfiles.userId, actor.id)),
+  ])
+  return {
+    rows: rows.map(({ item, assigneeName, requesterName, organisationName, organisationPlan, dueAt }) => ({
+      id: item.id,
+      title: item.title,
+      kind: item.kind,
+      severity: item.severity,
+      state: item.state,
+      tier: item.tier,
+      teamSlug: item.teamSlug,
+      source: item.source,
+      threadId: item.threadId,
+      priorityClass: item.priorityClass,
+      priorityScore: item.priorityScore,
+      classReason: item.priorityFactors?.classReason ?? null,
+      assignee: item.assigneeId && assigneeName ? { id: item.assigneeId, displayName: assigneeName } : null,
+      requesterName,
+      organisation: organisationName && organisationPlan ? { name: organisationName, plan: organisationPlan } : null,
+      affectedCustomers: item.affectedCustomers,
+      dueAt,
+      paused: item.state === 'waiting_on_customer',
+      breached: item.breached.length > 0 || (!!dueAt && dueAt <= now && item.state !== 'waiting_on_customer'),
+      createdAt: item.createdAt,
+    })),
+    counts: {
+      open: counts?.open ?? 0,
+      byClass: [counts?.p0 ?? 0, counts?.p1 ?? 0, counts?.p2 ?? 0, counts?.p3 ?? 0, counts?.p4 ?? 0],
+      breached: counts?.breached ?? 0,
+      dueSoon: counts?.due_soon ?? 0,
+      unassigned: counts?.unassigned ?? 0,
+      mine: counts?.mine ?? 0,
+    },
+    teams: teamSlugs,
+    staff,
+    onDuty: profile?.onDuty ?? false,
+    filters,
+  }
+}
+
+export interface TimelineEntry {
+  kind: string
+  actorName: string | null
+  data: Record<string, unknown>
+  createdAt: Date
+}
+
+export interface NoteView {
+  id: number
+  authorName: string
+  html: string
+  createdAt: Date
+  onThread: boolean
+}
+
+export interface CustomerContext {
+  id: number
+  displayName: string
+  email: string
+  role: Role
+  organisation: { id: number; name: string; plan: Plan; mrrCents: number; isPriority: boolean; isTrial: boolean } | null
+  otherThreads: { id: number; slug: string; title: string; createdAt: Date; solved: boolean }[]
+  otherItems: { id: number; title: string; state: ItemState; createdAt: Date }[]
+}
+
+export interface ItemPage {
+  item: QueueItem
+  assignee: { id: number; displayName: string } | null
+  thread: ThreadPageData | null
+  notes: NoteView[]
+  timeline: TimelineEntry[]
+  customer: CustomerContext | null
+  organisationOnly: { id: number; name: string; plan: Plan; mrrCents: number; isPriority: boolean; isTrial: boolean } | null
+  macros: Macro[]
+  staff: { id: number; displayName: string }[]
+  teams: string[]
+  nextStates: ItemState[]
+}
+
+/** Everything the item page shows, for staff only. */
+export async function getItemPage(ctx: Ctx, itemId: number): Promise<ItemPage> {
+  requireStaff(ctx, 'see queue items')
+  const [item] = await ctx.db.select().from(queueItems).where(eq(queueItems.id, itemId))
+  if (!item) throw new NotFoundError('That queue item')
+  const author = alias(users, 'note_author')
+  const actor = alias(users, 'event_actor')
+  const [thread, notes, timeline, customer, organisationOnly, macroRows, staff, teamSlugs, [assignee]] = await Promise.all([
+    item.threadId ? getThreadPage(ctx, item.threadId).catch(() => null) : Promise.resolve(null),
+    ctx.db
+      .select({ id: internalNotes.id, authorName: author.displayName, html: internalNotes.bodyHtml, createdAt: internalNotes.createdAt, itemId: internalNotes.itemId })
+      .from(internalNotes)
+      .innerJoin(author, eq(author.id, internalNotes.authorId))
+      .where(or(eq(internalNotes.itemId, item.id), item.threadId ? eq(internalNotes.threadId, item.threadId) : sql`false`))
+      .orderBy(asc(internalNotes.createdAt), asc(internalNotes.id)),
+    ctx.db
+      .select({ kind: queueItemEvents.kind, actorName: actor.displayName, data: queueItemEvents.data, createdAt: queueItemEvents.createdAt })
+      .from(queueItemEvents)
+      .leftJoin(actor, eq(actor.id, queueItemEvents.actorId))
+      .where(eq(queueItemEvents.itemId, item.id))
+      .orderBy(asc(queueItemEvents.createdAt), asc(queueItemEvents.id)),
+    item.requesterId ? customerContext(ctx, item.requesterId, item.id) : Promise.resolve(null),
+    !item.requesterId && item.organisationId
+      ? ctx.db.select().from(organisations).where(eq(organisations.id, item.organisationId)).then((rows) => rows[0] ?? null)
+      : Promise.resolve(null),
+    ctx.db
+      .select()
+      .from(macros)
+      .where(or(isNull(macros.teamSlug), eq(macros.teamSlug, item.teamSlug)))
+      .orderBy(asc(macros.title)),
+    ctx.db.select({ id: users.id, displayName: users.displayName }).from(users).where(ne(users.role, 'member')).orderBy(asc(users.displayName)),
+    knownTeamSlugs(ctx.db),
+    item.assigneeId ? ctx.db.select({ id: users.id, displayName: users.displayName }).from(users).where(eq(users.id, item.assigneeId)) : Promise.resolve([]),
+  ])
+  return {
+    item,
+    assignee: assignee ?? null,
+    thread,
+    notes: notes.map((note) => ({ ...note, onThread: note.itemId === null })),
+    timeline,
+    customer,
+    organisationOnly,
+    macros: macroRows,
+    staff,
+    teams: teamSlugs,
+    nextStates: [...TRANSITIONS[item.state]],
+  }
+}
+
+async function customerContext(ctx: Ctx, userId: number, exceptItemId: number): Promise<CustomerContext | null> {
+  const [person] = await ctx.db
+    .select({ user: users, organisation: organisations })
+    .from(users)
+    .leftJoin(organisations, eq(organisations.id, users.organisationId))
+    .where(eq(users.id, userId))
+  if (!person) return null
+  const [otherThreads, otherItems] = await Promise.all([
+    ctx.db
+      .select({ id: threads.id, slug: threads.slug, title: threads.title, createdAt: threads.createdAt, accepted: threads.acceptedReplyId })
+      .from(threads)
+      .where(eq(threads.authorId, userId))
+      .orderBy(desc(threads.createdAt))
+      .limit(10),
+    ctx.db
+      .select({ id: queueItems.id, title: queueItems.title, state: queueItems.state, createdAt: queueItems.createdAt })
+      .from(queueItems)
+      .where(and(eq(queueItems.requesterId, userId), ne(queueItems.id, exceptItemId)))
+      .orderBy(desc(queueItems.createdAt))
+      .limit(10),
+  ])
+  const { user, organisation } = person
+  return {
+    id: user.id,
+    displayName: user.displayName,
+    email: user.email,
+    role: user.role,
+    organisation: organisation
+      ? { id: organisation.id, name: organisation.name, plan: organisation.plan, mrrCents: organisation.mrrCents, isPriority: organisation.isPriority, isTrial: organisation.isTrial }
+      : null,
+    otherThreads: otherThreads.map(({ accepted, ...thread }) => ({ ...thread, solved: accepted !== null })),
+    otherItems,
+  }
+}
+
+export interface SupportStatus {
+  /** The public status of the thread's item, shown to everyone; null when it has none. */
+  status: PublicStatus | null
+  /** Staff only: the item's number, for a link to it. */
+  itemId: number | null
+}
+
+/** What a thread page shows about its queue item. Public: the status words only. */
+export async function getSupportStatus(ctx: Ctx, threadId: number): Promise<SupportStatus> {
+  const [item] = await ctx.db
+    .select({ id: queueItems.id, state: queueItems.state })
+    .from(queueItems)
+    .where(eq(queueItems.threadId, threadId))
+    .orderBy(sql`${queueItems.state} in ('resolved', 'wont_fix')`, desc(queueItems.createdAt))
+    .limit(1)
+  if (!item) return { status: null, itemId: null }
+  return { status: publicStatusOf(item.state), itemId: isStaff(ctx.actor) ? item.id : null }
+}
+
+/** "We usually answer within 4 business hours": the first-response target of the viewer's plan. */
+export async function getResponseExpectation(ctx: Ctx): Promise<string | null> {
+  if (!ctx.actor || ctx.actor.role !== 'member') return null
+  const requester = await loadRequester(ctx.db, ctx.actor.id)
+  if (!requester) return null
+  const sla = await slaForPlan(ctx.db, requester.plan)
+  if (sla.policyId === null) return null
+  return `We usually answer within ${describeTarget(sla.firstResponseMinutes, sla.calendar)}.`
+}
+
+export async function listMacros(ctx: Ctx): Promise<Macro[]> {
+  requireStaff(ctx, 'see canned replies')
+  return ctx.db.select().from(macros).orderBy(asc(macros.title))
+}
+
+export async function getMacro(ctx: Ctx, macroId: number): Promise<Macro> {
+  requireStaff(ctx, 'see canned replies')
+  const [macro] = await ctx.db.select().from(macros).where(eq(macros.id, macroId))
+  if (!macro) throw new NotFoundError('That canned reply')
+  return macro
+}
+
+export async function getSlaSettings(ctx: Ctx) {
+  requireStaff(ctx, 'see SLA policies')
+  const [policies, calendars] = await Promise.all([
+    ctx.db.select().from(slaPolicies).orderBy(asc(slaPolicies.position), asc(slaPolicies.id)),
+    ctx.db.select().from(businessCalendars).orderBy(asc(businessCalendars.name)),
+  ])
+  return { policies, calendars }
+}
+
+export async function getTeamsSettings(ctx: Ctx) {
+  requireStaff(ctx, 'see teams')
+  const [teamRows, members, staff, slugs] = await Promise.all([
+    ctx.db.select().from(teams).orderBy(asc(teams.slug)),
+    ctx.db.select({ teamSlug: teamMembers.teamSlug, userId: teamMembers.userId }).from(teamMembers),
+    ctx.db
+      .select({ id: users.id, displayName: users.displayName, role: users.role, onDuty: staffProfiles.onDuty, itemCap: staffProfiles.itemCap })
+      .from(users)
+      .leftJoin(staffProfiles, eq(staffProfiles.userId, users.id))
+      .where(ne(users.role, 'member'))
+      .orderBy(asc(users.displayName)),
+    knownTeamSlugs(ctx.db),
+  ])
+  return { teams: teamRows, members, staff: staff.map((person) => ({ ...person, onDuty: person.onDuty ?? false })), slugs }
+}
+
+export async function listApiTokens(ctx: Ctx) {
+  const actor = requireStaff(ctx, 'see API tokens')
+  const owner = alias(users, 'token_owner')
+  return ctx.db
+    .select({
+      id: apiTokens.id,
+      name: apiTokens.name,
+      scopes: apiTokens.scopes,
+      createdAt: apiTokens.createdAt,
+      lastUsedAt: apiTokens.lastUsedAt,
+      revokedAt: apiTokens.revokedAt,
+      ownerName: owner.displayName,
+    })
+    .from(apiTokens)
+    .innerJoin(owner, eq(owner.id, apiTokens.createdById))
+    .where(actor.role === 'admin' ? undefined : eq(apiTokens.createdById, actor.id))
+    .orderBy(desc(apiTokens.createdAt))
+}
+
+export async function listNotifications(ctx: Ctx) {
+  const actor = requireStaff(ctx, 'see notifications')
+  return ctx.db
+    .select()
+    .from(notifications)
+    .where(eq(notifications.userId, actor.id))
+    .orderBy(desc(notifications.createdAt))
+    .limit(50)
+}
+
+export async function countUnreadNotifications(ctx: Ctx): Promise<number> {
+  if (!isStaff(ctx.actor)) return 0
+  const [row] = await queryRows<{ n: number }>(
+    ctx.db,
+    sql`select count(*)::int as n from notifications where user_id = ${ctx.actor!.id} and read_at is null`,
+  )
+  return row?.n ?? 0
+}

@@ -1,0 +1,129 @@
+import { z } from 'zod'
+import { apiScopes, itemKinds, itemSources, itemStates, plans, severities } from '../db/schema'
+import { flag, id, optionalId, optionalText, text } from '../validation'
+
+const choice = <T extends readonly [string, ...string[]]>(values: T, label: string) =>
+  z.enum(values, { error: `Choose a ${label}: ${values.join(', ').replace(/_/g, ' ')}.` })
+
+export const Kind = choice(itemKinds, 'kind')
+export const SeverityField = choice(severities, 'severity')
+
+export const ConvertThreadInput = z.object({
+  threadId: id('thread'),
+  kind: Kind,
+  severity: SeverityField,
+  note: optionalText('Note', { max: 2000 }),
+})
+
+export const FileItemInput = z.object({
+  source: z.enum(itemSources.filter((source) => source !== 'forum') as ['email', 'chat', 'call', 'api', 'other'], {
+    error: 'Choose where this came from: email, chat, call or other.',
+  }),
+  title: text('Title', { min: 5, max: 200, singleLine: true }),
+  description: text('Description', { min: 10, max: 20_000 }),
+  requesterEmail: z.preprocess(
+    (value) => (typeof value === 'string' ? value.trim().toLowerCase() : value),
+    z.union([z.literal(''), z.email({ error: 'Enter the customer’s email address, or leave it empty.' })]).default(''),
+  ),
+  organisationId: optionalId('organisation'),
+  kind: Kind,
+  severity: SeverityField,
+  teamSlug: text('Team', { min: 1, max: 40, singleLine: true }),
+})
+export type FileItemInput = z.infer<typeof FileItemInput>
+
+export const ChangeStateInput = z.object({
+  itemId: id('item'),
+  state: choice(itemStates, 'state'),
+  note: optionalText('Note', { max: 2000 }),
+})
+
+export const AssignInput = z.object({
+  itemId: id('item'),
+  // '' unassigns, 'me' is the actor.
+  assigneeId: z.union([z.literal(''), z.literal('me'), id('assignee')]),
+})
+
+export const UpdateDetailsInput = z.object({
+  itemId: id('item'),
+  kind: Kind,
+  severity: SeverityField,
+  tier: z.preprocess((value) => (typeof value === 'string' ? Number(value) : value), z.union([z.literal(1), z.literal(2), z.literal(3)], { error: 'Tier is 1, 2 (support) or 3 (engineering).' })),
+  teamSlug: text('Team', { min: 1, max: 40, singleLine: true }),
+  flagged: flag,
+})
+
+export const NoteInput = z.object({
+  itemId: optionalId('item'),
+  threadId: optionalId('thread'),
+  body: text('Note', { min: 2, max: 20_000 }),
+})
+
+export const ReplyInput = z.object({
+  itemId: id('item'),
+  body: text('Reply', { min: 10, max: 20_000 }),
+  then: z.enum(['keep', 'waiting_on_customer', 'resolved'], { error: 'Choose what happens after the reply.' }).default('keep'),
+})
+
+export const OnDutyInput = z.object({ userId: optionalId('person'), onDuty: flag })
+
+const slug = z.preprocess(
+  (value) => (typeof value === 'string' ? value.trim().toLowerCase() : value),
+  z.string().regex(/^[a-z0-9][a-z0-9-]{0,39}$/, { error: 'Slug uses lowercase letters, digits and hyphens (at most 40).' }),
+)
+
+export const TeamInput = z.object({
+  slug,
+  name: text('Name', { min: 2, max: 60, singleLine: true }),
+  leadId: optionalId('lead'),
+  memberIds: z.array(id('member')).max(200).default([]),
+})
+
+export const CalendarInput = z.object({
+  calendarId: optionalId('calendar'),
+  name: text('Name', { min: 2, max: 60, singleLine: true }),
+  timezone: text('Timezone', { min: 1, max: 60, singleLine: true }),
+  windows: optionalText('Opening hours', { max: 2000 }),
+  holidays: optionalText('Holidays', { max: 5000 }),
+})
+
+const minutes = (label: string) =>
+  z.preprocess(
+    (value) => (typeof value === 'string' && /^-?\d{1,7}$/.test(value.trim()) ? Number(value.trim()) : value),
+    z
+      .number({ error: `${label} must be a whole number of minutes.` })
+      .int({ error: `${label} must be a whole number of minutes.` })
+      .min(1, { error: `${label} must be at least 1 minute.` })
+      .max(525_600, { error: `${label} must be at most a year (525600 minutes).` }),
+  )
+
+const anyOr = <T extends readonly [string, ...string[]]>(values: T, label: string) =>
+  z.preprocess((value) => (value === '' || value === undefined ? null : value), z.enum(values, { error: `Choose a ${label}, or any.` }).nullable())
+
+export const PolicyInput = z.object({
+  policyId: optionalId('policy'),
+  name: text('Name', { min: 2, max: 80, singleLine: true }),
+  position: z.preprocess(
+    (value) => (value === '' || value === undefined ? 0 : typeof value === 'string' ? Number(value) : value),
+    z.number({ error: 'Position must be a whole number.' }).int({ error: 'Position must be a whole number.' }).min(0).max(10_000),
+  ),
+  matchPlan: anyOr(plans, 'plan'),
+  matchSeverity: anyOr(severities, 'severity'),
+  matchKind: anyOr(itemKinds, 'kind'),
+  firstResponseMinutes: minutes('First response'),
+  nextResponseMinutes: minutes('Next response'),
+  resolutionMinutes: minutes('Resolution'),
+  calendarId: optionalId('calendar'),
+})
+
+export const MacroInput = z.object({
+  macroId: optionalId('macro'),
+  title: text('Title', { min: 2, max: 80, singleLine: true }),
+  body: text('Text', { min: 2, max: 20_000 }),
+  teamSlug: z.preprocess((value) => (value === '' || value === undefined ? null : value), z.string().max(40).nullable()),
+})
+
+export const ApiTokenInput = z.object({
+  name: text('Name', { min: 2, max: 80, singleLine: true }),
+  scopes: z.array(z.enum(apiScopes, { error: 'Unknown scope.' })).min(1, { error: 'Choose at least one scope.' }),
+})

@@ -1,0 +1,108 @@
+import { and, asc, desc, eq, isNull, sql } from 'drizzle-orm'
+import type { Db } from '../db/client'
+import { queryRows } from '../db/client'
+import { queueItems, type SlaTarget } from '../db/schema'
+import { notifyStaff, recordEvent, routeItem } from './item-core'
+import { recomputePriorities } from './recompute-priorities'
+import { checkDueWatches } from './rules'
+import { TARGET_LABELS } from './sla'
+
+// The queue's clock, run every minute from the outbox: time-based rules, SLA warnings and
+// breaches, routing of waiting items, and the set-wise priority recompute. Every step is
+// idempotent, so a tick that runs twice (at-least-once delivery) changes nothing more.
+
+interface DueSignal {
+  id: number
+  target: SlaTarget
+  kind: 'warning' | 'breach'
+  due_at: string
+  assignee_id: number | null
+  lead_id: number | null
+  title: string
+  assignee_on_duty: boolean | null
+  team_slug: string
+}
+
+/** Fires each SLA warning and breach once: an event, an in-app notice, and (for breaches) escalation. */
+export async function fireSlaSignals(db: Db, now: Date): Promise<number> {
+  const at = now.toISOString()
+  const due = await queryRows<DueSignal>(
+    db,
+    sql`
+      select i.id, t.target, t.kind, t.due_at::text, i.assignee_id, tm.lead_id, i.title, p.on_duty as assignee_on_duty, i.team_slug
+      from queue_items i
+      cross join lateral (values
+        ('first_response', 'breach', case when i.first_response_at is null then i.first_response_due_at end),
+        ('first_response', 'warning', case when i.first_response_at is null then i.first_response_warn_at end),
+        ('next_response', 'breach', i.next_response_due_at),
+        ('next_response', 'warning', i.next_response_warn_at),
+        ('resolution', 'breach', i.resolution_due_at),
+        ('resolution', 'warning', i.resolution_warn_at)) as t(target, kind, due_at)
+      left join teams tm on tm.slug = i.team_slug
+      left join staff_profiles p on p.user_id = i.assignee_id
+      where i.state not in ('resolved', 'wont_fix', 'waiting_on_customer')
+        and t.due_at <= ${at}::timestamptz
+        and not (t.target = any(case when t.kind = 'breach' then i.breached else i.warned end))
+        and not (t.kind = 'warning' and t.target = any(i.breached))
+      order by i.id, t.kind
+      limit 1000`,
+  )
+  for (const signal of due) {
+    const label = TARGET_LABELS[signal.target]
+    if (signal.kind === 'warning') {
+      await db.execute(sql`update queue_items set warned = array_append(warned, ${signal.target}), updated_at = ${at}::timestamptz where id = ${signal.id}`)
+      await recordEvent(db, signal.id, 'sla_warning', null, { target: signal.target, dueAt: new Date(signal.due_at).toISOString() }, now)
+      await notifyStaff(db, [signal.assignee_id], 'sla_warning', signal.id, `The ${label} target of “${signal.title}” is due soon.`, now)
+      continue
+    }
+    await db.execute(sql`
+      update queue_items set breached = array_append(breached, ${signal.target}),
+        warned = case when ${signal.target} = any(warned) then warned else array_append(warned, ${signal.target}) end,
+        updated_at = ${at}::timestamptz
+      where id = ${signal.id}`)
+    await recordEvent(db, signal.id, 'sla_breached', null, { target: signal.target, dueAt: new Date(signal.due_at).toISOString() }, now)
+    await notifyStaff(db, [signal.assignee_id, signal.lead_id], 'sla_breached', signal.id, `The ${label} target of “${signal.title}” was missed.`, now)
+    // Escalate: an item whose owner is away goes to someone on duty.
+    if (!signal.assignee_id || signal.assignee_on_duty === false) {
+      if (signal.assignee_id) {
+        await db.update(queueItems).set({ assigneeId: null, updatedAt: now }).where(eq(queueItems.id, signal.id))
+        await recordEvent(db, signal.id, 'unassigned', null, { from: signal.assignee_id, reason: 'SLA breached while the assignee was off duty' }, now)
+      }
+      await routeItem(db, signal.id, signal.team_slug, now)
+    }
+  }
+  return due.length
+}
+
+/** Gives waiting items to whoever is on duty with room, best first, team by team. */
+export async function routeWaitingItems(db: Db, now: Date): Promise<number> {
+  const waiting = await db
+    .select({ id: queueItems.id, teamSlug: queueItems.teamSlug })
+    .from(queueItems)
+    .where(and(isNull(queueItems.assigneeId), sql`${queueItems.state} not in ('resolved', 'wont_fix')`))
+    .orderBy(asc(queueItems.priorityClass), desc(queueItems.priorityScore), asc(queueItems.id))
+    .limit(500)
+  const full = new Set<string>()
+  let routed = 0
+  for (const item of waiting) {
+    if (full.has(item.teamSlug)) continue
+    if (await routeItem(db, item.id, item.teamSlug, now)) routed++
+    else full.add(item.teamSlug)
+  }
+  return routed
+}
+
+export interface TickSummary {
+  itemsCreated: number
+  slaSignals: number
+  routed: number
+  prioritiesUpdated: number
+}
+
+export async function runQueueTick(db: Db, now: Date): Promise<TickSummary> {
+  const itemsCreated = await db.transaction((tx) => checkDueWatches(tx as unknown as Db, now))
+  const slaSignals = await db.transaction((tx) => fireSlaSignals(tx as unknown as Db, now))
+  const routed = await db.transaction((tx) => routeWaitingItems(tx as unknown as Db, now))
+  const { updated } = await recomputePriorities(db, now)
+  return { itemsCreated, slaSignals, routed, prioritiesUpdated: updated }
+}
