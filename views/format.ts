@@ -13,6 +13,7 @@ const dateTimeFormat = new Intl.DateTimeFormat('en', {
 
 export function formatRelative(at: Date, now: Date): string {
   const elapsed = now.getTime() - at.getTime()
+  if (elapsed <= -MINUTE) return `in ${formatSpan(-elapsed)}`
   if (elapsed < MINUTE) return 'just now'
   if (elapsed < HOUR) return `${Math.floor(elapsed / MINUTE)} min ago`
   if (elapsed < DAY) return `${Math.floor(elapsed / HOUR)} h ago`
@@ -21,6 +22,14 @@ export function formatRelative(at: Date, now: Date): string {
     return days === 1 ? 'yesterday' : `${days} days ago`
   }
   return dateFormat.format(at)
+}
+
+/** "45 min", "3 h", "2 days": a span of time, rounded down. */
+export function formatSpan(ms: number): string {
+  if (ms < HOUR) return `${Math.max(1, Math.floor(ms / MINUTE))} min`
+  if (ms < DAY) return `${Math.floor(ms / HOUR)} h`
+  const days = Math.floor(ms / DAY)
+  return `${days} day${days === 1 ? '' : 's'}`
 }
 
 export function formatDateTime(at: Date): string {

@@ -221,6 +221,8 @@ export interface ThreadView {
   id: number
   /** Moves with every change to the page (see threadChanged). */
   revision: number
+  /** Set when staff marked this thread as a duplicate of another. */
+  duplicateOf: { id: number; slug: string; title: string } | null
   title: string
   slug: string
   bodyHtml: string
@@ -282,6 +284,8 @@ const threadHeaderStatement = preparedPerDb((db) =>
       voted: sql<boolean>`exists (select 1 from thread_votes v where v.thread_id = threads.id and v.user_id = ${sql.placeholder('me')})`,
       meToo: sql<boolean>`exists (select 1 from me_toos m where m.thread_id = threads.id and m.user_id = ${sql.placeholder('me')})`,
       subscribed: sql<boolean>`exists (select 1 from subscriptions s where s.thread_id = threads.id and s.user_id = ${sql.placeholder('me')} and s.subscribed)`,
+      duplicateOf: sql<{ id: number; slug: string; title: string } | null>`(select json_build_object('id', d.id, 'slug', d.slug, 'title', d.title)
+                     from threads d where d.id = threads.duplicate_of_id and d.hidden_at is null)`,
     })
     .from(threads)
     .innerJoin(categories, eq(categories.id, threads.categoryId))
@@ -300,6 +304,7 @@ export async function getThreadHeader(ctx: Ctx, threadId: number): Promise<Threa
   const thread: ThreadView = {
     id: t.id,
     revision: t.revision,
+    duplicateOf: typeof row.duplicateOf === 'string' ? JSON.parse(row.duplicateOf) : (row.duplicateOf ?? null),
     title: t.title,
     slug: t.slug,
     bodyHtml: t.bodyHtml,

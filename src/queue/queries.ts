@@ -418,3 +418,26 @@ export async function countUnreadNotifications(ctx: Ctx): Promise<number> {
   )
   return row?.n ?? 0
 }
+
+/** What the "file an item" form offers: teams and organisations. */
+export async function getFilingChoices(ctx: Ctx): Promise<{ teams: string[]; organisations: { id: number; name: string }[] }> {
+  requireStaff(ctx, 'file queue items')
+  const [teamSlugs, organisationRows] = await Promise.all([
+    knownTeamSlugs(ctx.db),
+    ctx.db.select({ id: organisations.id, name: organisations.name }).from(organisations).orderBy(asc(organisations.name)),
+  ])
+  return { teams: teamSlugs, organisations: organisationRows }
+}
+
+/** Staff-only notes on a thread and on its items, for the thread page's staff section. */
+export async function getThreadNotes(ctx: Ctx, threadId: number): Promise<NoteView[]> {
+  requireStaff(ctx, 'read internal notes')
+  const author = alias(users, 'note_author')
+  const rows = await ctx.db
+    .select({ id: internalNotes.id, authorName: author.displayName, html: internalNotes.bodyHtml, createdAt: internalNotes.createdAt, itemId: internalNotes.itemId })
+    .from(internalNotes)
+    .innerJoin(author, eq(author.id, internalNotes.authorId))
+    .where(eq(internalNotes.threadId, threadId))
+    .orderBy(asc(internalNotes.createdAt), asc(internalNotes.id))
+  return rows.map((row) => ({ ...row, onThread: row.itemId === null }))
+}

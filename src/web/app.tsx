@@ -11,6 +11,8 @@ import { adminRoutes } from './routes/admin'
 import { assetRoutes } from './routes/assets'
 import { authRoutes } from './routes/auth'
 import { forumRoutes } from './routes/forum'
+import { apiRoutes } from './routes/api'
+import { queueRoutes } from './routes/queue'
 import { searchRoutes } from './routes/search'
 import { seoRoutes } from './routes/seo'
 import { AnonymousPageCache } from './page-cache'
@@ -80,6 +82,8 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.route('/', authRoutes)
   app.route('/admin', adminRoutes)
   app.route('/', searchRoutes)
+  app.route('/queue', queueRoutes)
+  app.route('/api/v1', apiRoutes)
   app.route('/', forumRoutes)
 
   app.notFound(handleNotFound)

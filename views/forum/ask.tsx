@@ -23,6 +23,8 @@ export interface QuestionFormProps {
 
 export interface AskPageProps extends QuestionFormProps {
   similar: SimilarQuestions | null
+  /** "We usually answer within 4 business hours", from the asker's plan. */
+  expectation?: string | null
 }
 
 export function AskPage(props: AskPageProps) {
@@ -33,6 +35,7 @@ export function AskPage(props: AskPageProps) {
           <h1 id="ask-heading">Ask a question</h1>
           <p>Describe what you tried, what happened and what you expected. Questions are public.</p>
         </hgroup>
+        {props.expectation && <p class="expectation">{props.expectation}</p>}
         <QuestionForm
           {...props}
           action="/ask"

@@ -1,4 +1,5 @@
 import type { ReplyView, ThreadPageData, ThreadView, ViewerState } from '../../src/forum/queries'
+import type { NoteView, PublicStatus, SupportStatus } from '../../src/queue'
 import { CsrfField, FormMessage, RelativeTime, SanitizedHtml, UserLink, type FormState } from '../components'
 import { formatDateTime, plural, replyPath, tagPath, threadPath } from '../format'
 import { Layout, type Chrome } from '../layout'
@@ -11,6 +12,20 @@ export interface ThreadPageProps {
   replyForm: FormState
   replyPreviewHtml?: string
   replyMaxLength: number
+  /** The support queue's view of this thread: its public status, and for staff the item. */
+  support?: SupportStatus
+  /** "We usually answer within …", for the asker. */
+  expectation?: string | null
+  /** Staff only: internal notes on the thread. */
+  staffNotes?: NoteView[] | null
+}
+
+const STATUS_WORDS: Record<PublicStatus, string> = {
+  received: 'received by support',
+  'being looked at': 'being looked at',
+  'waiting for you': 'waiting for the asker',
+  fixed: 'fixed',
+  answered: 'answered',
 }
 
 export function ThreadPage(props: ThreadPageProps) {
@@ -66,9 +81,22 @@ export function ThreadPage(props: ThreadPageProps) {
               This thread is hidden by staff. Only you and staff can see it.
             </p>
           )}
+          {thread.duplicateOf && (
+            <p class="notice duplicate-notice" role="status">
+              This question is a duplicate of <a href={threadPath(thread.duplicateOf)}>{thread.duplicateOf.title}</a>. Answers continue there.
+            </p>
+          )}
+          {props.support?.status && (
+            <p class={`support-status status-${props.support.status.replace(/ /g, '-')}`}>
+              Support status:{' '}
+              <strong>{props.support.status === 'waiting for you' && data.viewer.isAuthor ? 'waiting for you' : STATUS_WORDS[props.support.status]}</strong>
+            </p>
+          )}
+          {data.viewer.isAuthor && props.expectation && <p class="expectation">{props.expectation}</p>}
         </header>
         <ThreadMain chrome={chrome} data={data} />
         <ThreadActions chrome={chrome} thread={thread} viewer={data.viewer} />
+        {data.viewer.isStaff && <StaffSection chrome={chrome} thread={thread} support={props.support} notes={props.staffNotes ?? []} />}
         <ReplyComposer
           chrome={chrome}
           thread={thread}
@@ -326,6 +354,77 @@ function ThreadActions({ chrome, thread, viewer }: { chrome: Chrome; thread: Thr
         </div>
       )}
     </div>
+  )
+}
+
+/** Staff only: the queue item, duplicates, and internal notes. Never rendered for customers. */
+function StaffSection({ chrome, thread, support, notes }: { chrome: Chrome; thread: ThreadView; support?: SupportStatus; notes: NoteView[] }) {
+  return (
+    <section id="staff-notes" class="staff-section" aria-labelledby="staff-heading">
+      <h2 id="staff-heading">Staff only</h2>
+      <div class="staff-grid">
+        <div>
+          {support?.itemId ? (
+            <p>
+              In the support queue as <a href={`/queue/items/${support.itemId}`}>item #{support.itemId}</a>.
+            </p>
+          ) : (
+            <form method="post" action={`/queue/threads/${thread.id}/convert`} class="convert-form">
+              <CsrfField token={chrome.csrfToken} />
+              <label for="convert-kind">Add to the support queue as</label>
+              <div class="form-buttons">
+                <select id="convert-kind" name="kind" aria-label="Kind">
+                  <option value="question">Question</option>
+                  <option value="bug">Bug</option>
+                  <option value="incident">Incident</option>
+                  <option value="feature_request">Feature request</option>
+                  <option value="billing">Billing</option>
+                </select>
+                <select name="severity" aria-label="Severity">
+                  <option value="normal">Normal severity</option>
+                  <option value="low">Low severity</option>
+                  <option value="high">High severity</option>
+                  <option value="critical">Critical severity</option>
+                </select>
+                <button type="submit" class="small">
+                  Add to queue
+                </button>
+              </div>
+            </form>
+          )}
+          <form method="post" action={`/queue/threads/${thread.id}/duplicate`} class="duplicate-form">
+            <CsrfField token={chrome.csrfToken} />
+            <label for="duplicate-of">Duplicate of (thread number or address)</label>
+            <div class="form-buttons">
+              <input id="duplicate-of" name="duplicateOfId" value={thread.duplicateOf ? String(thread.duplicateOf.id) : ''} placeholder="e.g. 1234" />
+              <button type="submit" class="small outline">
+                {thread.duplicateOf ? 'Update' : 'Mark as duplicate'}
+              </button>
+            </div>
+          </form>
+        </div>
+        <div>
+          <h3>Internal notes</h3>
+          {notes.length === 0 && <p class="muted">No notes on this thread.</p>}
+          {notes.map((note) => (
+            <article class="note">
+              <header>
+                <strong>{note.authorName}</strong> · <RelativeTime at={note.createdAt} now={chrome.now} />
+              </header>
+              <SanitizedHtml html={note.html} />
+            </article>
+          ))}
+          <form method="post" action={`/queue/threads/${thread.id}/notes`}>
+            <CsrfField token={chrome.csrfToken} />
+            <label for="thread-note">Add a note (staff only)</label>
+            <textarea id="thread-note" name="body" rows={2} required></textarea>
+            <button type="submit" class="small secondary">
+              Add note
+            </button>
+          </form>
+        </div>
+      </div>
+    </section>
   )
 }
 

@@ -50,8 +50,10 @@ import {
   threadFilters,
   TITLE_LIMITS,
   type ThreadFilter,
+  type ThreadPageData,
 } from '../../forum'
 import { findSimilarQuestions, recordSearchClick } from '../../search'
+import { getResponseExpectation, getSupportStatus, getThreadNotes } from '../../queue'
 import { chrome } from '../chrome'
 import { readForm, submitForm, type FormStatus, type FormValues } from '../forms'
 import { isHtmx } from '../htmx'
@@ -163,12 +165,32 @@ forumRoutes.get('/u/:id', async (c) => {
 
 // --- Thread page -----------------------------------------------------------
 
+/** The thread page with the support queue's view of it (status; for staff the item and notes). */
+async function threadPageView(c: Context<AppEnv>, data: ThreadPageData, replyForm: FormState, options: { csrfToken?: string; replyPreviewHtml?: string } = {}) {
+  const ctx = c.var.ctx
+  const [support, expectation, staffNotes] = await Promise.all([
+    getSupportStatus(ctx, data.thread.id),
+    data.viewer.isAuthor ? getResponseExpectation(ctx) : Promise.resolve(null),
+    data.viewer.isStaff ? getThreadNotes(ctx, data.thread.id) : Promise.resolve(null),
+  ])
+  const page = options.csrfToken ? { ...chrome(c), csrfToken: options.csrfToken } : chrome(c)
+  return (
+    <ThreadPage
+      chrome={page}
+      data={data}
+      replyForm={replyForm}
+      replyPreviewHtml={options.replyPreviewHtml}
+      replyMaxLength={REPLY_LIMITS.max}
+      support={support}
+      expectation={expectation}
+      staffNotes={staffNotes}
+    />
+  )
+}
+
 async function renderThread(c: Context<AppEnv>, threadId: number, replyForm: FormState, status: FormStatus = 200, replyPreviewHtml?: string) {
   const data = await getThreadPage(c.var.ctx, threadId, { after: c.req.query('after') })
-  return c.html(
-    <ThreadPage chrome={chrome(c)} data={data} replyForm={replyForm} replyPreviewHtml={replyPreviewHtml} replyMaxLength={REPLY_LIMITS.max} />,
-    status,
-  )
+  return c.html(await threadPageView(c, data, replyForm, { replyPreviewHtml }), status)
 }
 
 async function showThread(c: Context<AppEnv>) {
@@ -184,7 +206,7 @@ async function showThread(c: Context<AppEnv>) {
   if (!c.var.actor && !c.req.query('after')) return showPublicThread(c, threadId)
   const data = await getThreadPage(ctx, threadId, { after: c.req.query('after') })
   if (c.req.param('slug') !== data.thread.slug) return c.redirect(`${threadPath(data.thread)}${new URL(c.req.url).search}`, 301)
-  return c.html(<ThreadPage chrome={chrome(c)} data={data} replyForm={emptyForm()} replyMaxLength={REPLY_LIMITS.max} />)
+  return c.html(await threadPageView(c, data, emptyForm()))
 }
 
 /** Anonymous visitors get a page rendered once per thread revision (see page-cache.ts). */
@@ -198,8 +220,7 @@ async function showPublicThread(c: Context<AppEnv>, threadId: number) {
   const cached = pageCache.get(key, stamp.revision, c.var.csrfToken)
   if (cached) return c.html(cached)
   const data = await getThreadPage(ctx, threadId)
-  const page = { ...chrome(c), csrfToken: CSRF_SLOT }
-  const html = await (<ThreadPage chrome={page} data={data} replyForm={emptyForm()} replyMaxLength={REPLY_LIMITS.max} />).toString()
+  const html = await (await threadPageView(c, data, emptyForm(), { csrfToken: CSRF_SLOT })).toString()
   pageCache.set(key, data.thread.revision, html)
   return c.html(html.replaceAll(CSRF_SLOT, c.var.csrfToken))
 }
@@ -326,22 +347,23 @@ async function askPage(c: Context<AppEnv>, form: FormState, status: FormStatus =
   const ctx = c.var.ctx
   // Re-rendering a refused form needs only public data, so an expired session keeps its text;
   // the similar questions are shown here too, for people without JavaScript.
-  const [categories, similar] = await Promise.all([
+  const [categories, similar, expectation] = await Promise.all([
     listCategories(ctx),
     findSimilarQuestions({ ctx, input: { title: form.values.title ?? '', body: form.values.body ?? '', limit: '5', record: false } }).catch(
       () => null,
     ),
+    getResponseExpectation(ctx),
   ])
   return c.html(
-    <AskPage chrome={chrome(c)} categories={categories} form={form} previewHtml={previewHtml} similar={similar} limits={QUESTION_LIMITS} />,
+    <AskPage chrome={chrome(c)} categories={categories} form={form} previewHtml={previewHtml} similar={similar} expectation={expectation} limits={QUESTION_LIMITS} />,
     status,
   )
 }
 
 forumRoutes.get('/ask', async (c) => {
-  const { categories } = await getAskFormData(c.var.ctx)
+  const [{ categories }, expectation] = await Promise.all([getAskFormData(c.var.ctx), getResponseExpectation(c.var.ctx)])
   const form = emptyForm({ categoryId: c.req.query('category') ?? '', title: c.req.query('title') ?? '' })
-  return c.html(<AskPage chrome={chrome(c)} categories={categories} form={form} similar={null} limits={QUESTION_LIMITS} />)
+  return c.html(<AskPage chrome={chrome(c)} categories={categories} form={form} similar={null} expectation={expectation} limits={QUESTION_LIMITS} />)
 })
 
 forumRoutes.post('/ask', async (c) => {

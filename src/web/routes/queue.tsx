@@ -1,0 +1,318 @@
+import { Hono, type Context } from 'hono'
+import { emptyForm, type FormState } from '../../../views/components'
+import { BoardPage, BoardRegion } from '../../../views/queue/board'
+import { emptyItemForms, ItemPageView, ReplyBox, type ItemForms } from '../../../views/queue/item'
+import { FileItemPage, MacrosPage, NotificationsPage, SlaSettingsPage, TeamsPage, TokensPage } from '../../../views/queue/settings'
+import { isAdmin } from '../../auth'
+import { threadPath } from '../../../views/format'
+import {
+  addInternalNote,
+  assignItem,
+  changeItemState,
+  convertThread,
+  createApiToken,
+  deleteMacro,
+  deleteSlaPolicy,
+  fileItem,
+  fillMacro,
+  formatWindows,
+  getBoard,
+  getFilingChoices,
+  getItemPage,
+  getMacro,
+  getSlaSettings,
+  getTeamsSettings,
+  listApiTokens,
+  listMacros,
+  listNotifications,
+  markNotificationsRead,
+  replyToItem,
+  revokeApiToken,
+  saveCalendar,
+  saveMacro,
+  saveSlaPolicy,
+  saveTeam,
+  setOnDuty,
+  updateItemDetails,
+  type BoardFilters,
+} from '../../queue'
+import { markDuplicate } from '../../forum'
+import { parseId } from '../../validation'
+import { chrome } from '../chrome'
+import { readForm, readListField, submitForm, type FormStatus } from '../forms'
+import { isHtmx } from '../htmx'
+import { idParam } from '../params'
+import type { AppEnv } from '../types'
+
+export const queueRoutes = new Hono<AppEnv>()
+
+// --- The board ----------------------------------------------------------------------
+
+function boardFilters(c: Context<AppEnv>): BoardFilters {
+  const priority = c.req.query('priority')
+  return {
+    team: c.req.query('team') || undefined,
+    assignee: c.req.query('assignee') || undefined,
+    state: c.req.query('state') || undefined,
+    priority: priority && /^[0-4]$/.test(priority) ? Number(priority) : undefined,
+    risk: ['breached', 'soon'].includes(c.req.query('risk') ?? '') ? c.req.query('risk') : undefined,
+  }
+}
+
+queueRoutes.get('/', async (c) => {
+  const board = await getBoard(c.var.ctx, boardFilters(c))
+  if (isHtmx(c)) return c.html(<BoardRegion chrome={chrome(c)} board={board} />)
+  return c.html(<BoardPage chrome={chrome(c)} board={board} />)
+})
+
+queueRoutes.post('/duty', async (c) => {
+  const values = await readForm(c)
+  await setOnDuty({ ctx: c.var.ctx, input: { userId: values.userId ?? '', onDuty: values.onDuty } })
+  return c.redirect(values.userId ? '/queue/settings/teams' : '/queue', 303)
+})
+
+// --- Items ----------------------------------------------------------------------------
+
+async function itemPage(c: Context<AppEnv>, itemId: number, change: Partial<ItemForms> = {}, status: FormStatus = 200, macroText?: string) {
+  const page = await getItemPage(c.var.ctx, itemId)
+  return c.html(<ItemPageView chrome={chrome(c)} page={page} forms={{ ...emptyItemForms(page), ...change }} macroText={macroText} />, status)
+}
+
+async function macroTextFor(c: Context<AppEnv>, itemId: number, macroId: number): Promise<string> {
+  const [macro, page] = await Promise.all([getMacro(c.var.ctx, macroId), getItemPage(c.var.ctx, itemId)])
+  const customer = page.customer
+  return fillMacro(macro.body, {
+    customerName: customer?.displayName ?? 'there',
+    organisationName: customer?.organisation?.name ?? page.organisationOnly?.name ?? '',
+    threadTitle: page.thread?.thread.title ?? page.item.title,
+    threadUrl: page.thread ? `${c.var.deps.env.publicUrl}${threadPath(page.thread.thread)}` : '',
+    agentName: c.var.actor?.displayName ?? '',
+    itemId: page.item.id,
+  })
+}
+
+async function fileItemPage(c: Context<AppEnv>, form: FormState, status: FormStatus = 200) {
+  const choices = await getFilingChoices(c.var.ctx)
+  return c.html(<FileItemPage chrome={chrome(c)} form={form} teams={choices.teams} organisations={choices.organisations} />, status)
+}
+
+queueRoutes.get('/items/new', (c) => fileItemPage(c, emptyForm({ source: 'email', kind: 'question', severity: 'normal' })))
+
+queueRoutes.post('/items/new', async (c) => {
+  const values = await readForm(c)
+  return submitForm(
+    c,
+    values,
+    () => fileItem({ ctx: c.var.ctx, input: values }),
+    (item) => c.redirect(`/queue/items/${item.id}`, 303),
+    (failure) => fileItemPage(c, failure.state, failure.status),
+  )
+})
+
+queueRoutes.get('/items/:id', async (c) => {
+  const itemId = idParam(c, 'id', 'That queue item')
+  const macroId = parseId(c.req.query('macro'))
+  const macroText = macroId ? await macroTextFor(c, itemId, macroId) : undefined
+  return itemPage(c, itemId, {}, 200, macroText)
+})
+
+/** htmx: the reply box filled with a canned reply. */
+queueRoutes.get('/items/:id/macro', async (c) => {
+  const itemId = idParam(c, 'id', 'That queue item')
+  const macroId = parseId(c.req.query('macro'))
+  const body = macroId ? await macroTextFor(c, itemId, macroId) : ''
+  return c.html(<ReplyBox form={{ values: { body }, errors: {} }} />)
+})
+
+const itemAction = (path: string, formName: keyof ItemForms, action: (c: Context<AppEnv>, itemId: number, values: Record<string, string>) => Promise<unknown>, anchor = '') =>
+  queueRoutes.post(`/items/:id/${path}`, async (c) => {
+    const itemId = idParam(c, 'id', 'That queue item')
+    const values = await readForm(c)
+    return submitForm(
+      c,
+      values,
+      () => action(c, itemId, values),
+      // The board's "Take" buttons come back to the board.
+      () => c.redirect(values.back === 'board' ? '/queue' : `/queue/items/${itemId}${anchor}`, 303),
+      (failure) => itemPage(c, itemId, { [formName]: failure.state } as Partial<ItemForms>, failure.status),
+    )
+  })
+
+itemAction('state', 'state', (c, itemId, values) => changeItemState({ ctx: c.var.ctx, input: { ...values, itemId } }))
+itemAction('assign', 'assign', (c, itemId, values) => assignItem({ ctx: c.var.ctx, input: { ...values, itemId } }))
+itemAction('details', 'details', (c, itemId, values) => updateItemDetails({ ctx: c.var.ctx, input: { ...values, itemId } }))
+itemAction('notes', 'note', (c, itemId, values) => addInternalNote({ ctx: c.var.ctx, input: { body: values.body, itemId: String(itemId) } }), '#notes-heading')
+itemAction('reply', 'reply', (c, itemId, values) => replyToItem({ ctx: c.var.ctx, input: { ...values, itemId } }), '#conversation-heading')
+
+// --- From a thread page (staff tools) ---------------------------------------------------
+
+queueRoutes.post('/threads/:id/convert', async (c) => {
+  const threadId = idParam(c, 'id', 'That thread')
+  const values = await readForm(c)
+  const item = await convertThread({ ctx: c.var.ctx, input: { threadId, kind: values.kind ?? 'question', severity: values.severity ?? 'normal', note: values.note ?? '' } })
+  return c.redirect(`/queue/items/${item.id}`, 303)
+})
+
+queueRoutes.post('/threads/:id/notes', async (c) => {
+  const threadId = idParam(c, 'id', 'That thread')
+  const values = await readForm(c)
+  await addInternalNote({ ctx: c.var.ctx, input: { threadId: String(threadId), body: values.body } })
+  return c.redirect(`/t/${threadId}#staff-notes`, 303)
+})
+
+queueRoutes.post('/threads/:id/duplicate', async (c) => {
+  const threadId = idParam(c, 'id', 'That thread')
+  const values = await readForm(c)
+  await markDuplicate({ ctx: c.var.ctx, input: { threadId, duplicateOfId: values.duplicateOfId ?? '' } })
+  return c.redirect(`/t/${threadId}`, 303)
+})
+
+// --- Canned replies ------------------------------------------------------------------------
+
+async function macrosPage(c: Context<AppEnv>, form: FormState | null, status: FormStatus = 200) {
+  const [macros, choices] = await Promise.all([listMacros(c.var.ctx), getFilingChoices(c.var.ctx)])
+  const editId = parseId(c.req.query('edit'))
+  const editing = editId ? (macros.find((macro) => macro.id === editId) ?? null) : null
+  const state = form ?? emptyForm(editing ? { title: editing.title, body: editing.body, teamSlug: editing.teamSlug ?? '' } : {})
+  return c.html(<MacrosPage chrome={chrome(c)} macros={macros} form={state} teams={choices.teams} editing={editing} />, status)
+}
+
+queueRoutes.get('/macros', (c) => macrosPage(c, null))
+
+queueRoutes.post('/macros', async (c) => {
+  const values = await readForm(c)
+  return submitForm(
+    c,
+    values,
+    () => saveMacro({ ctx: c.var.ctx, input: values }),
+    () => c.redirect('/queue/macros', 303),
+    (failure) => macrosPage(c, failure.state, failure.status),
+  )
+})
+
+queueRoutes.post('/macros/:id/delete', async (c) => {
+  await deleteMacro({ ctx: c.var.ctx, input: { macroId: c.req.param('id') } })
+  return c.redirect('/queue/macros', 303)
+})
+
+// --- SLA policies and calendars -------------------------------------------------------------
+
+async function slaPage(c: Context<AppEnv>, forms: { policy?: FormState; calendar?: FormState }, status: FormStatus = 200) {
+  const { policies, calendars } = await getSlaSettings(c.var.ctx)
+  const policyId = parseId(c.req.query('policy'))
+  const calendarId = parseId(c.req.query('calendar'))
+  const policy = policies.find((row) => row.id === policyId)
+  const calendar = calendars.find((row) => row.id === calendarId)
+  const policyForm =
+    forms.policy ??
+    emptyForm(
+      policy
+        ? {
+            policyId: String(policy.id),
+            name: policy.name,
+            position: String(policy.position),
+            matchPlan: policy.matchPlan ?? '',
+            matchSeverity: policy.matchSeverity ?? '',
+            matchKind: policy.matchKind ?? '',
+            firstResponseMinutes: String(policy.firstResponseMinutes),
+            nextResponseMinutes: String(policy.nextResponseMinutes),
+            resolutionMinutes: String(policy.resolutionMinutes),
+            calendarId: policy.calendarId ? String(policy.calendarId) : '',
+          }
+        : { position: String(policies.length + 1) },
+    )
+  const calendarForm =
+    forms.calendar ??
+    emptyForm(
+      calendar
+        ? { calendarId: String(calendar.id), name: calendar.name, timezone: calendar.timezone, windows: formatWindows(calendar.windows), holidays: calendar.holidays.join('\n') }
+        : { timezone: 'Europe/Berlin', windows: 'Mon-Fri 09:00-17:00' },
+    )
+  return c.html(
+    <SlaSettingsPage chrome={chrome(c)} policies={policies} calendars={calendars} policyForm={policyForm} calendarForm={calendarForm} canEdit={isAdmin(c.var.actor)} />,
+    status,
+  )
+}
+
+queueRoutes.get('/settings/sla', (c) => slaPage(c, {}))
+
+queueRoutes.post('/settings/sla/policies', async (c) => {
+  const values = await readForm(c)
+  return submitForm(
+    c,
+    values,
+    () => saveSlaPolicy({ ctx: c.var.ctx, input: values }),
+    () => c.redirect('/queue/settings/sla', 303),
+    (failure) => slaPage(c, { policy: failure.state }, failure.status),
+  )
+})
+
+queueRoutes.post('/settings/sla/policies/:id/delete', async (c) => {
+  await deleteSlaPolicy({ ctx: c.var.ctx, input: { policyId: c.req.param('id') } })
+  return c.redirect('/queue/settings/sla', 303)
+})
+
+queueRoutes.post('/settings/sla/calendars', async (c) => {
+  const values = await readForm(c)
+  return submitForm(
+    c,
+    values,
+    () => saveCalendar({ ctx: c.var.ctx, input: values }),
+    () => c.redirect('/queue/settings/sla', 303),
+    (failure) => slaPage(c, { calendar: failure.state }, failure.status),
+  )
+})
+
+// --- Teams ---------------------------------------------------------------------------------------
+
+async function teamsPage(c: Context<AppEnv>, form: FormState | null, memberIds: string[] | null, status: FormStatus = 200) {
+  const settings = await getTeamsSettings(c.var.ctx)
+  const slug = c.req.query('team')
+  const team = settings.teams.find((row) => row.slug === slug)
+  const state = form ?? emptyForm(team ? { slug: team.slug, name: team.name, leadId: team.leadId ? String(team.leadId) : '' } : slug ? { slug, name: slug } : {})
+  const members = memberIds ?? settings.members.filter((member) => member.teamSlug === slug).map((member) => String(member.userId))
+  return c.html(<TeamsPage chrome={chrome(c)} {...settings} form={state} memberIds={members} canEdit={isAdmin(c.var.actor)} />, status)
+}
+
+queueRoutes.get('/settings/teams', (c) => teamsPage(c, null, null))
+
+queueRoutes.post('/settings/teams', async (c) => {
+  const values = await readForm(c)
+  const memberIds = await readListField(c, 'memberIds')
+  return submitForm(
+    c,
+    values,
+    () => saveTeam({ ctx: c.var.ctx, input: { ...values, memberIds } }),
+    () => c.redirect('/queue/settings/teams', 303),
+    (failure) => teamsPage(c, failure.state, memberIds, failure.status),
+  )
+})
+
+// --- API tokens and notifications ---------------------------------------------------------------
+
+queueRoutes.get('/tokens', async (c) => c.html(<TokensPage chrome={chrome(c)} tokens={await listApiTokens(c.var.ctx)} form={emptyForm()} created={null} />))
+
+queueRoutes.post('/tokens', async (c) => {
+  const values = await readForm(c)
+  const scopes = await readListField(c, 'scopes')
+  return submitForm(
+    c,
+    values,
+    () => createApiToken({ ctx: c.var.ctx, input: { ...values, scopes } }),
+    async (created) => c.html(<TokensPage chrome={chrome(c)} tokens={await listApiTokens(c.var.ctx)} form={emptyForm()} created={created.token} />, 201),
+    async (failure) => c.html(<TokensPage chrome={chrome(c)} tokens={await listApiTokens(c.var.ctx)} form={failure.state} created={null} />, failure.status),
+  )
+})
+
+queueRoutes.post('/tokens/:id/revoke', async (c) => {
+  await revokeApiToken({ ctx: c.var.ctx, input: { tokenId: c.req.param('id') } })
+  return c.redirect('/queue/tokens', 303)
+})
+
+queueRoutes.get('/notifications', async (c) => c.html(<NotificationsPage chrome={chrome(c)} notifications={await listNotifications(c.var.ctx)} />))
+
+queueRoutes.post('/notifications/read', async (c) => {
+  await markNotificationsRead({ ctx: c.var.ctx, input: {} })
+  return c.redirect('/queue/notifications', 303)
+})
+

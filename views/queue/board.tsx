@@ -1,0 +1,269 @@
+import type { Board, BoardRow } from '../../src/queue'
+import { CsrfField, RelativeTime } from '../components'
+import { formatDateTime } from '../format'
+import { Layout, type Chrome } from '../layout'
+import { KIND_LABEL, SEVERITY_LABEL, STATE_LABEL } from './labels'
+
+const CLASS_NAMES = ['P0', 'P1', 'P2', 'P3', 'P4']
+
+export function boardQuery(filters: Board['filters'], change: Partial<Record<keyof Board['filters'], string | number | undefined>> = {}): string {
+  const merged = { ...filters, ...change }
+  const query = new URLSearchParams()
+  for (const [key, value] of Object.entries(merged)) if (value !== undefined && value !== '') query.set(key, String(value))
+  const encoded = query.toString()
+  return encoded ? `/queue?${encoded}` : '/queue'
+}
+
+export function QueueNav({ current }: { current: 'board' | 'new' | 'macros' | 'sla' | 'teams' | 'tokens' | 'notifications' }) {
+  const link = (key: typeof current, href: string, label: string) => (
+    <li>
+      <a href={href} aria-current={key === current ? 'page' : undefined}>
+        {label}
+      </a>
+    </li>
+  )
+  return (
+    <nav aria-label="Queue sections" class="tabs">
+      <ul>
+        {link('board', '/queue', 'Board')}
+        {link('new', '/queue/items/new', 'File an item')}
+        {link('macros', '/queue/macros', 'Canned replies')}
+        {link('sla', '/queue/settings/sla', 'SLA policies')}
+        {link('teams', '/queue/settings/teams', 'Teams')}
+        {link('tokens', '/queue/tokens', 'API tokens')}
+        {link('notifications', '/queue/notifications', 'Notifications')}
+      </ul>
+    </nav>
+  )
+}
+
+export function BoardPage({ chrome, board }: { chrome: Chrome; board: Board }) {
+  return (
+    <Layout chrome={chrome} meta={{ title: 'Support queue', noindex: true }} wide>
+      <div class="queue-header">
+        <h1>Support queue</h1>
+        <form method="post" action="/queue/duty" class="inline-form duty-form">
+          <CsrfField token={chrome.csrfToken} />
+          <input type="hidden" name="onDuty" value={board.onDuty ? '0' : '1'} />
+          <span class={board.onDuty ? 'duty on' : 'duty off'}>{board.onDuty ? 'You are on duty' : 'You are off duty'}</span>{' '}
+          <button type="submit" class="small outline">
+            {board.onDuty ? 'Go off duty' : 'Go on duty'}
+          </button>
+        </form>
+      </div>
+      <QueueNav current="board" />
+      <BoardFilters board={board} />
+      <BoardRegion chrome={chrome} board={board} />
+      <p class="muted keyboard-help">
+        Keys: <kbd>j</kbd>/<kbd>k</kbd> move, <kbd>Enter</kbd> opens, <kbd>a</kbd> assigns to you, <kbd>e</kbd> escalates.
+      </p>
+    </Layout>
+  )
+}
+
+function BoardFilters({ board }: { board: Board }) {
+  const f = board.filters
+  return (
+    <form method="get" action="/queue" class="board-filters" hx-get="/queue" hx-trigger="change" hx-target="#board" hx-swap="outerHTML" hx-push-url="true">
+      <label>
+        Team
+        <select name="team">
+          <option value="">All teams</option>
+          {board.teams.map((team) => (
+            <option value={team} selected={f.team === team}>
+              {team}
+            </option>
+          ))}
+        </select>
+      </label>
+      <label>
+        Assignee
+        <select name="assignee">
+          <option value="">Anyone</option>
+          <option value="mine" selected={f.assignee === 'mine'}>
+            Mine
+          </option>
+          <option value="unassigned" selected={f.assignee === 'unassigned'}>
+            Unassigned
+          </option>
+          {board.staff.map((person) => (
+            <option value={String(person.id)} selected={f.assignee === String(person.id)}>
+              {person.displayName}
+            </option>
+          ))}
+        </select>
+      </label>
+      <label>
+        State
+        <select name="state">
+          <option value="">Open</option>
+          {(Object.keys(STATE_LABEL) as (keyof typeof STATE_LABEL)[]).map((state) => (
+            <option value={state} selected={f.state === state}>
+              {STATE_LABEL[state]}
+            </option>
+          ))}
+          <option value="closed" selected={f.state === 'closed'}>
+            Closed
+          </option>
+        </select>
+      </label>
+      <label>
+        Class
+        <select name="priority">
+          <option value="">Any</option>
+          {CLASS_NAMES.map((name, index) => (
+            <option value={String(index)} selected={f.priority === index}>
+              {name}
+            </option>
+          ))}
+        </select>
+      </label>
+      <label>
+        Breach risk
+        <select name="risk">
+          <option value="">Any</option>
+          <option value="breached" selected={f.risk === 'breached'}>
+            Breached
+          </option>
+          <option value="soon" selected={f.risk === 'soon'}>
+            Due within an hour
+          </option>
+        </select>
+      </label>
+      <noscript>
+        <button type="submit" class="small">
+          Filter
+        </button>
+      </noscript>
+    </form>
+  )
+}
+
+/** The part that refreshes by itself (every 20 s) and when filters change. */
+export function BoardRegion({ chrome, board }: { chrome: Chrome; board: Board }) {
+  const { counts, filters } = board
+  return (
+    <div id="board" hx-get={boardQuery(filters)} hx-trigger="every 20s" hx-swap="outerHTML" hx-select="#board">
+      <ul class="count-chips" aria-label="Counts">
+        <li>
+          <a href={boardQuery(filters, { priority: undefined, risk: undefined, assignee: undefined })}>
+            <strong>{counts.open}</strong> open
+          </a>
+        </li>
+        {counts.byClass.map((count, index) => (
+          <li>
+            <a href={boardQuery(filters, { priority: index })} class={`class-chip p${index}`} aria-current={filters.priority === index ? 'true' : undefined}>
+              <strong>{count}</strong> {CLASS_NAMES[index]}
+            </a>
+          </li>
+        ))}
+        <li>
+          <a href={boardQuery(filters, { risk: 'breached' })} class={counts.breached ? 'alert-chip' : undefined}>
+            <strong>{counts.breached}</strong> breached
+          </a>
+        </li>
+        <li>
+          <a href={boardQuery(filters, { risk: 'soon' })}>
+            <strong>{counts.dueSoon}</strong> due within the hour
+          </a>
+        </li>
+        <li>
+          <a href={boardQuery(filters, { assignee: 'unassigned' })}>
+            <strong>{counts.unassigned}</strong> unassigned
+          </a>
+        </li>
+        <li>
+          <a href={boardQuery(filters, { assignee: 'mine' })}>
+            <strong>{counts.mine}</strong> mine
+          </a>
+        </li>
+      </ul>
+      {board.rows.length === 0 ? (
+        <p class="empty">Nothing here. {filters.state || filters.priority !== undefined || filters.risk || filters.assignee ? <a href="/queue">Clear the filters</a> : 'The queue is empty.'}</p>
+      ) : (
+        <div class="table-scroll">
+          <table class="board" aria-label="Queue items">
+            <thead>
+              <tr>
+                <th scope="col">Class</th>
+                <th scope="col">Item</th>
+                <th scope="col">Customer</th>
+                <th scope="col">Team</th>
+                <th scope="col">Assignee</th>
+                <th scope="col">State</th>
+                <th scope="col">Due</th>
+              </tr>
+            </thead>
+            <tbody>
+              {board.rows.map((row) => (
+                <BoardRowView chrome={chrome} row={row} />
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </div>
+  )
+}
+
+function BoardRowView({ chrome, row }: { chrome: Chrome; row: BoardRow }) {
+  return (
+    <tr data-item={String(row.id)} tabindex={0} class={`${row.breached ? 'is-breached' : ''}${row.assignee ? '' : ' is-unassigned'}`}>
+      <td>
+        <span class={`class-badge p${row.priorityClass}`} title={row.classReason ?? ''}>
+          P{row.priorityClass}
+        </span>{' '}
+        <small class="muted">{row.priorityScore.toFixed(0)}</small>
+      </td>
+      <td class="item-cell">
+        <a href={`/queue/items/${row.id}`} class="item-link">
+          {row.title}
+        </a>
+        <div class="chips">
+          <span class={`kind kind-${row.kind}`}>{KIND_LABEL[row.kind]}</span>
+          {row.severity !== 'normal' && <span class={`severity severity-${row.severity}`}>{SEVERITY_LABEL[row.severity]}</span>}
+          {row.tier === 3 && <span class="tier">Tier 3</span>}
+          {row.source !== 'forum' && <span class="source">{row.source}</span>}
+          {row.affectedCustomers > 1 && <span class="affected">{row.affectedCustomers} affected</span>}
+        </div>
+      </td>
+      <td>
+        {row.requesterName ?? '—'}
+        {row.organisation && (
+          <small class="muted">
+            <br />
+            {row.organisation.name} · {row.organisation.plan}
+          </small>
+        )}
+      </td>
+      <td>{row.teamSlug}</td>
+      <td>
+        {row.assignee ? (
+          row.assignee.displayName
+        ) : (
+          <form method="post" action={`/queue/items/${row.id}/assign`} class="inline-form take-form">
+            <CsrfField token={chrome.csrfToken} />
+            <input type="hidden" name="assigneeId" value="me" />
+            <input type="hidden" name="back" value="board" />
+            <button type="submit" class="small outline" aria-label={`Assign “${row.title}” to me`}>
+              Take
+            </button>
+          </form>
+        )}
+      </td>
+      <td>{STATE_LABEL[row.state]}</td>
+      <td>
+        {row.paused ? (
+          <span class="muted">paused</span>
+        ) : row.dueAt ? (
+          <span class={row.breached ? 'due breached' : 'due'} title={formatDateTime(row.dueAt)}>
+            {row.breached ? 'overdue ' : ''}
+            <RelativeTime at={row.dueAt} now={chrome.now} />
+          </span>
+        ) : (
+          '—'
+        )}
+      </td>
+    </tr>
+  )
+}

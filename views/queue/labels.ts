@@ -1,0 +1,93 @@
+import type { ItemKind, ItemState, Severity } from '../../src/db/schema'
+import type { TimelineEntry } from '../../src/queue'
+
+// Words for the queue's values, shared by its pages.
+
+export const STATE_LABEL: Record<ItemState, string> = {
+  new: 'New',
+  triaged: 'Triaged',
+  in_progress: 'In progress',
+  waiting_on_customer: 'Waiting on customer',
+  escalated: 'Escalated',
+  fixed_pending_confirmation: 'Fixed, pending confirmation',
+  resolved: 'Resolved',
+  wont_fix: 'Heard – won’t fix now',
+}
+
+export const KIND_LABEL: Record<ItemKind, string> = {
+  question: 'Question',
+  bug: 'Bug',
+  incident: 'Incident',
+  feature_request: 'Feature request',
+  billing: 'Billing',
+}
+
+export const SEVERITY_LABEL: Record<Severity, string> = { low: 'Low', normal: 'Normal', high: 'High', critical: 'Critical' }
+
+export const TARGET_LABEL: Record<string, string> = {
+  first_response: 'first response',
+  next_response: 'next response',
+  resolution: 'resolution',
+}
+
+export const FACTOR_LABEL: Record<string, string> = {
+  urgency: 'SLA urgency',
+  breached: 'SLA breached',
+  affectedCustomers: 'affected customers',
+  plan: 'plan',
+  mrr: 'revenue (MRR)',
+  votes: 'votes and “me too”',
+  views: 'views',
+  age: 'age',
+}
+
+const str = (value: unknown) => (value === null || value === undefined ? '' : String(value))
+
+/** One line of an item's timeline, in words. */
+export function describeEvent(event: TimelineEntry, names: Map<number, string>): string {
+  const data = event.data
+  const who = (id: unknown) => (typeof id === 'number' ? (names.get(id) ?? `#${id}`) : 'nobody')
+  switch (event.kind) {
+    case 'created':
+      return `Created by the ${str(data.rule)} rule from ${str(data.source)} (${str(data.kind)}, ${str(data.severity)} severity, team ${str(data.team)}, SLA “${str(data.sla)}”).`
+    case 'rule_fired':
+      return `Rule fired again: ${str(data.rule)}${data.score !== undefined ? ` (score ${str(data.score)})` : ''}${data.customers !== undefined ? ` (${str(data.customers)} customers)` : ''}.`
+    case 'assigned':
+      return `Assigned to ${who(data.assigneeId)}${data.by === 'routing' ? ' by routing' : ''}.`
+    case 'unassigned':
+      return `Unassigned${data.reason ? `: ${str(data.reason)}` : ''}.`
+    case 'state_changed':
+      return `State: ${STATE_LABEL[data.from as ItemState] ?? str(data.from)} → ${STATE_LABEL[data.to as ItemState] ?? str(data.to)}${data.reason ? ` (${str(data.reason)})` : ''}${data.note ? `: “${str(data.note)}”` : ''}.`
+    case 'priority_changed':
+      return `Priority ${str(data.from)} → ${str(data.to)} (${str(data.reason)}).`
+    case 'sla_met':
+      return `Met the ${TARGET_LABEL[str(data.target)] ?? str(data.target)} target${data.late ? ', late' : ''}.`
+    case 'sla_warning':
+      return `Warning: the ${TARGET_LABEL[str(data.target)] ?? str(data.target)} target is due soon.`
+    case 'sla_breached':
+      return `Breached the ${TARGET_LABEL[str(data.target)] ?? str(data.target)} target.`
+    case 'customers_added': {
+      const added = Object.entries((data.added ?? {}) as Record<string, number>)
+        .map(([reason, count]) => `${count} by ${reason.replace('_', ' ')}`)
+        .join(', ')
+      return `Affected customers: ${added}; ${str(data.total)} in all.`
+    }
+    case 'note_added':
+      return 'Added an internal note.'
+    case 'public_reply':
+      return 'Replied publicly on the thread.'
+    case 'merged':
+      return `Merged into the item of thread #${str(data.intoThreadId)} (duplicate).`
+    case 'flagged':
+      return 'Flagged by sales or customer success.'
+    case 'unflagged':
+      return 'Flag removed.'
+    case 'kind_changed':
+    case 'severity_changed':
+    case 'tier_changed':
+    case 'team_changed':
+      return `${event.kind.replace('_changed', '').replace(/^./, (c) => c.toUpperCase())}: ${str(data.from)} → ${str(data.to)}.`
+    default:
+      return event.kind.replace(/_/g, ' ')
+  }
+}
