@@ -1,13 +1,12 @@
 import { requireStaff } from '../auth'
 import { inTransaction, type VerbArgs } from '../ctx'
-import type { QueueItem } from '../db/schema'
 import { ConflictError, NotFoundError } from '../errors'
 import { parseInput } from '../validation'
-import { createItem, loadThreadFacts, lockOpenItemOfThread } from './item-core'
+import { createItem, type ItemWithPriority, loadThreadFacts, lockOpenItemOfThread } from './item-core'
 import { ConvertThreadInput } from './schemas'
 
 /** Support turns a thread into a queue item by hand (the "manual" rule). */
-export async function convertThread({ ctx, input }: VerbArgs): Promise<QueueItem> {
+export async function convertThread({ ctx, input }: VerbArgs): Promise<ItemWithPriority> {
   const actor = requireStaff(ctx, 'add threads to the queue')
   const data = parseInput(ConvertThreadInput, input)
   return inTransaction(ctx, async ({ db }) => {

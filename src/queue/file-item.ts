@@ -1,10 +1,10 @@
 import { eq } from 'drizzle-orm'
 import { requireStaff } from '../auth'
 import { inTransaction, type VerbArgs } from '../ctx'
-import { organisations, users, type QueueItem } from '../db/schema'
+import { organisations, users } from '../db/schema'
 import { ValidationError } from '../errors'
 import { parseInput } from '../validation'
-import { createItem } from './item-core'
+import { createItem, type ItemWithPriority } from './item-core'
 import { FileItemInput } from './schemas'
 import { knownTeamSlugs } from './teams'
 
@@ -12,7 +12,7 @@ import { knownTeamSlugs } from './teams'
  * Files an item from outside the forum (an email, a chat, a sales call), with the customer and
  * organisation attached; from the UI or POST /api/v1/items.
  */
-export async function fileItem({ ctx, input }: VerbArgs): Promise<QueueItem> {
+export async function fileItem({ ctx, input }: VerbArgs): Promise<ItemWithPriority> {
   const actor = requireStaff(ctx, 'file queue items')
   const data = parseInput(FileItemInput, input)
   return inTransaction(ctx, async ({ db }) => {

@@ -10,6 +10,7 @@ import {
   queueItemCustomers,
   queueItemEvents,
   queueItems,
+  queuePriorities,
   slaPolicies,
   staffProfiles,
   threads,
@@ -18,7 +19,9 @@ import {
   type ItemSignals,
   type ItemSource,
   type Plan,
+  type PriorityFactors,
   type QueueItem,
+  type QueuePriority,
   type Role,
   type Severity,
   type SlaSnapshot,
@@ -95,6 +98,41 @@ export async function slaForPlan(db: Db, plan: Plan, kind: ItemKind = 'question'
   return snapshotOf(matchPolicy(await loadPolicies(db), { plan, kind, severity }))
 }
 
+/** An item with its priority (class, score and the factors behind them, its "why"). */
+export interface ItemWithPriority extends QueueItem {
+  priorityClass: number
+  priorityScore: number
+  priorityFactors: PriorityFactors | null
+}
+
+export function priorityOf(row: QueuePriority | null): Pick<ItemWithPriority, 'priorityClass' | 'priorityScore' | 'priorityFactors'> {
+  if (!row) return { priorityClass: 4, priorityScore: 0, priorityFactors: null }
+  return {
+    priorityClass: row.priorityClass,
+    priorityScore: row.score,
+    priorityFactors: {
+      classReason: row.reason,
+      urgency: row.urgency,
+      breached: row.breached,
+      affectedCustomers: row.affectedCustomers,
+      plan: row.plan,
+      mrr: row.mrr,
+      votes: row.votes,
+      views: row.views,
+      age: row.age,
+    },
+  }
+}
+
+export async function loadItemWithPriority(db: Db, itemId: number): Promise<ItemWithPriority | null> {
+  const [row] = await db
+    .select({ item: queueItems, priority: queuePriorities })
+    .from(queueItems)
+    .leftJoin(queuePriorities, eq(queuePriorities.itemId, queueItems.id))
+    .where(eq(queueItems.id, itemId))
+  return row ? { ...row.item, ...priorityOf(row.priority) } : null
+}
+
 export interface NewItem {
   threadId: number | null
   source: ItemSource
@@ -116,7 +154,7 @@ export interface NewItem {
  * Creates an item with its SLA snapshot and due times, affected customers, routing and
  * priority, and the events saying so.
  */
-export async function createItem(db: Db, input: NewItem, now: Date): Promise<QueueItem> {
+export async function createItem(db: Db, input: NewItem, now: Date): Promise<ItemWithPriority> {
   const requester = await loadRequester(db, input.requesterId)
   const organisationId = input.organisationId !== undefined ? input.organisationId : (requester?.organisationId ?? null)
   let plan: Plan = requester?.plan ?? 'free'
@@ -165,8 +203,7 @@ export async function createItem(db: Db, input: NewItem, now: Date): Promise<Que
   if (input.threadId) await syncAffectedCustomers(db, item!, now)
   await recomputePriorities(db, now, [item!.id])
   await routeItem(db, item!.id, input.teamSlug, now)
-  const [fresh] = await db.select().from(queueItems).where(eq(queueItems.id, item!.id))
-  return fresh!
+  return (await loadItemWithPriority(db, item!.id))!
 }
 
 /**

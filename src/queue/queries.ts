@@ -13,6 +13,7 @@ import {
   organisations,
   queueItemEvents,
   queueItems,
+  queuePriorities,
   slaPolicies,
   staffProfiles,
   teamMembers,
@@ -28,7 +29,7 @@ import {
 import { NotFoundError } from '../errors'
 import { getThreadPage, type ThreadPageData } from '../forum'
 import { describeTarget } from './business-hours'
-import { loadRequester, slaForPlan } from './item-core'
+import { loadItemWithPriority, loadRequester, slaForPlan, type ItemWithPriority } from './item-core'
 import { knownTeamSlugs } from './teams'
 import { publicStatusOf, TRANSITIONS, type PublicStatus } from './transitions'
 
@@ -101,7 +102,8 @@ function filterSql(ctx: Ctx, filters: BoardFilters, now: Date): SQL | undefined 
   if (filters.assignee === 'mine') conditions.push(eq(queueItems.assigneeId, ctx.actor!.id))
   else if (filters.assignee === 'unassigned') conditions.push(isNull(queueItems.assigneeId))
   else if (filters.assignee && /^\d{1,10}$/.test(filters.assignee)) conditions.push(eq(queueItems.assigneeId, Number(filters.assignee)))
-  if (filters.priority !== undefined) conditions.push(eq(queueItems.priorityClass, filters.priority))
+  if (filters.priority !== undefined)
+    conditions.push(sql`coalesce((select p.priority_class from queue_priorities p where p.item_id = ${queueItems.id}), 4) = ${filters.priority}`)
   if (filters.risk === 'breached') conditions.push(sql`(cardinality(${queueItems.breached}) > 0 or ${nearestDue} <= ${now.toISOString()}::timestamptz)`)
   if (filters.risk === 'soon')
     conditions.push(sql`${nearestDue} between ${now.toISOString()}::timestamptz and ${new Date(now.getTime() + 3_600_000).toISOString()}::timestamptz`)
@@ -119,6 +121,7 @@ export async function getBoard(ctx: Ctx, filters: BoardFilters): Promise<Board> 
     ctx.db
       .select({
         item: queueItems,
+        priority: queuePriorities,
         assigneeName: assignee.displayName,
         requesterName: requester.displayName,
         organisationName: organisations.name,
@@ -126,24 +129,25 @@ export async function getBoard(ctx: Ctx, filters: BoardFilters): Promise<Board> 
         dueAt: nearestDue.mapWith(queueItems.resolutionDueAt),
       })
       .from(queueItems)
+      .leftJoin(queuePriorities, eq(queuePriorities.itemId, queueItems.id))
       .leftJoin(assignee, eq(assignee.id, queueItems.assigneeId))
       .leftJoin(requester, eq(requester.id, queueItems.requesterId))
       .leftJoin(organisations, eq(organisations.id, queueItems.organisationId))
       .where(filterSql(ctx, filters, now))
-      .orderBy(asc(queueItems.priorityClass), sql`${queueItems.assigneeId} is null desc`, desc(queueItems.priorityScore), asc(queueItems.id))
+      .orderBy(sql`coalesce(${queuePriorities.priorityClass}, 4)`, sql`${queueItems.assigneeId} is null desc`, desc(queuePriorities.score), asc(queueItems.id))
       .limit(BOARD_LIMIT),
     queryRows<{ open: number; p0: number; p1: number; p2: number; p3: number; p4: number; breached: number; due_soon: number; unassigned: number; mine: number }>(
       ctx.db,
       sql`
         select count(*)::int as open,
-          count(*) filter (where priority_class = 0)::int as p0, count(*) filter (where priority_class = 1)::int as p1,
-          count(*) filter (where priority_class = 2)::int as p2, count(*) filter (where priority_class = 3)::int as p3,
-          count(*) filter (where priority_class = 4)::int as p4,
-          count(*) filter (where cardinality(breached) > 0 or ${nearestDue} <= ${at}::timestamptz)::int as breached,
+          count(*) filter (where p.priority_class = 0)::int as p0, count(*) filter (where p.priority_class = 1)::int as p1,
+          count(*) filter (where p.priority_class = 2)::int as p2, count(*) filter (where p.priority_class = 3)::int as p3,
+          count(*) filter (where coalesce(p.priority_class, 4) = 4)::int as p4,
+          count(*) filter (where cardinality(queue_items.breached) > 0 or ${nearestDue} <= ${at}::timestamptz)::int as breached,
           count(*) filter (where ${nearestDue} > ${at}::timestamptz and ${nearestDue} <= ${at}::timestamptz + interval '1 hour')::int as due_soon,
           count(*) filter (where assignee_id is null)::int as unassigned,
           count(*) filter (where assignee_id = ${actor.id})::int as mine
-        from queue_items
+        from queue_items left join queue_priorities p on p.item_id = queue_items.id
         where state not in ('resolved', 'wont_fix') ${filters.team ? sql`and team_slug = ${filters.team}` : sql``}`,
     ),
     knownTeamSlugs(ctx.db),
@@ -155,7 +159,7 @@ export async function getBoard(ctx: Ctx, filters: BoardFilters): Promise<Board> 
     ctx.db.select({ onDuty: staffProfiles.onDuty }).from(staffProfiles).where(eq(staffProfiles.userId, actor.id)),
   ])
   return {
-    rows: rows.map(({ item, assigneeName, requesterName, organisationName, organisationPlan, dueAt }) => ({
+    rows: rows.map(({ item, priority, assigneeName, requesterName, organisationName, organisationPlan, dueAt }) => ({
       id: item.id,
       title: item.title,
       kind: item.kind,
@@ -165,9 +169,9 @@ export async function getBoard(ctx: Ctx, filters: BoardFilters): Promise<Board> 
       teamSlug: item.teamSlug,
       source: item.source,
       threadId: item.threadId,
-      priorityClass: item.priorityClass,
-      priorityScore: item.priorityScore,
-      classReason: item.priorityFactors?.classReason ?? null,
+      priorityClass: priority?.priorityClass ?? 4,
+      priorityScore: priority?.score ?? 0,
+      classReason: priority?.reason ?? null,
       assignee: item.assigneeId && assigneeName ? { id: item.assigneeId, displayName: assigneeName } : null,
       requesterName,
       organisation: organisationName && organisationPlan ? { name: organisationName, plan: organisationPlan } : null,
@@ -218,7 +222,7 @@ export interface CustomerContext {
 }
 
 export interface ItemPage {
-  item: QueueItem
+  item: ItemWithPriority
   assignee: { id: number; displayName: string } | null
   thread: ThreadPageData | null
   notes: NoteView[]
@@ -234,7 +238,7 @@ export interface ItemPage {
 /** Everything the item page shows, for staff only. */
 export async function getItemPage(ctx: Ctx, itemId: number): Promise<ItemPage> {
   requireStaff(ctx, 'see queue items')
-  const [item] = await ctx.db.select().from(queueItems).where(eq(queueItems.id, itemId))
+  const item = await loadItemWithPriority(ctx.db, itemId)
   if (!item) throw new NotFoundError('That queue item')
   const author = alias(users, 'note_author')
   const actor = alias(users, 'event_actor')

@@ -1,7 +1,7 @@
 import { and, asc, desc, eq, isNull, sql } from 'drizzle-orm'
 import type { Db } from '../db/client'
 import { queryRows } from '../db/client'
-import { queueItems, type SlaTarget } from '../db/schema'
+import { queueItems, queuePriorities, type SlaTarget } from '../db/schema'
 import { notifyStaff, recordEvent, routeItem } from './item-core'
 import { recomputePriorities } from './recompute-priorities'
 import { checkDueWatches } from './rules'
@@ -79,8 +79,9 @@ export async function routeWaitingItems(db: Db, now: Date): Promise<number> {
   const waiting = await db
     .select({ id: queueItems.id, teamSlug: queueItems.teamSlug })
     .from(queueItems)
+    .leftJoin(queuePriorities, eq(queuePriorities.itemId, queueItems.id))
     .where(and(isNull(queueItems.assigneeId), sql`${queueItems.state} not in ('resolved', 'wont_fix')`))
-    .orderBy(asc(queueItems.priorityClass), desc(queueItems.priorityScore), asc(queueItems.id))
+    .orderBy(sql`coalesce(${queuePriorities.priorityClass}, 4)`, desc(queuePriorities.score), asc(queueItems.id))
     .limit(500)
   const full = new Set<string>()
   let routed = 0

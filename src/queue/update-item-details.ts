@@ -4,14 +4,14 @@ import { inTransaction, type VerbArgs } from '../ctx'
 import { queueItems, type QueueItem } from '../db/schema'
 import { ValidationError } from '../errors'
 import { parseInput } from '../validation'
-import { recordEvent } from './item-core'
+import { loadItemWithPriority, recordEvent, type ItemWithPriority } from './item-core'
 import { lockItem } from './lock-item'
 import { recomputePriorities } from './recompute-priorities'
 import { UpdateDetailsInput } from './schemas'
 import { knownTeamSlugs } from './teams'
 
 /** Triage: kind, severity, tier, team, and the sales / customer-success flag. Each change is an event. */
-export async function updateItemDetails({ ctx, input }: VerbArgs): Promise<QueueItem> {
+export async function updateItemDetails({ ctx, input }: VerbArgs): Promise<ItemWithPriority> {
   const actor = requireStaff(ctx, 'triage queue items')
   const data = parseInput(UpdateDetailsInput, input)
   return inTransaction(ctx, async ({ db }) => {
@@ -42,10 +42,10 @@ export async function updateItemDetails({ ctx, input }: VerbArgs): Promise<Queue
       changes.flaggedById = data.flagged ? actor.id : null
       await recordEvent(db, item.id, data.flagged ? 'flagged' : 'unflagged', actor.id, {}, now)
     }
-    if (Object.keys(changes).length === 0) return item
-    await db.update(queueItems).set({ ...changes, updatedAt: now }).where(eq(queueItems.id, item.id))
-    await recomputePriorities(db, now, [item.id])
-    const [fresh] = await db.select().from(queueItems).where(eq(queueItems.id, item.id))
-    return fresh!
+    if (Object.keys(changes).length > 0) {
+      await db.update(queueItems).set({ ...changes, updatedAt: now }).where(eq(queueItems.id, item.id))
+      await recomputePriorities(db, now, [item.id])
+    }
+    return (await loadItemWithPriority(db, item.id))!
   })
 }

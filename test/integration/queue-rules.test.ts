@@ -1,7 +1,7 @@
 import { and, asc, eq } from 'drizzle-orm'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { notifications, queueItemEvents, queueItems, threadWatches, type Category, type Organisation, type User } from '../../src/db/schema'
-import { changeItemState, convertThread, runQueueTick } from '../../src/queue'
+import { changeItemState, convertThread, loadItemWithPriority, runQueueTick } from '../../src/queue'
 import { createTestApp, type TestApp } from '../support/app'
 import { createCalendar, createCategory, createOrganisation, createPolicy, createReply, createTeam, createThread, createUser } from '../support/factories'
 
@@ -19,7 +19,10 @@ let lead: User
 
 const HOUR = 3_600_000
 
-const itemOf = async (threadId: number) => (await t.db.select().from(queueItems).where(eq(queueItems.threadId, threadId)).orderBy(asc(queueItems.id)))[0]
+const itemOf = async (threadId: number) => {
+  const [row] = await t.db.select({ id: queueItems.id }).from(queueItems).where(eq(queueItems.threadId, threadId)).orderBy(asc(queueItems.id))
+  return row ? ((await loadItemWithPriority(t.db, row.id)) ?? undefined) : undefined
+}
 const eventsOf = async (itemId: number) =>
   (await t.db.select().from(queueItemEvents).where(eq(queueItemEvents.itemId, itemId)).orderBy(asc(queueItemEvents.id))).map((event) => ({ kind: event.kind, data: event.data }))
 

@@ -168,9 +168,6 @@ export const queueItems = pgTable(
     flaggedById: integer('flagged_by_id').references(() => users.id, { onDelete: 'set null' }),
     signals: jsonb('signals').$type<ItemSignals>().notNull().default({}),
     affectedCustomers: integer('affected_customers').notNull().default(1),
-    priorityClass: smallint('priority_class').notNull().default(4),
-    priorityScore: real('priority_score').notNull().default(0),
-    priorityFactors: jsonb('priority_factors').$type<PriorityFactors>(),
     sla: jsonb('sla').$type<SlaSnapshot>().notNull(),
     firstResponseDueAt: timestamptz('first_response_due_at'),
     firstResponseWarnAt: timestamptz('first_response_warn_at'),
@@ -198,10 +195,8 @@ export const queueItems = pgTable(
     uniqueIndex('queue_items_open_thread_idx')
       .on(t.threadId)
       .where(sql`${t.threadId} is not null and ${t.state} not in ('resolved', 'wont_fix')`),
-    // serves: the board (a team's open items by class, then score)
-    index('queue_items_board_idx')
-      .on(t.teamSlug, t.priorityClass, t.priorityScore.desc())
-      .where(sql`${t.state} not in ('resolved', 'wont_fix')`),
+    // serves: the board (a team's open items)
+    index('queue_items_board_idx').on(t.teamSlug).where(sql`${t.state} not in ('resolved', 'wont_fix')`),
     // serves: "mine" and routing's load count
     index('queue_items_assignee_idx').on(t.assigneeId).where(sql`${t.state} not in ('resolved', 'wont_fix')`),
     // serves: a customer's other items on the item page
@@ -209,6 +204,28 @@ export const queueItems = pgTable(
     check('queue_items_tier_known', sql`${t.tier} in (1, 2, 3)`),
   ],
 )
+
+/**
+ * Each open item's priority: class, score and the factors behind them (the "why"). Kept apart
+ * from the wide item row because the periodic recompute rewrites it: narrow rows, written in
+ * place (see the fillfactor in migration 0003), make a recompute of 100k items cheap.
+ */
+export const queuePriorities = pgTable('queue_priorities', {
+  itemId: integer('item_id')
+    .primaryKey()
+    .references(() => queueItems.id, { onDelete: 'cascade' }),
+  priorityClass: smallint('priority_class').notNull(),
+  score: real('score').notNull(),
+  reason: text('reason').notNull(),
+  urgency: real('urgency').notNull(),
+  breached: real('breached').notNull(),
+  affectedCustomers: real('affected_customers').notNull(),
+  plan: real('plan').notNull(),
+  mrr: real('mrr').notNull(),
+  votes: real('votes').notNull(),
+  views: real('views').notNull(),
+  age: real('age').notNull(),
+})
 
 /** Every change to an item, with who and when: the timeline, and what the metrics read. */
 export const queueItemEvents = pgTable(
@@ -337,6 +354,7 @@ export const threadWatches = pgTable(
 )
 
 export type QueueItem = typeof queueItems.$inferSelect
+export type QueuePriority = typeof queuePriorities.$inferSelect
 export type QueueItemEvent = typeof queueItemEvents.$inferSelect
 export type SlaPolicy = typeof slaPolicies.$inferSelect
 export type BusinessCalendarRow = typeof businessCalendars.$inferSelect
