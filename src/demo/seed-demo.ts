@@ -1,6 +1,7 @@
 import { encodeBase32LowerCaseNoPadding } from '@oslojs/encoding'
 import { eq, inArray, sql } from 'drizzle-orm'
 import { generateToken, hashPassword } from '../auth'
+import { seedQueueSettings } from './seed-queue'
 import { manualClock } from '../clock'
 import type { Actor, Ctx } from '../ctx'
 import type { Db } from '../db/client'
@@ -381,6 +382,10 @@ async function seedInto(db: Db, options: SeedDemoOptions, unusableHash: string):
   const engineers = people.filter((p) => p.source.role === 'engineer')
   const admin = people.find((p) => p.source.role === 'admin')!
   const voters = people.filter((p) => p !== spammer)
+
+  // The support side (teams, duty, SLA, canned replies) exists before the history, so the
+  // queue's rules see it when the outbox delivers each thread's changes.
+  await seedQueueSettings(db, ago(1_000 * DAY))
 
   // --- Plan the history ------------------------------------------------------
 

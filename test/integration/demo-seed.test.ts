@@ -277,3 +277,25 @@ describe('demo content', () => {
     expect(SCENARIOS.length).toBeGreaterThanOrEqual(40)
   })
 })
+
+describe('the demo support queue', () => {
+  it('turns the seeded history into queue items through the real rules, routed to on-duty staff', async () => {
+    const { createTestApp } = await import('../support/app')
+    const { seedDemo } = await import('../../src/demo/seed-demo')
+    const { queueItems } = await import('../../src/db/schema')
+    const demo = await createTestApp({ start: '2026-06-01T12:00:00Z' })
+    try {
+      await seedDemo(demo.db, { now: demo.clock.now(), threads: 60 })
+      await demo.drain()
+      await demo.tick()
+      const items = await demo.db.select().from(queueItems)
+      expect(items.length).toBeGreaterThan(5)
+      expect(new Set(items.map((item) => item.kind))).toContain('bug')
+      expect(items.some((item) => item.assigneeId !== null)).toBe(true)
+      const board = await (await demo.client().signInAs({ id: items.find((item) => item.assigneeId)!.assigneeId! })).get('/queue')
+      expect(board.status).toBe(200)
+    } finally {
+      await demo.close()
+    }
+  }, 120_000)
+})
