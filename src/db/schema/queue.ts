@@ -186,6 +186,13 @@ export const queueItems = pgTable(
     lastStaffReplyAt: timestamptz('last_staff_reply_at'),
     resolvedAt: timestamptz('resolved_at'),
     resolvedById: integer('resolved_by_id').references(() => users.id, { onDelete: 'set null' }),
+    // Larger work goes to the external tracker: the issue's address, and when it went there.
+    // Set when this item was closed into another (an engineer's "duplicate of"): its askers hear when that one is fixed.
+    mergedIntoItemId: integer('merged_into_item_id'),
+    backlogUrl: text('backlog_url'),
+    backlogAt: timestamptz('backlog_at'),
+    // Entered "fixed, pending confirmation": auto-resolved if the customer never answers.
+    fixedAt: timestamptz('fixed_at'),
     createdAt: timestamptz('created_at').notNull(),
     createdById: integer('created_by_id').references(() => users.id, { onDelete: 'set null' }),
     updatedAt: timestamptz('updated_at').notNull(),
@@ -201,6 +208,10 @@ export const queueItems = pgTable(
     index('queue_items_assignee_idx').on(t.assigneeId).where(sql`${t.state} not in ('resolved', 'wont_fix')`),
     // serves: a customer's other items on the item page
     index('queue_items_requester_idx').on(t.requesterId, t.createdAt.desc()),
+    // serves: closing the loop with the askers of items merged into this one
+    index('queue_items_merged_into_idx').on(t.mergedIntoItemId).where(sql`${t.mergedIntoItemId} is not null`),
+    // serves: the tick's auto-resolve of fixed items nobody confirmed
+    index('queue_items_fixed_idx').on(t.fixedAt).where(sql`${t.state} = 'fixed_pending_confirmation'`),
     check('queue_items_tier_known', sql`${t.tier} in (1, 2, 3)`),
   ],
 )
@@ -327,6 +338,8 @@ export const notifications = pgTable(
       .references(() => users.id, { onDelete: 'cascade' }),
     kind: text('kind').notNull(),
     itemId: integer('item_id').references(() => queueItems.id, { onDelete: 'cascade' }),
+    // Customers' notifications point at the thread (they never see queue items).
+    threadId: integer('thread_id').references(() => threads.id, { onDelete: 'cascade' }),
     message: text('message').notNull(),
     createdAt: timestamptz('created_at').notNull(),
     readAt: timestamptz('read_at'),

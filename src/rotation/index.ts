@@ -1,0 +1,6 @@
+export { addOverride, addUnavailability, answerSwap, removeOverride, removeUnavailability, replanNow, requestSwap, skipShift, swapShifts } from './changes'
+export { planShifts, slotsBetween, type RotationRules } from './plan-shifts'
+export { replanRotation } from './replan'
+export { ROTATION_CONFIG } from './rotation-config'
+export { saveRotation } from './save-rotation'
+export { nextOnRotation, whoIsOnRotation, type OnRotation } from './who-is-on'
