@@ -192,5 +192,6 @@ CREATE UNIQUE INDEX "rotation_shifts_rotation_start_idx" ON "rotation_shifts" US
 CREATE INDEX "rotation_shifts_user_idx" ON "rotation_shifts" USING btree ("user_id","starts_at");--> statement-breakpoint
 CREATE INDEX "unavailability_user_idx" ON "unavailability" USING btree ("user_id","starts_on");--> statement-breakpoint
 ALTER TABLE "notifications" ADD CONSTRAINT "notifications_thread_id_threads_id_fk" FOREIGN KEY ("thread_id") REFERENCES "public"."threads"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
+CREATE INDEX "notifications_unread_idx" ON "notifications" USING btree ("user_id") WHERE "notifications"."read_at" is null;--> statement-breakpoint
 CREATE INDEX "queue_items_merged_into_idx" ON "queue_items" USING btree ("merged_into_item_id") WHERE "queue_items"."merged_into_item_id" is not null;--> statement-breakpoint
 CREATE INDEX "queue_items_fixed_idx" ON "queue_items" USING btree ("fixed_at") WHERE "queue_items"."state" = 'fixed_pending_confirmation';

@@ -1,5 +1,6 @@
 import type { OutboxHandlers } from './outbox'
 import { queueHandlers } from './queue'
+import { rotationHandlers } from './rotation'
 import { searchHandlers } from './search/handlers'
 import type { SearchIndex } from './search/types'
 
@@ -8,5 +9,6 @@ export function outboxHandlers(services: { search: SearchIndex }): OutboxHandler
   return {
     ...searchHandlers(services.search),
     ...queueHandlers(),
+    ...rotationHandlers(),
   }
 }

@@ -17,6 +17,8 @@ export interface Chrome {
   path: string
   publicUrl: string
   assets: { css: string; pico: string; highlight: string; htmx: string; js: string }
+  /** Unread in-app notifications of the viewer (0 when signed out). */
+  unreadNotifications?: number
 }
 
 export interface Meta {
@@ -113,6 +115,17 @@ function SiteHeader({ chrome }: { chrome: Chrome }) {
               Ask a question
             </a>
           </li>
+          {viewer && (
+            <li>
+              <a href="/notifications" class="notifications-link" aria-label={`Notifications: ${chrome.unreadNotifications ?? 0} unread`}>
+                <svg viewBox="0 0 24 24" aria-hidden="true" fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round" stroke-linejoin="round">
+                  <path d="M18 8a6 6 0 0 0-12 0c0 7-3 9-3 9h18s-3-2-3-9" />
+                  <path d="M13.7 21a2 2 0 0 1-3.4 0" />
+                </svg>
+                {(chrome.unreadNotifications ?? 0) > 0 && <span class="unread-count">{chrome.unreadNotifications}</span>}
+              </a>
+            </li>
+          )}
           {viewer ? (
             <li>
               <details class="dropdown">
@@ -124,6 +137,11 @@ function SiteHeader({ chrome }: { chrome: Chrome }) {
                   {viewer.role === 'admin' && (
                     <li>
                       <a href="/admin">Admin</a>
+                    </li>
+                  )}
+                  {isStaffRole(viewer.role) && (
+                    <li>
+                      <a href="/rotations">Rotations</a>
                     </li>
                   )}
                   {isStaffRole(viewer.role) && (

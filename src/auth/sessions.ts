@@ -20,6 +20,7 @@ export interface ValidSession {
   expiresAt: Date
   /** True when the expiry moved forward, so the cookie must be sent again. */
   renewed: boolean
+  unreadNotifications: number
 }
 
 export async function createSession(db: Db, userId: number, now: Date): Promise<IssuedSession> {
@@ -39,6 +40,8 @@ const sessionStatement = preparedPerDb((db) =>
       displayName: users.displayName,
       email: users.email,
       organisationId: users.organisationId,
+      // The header's unread count rides along with the session, so pages need no extra round trip.
+      unreadNotifications: sql<number>`(select count(*)::int from notifications n where n.user_id = ${users.id} and n.read_at is null)`,
     })
     .from(sessions)
     .innerJoin(users, eq(users.id, sessions.userId))
@@ -54,13 +57,13 @@ export async function validateSessionToken(db: Db, token: string, now: Date): Pr
     await db.delete(sessions).where(eq(sessions.id, sessionId))
     return null
   }
-  const { expiresAt, ...actor } = row
+  const { expiresAt, unreadNotifications, ...actor } = row
   if (expiresAt.getTime() - now.getTime() < RENEW_WHEN_LESS_THAN_MS) {
     const renewedUntil = new Date(now.getTime() + SESSION_LIFETIME_MS)
     await db.update(sessions).set({ expiresAt: renewedUntil }).where(eq(sessions.id, sessionId))
-    return { actor, expiresAt: renewedUntil, renewed: true }
+    return { actor, expiresAt: renewedUntil, renewed: true, unreadNotifications }
   }
-  return { actor, expiresAt, renewed: false }
+  return { actor, expiresAt, renewed: false, unreadNotifications }
 }
 
 export async function invalidateSession(db: Db, token: string): Promise<void> {

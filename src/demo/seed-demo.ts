@@ -1,6 +1,7 @@
 import { encodeBase32LowerCaseNoPadding } from '@oslojs/encoding'
 import { eq, inArray, sql } from 'drizzle-orm'
 import { generateToken, hashPassword } from '../auth'
+import { seedEngineering } from './seed-engineering'
 import { seedQueueSettings } from './seed-queue'
 import { manualClock } from '../clock'
 import type { Actor, Ctx } from '../ctx'
@@ -673,6 +674,28 @@ async function seedInto(db: Db, options: SeedDemoOptions, unusableHash: string):
       throw new Error(`Demo seed failed at ${step.what} (as ${step.actor.user.email}): ${detail}`, { cause: error })
     }
   }
+
+  await seedEngineering(
+    db,
+    now,
+    planned
+      .filter((thread) => thread.scenario.bug && !thread.locked && !thread.acceptedReply && thread.id !== undefined)
+      .map((thread) => ({
+        id: thread.id!,
+        at: thread.at,
+        title: thread.title,
+        body: thread.body,
+        categoryId: thread.categoryId,
+        author: thread.author.actor,
+        workspace: thread.slots.workspace,
+        version: thread.slots.version,
+        nextVersion: thread.slots.nextVersion,
+        code: thread.slots.code,
+        requestId: thread.slots.requestId,
+        os: thread.slots.os,
+        browser: thread.slots.browser,
+      })),
+  )
 
   const replies = planned.reduce((sum, t) => sum + t.replies.length, 0)
   return {

@@ -29,3 +29,14 @@ export interface StaffNotificationPayload {
   kind: string
   itemId: number | null
 }
+
+/** Written with customers' in-app notifications (a fix or answer reached their thread). Payload: CustomerNotificationPayload. */
+export const NOTIFY_CUSTOMERS = 'notify.customers'
+
+export interface CustomerNotificationPayload {
+  notificationIds: number[]
+  kind: string
+}
+
+/** Recurring, every few minutes: rotation planning horizon, escalation targets, handoff drafts, auto-resolving confirmed fixes. */
+export const ROTATION_TICK = 'rotation.tick'

@@ -30,6 +30,8 @@ export async function changeItemState({ ctx, input }: VerbArgs): Promise<QueueIt
         updatedAt: now,
         ...(closing ? { resolvedAt: now, resolvedById: actor.id } : {}),
         ...(reopening ? { resolvedAt: null, resolvedById: null } : {}),
+        // The wait for the customer's confirmation starts now (the tick resolves it if they never answer).
+        ...(data.state === 'fixed_pending_confirmation' ? { fixedAt: now } : {}),
       })
       .where(eq(queueItems.id, item.id))
     await recordEvent(

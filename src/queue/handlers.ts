@@ -1,5 +1,5 @@
 import type { Db } from '../db/client'
-import { enqueue, NOTIFY_STAFF, QUEUE_EVALUATE_THREAD, QUEUE_TICK, type OutboxHandlers, type ThreadPayload } from '../outbox'
+import { enqueue, NOTIFY_CUSTOMERS, NOTIFY_STAFF, QUEUE_EVALUATE_THREAD, QUEUE_TICK, type OutboxHandlers, type ThreadPayload } from '../outbox'
 import { evaluateThread } from './rules'
 import { runQueueTick } from './tick'
 
@@ -25,6 +25,9 @@ export function queueHandlers(): OutboxHandlers {
     // In-app notifications are written already; email and webhook channels will deliver here.
     [NOTIFY_STAFF]: async (payload, { logger }) => {
       logger.debug({ notification: payload }, 'staff notification: no external channel configured')
+    },
+    [NOTIFY_CUSTOMERS]: async (payload, { logger }) => {
+      logger.debug({ notification: payload }, 'customer notification: no external channel configured')
     },
   }
 }

@@ -26,7 +26,7 @@ import {
   type Severity,
   type SlaSnapshot,
 } from '../db/schema'
-import { enqueue, NOTIFY_STAFF, type StaffNotificationPayload } from '../outbox'
+import { enqueue, NOTIFY_CUSTOMERS, NOTIFY_STAFF, type CustomerNotificationPayload, type StaffNotificationPayload } from '../outbox'
 import { matchPolicy, snapshotOf, dueTimes, type PolicyWithCalendar } from './sla'
 import { recomputePriorities } from './recompute-priorities'
 
@@ -62,6 +62,27 @@ export async function notifyStaff(db: Db, userIds: (number | null | undefined)[]
     payload: { notificationIds: rows.map((row) => row.id), kind, itemId } satisfies StaffNotificationPayload,
     dueAt: now,
   })
+}
+
+/**
+ * Customers' in-app notifications point at their thread (they never see queue items), plus one
+ * outbox row for other channels, as for staff.
+ */
+export async function notifyCustomers(db: Db, notices: { userId: number; threadId: number; message: string }[], kind: string, now: Date): Promise<number> {
+  const seen = new Set<number>()
+  const unique = notices.filter((notice) => !seen.has(notice.userId) && seen.add(notice.userId))
+  if (unique.length === 0) return 0
+  const rows = await db
+    .insert(notifications)
+    .values(unique.map((notice) => ({ userId: notice.userId, kind, threadId: notice.threadId, message: notice.message, createdAt: now })))
+    .returning({ id: notifications.id })
+  await enqueue(db, {
+    topic: NOTIFY_CUSTOMERS,
+    key: `notify:${rows[0]!.id}`,
+    payload: { notificationIds: rows.map((row) => row.id), kind } satisfies CustomerNotificationPayload,
+    dueAt: now,
+  })
+  return rows.length
 }
 
 export async function loadPolicies(db: Db): Promise<PolicyWithCalendar[]> {

@@ -1,6 +1,6 @@
 import { and, asc, desc, eq, inArray, isNull, ne, or, sql, type SQL } from 'drizzle-orm'
 import { alias } from 'drizzle-orm/pg-core'
-import { isStaff, requireStaff } from '../auth'
+import { isStaff, requireSignedIn, requireStaff } from '../auth'
 import type { Ctx } from '../ctx'
 import { queryRows } from '../db/client'
 import {
@@ -28,6 +28,7 @@ import {
 } from '../db/schema'
 import { NotFoundError } from '../errors'
 import { getThreadPage, type ThreadPageData } from '../forum'
+import { whoIsOnRotations } from '../rotation'
 import { describeTarget } from './business-hours'
 import { loadItemWithPriority, loadRequester, slaForPlan, type ItemWithPriority } from './item-core'
 import { knownTeamSlugs } from './teams'
@@ -88,6 +89,8 @@ export interface Board {
   teams: string[]
   staff: { id: number; displayName: string }[]
   onDuty: boolean
+  /** Who is on the engineering rotation now, per team that has one (the board's header). */
+  onRotation: { teamSlug: string; displayName: string | null; override: boolean; until: Date | null }[]
   filters: BoardFilters
 }
 
@@ -117,7 +120,7 @@ export async function getBoard(ctx: Ctx, filters: BoardFilters): Promise<Board> 
   const assignee = alias(users, 'assignee')
   const requester = alias(users, 'requester')
   const at = now.toISOString()
-  const [rows, [counts], teamSlugs, staff, [profile]] = await Promise.all([
+  const [rows, [counts], teamSlugs, staff, [profile], onRotation] = await Promise.all([
     ctx.db
       .select({
         item: queueItems,
@@ -157,6 +160,7 @@ export async function getBoard(ctx: Ctx, filters: BoardFilters): Promise<Board> 
       .where(inArray(users.role, ['support', 'engineer', 'admin']))
       .orderBy(asc(users.displayName)),
     ctx.db.select({ onDuty: staffProfiles.onDuty }).from(staffProfiles).where(eq(staffProfiles.userId, actor.id)),
+    whoIsOnRotations(ctx.db, now),
   ])
   return {
     rows: rows.map(({ item, priority, assigneeName, requesterName, organisationName, organisationPlan, dueAt }) => ({
@@ -192,6 +196,9 @@ export async function getBoard(ctx: Ctx, filters: BoardFilters): Promise<Board> 
     teams: teamSlugs,
     staff,
     onDuty: profile?.onDuty ?? false,
+    onRotation: [...onRotation]
+      .filter(([teamSlug]) => !filters.team || filters.team === teamSlug)
+      .map(([teamSlug, on]) => ({ teamSlug, displayName: on.displayName, override: on.override, until: on.until })),
     filters,
   }
 }
@@ -404,10 +411,19 @@ export async function listApiTokens(ctx: Ctx) {
     .orderBy(desc(apiTokens.createdAt))
 }
 
+/** The viewer's latest notifications: staff's point at items, customers' at their threads. */
 export async function listNotifications(ctx: Ctx) {
-  const actor = requireStaff(ctx, 'see notifications')
+  const actor = requireSignedIn(ctx, 'see notifications')
   return ctx.db
-    .select()
+    .select({
+      id: notifications.id,
+      kind: notifications.kind,
+      itemId: notifications.itemId,
+      thread: sql<{ id: number; slug: string } | null>`(select json_build_object('id', t.id, 'slug', t.slug) from threads t where t.id = ${notifications.threadId} and t.hidden_at is null)`,
+      message: notifications.message,
+      createdAt: notifications.createdAt,
+      readAt: notifications.readAt,
+    })
     .from(notifications)
     .where(eq(notifications.userId, actor.id))
     .orderBy(desc(notifications.createdAt))
@@ -415,7 +431,7 @@ export async function listNotifications(ctx: Ctx) {
 }
 
 export async function countUnreadNotifications(ctx: Ctx): Promise<number> {
-  if (!isStaff(ctx.actor)) return 0
+  if (!ctx.actor) return 0
   const [row] = await queryRows<{ n: number }>(
     ctx.db,
     sql`select count(*)::int as n from notifications where user_id = ${ctx.actor!.id} and read_at is null`,

@@ -1,6 +1,45 @@
-export { addOverride, addUnavailability, answerSwap, removeOverride, removeUnavailability, replanNow, requestSwap, skipShift, swapShifts } from './changes'
+export { addOverride } from './add-override'
+export { addUnavailability } from './add-unavailability'
+export { answerSwap } from './answer-swap'
+export { cancelSwap } from './cancel-swap'
+export { removeOverride } from './remove-override'
+export { removeUnavailability } from './remove-unavailability'
+export { replanNow } from './replan-now'
+export { requestSwap } from './request-swap'
+export { skipShift } from './skip-shift'
+export { swapShifts } from './swap-shifts'
 export { planShifts, slotsBetween, type RotationRules } from './plan-shifts'
 export { replanRotation } from './replan'
 export { ROTATION_CONFIG } from './rotation-config'
 export { saveRotation } from './save-rotation'
-export { nextOnRotation, whoIsOnRotation, type OnRotation } from './who-is-on'
+export { nextOnRotation, whoIsOnRotation, whoIsOnRotations, type OnRotation } from './who-is-on'
+export { answerEscalation } from './answer-escalation'
+export { confirmFix } from './confirm-fix'
+export { escalateItem } from './escalate-item'
+export { draftHandoffs, rotationHandlers, runRotationTick, scheduleRotationTick } from './rotation-tick'
+export { sendLoopReplies } from './send-loop-replies'
+export { issueFeedToken } from './issue-feed-token'
+export {
+  getPersonFeed,
+  getRotationChoices,
+  getRotationFeed,
+  getRotationPage,
+  getRotationsOverview,
+  type AwayView,
+  type FeedData,
+  type MyShift,
+  type OverrideView,
+  type PersonRef,
+  type RotationPage,
+  type RotationsOverview,
+  type RotationSummary,
+  type ShiftRef,
+  type SwapView,
+  type TeamRotation,
+} from './queries'
+export type { CalendarDay, CalendarEntry, Segment } from './timeline'
+export { markSync } from './mark-sync'
+export { publishHandoff } from './publish-handoff'
+export { summarisePeriod, type HandoffSummary } from './handoff-summary'
+export { getFairness, getFixConfirmation, getHandoff, getHandoffs, getItemEngineering, getMyEscalations, getSyncView } from './engineering-queries'
+export type { EscalationInbox, FairnessView, HandoffList, InboxEscalation, ItemEngineering, SyncView } from './engineering-queries'

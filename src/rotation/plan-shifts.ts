@@ -53,7 +53,10 @@ export function slotsBetween(rules: RotationRules, from: Date, until: Date): Slo
   // Generous bound: ten years of one-day shifts.
   for (let i = 0; i < 3_700; i++) {
     const next = nextStartDay(day, rules)
-    const startsAt = atHandoff(day, rules).toJSDate()
+    // A rotation set up before the day's handoff time has someone on from the start: its first
+    // shift begins at the anchor and runs to the usual handoff.
+    const handoff = atHandoff(day, rules).toJSDate()
+    const startsAt = i === 0 && rules.anchor < handoff ? rules.anchor : handoff
     const endsAt = atHandoff(next, rules).toJSDate()
     if (startsAt >= until) break
     if (endsAt > from) slots.push({ startsAt, endsAt })

@@ -1,7 +1,7 @@
-import { and, asc, eq, gte, inArray, lt, sql } from 'drizzle-orm'
+import { and, asc, desc, eq, gte, inArray, lt, or, sql } from 'drizzle-orm'
 import { DateTime } from 'luxon'
 import type { Db } from '../db/client'
-import { rotationMembers, rotations, rotationShifts, rotationSkips, unavailability, type Rotation } from '../db/schema'
+import { rotationMembers, rotations, rotationShifts, rotationSkips, shiftSwaps, unavailability, type Rotation } from '../db/schema'
 import { planShifts, slotsBetween, type RotationRules } from './plan-shifts'
 import { ROTATION_CONFIG } from './rotation-config'
 
@@ -29,19 +29,30 @@ export function daysToInterval(startsOn: string, endsOn: string, timezone: strin
  * Re-plans a rotation from the end of the running shift to a quarter ahead: the shift in
  * progress and locked (swapped) shifts stay; everything else is planned afresh from the
  * members, their unavailability and skips, and the last quarter's counts (so fairness holds
- * across re-plans). Returns the number of shifts planned.
+ * across re-plans). With `extendOnly`, planned shifts all stay and the plan only grows to the
+ * horizon (the periodic tick). Returns the number of shifts planned.
  */
-export async function replanRotation(db: Db, rotationId: number, now: Date): Promise<number> {
+export async function replanRotation(db: Db, rotationId: number, now: Date, options: { extendOnly?: boolean } = {}): Promise<number> {
   const [rotation] = await db.select().from(rotations).where(eq(rotations.id, rotationId)).for('update')
   if (!rotation) return 0
   const rules = rulesOf(rotation)
   const horizon = new Date(now.getTime() + ROTATION_CONFIG.planAheadDays * DAY_MS)
-  // Keep the shift running now; re-plan from its end.
+  // Keep the shift running now and re-plan from its end; or, only extending, keep everything
+  // planned (people plan their lives around it) and add shifts after the last one.
   const [running] = await db
     .select({ endsAt: rotationShifts.endsAt })
     .from(rotationShifts)
-    .where(and(eq(rotationShifts.rotationId, rotationId), sql`${rotationShifts.startsAt} <= ${now.toISOString()}::timestamptz`, sql`${rotationShifts.endsAt} > ${now.toISOString()}::timestamptz`))
+    .where(
+      and(
+        eq(rotationShifts.rotationId, rotationId),
+        options.extendOnly ? undefined : sql`${rotationShifts.startsAt} <= ${now.toISOString()}::timestamptz`,
+        sql`${rotationShifts.endsAt} > ${now.toISOString()}::timestamptz`,
+      ),
+    )
+    .orderBy(desc(rotationShifts.endsAt))
+    .limit(1)
   const from = running?.endsAt ?? now
+  if (from >= horizon) return 0
   const slots = slotsBetween(rules, from, horizon).filter((slot) => slot.startsAt >= from || !running)
 
   const members = (await db.select().from(rotationMembers).where(eq(rotationMembers.rotationId, rotationId)).orderBy(asc(rotationMembers.position))).map((member) => member.userId)
@@ -68,7 +79,7 @@ export async function replanRotation(db: Db, rotationId: number, now: Date): Pro
     .where(and(eq(rotationShifts.rotationId, rotationId), eq(rotationShifts.locked, true), gte(rotationShifts.startsAt, from)))
   const fixed = new Map(locked.filter((shift) => shift.userId !== null).map((shift) => [shift.startsAt.getTime(), shift.userId!]))
   const away = members.length
-    ? await db.select().from(unavailability).where(and(inArray(unavailability.userId, members), gte(unavailability.endsOn, DateTime.fromJSDate(from).minus({ days: 1 }).toISODate()!)))
+    ? await db.select().from(unavailability).where(and(inArray(unavailability.userId, members), gte(unavailability.endsOn, DateTime.fromJSDate(from, { zone: rotation.timezone }).minus({ days: 1 }).toISODate()!)))
     : []
   const skips = await db.select().from(rotationSkips).where(and(eq(rotationSkips.rotationId, rotationId), gte(rotationSkips.slotStartsAt, from)))
 
@@ -84,20 +95,41 @@ export async function replanRotation(db: Db, rotationId: number, now: Date): Pro
       })
     : slots.map((slot) => ({ ...slot, userId: null, passedOver: [] }))
 
-  await db.delete(rotationShifts).where(and(eq(rotationShifts.rotationId, rotationId), gte(rotationShifts.startsAt, from), eq(rotationShifts.locked, false)))
   const keep = new Set(locked.map((shift) => shift.startsAt.getTime()))
   const fresh = planned.filter((shift) => !keep.has(shift.startsAt.getTime()))
+  // Slots that stay keep their row (and id), so pending swap requests and handoffs that point
+  // at a shift survive a re-plan; only slots the new pattern no longer has are deleted.
+  const existing = await db
+    .select({ id: rotationShifts.id, startsAt: rotationShifts.startsAt, userId: rotationShifts.userId })
+    .from(rotationShifts)
+    .where(and(eq(rotationShifts.rotationId, rotationId), gte(rotationShifts.startsAt, from), eq(rotationShifts.locked, false)))
+  const plannedAt = new Map(fresh.map((shift) => [shift.startsAt.getTime(), shift.userId]))
+  const gone = existing.filter((row) => !plannedAt.has(row.startsAt.getTime())).map((row) => row.id)
+  const reassigned = existing.filter((row) => plannedAt.has(row.startsAt.getTime()) && plannedAt.get(row.startsAt.getTime()) !== row.userId).map((row) => row.id)
+  // A pending swap offered or asked for a shift that now belongs to someone else: it no longer means what was asked.
+  if (reassigned.length)
+    await db
+      .update(shiftSwaps)
+      .set({ state: 'cancelled', decidedAt: now })
+      .where(and(eq(shiftSwaps.state, 'pending'), or(inArray(shiftSwaps.shiftId, reassigned), inArray(shiftSwaps.otherShiftId, reassigned))))
+  if (gone.length) await db.delete(rotationShifts).where(inArray(rotationShifts.id, gone))
   for (let i = 0; i < fresh.length; i += 500) {
-    await db.insert(rotationShifts).values(
-      fresh.slice(i, i + 500).map((shift) => ({
-        rotationId,
-        userId: shift.userId,
-        startsAt: shift.startsAt,
-        endsAt: shift.endsAt,
-        passedOver: shift.passedOver,
-        createdAt: now,
-      })),
-    )
+    await db
+      .insert(rotationShifts)
+      .values(
+        fresh.slice(i, i + 500).map((shift) => ({
+          rotationId,
+          userId: shift.userId,
+          startsAt: shift.startsAt,
+          endsAt: shift.endsAt,
+          passedOver: shift.passedOver,
+          createdAt: now,
+        })),
+      )
+      .onConflictDoUpdate({
+        target: [rotationShifts.rotationId, rotationShifts.startsAt],
+        set: { userId: sql`excluded.user_id`, endsAt: sql`excluded.ends_at`, passedOver: sql`excluded.passed_over` },
+      })
   }
   return fresh.length
 }

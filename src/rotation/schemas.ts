@@ -92,6 +92,10 @@ export const SkipInput = z.object({ shiftId: id('shift'), reason: optionalText('
 
 export const SwapRequestInput = z.object({ shiftId: id('shift'), otherShiftId: id('shift') })
 export const SwapAnswerInput = z.object({ swapId: id('swap'), accept: flag })
+export const SwapCancelInput = z.object({ swapId: id('swap') })
+export const RemoveUnavailabilityInput = z.object({ id: id('time away') })
+export const RemoveOverrideInput = z.object({ id: id('override') })
+export const RotationRefInput = z.object({ rotationId: id('rotation') })
 
 export const EscalateInput = z.object({
   itemId: id('item'),
@@ -132,3 +136,11 @@ export const HandoffInput = z.object({ handoffId: id('handoff'), priorities: tex
 export const SyncInput = z.object({ teamSlug: text('Team', { min: 1, max: 40, singleLine: true }) })
 
 export const FeedTokenInput = z.object({ rotationId: optionalId('rotation') })
+
+export const SendLoopRepliesInput = z.object({
+  itemId: id('item'),
+  // The drafts as support edited them (id and Markdown); drafts left out are sent as drafted.
+  drafts: z.array(z.object({ id: id('reply'), body: optionalText('Reply', { max: 20_000 }) })).max(200).default([]),
+})
+
+export const ConfirmFixInput = z.object({ loopReplyId: id('reply'), solved: flag })

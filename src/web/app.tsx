@@ -12,7 +12,9 @@ import { assetRoutes } from './routes/assets'
 import { authRoutes } from './routes/auth'
 import { forumRoutes } from './routes/forum'
 import { apiRoutes } from './routes/api'
+import { engineeringRoutes } from './routes/escalations'
 import { queueRoutes } from './routes/queue'
+import { icalRoutes, rotationRoutes } from './routes/rotations'
 import { searchRoutes } from './routes/search'
 import { seoRoutes } from './routes/seo'
 import { AnonymousPageCache } from './page-cache'
@@ -83,7 +85,10 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.route('/admin', adminRoutes)
   app.route('/', searchRoutes)
   app.route('/queue', queueRoutes)
+  app.route('/rotations', rotationRoutes)
+  app.route('/ical', icalRoutes)
   app.route('/api/v1', apiRoutes)
+  app.route('/', engineeringRoutes)
   app.route('/', forumRoutes)
 
   app.notFound(handleNotFound)

@@ -15,5 +15,6 @@ export function chrome(c: Context<AppEnv>): Chrome {
     path: url.pathname + url.search,
     publicUrl: env.publicUrl,
     assets: assets.urls,
+    unreadNotifications: c.var.unreadNotifications ?? 0,
   }
 }

@@ -37,11 +37,13 @@ export function loadSession(): MiddlewareHandler<AppEnv> {
     const token = getCookie(c, sessionCookieName(isSecure(c)))
     c.set('actor', null)
     c.set('sessionToken', undefined)
+    c.set('unreadNotifications', 0)
     if (token) {
       const session = TOKEN_SHAPE.test(token) ? await validateSessionToken(database.db, token, clock.now()) : null
       if (session) {
         c.set('actor', session.actor)
         c.set('sessionToken', token)
+        c.set('unreadNotifications', session.unreadNotifications)
         if (session.renewed) setSessionCookie(c, token, session.expiresAt)
       } else {
         clearSessionCookie(c)

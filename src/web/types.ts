@@ -26,6 +26,7 @@ export interface AppEnv {
     deps: AppDeps & { pageCache: AnonymousPageCache }
     actor: Actor | null
     sessionToken: string | undefined
+    unreadNotifications: number
     csrfToken: string
     ctx: Ctx
     requestId: string

@@ -152,6 +152,29 @@ describe('demo seed', () => {
     expect(await page.text()).not.toContain(`id="reply-${hidden[0]!.id}"`)
   })
 
+  it('has rotations a quarter old and ahead, escalations in every state, and a published handoff', async () => {
+    const ahead = await queryRows<{ team_slug: string; first: string; last: string }>(
+      t.db,
+      sql`select r.team_slug, min(s.starts_at)::text as first, max(s.ends_at)::text as last from rotations r join rotation_shifts s on s.rotation_id = r.id group by r.team_slug`,
+    )
+    expect(ahead.map((row) => row.team_slug).sort()).toEqual(['data', 'identity', 'platform'])
+    for (const row of ahead) {
+      expect(new Date(row.first).getTime(), row.team_slug).toBeLessThanOrEqual(now.getTime() - 80 * DAY)
+      expect(new Date(row.last).getTime(), row.team_slug).toBeGreaterThanOrEqual(now.getTime() + 90 * DAY)
+    }
+    const outcomes = await queryRows<{ outcome: string | null; n: number }>(t.db, sql`select outcome, count(*)::int as n from escalations group by outcome`)
+    expect(new Set(outcomes.map((row) => row.outcome))).toEqual(new Set([null, 'fixed', 'workaround', 'wont_fix', 'needs_info']))
+    // The demo engineer is on the platform rotation now, with escalations waiting.
+    const engineer = (await refreshDemoPasswords(t.db)).find((account) => account.key === 'engineer')!
+    const client = t.client()
+    await client.post('/login', { email: engineer.email, password: engineer.password })
+    const inbox = await html(await client.get('/escalations/mine'))
+    expect(inbox.querySelector('.on-rotation')?.text).toContain('platform')
+    expect(inbox.querySelectorAll('.inbox-escalation').length).toBeGreaterThanOrEqual(1)
+    expect(await countOf(sql`select count(*)::int as n from loop_replies where sent_at is not null`)).toBeGreaterThan(0)
+    expect(await countOf(sql`select count(*)::int as n from handoffs where published_at is not null`)).toBe(1)
+  })
+
   it('seeds only an empty forum, so starting the demo again duplicates nothing', async () => {
     const before = await countOf(sql`select count(*)::int as n from threads`)
     const usersBefore = await countOf(sql`select count(*)::int as n from users`)

@@ -46,7 +46,7 @@ beforeAll(async () => {
 afterAll(() => t.close())
 
 describe('who may see the queue', () => {
-  const staffPaths = () => ['/queue', `/queue/items/${itemId}`, '/queue/items/new', '/queue/macros', '/queue/settings/sla', '/queue/settings/teams', '/queue/tokens', '/queue/notifications']
+  const staffPaths = () => ['/queue', `/queue/items/${itemId}`, '/queue/items/new', '/queue/macros', '/queue/settings/sla', '/queue/settings/teams', '/queue/tokens']
 
   it('refuses anonymous visitors (to sign in), members, and members of other organisations', async () => {
     for (const path of staffPaths()) {

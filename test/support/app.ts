@@ -9,6 +9,7 @@ import { loadAssets } from '../../src/web/assets'
 import { outboxHandlers } from '../../src/jobs'
 import { drainOutbox } from '../../src/outbox'
 import { runQueueTick } from '../../src/queue'
+import { runRotationTick } from '../../src/rotation'
 import { PostgresSearchIndex } from '../../src/search/postgres-index'
 import type { SearchIndex } from '../../src/search/types'
 import { createTestDatabase } from './db'
@@ -31,6 +32,8 @@ export interface TestApp {
   drain(): Promise<number>
   /** Runs the queue's periodic work once, at the clock's current time. */
   tick(): ReturnType<typeof runQueueTick>
+  /** Runs the rotation's periodic work once (escalation targets, handoffs, auto-resolve), at the clock's time. */
+  rotationTick(): ReturnType<typeof runRotationTick>
   close(): Promise<void>
 }
 
@@ -61,6 +64,7 @@ export async function createTestApp(
     client: () => new TestClient(testApp),
     search,
     tick: () => runQueueTick(database.db, clock.now()),
+    rotationTick: () => runRotationTick(database.db, clock.now()),
     drain: () => drainOutbox({ db: database.db, handlers: outboxHandlers({ search }), clock, logger, workerId: 'test' }),
     close: () => database.close(),
   }

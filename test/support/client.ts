@@ -38,9 +38,10 @@ export class TestClient {
     return this.request(path, { method: 'GET', headers: this.headers(options) })
   }
 
-  async post(path: string, fields: Record<string, string | number> = {}, options: PostOptions = {}): Promise<Response> {
+  /** Posts a form; an array value repeats its field (a list, like checkboxes). */
+  async post(path: string, fields: Record<string, string | number | (string | number)[]> = {}, options: PostOptions = {}): Promise<Response> {
     const body = new URLSearchParams()
-    for (const [key, value] of Object.entries(fields)) body.set(key, String(value))
+    for (const [key, value] of Object.entries(fields)) for (const one of Array.isArray(value) ? value : [value]) body.append(key, String(one))
     if (!options.withoutCsrf) body.set('_csrf', await this.csrfToken())
     return this.request(path, {
       method: 'POST',

@@ -18,6 +18,8 @@ export interface ThreadPageProps {
   expectation?: string | null
   /** Staff only: internal notes on the thread. */
   staffNotes?: NoteView[] | null
+  /** For the asker: the team's "fixed" reply waiting for their word on it. */
+  fixConfirmation?: { loopReplyId: number; replyId: number } | null
 }
 
 const STATUS_WORDS: Record<PublicStatus, string> = {
@@ -87,12 +89,13 @@ export function ThreadPage(props: ThreadPageProps) {
             </p>
           )}
           {props.support?.status && (
-            <p class={`support-status status-${props.support.status.replace(/ /g, '-')}`}>
+            <p class={`support-status status-${props.support.status.replace(/ /g, '-')}`} id="support-status">
               Support status:{' '}
               <strong>{props.support.status === 'waiting for you' && data.viewer.isAuthor ? 'waiting for you' : STATUS_WORDS[props.support.status]}</strong>
             </p>
           )}
           {data.viewer.isAuthor && props.expectation && <p class="expectation">{props.expectation}</p>}
+          {props.fixConfirmation && <FixConfirmation chrome={chrome} thread={thread} confirmation={props.fixConfirmation} />}
         </header>
         <ThreadMain chrome={chrome} data={data} />
         <ThreadActions chrome={chrome} thread={thread} viewer={data.viewer} />
@@ -107,6 +110,26 @@ export function ThreadPage(props: ThreadPageProps) {
         />
       </article>
     </Layout>
+  )
+}
+
+/** The asker's two buttons under the team's fix: plain forms, so they work without JavaScript. */
+function FixConfirmation({ chrome, thread, confirmation }: { chrome: Chrome; thread: ThreadView; confirmation: { loopReplyId: number; replyId: number } }) {
+  return (
+    <section class="fix-confirmation" aria-labelledby="fix-confirmation-heading" id="fix-confirmation">
+      <h2 id="fix-confirmation-heading">
+        The team says <a href={replyPath(thread, confirmation.replyId)}>this is fixed</a>. Did it solve it for you?
+      </h2>
+      <form method="post" action={`/fixes/${confirmation.loopReplyId}`} class="inline-form">
+        <CsrfField token={chrome.csrfToken} />
+        <button type="submit" name="solved" value="1">
+          This solved it
+        </button>{' '}
+        <button type="submit" name="solved" value="0" class="secondary">
+          Still broken
+        </button>
+      </form>
+    </section>
   )
 }
 

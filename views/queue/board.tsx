@@ -14,7 +14,7 @@ export function boardQuery(filters: Board['filters'], change: Partial<Record<key
   return encoded ? `/queue?${encoded}` : '/queue'
 }
 
-export function QueueNav({ current }: { current: 'board' | 'new' | 'macros' | 'sla' | 'teams' | 'tokens' | 'notifications' }) {
+export function QueueNav({ current }: { current: 'board' | 'new' | 'macros' | 'sla' | 'teams' | 'tokens' | 'notifications' | 'rotations' }) {
   const link = (key: typeof current, href: string, label: string) => (
     <li>
       <a href={href} aria-current={key === current ? 'page' : undefined}>
@@ -31,7 +31,8 @@ export function QueueNav({ current }: { current: 'board' | 'new' | 'macros' | 's
         {link('sla', '/queue/settings/sla', 'SLA policies')}
         {link('teams', '/queue/settings/teams', 'Teams')}
         {link('tokens', '/queue/tokens', 'API tokens')}
-        {link('notifications', '/queue/notifications', 'Notifications')}
+        {link('notifications', '/notifications', 'Notifications')}
+        {link('rotations', '/rotations', 'Rotations')}
       </ul>
     </nav>
   )
@@ -51,6 +52,24 @@ export function BoardPage({ chrome, board }: { chrome: Chrome; board: Board }) {
           </button>
         </form>
       </div>
+      {board.onRotation.length > 0 && (
+        <p class="on-rotation">
+          <a href="/rotations">On rotation</a>:{' '}
+          {board.onRotation.map((on, index) => (
+            <>
+              {index > 0 && ' · '}
+              {on.teamSlug} <strong>{on.displayName ?? 'nobody (team lead)'}</strong>
+              {on.override && ' (cover)'}
+              {on.until && (
+                <small class="muted">
+                  {' '}
+                  hands over <RelativeTime at={on.until} now={chrome.now} />
+                </small>
+              )}
+            </>
+          ))}
+        </p>
+      )}
       <QueueNav current="board" />
       <BoardFilters board={board} />
       <BoardRegion chrome={chrome} board={board} />

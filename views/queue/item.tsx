@@ -1,8 +1,10 @@
-import type { ItemPage } from '../../src/queue'
+import { isOpen, type ItemPage } from '../../src/queue'
+import type { ItemEngineering } from '../../src/rotation'
 import { CsrfField, FormMessage, RelativeTime, RoleBadge, SanitizedHtml, Select, TextArea, type FormState } from '../components'
 import { formatDateTime, formatMoney, threadPath } from '../format'
 import { Layout, type Chrome } from '../layout'
 import { QueueNav } from './board'
+import { EngineeringSection } from './escalation'
 import { describeEvent, FACTOR_LABEL, KIND_LABEL, SEVERITY_LABEL, STATE_LABEL } from './labels'
 
 export interface ItemForms {
@@ -11,6 +13,8 @@ export interface ItemForms {
   state: FormState
   assign: FormState
   details: FormState
+  escalate: FormState
+  loop: FormState
 }
 
 export function emptyItemForms(page: ItemPage): ItemForms {
@@ -24,6 +28,14 @@ export function emptyItemForms(page: ItemPage): ItemForms {
       values: { kind: item.kind, severity: item.severity, tier: String(item.tier), teamSlug: item.teamSlug, flagged: item.flaggedAt ? '1' : '0' },
       errors: {},
     },
+    escalate: {
+      values: {
+        account: page.customer?.organisation?.name ?? page.organisationOnly?.name ?? page.customer?.displayName ?? '',
+        customersAffected: String(item.affectedCustomers),
+      },
+      errors: {},
+    },
+    loop: { values: {}, errors: {} },
   }
 }
 
@@ -47,7 +59,7 @@ function SlaRow({ chrome, label, due, met, breached, paused }: { chrome: Chrome;
   )
 }
 
-export function ItemPageView({ chrome, page, forms, macroText }: { chrome: Chrome; page: ItemPage; forms: ItemForms; macroText?: string }) {
+export function ItemPageView({ chrome, page, engineering, forms, macroText }: { chrome: Chrome; page: ItemPage; engineering: ItemEngineering; forms: ItemForms; macroText?: string }) {
   const { item, thread } = page
   const names = new Map(page.staff.map((person) => [person.id, person.displayName]))
   const factors = item.priorityFactors
@@ -134,6 +146,8 @@ export function ItemPageView({ chrome, page, forms, macroText }: { chrome: Chrom
               <p class="plain-text">{item.description}</p>
             </section>
           )}
+
+          <EngineeringSection chrome={chrome} item={item} engineering={engineering} escalateForm={forms.escalate} loopForm={forms.loop} open={isOpen(item.state)} />
 
           <section class="notes" aria-labelledby="notes-heading">
             <h2 id="notes-heading">Internal notes</h2>

@@ -77,7 +77,25 @@ export function describeEvent(event: TimelineEntry, names: Map<number, string>):
     case 'public_reply':
       return 'Replied publicly on the thread.'
     case 'merged':
-      return `Merged into the item of thread #${str(data.intoThreadId)} (duplicate).`
+      return data.intoItemId !== undefined ? `Closed into item #${str(data.intoItemId)} (duplicate).` : `Merged into the item of thread #${str(data.intoThreadId)} (duplicate).`
+    case 'duplicate_merged':
+      return `Item #${str(data.fromItemId)} (“${str(data.title)}”) was closed into this one; its customers are here now.`
+    case 'escalated':
+      return `Escalated to ${str(data.engineerName)}${data.via === 'lead' ? ' (team lead: nobody on rotation)' : data.via === 'override' ? ' (covering the rotation)' : ' (on rotation)'}, answer within ${str(data.responseHours)} h${data.outOfHours ? ', out of hours' : ''}.`
+    case 'escalation_breached':
+      return `The escalation passed its response target without an answer${data.backupId ? `; ${who(data.backupId)} was called in` : ''}.`
+    case 'escalation_answered':
+      return `Engineering answered: ${OUTCOME_LABEL[str(data.outcome)] ?? str(data.outcome)}${data.release ? ` in ${str(data.release)}` : ''}${data.duplicateOfItemId ? ` of #${str(data.duplicateOfItemId)}` : ''}${data.inTime === false ? ' (after the target)' : ''}.`
+    case 'sent_to_backlog':
+      return `Sent to the backlog: ${str(data.url)}.`
+    case 'loop_closed':
+      return `Sent the ${OUTCOME_LABEL[str(data.kind)]?.toLowerCase() ?? str(data.kind)} reply to ${str(data.threads)} thread${data.threads === 1 ? '' : 's'}; ${str(data.notified)} customer${data.notified === 1 ? '' : 's'} notified.`
+    case 'fix_confirmed':
+      return 'The customer confirmed the fix solved it.'
+    case 'fix_disputed':
+      return 'The customer says it is still broken.'
+    case 'auto_resolved':
+      return `Resolved automatically: no answer ${str(data.afterDays)} days after the fix.`
     case 'flagged':
       return 'Flagged by sales or customer success.'
     case 'unflagged':
@@ -90,4 +108,12 @@ export function describeEvent(event: TimelineEntry, names: Map<number, string>):
     default:
       return event.kind.replace(/_/g, ' ')
   }
+}
+
+export const OUTCOME_LABEL: Record<string, string> = {
+  fixed: 'Fixed',
+  workaround: 'Workaround',
+  needs_info: 'Needs info',
+  duplicate: 'Duplicate',
+  wont_fix: 'Won’t fix now',
 }

@@ -2,6 +2,7 @@ import type { BusinessCalendarRow, Macro, SlaPolicy, Team } from '../../src/db/s
 import { itemKinds, plans, severities } from '../../src/db/schema'
 import { describeTarget, formatWindows, PLACEHOLDERS } from '../../src/queue'
 import { CsrfField, FormMessage, RelativeTime, Select, TextArea, TextField, type FormState } from '../components'
+import { threadPath } from '../format'
 import { Layout, type Chrome } from '../layout'
 import { QueueNav } from './board'
 import { KIND_LABEL, SEVERITY_LABEL } from './labels'
@@ -381,24 +382,33 @@ export function TokensPage(props: {
   )
 }
 
-export function NotificationsPage(props: { chrome: Chrome; notifications: { id: number; kind: string; itemId: number | null; message: string; createdAt: Date; readAt: Date | null }[] }) {
+export function NotificationsPage(props: {
+  chrome: Chrome
+  notifications: { id: number; kind: string; itemId: number | null; thread: { id: number; slug: string } | null; message: string; createdAt: Date; readAt: Date | null }[]
+}) {
+  const staff = props.chrome.viewer !== null && props.chrome.viewer.role !== 'member'
+  const unread = props.notifications.some((notification) => !notification.readAt)
   return (
     <Layout chrome={props.chrome} meta={{ title: 'Notifications', noindex: true }}>
-      <QueueNav current="notifications" />
+      {staff && <QueueNav current="notifications" />}
       <h1>Notifications</h1>
-      <form method="post" action="/queue/notifications/read" class="inline-form">
-        <CsrfField token={props.chrome.csrfToken} />
-        <button type="submit" class="small outline">
-          Mark all as read
-        </button>
-      </form>
+      {unread && (
+        <form method="post" action="/notifications/read" class="inline-form">
+          <CsrfField token={props.chrome.csrfToken} />
+          <button type="submit" class="small outline">
+            Mark all as read
+          </button>
+        </form>
+      )}
       <ul class="notification-list">
-        {props.notifications.map((notification) => (
-          <li class={notification.readAt ? 'read' : 'unread'}>
-            <RelativeTime at={notification.createdAt} now={props.chrome.now} />:{' '}
-            {notification.itemId ? <a href={`/queue/items/${notification.itemId}`}>{notification.message}</a> : notification.message}
-          </li>
-        ))}
+        {props.notifications.map((notification) => {
+          const href = staff && notification.itemId ? `/queue/items/${notification.itemId}` : notification.thread ? threadPath(notification.thread) : null
+          return (
+            <li class={notification.readAt ? 'read' : 'unread'}>
+              <RelativeTime at={notification.createdAt} now={props.chrome.now} />: {href ? <a href={href}>{notification.message}</a> : notification.message}
+            </li>
+          )
+        })}
       </ul>
       {props.notifications.length === 0 && <p class="empty">No notifications.</p>}
     </Layout>

@@ -345,7 +345,11 @@ export const notifications = pgTable(
     readAt: timestamptz('read_at'),
   },
   // serves: a person's unread notifications, newest first
-  (t) => [index('notifications_user_idx').on(t.userId, t.createdAt.desc())],
+  (t) => [
+    index('notifications_user_idx').on(t.userId, t.createdAt.desc()),
+    // serves: the header's unread count, read with every signed-in page
+    index('notifications_unread_idx').on(t.userId).where(sql`${t.readAt} is null`),
+  ],
 )
 
 /** Threads the queue watches for time-based rules (unanswered; no staff reply within the SLA). */

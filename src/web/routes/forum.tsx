@@ -54,6 +54,7 @@ import {
 } from '../../forum'
 import { findSimilarQuestions, recordSearchClick } from '../../search'
 import { getResponseExpectation, getSupportStatus, getThreadNotes } from '../../queue'
+import { getFixConfirmation } from '../../rotation'
 import { chrome } from '../chrome'
 import { readForm, submitForm, type FormStatus, type FormValues } from '../forms'
 import { isHtmx } from '../htmx'
@@ -168,10 +169,11 @@ forumRoutes.get('/u/:id', async (c) => {
 /** The thread page with the support queue's view of it (status; for staff the item and notes). */
 async function threadPageView(c: Context<AppEnv>, data: ThreadPageData, replyForm: FormState, options: { csrfToken?: string; replyPreviewHtml?: string } = {}) {
   const ctx = c.var.ctx
-  const [support, expectation, staffNotes] = await Promise.all([
+  const [support, expectation, staffNotes, fixConfirmation] = await Promise.all([
     getSupportStatus(ctx, data.thread.id),
     data.viewer.isAuthor ? getResponseExpectation(ctx) : Promise.resolve(null),
     data.viewer.isStaff ? getThreadNotes(ctx, data.thread.id) : Promise.resolve(null),
+    data.viewer.isAuthor ? getFixConfirmation(ctx, data.thread.id) : Promise.resolve(null),
   ])
   const page = options.csrfToken ? { ...chrome(c), csrfToken: options.csrfToken } : chrome(c)
   return (
@@ -184,6 +186,7 @@ async function threadPageView(c: Context<AppEnv>, data: ThreadPageData, replyFor
       support={support}
       expectation={expectation}
       staffNotes={staffNotes}
+      fixConfirmation={fixConfirmation}
     />
   )
 }

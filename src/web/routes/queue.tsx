@@ -2,7 +2,7 @@ import { Hono, type Context } from 'hono'
 import { emptyForm, type FormState } from '../../../views/components'
 import { BoardPage, BoardRegion } from '../../../views/queue/board'
 import { emptyItemForms, ItemPageView, ReplyBox, type ItemForms } from '../../../views/queue/item'
-import { FileItemPage, MacrosPage, NotificationsPage, SlaSettingsPage, TeamsPage, TokensPage } from '../../../views/queue/settings'
+import { FileItemPage, MacrosPage, SlaSettingsPage, TeamsPage, TokensPage } from '../../../views/queue/settings'
 import { isAdmin } from '../../auth'
 import { threadPath } from '../../../views/format'
 import {
@@ -24,8 +24,6 @@ import {
   getTeamsSettings,
   listApiTokens,
   listMacros,
-  listNotifications,
-  markNotificationsRead,
   replyToItem,
   revokeApiToken,
   saveCalendar,
@@ -37,6 +35,7 @@ import {
   type BoardFilters,
 } from '../../queue'
 import { markDuplicate } from '../../forum'
+import { escalateItem, getItemEngineering, sendLoopReplies } from '../../rotation'
 import { parseId } from '../../validation'
 import { chrome } from '../chrome'
 import { readForm, readListField, submitForm, type FormStatus } from '../forms'
@@ -75,7 +74,8 @@ queueRoutes.post('/duty', async (c) => {
 
 async function itemPage(c: Context<AppEnv>, itemId: number, change: Partial<ItemForms> = {}, status: FormStatus = 200, macroText?: string) {
   const page = await getItemPage(c.var.ctx, itemId)
-  return c.html(<ItemPageView chrome={chrome(c)} page={page} forms={{ ...emptyItemForms(page), ...change }} macroText={macroText} />, status)
+  const engineering = await getItemEngineering(c.var.ctx, page.item)
+  return c.html(<ItemPageView chrome={chrome(c)} page={page} engineering={engineering} forms={{ ...emptyItemForms(page), ...change }} macroText={macroText} />, status)
 }
 
 async function macroTextFor(c: Context<AppEnv>, itemId: number, macroId: number): Promise<string> {
@@ -143,6 +143,18 @@ itemAction('assign', 'assign', (c, itemId, values) => assignItem({ ctx: c.var.ct
 itemAction('details', 'details', (c, itemId, values) => updateItemDetails({ ctx: c.var.ctx, input: { ...values, itemId } }))
 itemAction('notes', 'note', (c, itemId, values) => addInternalNote({ ctx: c.var.ctx, input: { body: values.body, itemId: String(itemId) } }), '#notes-heading')
 itemAction('reply', 'reply', (c, itemId, values) => replyToItem({ ctx: c.var.ctx, input: { ...values, itemId } }), '#conversation-heading')
+itemAction('escalate', 'escalate', (c, itemId, values) => escalateItem({ ctx: c.var.ctx, input: { ...values, itemId } }), '#engineering')
+itemAction(
+  'loop',
+  'loop',
+  async (c, itemId, values) => {
+    const draftIds = await readListField(c, 'draftIds')
+    // Drafts sent without their text field go out as drafted.
+    const drafts = draftIds.filter((id) => values[`body-${id}`] !== undefined).map((id) => ({ id, body: values[`body-${id}`]! }))
+    return sendLoopReplies({ ctx: c.var.ctx, input: { itemId, drafts } })
+  },
+  '#engineering',
+)
 
 // --- From a thread page (staff tools) ---------------------------------------------------
 
@@ -309,10 +321,6 @@ queueRoutes.post('/tokens/:id/revoke', async (c) => {
   return c.redirect('/queue/tokens', 303)
 })
 
-queueRoutes.get('/notifications', async (c) => c.html(<NotificationsPage chrome={chrome(c)} notifications={await listNotifications(c.var.ctx)} />))
-
-queueRoutes.post('/notifications/read', async (c) => {
-  await markNotificationsRead({ ctx: c.var.ctx, input: {} })
-  return c.redirect('/queue/notifications', 303)
-})
+// Notifications moved to /notifications (customers have them too); old links still work.
+queueRoutes.get('/notifications', (c) => c.redirect('/notifications', 301))
 

@@ -1,0 +1,87 @@
+import { and, asc, eq, isNull, sql } from 'drizzle-orm'
+import { requireStaff } from '../auth'
+import { inTransaction, type VerbArgs } from '../ctx'
+import type { Db } from '../db/client'
+import { queryRows } from '../db/client'
+import { escalations, loopReplies, queueItems, type LoopReply } from '../db/schema'
+import { ConflictError, ValidationError } from '../errors'
+import { postReply } from '../forum'
+import { changeItemState, lockItem, notifyCustomers, recordEvent, TRANSITIONS } from '../queue'
+import { parseInput } from '../validation'
+import { SendLoopRepliesInput } from './schemas'
+
+/**
+ * Support sends the drafted replies (as reviewed, edited or not) with one click: each becomes a
+ * public reply on its thread; the askers, subscribers and affected customers are notified. A
+ * fix now waits for the customers' confirmation; a won't-fix answer ends the item as heard.
+ */
+export async function sendLoopReplies({ ctx, input }: VerbArgs): Promise<{ sent: number; notified: number }> {
+  const actor = requireStaff(ctx, 'send replies to customers')
+  const data = parseInput(SendLoopRepliesInput, input)
+  return inTransaction(ctx, async (tx) => {
+    const { db } = tx
+    const now = ctx.now()
+    const item = await lockItem(db, data.itemId)
+    const drafts = await db
+      .select()
+      .from(loopReplies)
+      .where(and(eq(loopReplies.itemId, item.id), isNull(loopReplies.sentAt)))
+      .orderBy(asc(loopReplies.id))
+      .for('update')
+    if (drafts.length === 0) throw new ConflictError('There is nothing to send: these replies were already sent.')
+    const edited = new Map(data.drafts.map((draft) => [draft.id, draft.body]))
+    const unknown = data.drafts.find((draft) => !drafts.some((row) => row.id === draft.id))
+    if (unknown) throw new ConflictError('One of these replies was already sent or removed; reload the page to see where things stand.')
+
+    const [escalation] = drafts[0]!.escalationId ? await db.select().from(escalations).where(eq(escalations.id, drafts[0]!.escalationId)) : []
+    let notified = 0
+    for (const draft of drafts) {
+      const body = edited.get(draft.id) ?? draft.body
+      if (body.trim().length < 10) throw new ValidationError({ [`body-${draft.id}`]: 'A reply to customers needs at least 10 characters.' })
+      const reply = await postReply({ ctx: tx, input: { threadId: draft.threadId, body } })
+      await db.update(loopReplies).set({ body, sentAt: now, sentById: actor.id, replyId: reply.id }).where(eq(loopReplies.id, draft.id))
+      notified += await notifyThreadAudience(db, item.id, draft, escalation?.release ?? null, actor.id, now)
+    }
+    const kind = drafts[0]!.kind
+    await recordEvent(db, item.id, 'loop_closed', actor.id, { kind, threads: drafts.length, notified }, now)
+
+    if (kind === 'fixed' && item.state === 'fixed_pending_confirmation')
+      // The customers were told just now: their time to confirm starts here.
+      await db.update(queueItems).set({ fixedAt: now, updatedAt: now }).where(eq(queueItems.id, item.id))
+    const next = kind === 'wont_fix' ? 'wont_fix' : kind === 'workaround' ? 'waiting_on_customer' : null
+    if (next && item.state !== next && TRANSITIONS[item.state].includes(next))
+      await changeItemState({ ctx: tx, input: { itemId: item.id, state: next, note: kind === 'wont_fix' ? 'The explanation was sent to the customers.' : undefined } })
+    return { sent: drafts.length, notified }
+  })
+}
+
+/** The thread's asker and subscribers, and (on the item's own thread) every affected customer. */
+async function notifyThreadAudience(db: Db, itemId: number, draft: LoopReply, release: string | null, actorId: number, now: Date): Promise<number> {
+  const people = await queryRows<{ user_id: number; title: string }>(
+    db,
+    sql`
+      select distinct x.user_id, t.title from threads t
+      cross join lateral (
+        select t.author_id as user_id
+        union select s.user_id from subscriptions s where s.thread_id = t.id and s.subscribed
+        union select c.user_id from queue_item_customers c join queue_items i on i.id = c.item_id
+          where c.item_id = ${itemId} and i.thread_id = t.id
+      ) x
+      join users u on u.id = x.user_id and u.role = 'member'
+      where t.id = ${draft.threadId} and x.user_id <> ${actorId}
+        -- someone who unsubscribed from this thread chose not to hear about it
+        and not exists (select 1 from subscriptions s where s.thread_id = t.id and s.user_id = x.user_id and not s.subscribed)`,
+  )
+  const message = (title: string) =>
+    draft.kind === 'fixed'
+      ? `Fixed${release ? ` in ${release}` : ''}: “${title}”. Let us know if it solved it for you.`
+      : draft.kind === 'workaround'
+        ? `A workaround for “${title}” from the team.`
+        : `The team answered “${title}”.`
+  return notifyCustomers(
+    db,
+    people.map((person) => ({ userId: person.user_id, threadId: draft.threadId, message: message(person.title) })),
+    `loop_${draft.kind}`,
+    now,
+  )
+}

@@ -1,0 +1,80 @@
+import { Hono, type Context } from 'hono'
+import { emptyForm, type FormState } from '../../../views/components'
+import { InboxPage } from '../../../views/escalations/inbox'
+import { FairnessPage, HandoffPage, HandoffsPage, SyncPage } from '../../../views/escalations/team'
+import { threadPath } from '../../../views/format'
+import { NotificationsPage } from '../../../views/queue/settings'
+import { listNotifications, markNotificationsRead } from '../../queue'
+import { answerEscalation, confirmFix, getFairness, getHandoff, getHandoffs, getMyEscalations, getSyncView, markSync, publishHandoff } from '../../rotation'
+import { chrome } from '../chrome'
+import { readForm, submitForm, type FormStatus } from '../forms'
+import { idParam } from '../params'
+import type { AppEnv } from '../types'
+
+// The engineer's side of the loop: their escalations, handoffs, the daily sync, the load view;
+// and the two things every signed-in person has: confirming a fix, and notifications.
+export const engineeringRoutes = new Hono<AppEnv>()
+
+async function inboxPage(c: Context<AppEnv>, forms: Record<number, FormState> = {}, status: FormStatus = 200) {
+  return c.html(<InboxPage chrome={chrome(c)} inbox={await getMyEscalations(c.var.ctx)} forms={forms} />, status)
+}
+
+engineeringRoutes.get('/escalations/mine', (c) => inboxPage(c))
+
+engineeringRoutes.post('/escalations/:id/answer', async (c) => {
+  const escalationId = idParam(c, 'id', 'That escalation')
+  const values = await readForm(c)
+  return submitForm(
+    c,
+    values,
+    () => answerEscalation({ ctx: c.var.ctx, input: { ...values, escalationId } }),
+    (answered) => c.redirect(`/queue/items/${answered.itemId}#engineering`, 303),
+    (failure) => inboxPage(c, { [escalationId]: failure.state }, failure.status),
+  )
+})
+
+engineeringRoutes.get('/handoffs', async (c) => c.html(<HandoffsPage chrome={chrome(c)} list={await getHandoffs(c.var.ctx, c.req.query('team'))} />))
+
+async function handoffPage(c: Context<AppEnv>, handoffId: number, form?: FormState, status: FormStatus = 200) {
+  const handoff = await getHandoff(c.var.ctx, handoffId)
+  return c.html(<HandoffPage chrome={chrome(c)} handoff={handoff} form={form ?? emptyForm({ priorities: handoff.priorities })} />, status)
+}
+
+engineeringRoutes.get('/handoffs/:id', (c) => handoffPage(c, idParam(c, 'id', 'That handoff')))
+
+engineeringRoutes.post('/handoffs/:id', async (c) => {
+  const handoffId = idParam(c, 'id', 'That handoff')
+  const values = await readForm(c)
+  return submitForm(
+    c,
+    values,
+    () => publishHandoff({ ctx: c.var.ctx, input: { ...values, handoffId } }),
+    (handoff) => c.redirect(handoff.publishedAt ? `/handoffs/${handoff.id}` : `/handoffs/${handoff.id}#handoff-form`, 303),
+    (failure) => handoffPage(c, handoffId, failure.state, failure.status),
+  )
+})
+
+engineeringRoutes.get('/sync', async (c) => c.html(<SyncPage chrome={chrome(c)} sync={await getSyncView(c.var.ctx, c.req.query('team'))} />))
+
+engineeringRoutes.post('/sync', async (c) => {
+  const values = await readForm(c)
+  await markSync({ ctx: c.var.ctx, input: values })
+  return c.redirect(`/sync?team=${encodeURIComponent(values.teamSlug ?? '')}`, 303)
+})
+
+engineeringRoutes.get('/fairness', async (c) => c.html(<FairnessPage chrome={chrome(c)} view={await getFairness(c.var.ctx, c.req.query('team'))} />))
+
+/** The asker's answer to a "fixed" reply on their thread: it solved it, or it is still broken. */
+engineeringRoutes.post('/fixes/:id', async (c) => {
+  const loopReplyId = idParam(c, 'id', 'That fix')
+  const values = await readForm(c)
+  const { thread } = await confirmFix({ ctx: c.var.ctx, input: { loopReplyId, solved: values.solved } })
+  return c.redirect(`${threadPath(thread)}#support-status`, 303)
+})
+
+engineeringRoutes.get('/notifications', async (c) => c.html(<NotificationsPage chrome={chrome(c)} notifications={await listNotifications(c.var.ctx)} />))
+
+engineeringRoutes.post('/notifications/read', async (c) => {
+  await markNotificationsRead({ ctx: c.var.ctx, input: {} })
+  return c.redirect('/notifications', 303)
+})
