@@ -67,7 +67,7 @@ async function main(): Promise<void> {
       const started = performance.now()
       await seed(database)
       const seedSeconds = (performance.now() - started) / 1000
-      const [{ version } = { version: '?' }] = await queryRows<{ version: string }>(database.db, sql`show server_version`)
+      const [{ version } = { version: '?' }] = await queryRows<{ version: string }>(database.db, sql`select current_setting('server_version') as version`)
       const timings = await measure(database)
       results.push({ engine: `PostgreSQL ${version}`, timings, seedSeconds })
       console.log(`PostgreSQL: ${timings.map((timing) => `${timing.label} ${median(timing.ms).toFixed(0)} ms`).join(', ')}`)

@@ -29,7 +29,9 @@ export const migrationsFolder = fileURLToPath(new URL('../../migrations', import
 export const pgliteExtensions = { pg_trgm }
 
 export function openPostgres(url: string, options: { poolSize?: number } = {}): Database {
-  const client = postgres(url, { max: options.poolSize ?? 10, onnotice: () => {} })
+  // JIT compilation pays off for long analytical queries, not for ours: on the set-wise priority
+  // recompute it spent 1.3 s of 2.7 s compiling (bench/RESULTS.md). Off for the app's sessions.
+  const client = postgres(url, { max: options.poolSize ?? 10, onnotice: () => {}, connection: { jit: 'off' } })
   const db = drizzlePostgres({ client, schema }) as unknown as Db
   return {
     db,
