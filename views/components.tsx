@@ -189,3 +189,20 @@ export function Checkbox(props: FieldProps) {
     </fieldset>
   )
 }
+
+/** A row of section links (a page's tabs); the current one is marked for assistive technology. */
+export function Tabs<Key extends string>({ label, current, links, class: className }: { label: string; current: Key; links: [Key, string, string][]; class?: string }) {
+  return (
+    <nav aria-label={label} class={className ? `tabs ${className}` : 'tabs'}>
+      <ul>
+        {links.map(([key, href, text]) => (
+          <li>
+            <a href={href} aria-current={key === current ? 'page' : undefined}>
+              {text}
+            </a>
+          </li>
+        ))}
+      </ul>
+    </nav>
+  )
+}

@@ -1,26 +1,21 @@
 import type { OrganisationRow, UserRow } from '../../src/auth/queries'
 import { plans, roles, type Category, type Organisation } from '../../src/db/schema'
-import { Checkbox, CsrfField, FormMessage, Select, TextArea, TextField, type FormState } from '../components'
+import { Checkbox, CsrfField, FormMessage, Select, Tabs, TextArea, TextField, type FormState } from '../components'
 import { formatDate, formatMoney } from '../format'
 import { Layout, type Chrome } from '../layout'
 
 export function AdminNav({ current }: { current: 'users' | 'organisations' | 'categories' | 'outbox' }) {
-  const link = (key: typeof current, href: string, label: string) => (
-    <li>
-      <a href={href} aria-current={key === current ? 'page' : undefined}>
-        {label}
-      </a>
-    </li>
-  )
   return (
-    <nav aria-label="Admin sections" class="tabs">
-      <ul>
-        {link('users', '/admin/users', 'People')}
-        {link('organisations', '/admin/organisations', 'Organisations')}
-        {link('categories', '/admin/categories', 'Categories')}
-        {link('outbox', '/admin/outbox', 'Background jobs')}
-      </ul>
-    </nav>
+    <Tabs
+      label="Admin sections"
+      current={current}
+      links={[
+        ['users', '/admin/users', 'People'],
+        ['organisations', '/admin/organisations', 'Organisations'],
+        ['categories', '/admin/categories', 'Categories'],
+        ['outbox', '/admin/outbox', 'Background jobs'],
+      ]}
+    />
   )
 }
 

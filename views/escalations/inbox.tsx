@@ -172,7 +172,7 @@ function EscalationCard({ chrome, escalation, form }: { chrome: Chrome; escalati
 export function InboxPage({ chrome, inbox, forms }: { chrome: Chrome; inbox: EscalationInbox; forms: Record<number, FormState> }) {
   return (
     <Layout chrome={chrome} meta={{ title: 'My escalations', noindex: true }} wide>
-      <QueueNav current="rotations" />
+      <QueueNav current="escalations" />
       <EngineeringNav current="mine" />
       <h1>My escalations</h1>
       {inbox.onRotation.length > 0 ? (

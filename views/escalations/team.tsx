@@ -163,7 +163,7 @@ export function HandoffCard({ chrome, handoff, heading, compact }: { chrome: Chr
 export function HandoffsPage({ chrome, list }: { chrome: Chrome; list: HandoffList }) {
   return (
     <Layout chrome={chrome} meta={{ title: `Handoffs · ${list.teamSlug}`, noindex: true }} wide>
-      <QueueNav current="rotations" />
+      <QueueNav current="escalations" />
       <EngineeringNav current="handoffs" team={list.teamSlug} />
       <h1>Handoffs: {list.rotationName ?? list.teamSlug}</h1>
       <TeamPicker action="/handoffs" team={list.teamSlug} teams={list.teams} />
@@ -192,7 +192,7 @@ export function HandoffsPage({ chrome, list }: { chrome: Chrome; list: HandoffLi
 export function HandoffPage({ chrome, handoff, form }: { chrome: Chrome; handoff: HandoffLike & { teamSlug: string; rotationName: string }; form: FormState }) {
   return (
     <Layout chrome={chrome} meta={{ title: `Handoff · ${handoff.rotationName}`, noindex: true }} wide>
-      <QueueNav current="rotations" />
+      <QueueNav current="escalations" />
       <EngineeringNav current="handoffs" team={handoff.teamSlug} />
       <h1>
         {handoff.rotationName} handoff: {formatDate(handoff.periodStart)} – {formatDate(handoff.periodEnd)}
@@ -251,7 +251,7 @@ export function SyncPage({ chrome, sync }: { chrome: Chrome; sync: SyncView }) {
     )
   return (
     <Layout chrome={chrome} meta={{ title: `Daily sync · ${sync.teamSlug}`, noindex: true }} wide>
-      <QueueNav current="rotations" />
+      <QueueNav current="escalations" />
       <EngineeringNav current="sync" team={sync.teamSlug} />
       <h1>Daily sync: {sync.teamSlug}</h1>
       <TeamPicker action="/sync" team={sync.teamSlug} teams={sync.teams} />
@@ -286,7 +286,7 @@ export function SyncPage({ chrome, sync }: { chrome: Chrome; sync: SyncView }) {
 export function FairnessPage({ chrome, view }: { chrome: Chrome; view: FairnessView }) {
   return (
     <Layout chrome={chrome} meta={{ title: `Load & fairness · ${view.teamSlug}`, noindex: true }} wide>
-      <QueueNav current="rotations" />
+      <QueueNav current="escalations" />
       <EngineeringNav current="fairness" team={view.teamSlug} />
       <h1>Load &amp; fairness: {view.rotationName ?? view.teamSlug}</h1>
       <TeamPicker action="/fairness" team={view.teamSlug} teams={view.teams} />

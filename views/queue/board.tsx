@@ -1,5 +1,5 @@
 import type { Board, BoardRow } from '../../src/queue'
-import { CsrfField, RelativeTime } from '../components'
+import { CsrfField, RelativeTime, Tabs } from '../components'
 import { formatDateTime } from '../format'
 import { Layout, type Chrome } from '../layout'
 import { KIND_LABEL, SEVERITY_LABEL, STATE_LABEL } from './labels'
@@ -14,27 +14,23 @@ export function boardQuery(filters: Board['filters'], change: Partial<Record<key
   return encoded ? `/queue?${encoded}` : '/queue'
 }
 
-export function QueueNav({ current }: { current: 'board' | 'new' | 'macros' | 'sla' | 'teams' | 'tokens' | 'notifications' | 'rotations' }) {
-  const link = (key: typeof current, href: string, label: string) => (
-    <li>
-      <a href={href} aria-current={key === current ? 'page' : undefined}>
-        {label}
-      </a>
-    </li>
-  )
+export function QueueNav({ current }: { current: 'board' | 'new' | 'macros' | 'sla' | 'teams' | 'tokens' | 'notifications' | 'rotations' | 'escalations' }) {
   return (
-    <nav aria-label="Queue sections" class="tabs">
-      <ul>
-        {link('board', '/queue', 'Board')}
-        {link('new', '/queue/items/new', 'File an item')}
-        {link('macros', '/queue/macros', 'Canned replies')}
-        {link('sla', '/queue/settings/sla', 'SLA policies')}
-        {link('teams', '/queue/settings/teams', 'Teams')}
-        {link('tokens', '/queue/tokens', 'API tokens')}
-        {link('notifications', '/notifications', 'Notifications')}
-        {link('rotations', '/rotations', 'Rotations')}
-      </ul>
-    </nav>
+    <Tabs
+      label="Queue sections"
+      current={current}
+      links={[
+        ['board', '/queue', 'Board'],
+        ['escalations', '/escalations/mine', 'Escalations'],
+        ['rotations', '/rotations', 'Rotations'],
+        ['new', '/queue/items/new', 'File an item'],
+        ['macros', '/queue/macros', 'Canned replies'],
+        ['sla', '/queue/settings/sla', 'SLA policies'],
+        ['teams', '/queue/settings/teams', 'Teams'],
+        ['tokens', '/queue/tokens', 'API tokens'],
+        ['notifications', '/notifications', 'Notifications'],
+      ]}
+    />
   )
 }
 
