@@ -1,4 +1,5 @@
-import { existsSync, readFileSync, writeFileSync } from 'node:fs'
+import { existsSync, readFileSync } from 'node:fs'
+import { writeSection } from '../support/results-file'
 import type { CpuUsage } from './cpu'
 import type { BenchTargets } from './seed'
 
@@ -262,20 +263,5 @@ function analysis(pg: DatabaseRun, settings: ReportSettings, machine: Machine): 
 
 /** Replaces this benchmark's section of the results file, keeping every other section. */
 export function writeResults(file: string, section: string): void {
-  const existing = existsSync(file)
-    ? readFileSync(file, 'utf8')
-    : '# Benchmark results\n\nEach section is written by one benchmark; bench/README.md says how to run them.\n'
-  const lines = existing.split('\n')
-  const start = lines.findIndex((line) => line.trim() === SECTION_TITLE)
-  let next: string
-  if (start === -1) {
-    next = `${existing.trimEnd()}\n\n${section}`
-  } else {
-    let end = lines.findIndex((line, i) => i > start && /^## /.test(line))
-    if (end === -1) end = lines.length
-    const before = lines.slice(0, start).join('\n').trimEnd()
-    const after = lines.slice(end).join('\n').trim()
-    next = `${before ? `${before}\n\n` : ''}${section}${after ? `\n${after}\n` : ''}`
-  }
-  writeFileSync(file, next)
+  writeSection(file, SECTION_TITLE, section)
 }

@@ -10,6 +10,7 @@ import postgres from 'postgres'
 import { openPglite, openPostgres, queryRows, type Database } from '../../src/db/client'
 import { createSession } from '../../src/auth/sessions'
 import { startPostgresCluster } from '../../test/support/postgres-cluster'
+import { cleanUpAll, cleanUpOnSignals, onCleanup } from '../support/cleanup'
 import { cpuUsageBetween, findPostmaster, snapshotCpu } from './cpu'
 import { fmtInt, fmtMs, renderSection, writeResults, type DatabaseRun, type Machine, type QueryProfile, type RouteDef, type RouteResult } from './report'
 import { seedBenchData, type BenchTargets } from './seed'
@@ -48,33 +49,7 @@ let memberCookie = ''
 
 // --- Clean-up that runs on success, failure and Ctrl-C --------------------------------
 
-const cleanups: { label: string; run: () => unknown }[] = []
-function onCleanup(label: string, run: () => unknown): () => Promise<void> {
-  const entry = { label, run }
-  cleanups.push(entry)
-  return async () => {
-    const index = cleanups.indexOf(entry)
-    if (index === -1) return
-    cleanups.splice(index, 1)
-    await entry.run()
-  }
-}
-async function cleanUpAll(): Promise<void> {
-  while (cleanups.length > 0) {
-    const entry = cleanups.pop()!
-    try {
-      await entry.run()
-    } catch (error) {
-      console.error(`  clean-up "${entry.label}" failed:`, error instanceof Error ? error.message : error)
-    }
-  }
-}
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.once(signal, () => {
-    console.error(`\n${signal}: stopping the server and the database, removing temporary files...`)
-    cleanUpAll().finally(() => process.exit(130))
-  })
-}
+cleanUpOnSignals('stopping the server and the database, removing temporary files')
 
 const log = (message: string) => console.log(`[bench:http ${new Date().toISOString().slice(11, 19)}] ${message}`)
 

@@ -7,13 +7,26 @@ import type { SearchIndex, SearchRequest, SearchResponse, SimilarHit, SimilarReq
 // PostgreSQL full-text search, the default engine. Documents are weighted tsvectors (title A,
 // question B, accepted answer C, other replies D) in search_documents, built set-wise in SQL.
 
-/** Searches rank at most this many matches, so a broad query costs the same at any size. */
-export const RANKED_SET_CAP = 2000
+/**
+ * Searches rank (or sort by votes or date) at most this many matches: the newest ones. GIN
+ * cannot hand matches over best-first, so ranking every match would cost in proportion to the
+ * forum; ranking a fixed number of the newest keeps a broad query's cost flat, and in a support
+ * forum the newest threads about a problem are the likeliest to be about today's product.
+ */
+export const RANKED_SET_CAP = 500
+/**
+ * A phrase ("update failed") is first matched as its words, which the index answers alone, and
+ * only the newest this many of those are read to check that the words are adjacent: positions
+ * are not in a GIN index, so each check reads the whole document.
+ */
+export const PHRASE_CHECK_CAP = 1500
 /** Below this many results, the query is tried again with misspelt words corrected. */
 const FEW_RESULTS = 3
 const BODY_CHARS = 4000
 const ACCEPTED_CHARS = 2000
 const REPLIES_CHARS = 3000
+/** The vocabulary for "did you mean" is read from this much of each question, cut at a word. */
+const TERMS_CHARS = 1000
 
 const HEADLINE_TITLE = `StartSel=${MATCH_START}, StopSel=${MATCH_END}, HighlightAll=true`
 const HEADLINE_BODY = `StartSel=${MATCH_START}, StopSel=${MATCH_END}, MaxWords=32, MinWords=14, ShortWord=2, MaxFragments=2, FragmentDelimiter=" … "`
@@ -23,7 +36,17 @@ const idList = (ids: number[]) => sql`array[${sql.join(ids.map((id) => sql`${id}
 export class PostgresSearchIndex implements SearchIndex {
   readonly engine = 'postgres'
 
-  constructor(private readonly db: Db) {}
+  constructor(
+    private readonly db: Db,
+    /**
+     * The caps above; tests lower them to see what happens past them without thousands of
+     * threads, and may choose whether to walk first instead of leaving it to the estimate.
+     */
+    private readonly limits: { rankedSet: number; phraseCheck: number; walkFirst?: boolean } = {
+      rankedSet: RANKED_SET_CAP,
+      phraseCheck: PHRASE_CHECK_CAP,
+    },
+  ) {}
 
   async indexThreads(threadIds: number[]): Promise<void> {
     const ids = [...new Set(threadIds)]
@@ -41,6 +64,8 @@ export class PostgresSearchIndex implements SearchIndex {
       await tx.execute(sql`
         with docs as (
           select t.id as thread_id, t.title, left(t.body_text, ${BODY_CHARS}) as body,
+            t.category_id, t.accepted_reply_id is not null as solved, t.answered_at is not null as answered,
+            t.created_at, t.upvote_count,
             setweight(to_tsvector('english', t.title), 'A') ||
             setweight(to_tsvector('english', left(t.body_text, ${BODY_CHARS})), 'B') ||
             setweight(to_tsvector('english', coalesce(left(a.body_text, ${ACCEPTED_CHARS}), '')), 'C') ||
@@ -55,8 +80,8 @@ export class PostgresSearchIndex implements SearchIndex {
           ) others on true
           where t.id = any(${idList(ids)}) and t.hidden_at is null),
         inserted as (
-          insert into search_documents (thread_id, title, body, document, indexed_at)
-          select thread_id, title, body, document, now() from docs
+          insert into search_documents (thread_id, title, body, document, category_id, solved, answered, created_at, upvote_count, indexed_at)
+          select thread_id, title, body, document, category_id, solved, answered, created_at, upvote_count, now() from docs
           returning document),
         counts as (
           select u.lexeme, count(*)::int as n from inserted, unnest(inserted.document) u group by u.lexeme
@@ -64,11 +89,12 @@ export class PostgresSearchIndex implements SearchIndex {
         insert into search_lexemes (lexeme, doc_count)
         select lexeme, n from counts where n > 0
         on conflict (lexeme) do update set doc_count = search_lexemes.doc_count + excluded.doc_count`)
-      // Unstemmed words of titles and questions: the vocabulary for "did you mean".
+      // Unstemmed words of titles and questions: the vocabulary for "did you mean". The cut falls
+      // between words: half a word would become a "word" that suggestions prefer for being short.
       await tx.execute(sql`
         insert into search_terms (term, frequency)
         select u.lexeme, count(*)::int from search_documents d,
-          unnest(to_tsvector('simple', d.title || ' ' || left(d.body, 1000))) u
+          unnest(to_tsvector('simple', d.title || ' ' || (case when length(d.body) > ${TERMS_CHARS} then regexp_replace(left(d.body, ${TERMS_CHARS + 1}), '\\S*$', '') else d.body end))) u
         where d.thread_id = any(${idList(ids)}) and u.lexeme ~ '^[a-z][a-z0-9]{2,29}$'
         group by u.lexeme
         on conflict (term) do update set frequency = search_terms.frequency + excluded.frequency`)
@@ -89,41 +115,91 @@ export class PostgresSearchIndex implements SearchIndex {
   }
 
   private async run(request: SearchRequest): Promise<SearchResponse> {
-    const [check] = await queryRows<{ searchable: boolean }>(
+    const [check] = await queryRows<{ searchable: boolean; documents: number; frequencies: number[] }>(
       this.db,
-      sql`select numnode(websearch_to_tsquery('english', ${request.text})) > 0 as searchable`,
+      sql`
+        select numnode(websearch_to_tsquery('english', ${request.text})) > 0 as searchable,
+          coalesce((select l.doc_count from search_lexemes l where l.lexeme = ''), 0) as documents,
+          (select coalesce(array_agg(coalesce(l.doc_count, 0)), '{}')
+           from unnest(tsvector_to_array(to_tsvector('english', ${request.text}))) u(lexeme)
+           left join search_lexemes l on l.lexeme = u.lexeme) as frequencies`,
     )
     if (!check?.searchable) return { hits: [], total: 0, capped: false, searchable: false }
 
-    const order =
-      request.sort === 'newest'
-        ? sql`m.created_at desc, m.thread_id desc`
-        : request.sort === 'votes'
-          ? sql`m.upvote_count desc, m.score desc, m.thread_id desc`
-          : sql`m.score desc, m.thread_id desc`
-    const rows = await queryRows<{ thread_id: number; score: number; total: number; title_hl: string; snippet: string }>(
-      this.db,
-      sql`
-        with q as (select websearch_to_tsquery('english', ${request.text}) as query),
-        matches as (
-          select d.thread_id, d.title, d.body, t.created_at, t.upvote_count,
-            (ts_rank_cd(d.document, q.query, 1)
-              * (case when t.accepted_reply_id is not null then 1.3 else 1 end)
-              * (1 + ln(1 + greatest(t.upvote_count, 0)) * 0.15))::float8 as score
-          from search_documents d join threads t on t.id = d.thread_id, q
-          where d.document @@ q.query and t.hidden_at is null ${this.filterSql(request)}
-          limit ${RANKED_SET_CAP + 1}),
-        ranked as (
-          select m.thread_id, m.title, m.body, m.score, count(*) over ()::int as total,
-            row_number() over (order by ${order}) as position
-          from matches m
-          order by position
-          limit ${request.pageSize} offset ${(request.page - 1) * request.pageSize})
-        select r.thread_id, r.score, r.total,
-          ts_headline('english', r.title, q.query, ${HEADLINE_TITLE}) as title_hl,
-          ts_headline('english', r.body, q.query, ${HEADLINE_BODY}) as snippet
-        from ranked r, q
-        order by r.position`,
+    // The query is written out (not in a CTE) wherever it is used, so the planner sees its words.
+    const query = sql`websearch_to_tsquery('english', ${request.text})`
+    const filterCount = Object.values(request.filters).filter((value) => value !== undefined && value !== '').length
+    const filters = this.filterSql(request)
+    const wordsOfPhrases = loosenPhrases(request.text)
+    // A phrase is matched as its words, and only the newest of those are checked for the phrase
+    // (positions are not in the index: each check reads the whole document).
+    const matching = wordsOfPhrases ? sql`websearch_to_tsquery('english', ${wordsOfPhrases})` : query
+    const wanted = wordsOfPhrases ? this.limits.phraseCheck : this.limits.rankedSet + 1
+    const filterShare = FILTER_SHARE_GUESS ** filterCount
+    // Every match read from the index, the newest kept.
+    const sorted = sql`
+      select d.thread_id, d.created_at, d.upvote_count, d.solved from search_documents d
+      ${newestMatching('sorted', sql`d.document @@ ${matching}`, filters)}
+      limit ${wanted}`
+    const budget =
+      this.limits.walkFirst === false
+        ? null
+        : walkBudget({
+            // Words quoted together come together; otherwise they are taken as independent.
+            wordShare: (wordsOfPhrases ? blendedShare : independentShare)(check.frequencies, check.documents),
+            filterShare,
+            documents: check.documents,
+            wanted,
+          }) ?? (this.limits.walkFirst ? wanted * 8 : null)
+    // When most documents may match, the newest are walked first, within a budget: if enough
+    // match there, they are the newest matches of all; if not, every match is read after all.
+    const newest = budget
+      ? sql`
+        with walked as materialized (
+          select d.thread_id, d.created_at, d.upvote_count, d.solved
+          from (select * from search_documents d order by d.created_at desc, d.thread_id desc limit ${budget}) d
+          where case when true ${filters} then d.document @@ ${matching} else false end
+          limit ${wanted})
+        select * from walked where (select count(*) from walked) >= ${wanted}
+        union all
+        select * from (${sorted}) s where (select count(*) from walked) < ${wanted}`
+      : sorted
+    // The newest matches as narrow rows (the documents stay out of line), one more than the cap.
+    const matches = wordsOfPhrases
+      ? sql`
+        select m.* from (${newest}) m
+        join search_documents d on d.thread_id = m.thread_id
+        where d.document @@ ${query}
+        order by m.created_at desc, m.thread_id desc limit ${this.limits.rankedSet + 1}`
+      : newest
+    const score = sql`(ts_rank_cd(d.document, ${query}, 1)
+      * (case when m.solved then 1.3 else 1 end) * (1 + ln(1 + greatest(m.upvote_count, 0)) * 0.15))::float8`
+    // Only relevance needs every candidate's score; the other orders score the page they show.
+    const page =
+      request.sort === 'relevance'
+        ? sql`select s.thread_id, s.score, row_number() over (order by s.score desc, s.thread_id desc) as position
+              from (select m.thread_id, ${score} as score from matches m join search_documents d on d.thread_id = m.thread_id) s`
+        : sql`select m.thread_id, null::float8 as score, row_number() over (order by ${
+            request.sort === 'newest' ? sql`m.created_at desc, m.thread_id desc` : sql`m.upvote_count desc, m.created_at desc, m.thread_id desc`
+          }) as position from matches m`
+    const rows = await withoutSeqScans(this.db, (tx) =>
+      queryRows<{ thread_id: number; score: number; total: number; title_hl: string; snippet: string }>(
+        tx,
+        sql`
+          with found as materialized (${matches}),
+          -- One more than the cap is found only to know that there are more.
+          matches as (select * from found order by created_at desc, thread_id desc limit ${this.limits.rankedSet}),
+          page as (${page} order by position limit ${request.pageSize} offset ${(request.page - 1) * request.pageSize})
+          select n.thread_id, coalesce(n.score, ${score}) as score, (select count(*)::int from found) as total,
+            ts_headline('english', d.title, ${query}, ${HEADLINE_TITLE}) as title_hl,
+            ts_headline('english', d.body, ${query}, ${HEADLINE_BODY}) as snippet
+          from page n
+          join matches m on m.thread_id = n.thread_id
+          join search_documents d on d.thread_id = n.thread_id
+          -- A thread hidden since it was indexed leaves the index through the outbox; until then it is skipped here.
+          join threads t on t.id = n.thread_id and t.hidden_at is null
+          order by n.position`,
+      ),
     )
     const total = rows[0]?.total ?? (request.page > 1 ? await this.countMatches(request) : 0)
     return {
@@ -133,8 +209,8 @@ export class PostgresSearchIndex implements SearchIndex {
         title: toHighlighted(row.title_hl),
         snippet: toHighlighted(row.snippet),
       })),
-      total: Math.min(total, RANKED_SET_CAP),
-      capped: total > RANKED_SET_CAP,
+      total: Math.min(total, this.limits.rankedSet),
+      capped: total > this.limits.rankedSet,
       searchable: true,
     }
   }
@@ -145,24 +221,28 @@ export class PostgresSearchIndex implements SearchIndex {
       this.db,
       sql`
         select count(*)::int as total from (
-          select 1 from search_documents d join threads t on t.id = d.thread_id
-          where d.document @@ websearch_to_tsquery('english', ${request.text}) and t.hidden_at is null ${this.filterSql(request)}
-          limit ${RANKED_SET_CAP + 1}) m`,
+          select 1 from search_documents d
+          where d.document @@ websearch_to_tsquery('english', ${request.text}) ${this.filterSql(request)}
+          limit ${this.limits.rankedSet + 1}) m`,
     )
     return row?.total ?? 0
   }
 
+  /**
+   * Filters on the document's copies of the thread's fields, so matching never reads `threads`:
+   * they are tested on the narrow row, and when walking, before the document is read.
+   */
   private filterSql(request: SearchRequest): SQL {
     const { filters } = request
     const parts: SQL[] = []
-    if (filters.categoryId) parts.push(sql`and t.category_id = ${filters.categoryId}`)
+    if (filters.categoryId) parts.push(sql`and d.category_id = ${filters.categoryId}`)
     if (filters.tag)
       parts.push(sql`and exists (select 1 from thread_tags tt join tags tg on tg.id = tt.tag_id
-                                 where tt.thread_id = t.id and tg.name = ${filters.tag})`)
-    if (filters.state === 'solved') parts.push(sql`and t.accepted_reply_id is not null`)
-    if (filters.state === 'unanswered') parts.push(sql`and t.answered_at is null`)
-    if (filters.from) parts.push(sql`and t.created_at >= ${filters.from.toISOString()}::timestamptz`)
-    if (filters.to) parts.push(sql`and t.created_at < ${filters.to.toISOString()}::timestamptz`)
+                                 where tt.thread_id = d.thread_id and tg.name = ${filters.tag})`)
+    if (filters.state === 'solved') parts.push(sql`and d.solved`)
+    if (filters.state === 'unanswered') parts.push(sql`and not d.answered`)
+    if (filters.from) parts.push(sql`and d.created_at >= ${filters.from.toISOString()}::timestamptz`)
+    if (filters.to) parts.push(sql`and d.created_at < ${filters.to.toISOString()}::timestamptz`)
     return sql.join(parts, sql` `)
   }
 
@@ -194,41 +274,68 @@ export class PostgresSearchIndex implements SearchIndex {
    * Threads like a question being written. The title's and body's words are weighed by how
    * rare they are in the forum (IDF from search_lexemes) and by where they occur in each
    * candidate (title over question over answers), plus the titles' trigram similarity.
+   *
+   * Candidates come from the index alone: the threads holding the request's rarest words, each
+   * word's newest few hundred, counted by the weight of the words they hold. Only the best of
+   * them have their documents read and scored, once each.
    */
   async similar(request: SimilarRequest): Promise<SimilarHit[]> {
     const terms = await this.similarTerms(request)
-    if (terms.length === 0 && !request.title.trim()) return []
+    if (terms.length === 0) return []
     const weights = SIMILAR_WEIGHTS
-    const candidateTerms = [...terms].sort((a, b) => b.weight - a.weight).slice(0, weights.candidateTerms)
-    const candidateQuery = candidateTerms.map((term) => `'${term.lexeme.replace(/'/g, "''")}'`).join(' | ')
-    const termValues = terms.length
-      ? sql.join(terms.map((term) => sql`(${term.lexeme}, ${term.weight}::float8)`), sql`, `)
-      : sql`(null::text, 0::float8)`
-    const rows = await queryRows<{ thread_id: number; score: number }>(
-      this.db,
-      sql`
-        with terms(lexeme, weight) as (values ${termValues}),
-        tq as (select weight, to_tsquery('simple', quote_literal(lexeme)) as q from terms where lexeme is not null),
-        candidates as (
-          (select d.thread_id from search_documents d
-           where ${candidateQuery ? sql`d.document @@ to_tsquery('simple', ${candidateQuery})` : sql`false`}
-           limit ${weights.candidateCap})
-          union
-          (select d.thread_id from search_documents d where d.title % ${request.title} limit 100))
-        select d.thread_id,
-          (coalesce((select sum(tq.weight * ts_rank(${weights.fields}::float4[], d.document, tq.q, 0)) from tq where d.document @@ tq.q), 0)
-            + ${weights.titleSimilarity} * similarity(d.title, ${request.title}))::float8 as score
-        from candidates c
-        join search_documents d on d.thread_id = c.thread_id
-        join threads t on t.id = d.thread_id and t.hidden_at is null
-        order by score desc, d.thread_id desc
-        limit ${request.limit}`,
+    // The heaviest words first, as many as fit the budget of postings read (always at least one).
+    const candidateTerms: typeof terms = []
+    let postingsRead = 0
+    for (const term of [...terms].sort((a, b) => b.weight - a.weight).slice(0, weights.candidateTerms)) {
+      if (candidateTerms.length > 0 && postingsRead + term.df > weights.postingsBudget) continue
+      candidateTerms.push(term)
+      postingsRead += term.df
+    }
+    const postings = sql.join(
+      candidateTerms.map(
+        (term) => sql`(select d.thread_id, ${term.weight}::float8 as weight from search_documents d
+          ${newestMatching(
+            matchingPath({ wordShare: term.df / Math.max(term.documents, 1), filterShare: 1, documents: term.documents, wanted: weights.postingsPerTerm }),
+            sql`d.document @@ to_tsquery('simple', quote_literal(${term.lexeme}))`,
+            sql``,
+          )}
+          limit ${weights.postingsPerTerm})`,
+      ),
+      sql` union all `,
+    )
+    const termValues = sql.join(terms.map((term) => sql`(${term.lexeme}, ${term.weight}::float8)`), sql`, `)
+    const fields = sql`${weights.fields}::float4[]`
+    const rows = await withoutSeqScans(this.db, (tx) =>
+      queryRows<{ thread_id: number; score: number }>(
+        tx,
+        sql`
+          with terms(lexeme, weight) as (values ${termValues}),
+          candidates as (
+            select p.thread_id from (${postings}) p
+            group by p.thread_id order by sum(p.weight) desc, p.thread_id desc limit ${weights.candidateCap}),
+          scored as (
+            -- Each word counts at the weight of the best field it occurs in, a little more for each
+            -- further occurrence: one pass over each document's words, rather than a ts_rank per word.
+            select d.thread_id, d.title,
+              sum(tm.weight * (1 + ${weights.repeats}::float8 * ln(array_length(u.weights, 1)))
+                  * (select max((${fields})[case w when 'A' then 4 when 'B' then 3 when 'C' then 2 else 1 end]) from unnest(u.weights) w)) as words
+            from candidates c
+            join search_documents d on d.thread_id = c.thread_id
+            cross join lateral unnest(d.document) u
+            join terms tm on tm.lexeme = u.lexeme
+            group by d.thread_id, d.title)
+          select s.thread_id, (s.words + ${weights.titleSimilarity} * similarity(s.title, ${request.title}))::float8 as score
+          from scored s
+          join threads t on t.id = s.thread_id and t.hidden_at is null
+          order by score desc, s.thread_id desc
+          limit ${request.limit}`,
+      ),
     )
     return rows.filter((row) => row.score > 0).map((row) => ({ threadId: row.thread_id, score: row.score }))
   }
 
   /** The request's distinct stemmed words with their weight: IDF times where they came from. */
-  private async similarTerms(request: SimilarRequest): Promise<{ lexeme: string; weight: number }[]> {
+  private async similarTerms(request: SimilarRequest): Promise<{ lexeme: string; weight: number; df: number; documents: number }[]> {
     const weights = SIMILAR_WEIGHTS
     const rows = await queryRows<{ lexeme: string; origin_weight: number; df: number; n: number }>(
       this.db,
@@ -249,10 +356,103 @@ export class PostgresSearchIndex implements SearchIndex {
       .filter((row) => row.df > 0)
       .map((row) => ({
         lexeme: row.lexeme,
+        df: row.df,
+        documents: row.n,
         // BM25's IDF: words in most documents count for little, rare words for a lot.
         weight: row.origin_weight * Math.log(1 + (row.n - row.df + 0.5) / (row.df + 0.5)),
       }))
   }
+}
+
+/**
+ * How the newest matches are found. GIN cannot hand matches over in any order, so either every
+ * match is read from the index and the newest kept ("sorted": a cost in proportion to the
+ * matches, but each costs only its narrow row), or the documents are walked newest first until
+ * enough match ("walk": a cost in proportion to cap ÷ share, but each row walked has its document
+ * read to test it). PostgreSQL's planner does not know that testing a document means reading it
+ * from TOAST, so it walks far too eagerly; the choice is made here instead, from the words'
+ * document frequencies, and the planner is held to it.
+ */
+export function matchingPath(estimate: { wordShare: number; filterShare: number; documents: number; wanted: number }): MatchingPath {
+  const { wordShare, filterShare, documents, wanted } = estimate
+  if (documents <= 0 || wordShare <= 0) return 'sorted'
+  // Walking tests the filters on every row walked and reads the document of those that pass them.
+  const walked = wanted / (wordShare * filterShare)
+  const walkCost = walked * ROW_COST.walkedRow + walked * filterShare * ROW_COST.documentRead
+  // Sorting fetches the narrow row of every document holding the words.
+  const sortCost = wordShare * documents * ROW_COST.fetchedMatch
+  return walkCost < sortCost ? 'walk' : 'sorted'
+}
+
+export type MatchingPath = 'walk' | 'sorted'
+
+/**
+ * How many of the newest documents a search should walk before reading every match instead, or
+ * null not to walk: it walks when that is expected to be cheaper than sorting, and gives up when
+ * it has cost twice what sorting was expected to, so a wrong estimate costs at most that.
+ */
+export function walkBudget(estimate: { wordShare: number; filterShare: number; documents: number; wanted: number }): number | null {
+  if (matchingPath(estimate) !== 'walk') return null
+  const { wordShare, filterShare, documents, wanted } = estimate
+  const perRow = ROW_COST.walkedRow + filterShare * ROW_COST.documentRead
+  const sortCost = wordShare * documents * ROW_COST.fetchedMatch
+  return Math.max(wanted, Math.floor((2 * sortCost) / perRow))
+}
+
+/** Relative costs per row, measured at 100k threads (about 0.3, 2.5 and 1.2 µs). */
+const ROW_COST = { walkedRow: 0.25, documentRead: 2, fetchedMatch: 1 }
+
+/** A guess of the share of documents each filter keeps (a category of eight, say), for choosing how to match. */
+const FILTER_SHARE_GUESS = 0.15
+
+/**
+ * The WHERE and ORDER BY of a newest-first match along `path`. Walking, the match sits inside a
+ * CASE so that the filters are tested first on the narrow row and the planner cannot answer it
+ * from the GIN index; sorting, the order is written so that the created_at index cannot give it.
+ */
+function newestMatching(path: MatchingPath, match: SQL, filters: SQL): SQL {
+  return path === 'walk'
+    ? sql`where case when true ${filters} then ${match} else false end order by d.created_at desc, d.thread_id desc`
+    : sql`where true ${filters} and ${match} order by d.created_at + interval '0 s' desc, d.thread_id desc`
+}
+
+/** Share of documents holding every one of these words, if they are independent. */
+export function independentShare(frequencies: number[], documents: number): number {
+  if (documents <= 0 || frequencies.length === 0) return 0
+  return frequencies.reduce((product, frequency) => product * Math.min(1, frequency / documents), 1)
+}
+
+/**
+ * Share of documents holding every one of these words. Independent words would give the product
+ * of their shares; words always found together, the rarest's share. Real queries fall in between
+ * (words asked together tend to come together), so the estimate is the geometric mean of the two.
+ */
+export function blendedShare(frequencies: number[], documents: number): number {
+  if (documents <= 0 || frequencies.length === 0) return 0
+  const shares = frequencies.map((frequency) => Math.min(1, frequency / documents))
+  const independent = shares.reduce((product, share) => product * share, 1)
+  return Math.sqrt(independent * Math.min(...shares))
+}
+
+/**
+ * Runs `run` in a transaction where the planner may not scan whole tables: with our own choice of
+ * matching path made, a sequential scan (which reads every document) is never the better one.
+ */
+async function withoutSeqScans<T>(db: Db, run: (tx: Db) => Promise<T>): Promise<T> {
+  return db.transaction(async (tx) => {
+    await tx.execute(sql`set local enable_seqscan = off`)
+    return run(tx as unknown as Db)
+  })
+}
+
+/**
+ * The query with its phrases' quotes taken out, when it has phrases: it matches every document the
+ * phrase query matches (and more), straight from the index. Null without phrases, and for a
+ * negated phrase (`-"a b"`), whose words taken out of quotes would exclude too much.
+ */
+export function loosenPhrases(text: string): string | null {
+  if (!text.includes('"') || /-\s*"/.test(text)) return null
+  return text.replace(/"/g, ' ')
 }
 
 /** Tuning of similar-question ranking, measured by bench/search (SemEval-2016 MAP). */
@@ -260,9 +460,17 @@ export const SIMILAR_WEIGHTS = {
   titleTerm: 2,
   bodyTerm: 1,
   bodyTermLimit: 30,
-  candidateTerms: 10,
-  candidateCap: 1000,
+  /** The heaviest (rarest, title first) words whose postings give the candidates, */
+  candidateTerms: 8,
+  /** each word's newest this many, */
+  postingsPerTerm: 500,
+  /** while the words' postings add up to at most this many (a word's postings are all read), */
+  postingsBudget: 8000,
+  /** of which the best this many by the weight of the words they hold are scored. */
+  candidateCap: 200,
   /** ts_rank weights for D, C, B, A: replies, accepted answer, question, title. */
   fields: '{0.2, 0.4, 0.6, 1.0}',
   titleSimilarity: 0.5,
+  /** How much each further occurrence of a word adds (times the log of its occurrences). */
+  repeats: 0.2,
 }

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { Category, User } from '../../src/db/schema'
+import { eq } from 'drizzle-orm'
+import { threads, type Category, type User } from '../../src/db/schema'
 import { PostgresSearchIndex } from '../../src/search/postgres-index'
 import type { SearchRequest } from '../../src/search/types'
 import { createTestApp, type TestApp } from '../support/app'
@@ -82,5 +83,109 @@ describe('PostgreSQL search engine', () => {
     expect(hits[0]?.threadId).toBe(ids.export)
     const okta = await index.similar({ title: 'Okta SAML signature invalid', limit: 5 })
     expect(okta[0]?.threadId).toBe(ids.sso)
+  })
+})
+
+describe('PostgreSQL search engine past its caps', () => {
+  // Caps of 2 ranked matches and 3 phrase checks stand in for the real 500 and 1,500.
+  let capped: PostgresSearchIndex
+  const quota: number[] = []
+
+  beforeAll(async () => {
+    capped = new PostgresSearchIndex(t.db, { rankedSet: 2, phraseCheck: 3 })
+    const titles = [
+      'Storage quota exceeded on the free plan',
+      'Quota exceeded although the bucket is empty',
+      'Exceeded quota warnings every morning',
+      'Exceeded the API quota of one key: is it per key or per account?',
+    ]
+    for (const title of titles) {
+      t.clock.advance(60 * 60 * 1000)
+      const thread = await createThread(t, asker, api, { title, body: `Our team keeps hitting this. ${title}.` })
+      quota.push(thread.id)
+    }
+    await capped.indexThreads(quota)
+  })
+
+  it('ranks the newest matches, says there are more, and sorts within them', async () => {
+    const result = await capped.search(request('quota'))
+    expect(result).toMatchObject({ total: 2, capped: true })
+    expect(result.hits.map((hit) => hit.threadId).sort()).toEqual(quota.slice(-2).sort())
+    const newest = await capped.search(request('quota', { sort: 'newest' }))
+    expect(newest.hits.map((hit) => hit.threadId)).toEqual([quota[3], quota[2]])
+  })
+
+  it('checks phrases among the newest threads holding their words, and keeps word order', async () => {
+    // All four hold both words; "quota exceeded" is in the first two, "exceeded quota" in the third.
+    // Only the newest three are checked, so the first is past the cap.
+    const phrase = await capped.search(request('"quota exceeded"'))
+    expect(phrase.hits.map((hit) => hit.threadId)).toEqual([quota[1]])
+    const reversed = await capped.search(request('"exceeded quota"'))
+    expect(reversed.hits.map((hit) => hit.threadId)).toEqual([quota[2]])
+    const uncapped = await index.search(request('"quota exceeded"', { sort: 'newest' }))
+    expect(uncapped.hits.map((hit) => hit.threadId)).toEqual([quota[1], quota[0]])
+  })
+
+  it('skips a thread hidden since it was indexed, before the index catches up', async () => {
+    const index = new PostgresSearchIndex(t.db)
+    const hidden = await createThread(t, asker, api, { title: 'Zeppelin mode leaks memory', body: 'Zeppelin mode grows without bound.' })
+    await index.indexThreads([hidden.id])
+    expect((await index.search(request('zeppelin'))).hits.map((hit) => hit.threadId)).toEqual([hidden.id])
+    await t.db.update(threads).set({ hiddenAt: t.clock.now() }).where(eq(threads.id, hidden.id))
+    expect((await index.search(request('zeppelin'))).hits).toEqual([])
+  })
+
+  it('learns whole words for "did you mean", also where a long question is cut', async () => {
+    const index = new PostgresSearchIndex(t.db)
+    // The 1,000th character falls inside "dashboard" (after "dashbo", which trigrams would prefer
+    // for "dashbord"): only the whole word may be learnt.
+    const filler = `${'lorem '.repeat(165)}abc `
+    const thread = await createThread(t, asker, api, { title: 'Blank dashboard after login', body: `${filler}dashboard stays blank for everyone.` })
+    await index.indexThreads([thread.id])
+    const result = await index.search(request('dashbord blank'))
+    expect(result.correctedText).toBe('dashboard blank')
+    expect(result.hits.map((hit) => hit.threadId)).toEqual([thread.id])
+  })
+})
+
+describe('PostgreSQL search engine walking the newest threads first', () => {
+  // Thirty threads all about widgets. When most documents match, the engine walks the newest
+  // first, within a budget, and reads every match when the walk finds too few; here it is made to
+  // walk, so both ways are exercised on a small forum (when to walk is tested in the unit tests).
+  let own: TestApp
+  let walking: PostgresSearchIndex
+  let deciding: PostgresSearchIndex
+  const widgets: number[] = []
+
+  beforeAll(async () => {
+    own = await createTestApp()
+    const category = await createCategory(own.db, { name: 'Widgets', slug: 'widgets' })
+    const author = await createUser(own.db)
+    for (let n = 0; n < 30; n++) {
+      own.clock.advance(60 * 60 * 1000)
+      // Only the two oldest say "number widget"; the others say "widget number".
+      const body = n < 2 ? `Where did the number widget go? Asked on day ${n}.` : `The widget number ${n} works, mostly.`
+      widgets.push((await createThread(own, author, category, { title: `Widget question ${n}`, body })).id)
+    }
+    walking = new PostgresSearchIndex(own.db, { rankedSet: 2, phraseCheck: 40, walkFirst: true })
+    deciding = new PostgresSearchIndex(own.db, { rankedSet: 2, phraseCheck: 40 })
+    await walking.indexThreads(widgets)
+  })
+  afterAll(() => own.close())
+
+  it('finds the newest matches by walking', async () => {
+    for (const index of [walking, deciding]) {
+      const result = await index.search(request('widget', { sort: 'newest' }))
+      expect(result).toMatchObject({ total: 2, capped: true })
+      expect(result.hits.map((hit) => hit.threadId)).toEqual([widgets[29], widgets[28]])
+    }
+  })
+
+  it('reads every match when the walk finds too few', async () => {
+    for (const index of [walking, deciding]) {
+      const result = await index.search(request('"number widget"', { sort: 'newest' }))
+      expect(result).toMatchObject({ total: 2, capped: false })
+      expect(result.hits.map((hit) => hit.threadId)).toEqual([widgets[1], widgets[0]])
+    }
   })
 })

@@ -150,6 +150,7 @@ export function SearchResults({ page, now }: { page: SearchPage; now: Date }) {
             {page.total === 0
               ? `No results for “${params.text}”.`
               : `${page.capped ? `More than ${page.total}` : page.total} ${page.total === 1 ? 'result' : 'results'} for “${page.correctedText ?? params.text}”`}
+            {page.capped && ` — the newest ${page.total} are ranked here; add a word or a filter to reach older ones.`}
           </p>
           {page.total === 0 && (
             <p class="empty">

@@ -10,6 +10,10 @@ const tsvector = customType<{ data: string }>({ dataType: () => 'tsvector' })
 /**
  * The PostgreSQL search engine's index: one weighted document per visible thread (title A,
  * question B, accepted answer C, other replies D), rebuilt from the outbox when a thread changes.
+ * It carries copies of the thread fields searches filter and order by, so matching never joins
+ * `threads`; every change to them already reindexes the thread. The table is created with a low
+ * toast_tuple_target (migration 0005): documents and bodies live out of line, so the rows a match
+ * visits are narrow and a query's newest matches are found without reading their documents.
  */
 export const searchDocuments = pgTable(
   'search_documents',
@@ -21,13 +25,19 @@ export const searchDocuments = pgTable(
     // The question's text as indexed (capped), for snippets.
     body: text('body').notNull(),
     document: tsvector('document').notNull(),
+    categoryId: integer('category_id').notNull(),
+    solved: boolean('solved').notNull(),
+    answered: boolean('answered').notNull(),
+    createdAt: timestamptz('created_at').notNull(),
+    upvoteCount: integer('upvote_count').notNull(),
     indexedAt: timestamptz('indexed_at').notNull(),
   },
   (t) => [
     // serves: full-text matching (@@) for search and similar questions
     index('search_documents_document_idx').using('gin', t.document),
-    // serves: typo-tolerant title matching (pg_trgm) for similar questions
-    index('search_documents_title_trgm_idx').using('gin', sql`${t.title} gin_trgm_ops`),
+    // serves: a broad query's newest matches, walked newest first until enough are found (the
+    // search engine walks it when most documents may match; see matchingPath)
+    index('search_documents_created_idx').on(t.createdAt, t.threadId),
   ],
 )
 
