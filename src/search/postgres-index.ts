@@ -407,8 +407,8 @@ const FILTER_SHARE_GUESS = 0.15
 
 /**
  * The WHERE and ORDER BY of a newest-first match along `path`. Walking, the match sits inside a
- * CASE so that the filters are tested first on the narrow row and the planner cannot answer it
- * from the GIN index; sorting, the order is written so that the created_at index cannot give it.
+ * CASE so that the filters are tested first on the narrow row (with no filters PostgreSQL folds
+ * the CASE away); sorting, the order is written so that the created_at index cannot give it.
  */
 function newestMatching(path: MatchingPath, match: SQL, filters: SQL): SQL {
   return path === 'walk'
