@@ -3,9 +3,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { queueItems, type User } from '../../src/db/schema'
 import { markDuplicate } from '../../src/forum'
 import { convertThread } from '../../src/queue'
-import { saveRotation, whoIsOnRotation } from '../../src/rotation'
+import { whoIsOnRotation } from '../../src/rotation'
 import { launchBrowser, serveTestApp, signIn, type ServedApp } from '../support/browser'
-import { createCategory, createOrganisation, createTeam, createThread, createUser, TEST_PASSWORD } from '../support/factories'
+import { createCategory, createOrganisation, createRotation, createTeam, createThread, createUser, TEST_PASSWORD } from '../support/factories'
 
 // The whole loop in a real browser: support escalates with a reproduction, the engineer on
 // rotation answers "fixed", support sends the drafted replies, the asker confirms the fix.
@@ -28,21 +28,7 @@ beforeAll(async () => {
     await createUser(t.db, { email: 'bob@example.com', displayName: 'Bob Engineer', role: 'engineer' }),
   ]
   await createTeam(t, 'platform', [{ user: support, onDuty: true }])
-  await saveRotation({
-    ctx: t.ctx(admin),
-    input: {
-      teamSlug: 'platform',
-      name: 'Platform rotation',
-      shiftDays: '7',
-      handoff: '09:00',
-      timezone: 'Europe/Berlin',
-      memberIds: engineers.map((engineer) => String(engineer.id)),
-      responseLow: '48',
-      responseNormal: '24',
-      responseHigh: '8',
-      responseCritical: '2',
-    },
-  })
+  await createRotation(t, admin, 'platform', engineers)
   const on = await whoIsOnRotation(t.db, 'platform', t.clock.now())
   engineerEmail = engineers.find((engineer) => engineer.id === on!.userId)!.email
   thread = await createThread(t, asker, category, { title: 'Slack alerts arrive twice since Monday', body: 'Every alert shows up twice in our channel since Monday.' })

@@ -15,10 +15,10 @@ import {
 } from '../../src/db/schema'
 import { markDuplicate, setSubscription } from '../../src/forum'
 import { convertThread } from '../../src/queue'
-import { saveRotation, whoIsOnRotation } from '../../src/rotation'
+import { whoIsOnRotation } from '../../src/rotation'
 import { createTestApp, type TestApp } from '../support/app'
 import { html, texts } from '../support/client'
-import { createCategory, createOrganisation, createTeam, createThread, createUser } from '../support/factories'
+import { createCategory, createOrganisation, createRotation, createTeam, createThread, createUser } from '../support/factories'
 
 const HOUR = 3_600_000
 const DAY = 24 * HOUR
@@ -75,22 +75,7 @@ beforeAll(async () => {
   stranger = await createUser(t.db, { displayName: 'Stan Stranger' })
   await createTeam(t, 'platform', [{ user: support, onDuty: true }], lead)
   await createTeam(t, 'lonely', [])
-  await saveRotation({
-    ctx: t.ctx(admin),
-    input: {
-      teamSlug: 'platform',
-      name: 'Platform rotation',
-      shiftDays: '7',
-      handoff: '09:00',
-      timezone: 'Europe/Berlin',
-      memberIds: [String(ada.id), String(bob.id)],
-      responseLow: '48',
-      responseNormal: '24',
-      responseHigh: '8',
-      responseCritical: '2',
-      confirmWaitDays: '7',
-    },
-  })
+  await createRotation(t, admin, 'platform', [ada, bob], { confirmWaitDays: '7' })
   const on = await whoIsOnRotation(t.db, 'platform', t.clock.now())
   onCall = on!.userId === ada.id ? ada : bob
   offCall = onCall === ada ? bob : ada

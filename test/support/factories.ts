@@ -18,6 +18,7 @@ import {
   type User,
 } from '../../src/db/schema'
 import { askQuestion, postReply } from '../../src/forum'
+import { saveRotation } from '../../src/rotation'
 import type { TestApp } from './app'
 
 export const TEST_PASSWORD = 'correct horse battery staple'
@@ -154,4 +155,30 @@ export async function createPolicy(
     })
     .returning()
   return policy!
+}
+
+/** A weekly rotation for `teamSlug` (handoff 09:00 Berlin, response targets 48/24/8/2 h), saved by `admin`. */
+export async function createRotation(
+  t: TestApp,
+  admin: User,
+  teamSlug: string,
+  members: User[],
+  overrides: Record<string, string> = {},
+): Promise<void> {
+  await saveRotation({
+    ctx: t.ctx(admin),
+    input: {
+      teamSlug,
+      name: 'Platform rotation',
+      shiftDays: '7',
+      handoff: '09:00',
+      timezone: 'Europe/Berlin',
+      memberIds: members.map((member) => String(member.id)),
+      responseLow: '48',
+      responseNormal: '24',
+      responseHigh: '8',
+      responseCritical: '2',
+      ...overrides,
+    },
+  })
 }
