@@ -31,18 +31,35 @@ const TERMS_CHARS = 1000
 const HEADLINE_TITLE = `StartSel=${MATCH_START}, StopSel=${MATCH_END}, HighlightAll=true`
 const HEADLINE_BODY = `StartSel=${MATCH_START}, StopSel=${MATCH_END}, MaxWords=32, MinWords=14, ShortWord=2, MaxFragments=2, FragmentDelimiter=" … "`
 
+/**
+ * What a set of documents (`old` or `inserted`, with their document and filter fields) adds to
+ * search_lexemes: one per lexeme they hold, one in all (''), one per filter value (see its schema).
+ */
+const documentCounts = (documents: SQL) => sql`
+  select u.lexeme, count(*)::int as n from ${documents}, unnest(${documents}.document) u group by u.lexeme
+  union all select '', count(*)::int from ${documents}
+  union all select f.key, count(*)::int from ${documents}, lateral (values
+      (${FILTER_KEYS.category}::text || ${documents}.category_id),
+      (case when ${documents}.solved then ${FILTER_KEYS.solved}::text end),
+      (case when not ${documents}.answered then ${FILTER_KEYS.unanswered}::text end)) f(key)
+    where f.key is not null group by f.key`
+
+/** Keys of search_lexemes rows counting documents per filter value (no lexeme starts with a space). */
+const FILTER_KEYS = { category: ' category ', solved: ' solved', unanswered: ' unanswered' }
+
 const idList = (ids: number[]) => sql`array[${sql.join(ids.map((id) => sql`${id}`), sql`, `)}]::int[]`
 
 export class PostgresSearchIndex implements SearchIndex {
   readonly engine = 'postgres'
+  private readonly windowEdges = new Map<number, { createdAt: string | null; until: number }>()
 
   constructor(
     private readonly db: Db,
     /**
      * The caps above; tests lower them to see what happens past them without thousands of
-     * threads, and may choose whether to walk first instead of leaving it to the estimate.
+     * threads, and may choose how matches are found instead of leaving it to the estimate.
      */
-    private readonly limits: { rankedSet: number; phraseCheck: number; walkFirst?: boolean } = {
+    private readonly limits: { rankedSet: number; phraseCheck: number; path?: MatchingPlan['path'] } = {
       rankedSet: RANKED_SET_CAP,
       phraseCheck: PHRASE_CHECK_CAP,
     },
@@ -54,10 +71,8 @@ export class PostgresSearchIndex implements SearchIndex {
     await this.db.transaction(async (tx) => {
       // Take the old documents out, and their words out of the document frequencies.
       await tx.execute(sql`
-        with old as (delete from search_documents where thread_id = any(${idList(ids)}) returning document),
-        counts as (
-          select u.lexeme, count(*)::int as n from old, unnest(old.document) u group by u.lexeme
-          union all select '', count(*)::int from old)
+        with old as (delete from search_documents where thread_id = any(${idList(ids)}) returning document, category_id, solved, answered),
+        counts as (${documentCounts(sql`old`)})
         update search_lexemes l set doc_count = greatest(l.doc_count - counts.n, 0)
         from counts where l.lexeme = counts.lexeme`)
       // Build the new documents of the threads that are visible, and count their words in.
@@ -82,10 +97,8 @@ export class PostgresSearchIndex implements SearchIndex {
         inserted as (
           insert into search_documents (thread_id, title, body, document, category_id, solved, answered, created_at, upvote_count, indexed_at)
           select thread_id, title, body, document, category_id, solved, answered, created_at, upvote_count, now() from docs
-          returning document),
-        counts as (
-          select u.lexeme, count(*)::int as n from inserted, unnest(inserted.document) u group by u.lexeme
-          union all select '', count(*)::int from inserted)
+          returning document, category_id, solved, answered),
+        counts as (${documentCounts(sql`inserted`)})
         insert into search_lexemes (lexeme, doc_count)
         select lexeme, n from counts where n > 0
         on conflict (lexeme) do update set doc_count = search_lexemes.doc_count + excluded.doc_count`)
@@ -115,63 +128,52 @@ export class PostgresSearchIndex implements SearchIndex {
   }
 
   private async run(request: SearchRequest): Promise<SearchResponse> {
-    const [check] = await queryRows<{ searchable: boolean; documents: number; frequencies: number[] }>(
+    const counted = countedFilters(request.filters)
+    const [check] = await queryRows<{ searchable: boolean; documents: number; frequencies: number[]; filter_counts: number[] }>(
       this.db,
       sql`
         select numnode(websearch_to_tsquery('english', ${request.text})) > 0 as searchable,
           coalesce((select l.doc_count from search_lexemes l where l.lexeme = ''), 0) as documents,
           (select coalesce(array_agg(coalesce(l.doc_count, 0)), '{}')
            from unnest(tsvector_to_array(to_tsvector('english', ${request.text}))) u(lexeme)
-           left join search_lexemes l on l.lexeme = u.lexeme) as frequencies`,
+           left join search_lexemes l on l.lexeme = u.lexeme) as frequencies,
+          (select coalesce(array_agg(coalesce(l.doc_count, 0)), '{}')
+           from unnest(array[${sql.join([sql`''`, ...counted.keys.map((key) => sql`${key}`)], sql`, `)}]::text[]) k(key)
+           left join search_lexemes l on l.lexeme = k.key where k.key <> '') as filter_counts`,
     )
     if (!check?.searchable) return { hits: [], total: 0, capped: false, searchable: false }
+    // A word no document holds, which every match must hold: nothing to look for.
+    if (everyWordRequired(request.text) && check.frequencies.includes(0)) return { hits: [], total: 0, capped: false, searchable: true }
 
     // The query is written out (not in a CTE) wherever it is used, so the planner sees its words.
     const query = sql`websearch_to_tsquery('english', ${request.text})`
-    const filterCount = Object.values(request.filters).filter((value) => value !== undefined && value !== '').length
+    // Filters counted in search_lexemes keep their share of the documents; the others are guessed.
+    const filterShare =
+      check.filter_counts.reduce((share, count) => share * Math.min(1, count / Math.max(check.documents, 1)), 1) *
+      FILTER_SHARE_GUESS ** counted.uncounted
     const filters = this.filterSql(request)
     const wordsOfPhrases = loosenPhrases(request.text)
     // A phrase is matched as its words, and only the newest of those are checked for the phrase
     // (positions are not in the index: each check reads the whole document).
     const matching = wordsOfPhrases ? sql`websearch_to_tsquery('english', ${wordsOfPhrases})` : query
     const wanted = wordsOfPhrases ? this.limits.phraseCheck : this.limits.rankedSet + 1
-    const filterShare = FILTER_SHARE_GUESS ** filterCount
-    // Every match read from the index, the newest kept.
-    const sorted = sql`
-      select d.thread_id, d.created_at, d.upvote_count, d.solved from search_documents d
-      ${newestMatching('sorted', sql`d.document @@ ${matching}`, filters)}
-      limit ${wanted}`
-    const budget =
-      this.limits.walkFirst === false
-        ? null
-        : walkBudget({
-            // Words quoted together come together; otherwise they are taken as independent.
-            wordShare: (wordsOfPhrases ? blendedShare : independentShare)(check.frequencies, check.documents),
-            filterShare,
-            documents: check.documents,
-            wanted,
-          }) ?? (this.limits.walkFirst ? wanted * 8 : null)
-    // When most documents may match, the newest are walked first, within a budget: if enough
-    // match there, they are the newest matches of all; if not, every match is read after all.
-    const newest = budget
-      ? sql`
-        with walked as materialized (
-          select d.thread_id, d.created_at, d.upvote_count, d.solved
-          from (select * from search_documents d order by d.created_at desc, d.thread_id desc limit ${budget}) d
-          where case when true ${filters} then d.document @@ ${matching} else false end
-          limit ${wanted})
-        select * from walked where (select count(*) from walked) >= ${wanted}
-        union all
-        select * from (${sorted}) s where (select count(*) from walked) < ${wanted}`
-      : sorted
+    const plan = this.forcedPlan(wanted) ?? planMatching({
+      // Words asked about together tend to come together (quoted ones always do).
+      wordShare: blendedShare(check.frequencies, check.documents),
+      filterShare,
+      documents: check.documents,
+      wanted,
+      postings: check.frequencies.reduce((sum, frequency) => sum + frequency, 0),
+    })
+    const newest = await this.newestMatches(plan, sql`d.document @@ ${matching}`, filters, wanted)
     // The newest matches as narrow rows (the documents stay out of line), one more than the cap.
+    // Phrases are checked newest first, one document at a time, until enough are found.
     const matches = wordsOfPhrases
       ? sql`
-        select m.* from (${newest}) m
-        join search_documents d on d.thread_id = m.thread_id
-        where d.document @@ ${query}
+        select m.* from (select * from (${newest.sql}) n order by n.created_at desc, n.thread_id desc) m
+        cross join lateral (select 1 from search_documents p where p.thread_id = m.thread_id and p.document @@ ${query} offset 0) phrase
         order by m.created_at desc, m.thread_id desc limit ${this.limits.rankedSet + 1}`
-      : newest
+      : newest.sql
     const score = sql`(ts_rank_cd(d.document, ${query}, 1)
       * (case when m.solved then 1.3 else 1 end) * (1 + ln(1 + greatest(m.upvote_count, 0)) * 0.15))::float8`
     // Only relevance needs every candidate's score; the other orders score the page they show.
@@ -182,7 +184,7 @@ export class PostgresSearchIndex implements SearchIndex {
         : sql`select m.thread_id, null::float8 as score, row_number() over (order by ${
             request.sort === 'newest' ? sql`m.created_at desc, m.thread_id desc` : sql`m.upvote_count desc, m.created_at desc, m.thread_id desc`
           }) as position from matches m`
-    const rows = await withoutSeqScans(this.db, (tx) =>
+    const rows = await withPlannerHeldTo(this.db, newest.path, (tx) =>
       queryRows<{ thread_id: number; score: number; total: number; title_hl: string; snippet: string }>(
         tx,
         sql`
@@ -213,6 +215,82 @@ export class PostgresSearchIndex implements SearchIndex {
       capped: total > this.limits.rankedSet,
       searchable: true,
     }
+  }
+
+  /** The plan tests ask for, to see each path on a small forum. */
+  private forcedPlan(wanted: number): MatchingPlan | null {
+    switch (this.limits.path) {
+      case 'walk':
+        return { path: 'walk', budget: wanted * 8 }
+      case 'window':
+        return { path: 'window', window: wanted * 2 }
+      case 'sorted':
+        return { path: 'sorted' }
+      default:
+        return null
+    }
+  }
+
+  /**
+   * The newest `wanted` matches along the plan's path. A walk or a window that finds fewer than
+   * wanted (the estimate was wrong) falls back to reading every match, in the same statement.
+   */
+  private async newestMatches(plan: MatchingPlan, match: SQL, filters: SQL, wanted: number): Promise<{ sql: SQL; path: MatchingPlan['path'] }> {
+    const columns = sql`d.thread_id, d.created_at, d.upvote_count, d.solved`
+    // Every match read from the index, the newest kept (the order is written so that the
+    // created_at index cannot give it: walking it would read every document).
+    const sorted = sql`
+      select ${columns} from search_documents d where true ${filters} and ${match}
+      order by d.created_at + interval '0 s' desc, d.thread_id desc limit ${wanted}`
+    const orEverything = (first: SQL) => sql`
+      with tried as materialized (${first})
+      select * from tried where (select count(*) from tried) >= ${wanted}
+      union all
+      select * from (${sorted}) s where (select count(*) from tried) < ${wanted}`
+    if (plan.path === 'walk') {
+      // The match sits inside a CASE so that the filters are tested first, on the narrow row.
+      return {
+        path: 'walk',
+        sql: orEverything(sql`
+          select ${columns}
+          from (select * from search_documents d order by d.created_at desc, d.thread_id desc limit ${plan.budget}) d
+          where case when true ${filters} then ${match} else false end
+          limit ${wanted}`),
+      }
+    }
+    if (plan.path === 'window') {
+      const edge = await this.windowEdge(plan.window)
+      if (edge) {
+        return {
+          path: 'window',
+          sql: orEverything(sql`
+            select ${columns} from search_documents d
+            where ${match} and d.created_at >= ${edge}::timestamptz ${filters}
+            order by d.created_at desc, d.thread_id desc limit ${wanted}`),
+        }
+      }
+    }
+    return { path: 'sorted', sql: sorted }
+  }
+
+  /**
+   * Where a window of at least the newest `size` documents begins (its oldest created_at, ties
+   * included), or null when the forum is smaller. Sizes are rounded up to powers of √2 and their
+   * edges remembered for a minute: an edge that has aged only widens the window with the documents
+   * indexed since (newer than the edge), so the newest matches in it are still the newest of all.
+   */
+  private async windowEdge(size: number): Promise<string | null> {
+    const rounded = Math.ceil(Math.SQRT2 ** Math.ceil(Math.log(size) / Math.log(Math.SQRT2)))
+    const remembered = this.windowEdges.get(rounded)
+    if (remembered && remembered.until > performance.now()) return remembered.createdAt
+    const [edge] = await queryRows<{ created_at: Date | string }>(
+      this.db,
+      sql`select created_at from search_documents order by created_at desc, thread_id desc offset ${rounded - 1} limit 1`,
+    )
+    // Milliseconds: a timestamp cut to them can only widen the window.
+    const createdAt = edge ? new Date(edge.created_at).toISOString() : null
+    this.windowEdges.set(rounded, { createdAt, until: performance.now() + WINDOW_EDGE_MEMORY_MS })
+    return createdAt
   }
 
   /** Matches for a page past the end, so the page can say how many there are. */
@@ -291,21 +369,28 @@ export class PostgresSearchIndex implements SearchIndex {
       candidateTerms.push(term)
       postingsRead += term.df
     }
+    // Each word's newest postings, walked or read whole (a window is not worth its extra round
+    // trip for a few hundred postings, and the terms share one statement).
     const postings = sql.join(
-      candidateTerms.map(
-        (term) => sql`(select d.thread_id, ${term.weight}::float8 as weight from search_documents d
-          ${newestMatching(
-            matchingPath({ wordShare: term.df / Math.max(term.documents, 1), filterShare: 1, documents: term.documents, wanted: weights.postingsPerTerm }),
-            sql`d.document @@ to_tsquery('simple', quote_literal(${term.lexeme}))`,
-            sql``,
-          )}
-          limit ${weights.postingsPerTerm})`,
-      ),
+      candidateTerms.map((term) => {
+        const match = sql`d.document @@ to_tsquery('simple', quote_literal(${term.lexeme}))`
+        const plan = planMatching({
+          wordShare: term.df / Math.max(term.documents, 1),
+          filterShare: 1,
+          documents: term.documents,
+          wanted: weights.postingsPerTerm,
+          postings: term.df,
+        })
+        const order = plan.path === 'walk' ? sql`d.created_at desc` : sql`d.created_at + interval '0 s' desc`
+        return sql`(select d.thread_id, ${term.weight}::float8 as weight from search_documents d
+          where ${match} order by ${order}, d.thread_id desc limit ${weights.postingsPerTerm})`
+      }),
       sql` union all `,
     )
     const termValues = sql.join(terms.map((term) => sql`(${term.lexeme}, ${term.weight}::float8)`), sql`, `)
     const fields = sql`${weights.fields}::float4[]`
-    const rows = await withoutSeqScans(this.db, (tx) =>
+    const lexemes = sql`array[${sql.join(terms.map((term) => sql`${term.lexeme}`), sql`, `)}]::text[]`
+    const rows = await withPlannerHeldTo(this.db, 'sorted', (tx) =>
       queryRows<{ thread_id: number; score: number }>(
         tx,
         sql`
@@ -315,19 +400,29 @@ export class PostgresSearchIndex implements SearchIndex {
             group by p.thread_id order by sum(p.weight) desc, p.thread_id desc limit ${weights.candidateCap}),
           scored as (
             -- Each word counts at the weight of the best field it occurs in, a little more for each
-            -- further occurrence: one pass over each document's words, rather than a ts_rank per word.
+            -- further occurrence: one pass over the request's words in each document, rather than a
+            -- ts_rank per word. The document is first cut down to those words (deleting every other
+            -- word), since unnesting all of a document's words costs five times as much.
             select d.thread_id, d.title,
               sum(tm.weight * (1 + ${weights.repeats}::float8 * ln(array_length(u.weights, 1)))
-                  * (select max((${fields})[case w when 'A' then 4 when 'B' then 3 when 'C' then 2 else 1 end]) from unnest(u.weights) w)) as words
+                  * (${fields})[case when 'A' = any(u.weights) then 4 when 'B' = any(u.weights) then 3
+                                     when 'C' = any(u.weights) then 2 else 1 end]) as words
             from candidates c
             join search_documents d on d.thread_id = c.thread_id
-            cross join lateral unnest(d.document) u
+            cross join lateral unnest(ts_delete(d.document, tsvector_to_array(ts_delete(d.document, ${lexemes})))) u
             join terms tm on tm.lexeme = u.lexeme
-            group by d.thread_id, d.title)
-          select s.thread_id, (s.words + ${weights.titleSimilarity} * similarity(s.title, ${request.title}))::float8 as score
-          from scored s
-          join threads t on t.id = s.thread_id and t.hidden_at is null
-          order by score desc, s.thread_id desc
+            group by d.thread_id, d.title),
+          -- A thread hidden since it was indexed leaves the index through the outbox; until then it is skipped here.
+          visible as (select s.* from scored s join threads t on t.id = s.thread_id and t.hidden_at is null),
+          -- The titles' similarity adds at most its weight: only threads it could lift into the
+          -- results have it computed (trigrams of every candidate's title cost as much as the words).
+          contenders as (
+            select * from visible
+            where words + ${weights.titleSimilarity}::float8 >= coalesce(
+              (select words from visible order by words desc offset ${request.limit - 1} limit 1), 0))
+          select c.thread_id, (c.words + ${weights.titleSimilarity}::float8 * similarity(c.title, ${request.title}))::float8 as score
+          from contenders c
+          order by score desc, c.thread_id desc
           limit ${request.limit}`,
       ),
     )
@@ -365,56 +460,83 @@ export class PostgresSearchIndex implements SearchIndex {
 }
 
 /**
- * How the newest matches are found. GIN cannot hand matches over in any order, so either every
- * match is read from the index and the newest kept ("sorted": a cost in proportion to the
- * matches, but each costs only its narrow row), or the documents are walked newest first until
- * enough match ("walk": a cost in proportion to cap ÷ share, but each row walked has its document
- * read to test it). PostgreSQL's planner does not know that testing a document means reading it
- * from TOAST, so it walks far too eagerly; the choice is made here instead, from the words'
- * document frequencies, and the planner is held to it.
+ * How the newest matches are found. GIN hands matches over in no order, so there are three ways:
+ * - "walk" the documents newest first, testing each until enough match: flat in the forum's
+ *   size, but every row walked has its document read from TOAST to be tested;
+ * - read the matches from GIN and intersect them with a "window" of the newest documents (a range
+ *   of the created_at index) large enough to hold them, fetching only the rows in both: costs
+ *   one pass over the words' postings, no document reads;
+ * - read every match from GIN and keep the newest ("sorted"): the cost of fetching every match.
+ * PostgreSQL's planner knows neither that testing a document means reading it from TOAST nor how
+ * many matches the newest rows hold, so the choice is made here, from the words' document
+ * frequencies, and the planner is held to it.
  */
-export function matchingPath(estimate: { wordShare: number; filterShare: number; documents: number; wanted: number }): MatchingPath {
-  const { wordShare, filterShare, documents, wanted } = estimate
-  if (documents <= 0 || wordShare <= 0) return 'sorted'
+export function planMatching(estimate: MatchingEstimate): MatchingPlan {
+  const { wordShare, filterShare, documents, wanted, postings } = estimate
+  if (documents <= 0 || wordShare <= 0 || filterShare <= 0) return { path: 'sorted' }
+  const share = wordShare * filterShare
+  // GIN reads every posting of the words, and puts the documents holding them all in a bitmap.
+  const bitmapCost = postings * ROW_COST.posting + wordShare * documents * ROW_COST.bitmapEntry
+  const sortCost = bitmapCost + wordShare * documents * ROW_COST.fetchedMatch
   // Walking tests the filters on every row walked and reads the document of those that pass them.
-  const walked = wanted / (wordShare * filterShare)
-  const walkCost = walked * ROW_COST.walkedRow + walked * filterShare * ROW_COST.documentRead
-  // Sorting fetches the narrow row of every document holding the words.
-  const sortCost = wordShare * documents * ROW_COST.fetchedMatch
-  return walkCost < sortCost ? 'walk' : 'sorted'
+  const walked = wanted / share
+  const perWalkedRow = ROW_COST.walkedRow + filterShare * ROW_COST.documentRead
+  const walkCost = walked * perWalkedRow
+  // The window holds twice the rows expected to give enough matches; a window past the forum's
+  // size is the forum, i.e. sorting.
+  const window = Math.ceil(WINDOW_MARGIN * walked)
+  const windowCost = window >= documents ? Infinity : bitmapCost + window * (ROW_COST.windowRow + wordShare * ROW_COST.fetchedMatch)
+  const cheapest = Math.min(sortCost, walkCost, windowCost)
+  if (cheapest === walkCost) {
+    // The walk gives up when it has cost twice what the next best way was expected to, so a
+    // wrong estimate costs at most that.
+    const nextBest = Math.min(sortCost, windowCost)
+    return { path: 'walk', budget: Math.max(wanted, Math.floor((2 * nextBest) / perWalkedRow)) }
+  }
+  return cheapest === windowCost ? { path: 'window', window } : { path: 'sorted' }
 }
 
-export type MatchingPath = 'walk' | 'sorted'
-
-/**
- * How many of the newest documents a search should walk before reading every match instead, or
- * null not to walk: it walks when that is expected to be cheaper than sorting, and gives up when
- * it has cost twice what sorting was expected to, so a wrong estimate costs at most that.
- */
-export function walkBudget(estimate: { wordShare: number; filterShare: number; documents: number; wanted: number }): number | null {
-  if (matchingPath(estimate) !== 'walk') return null
-  const { wordShare, filterShare, documents, wanted } = estimate
-  const perRow = ROW_COST.walkedRow + filterShare * ROW_COST.documentRead
-  const sortCost = wordShare * documents * ROW_COST.fetchedMatch
-  return Math.max(wanted, Math.floor((2 * sortCost) / perRow))
+export interface MatchingEstimate {
+  /** Estimated share of documents holding the query's words. */
+  wordShare: number
+  /** Estimated share of documents passing the filters. */
+  filterShare: number
+  documents: number
+  /** How many of the newest matches are wanted. */
+  wanted: number
+  /** The words' postings (their document frequencies added up): GIN reads them whole. */
+  postings: number
 }
 
-/** Relative costs per row, measured at 100k threads (about 0.3, 2.5 and 1.2 µs). */
-const ROW_COST = { walkedRow: 0.25, documentRead: 2, fetchedMatch: 1 }
+export type MatchingPlan =
+  | { path: 'walk'; /** rows walked at most before reading every match instead */ budget: number }
+  | { path: 'window'; /** the newest this many documents */ window: number }
+  | { path: 'sorted' }
 
-/** A guess of the share of documents each filter keeps (a category of eight, say), for choosing how to match. */
+/** Costs per row in µs, measured at 100k threads on PostgreSQL 15 (2 shared cores). */
+const ROW_COST = {
+  /** an index entry of created_at and its narrow heap row, filters tested */
+  walkedRow: 0.3,
+  /** a document read from TOAST and tested */
+  documentRead: 4.3,
+  /** a posting read from GIN */
+  posting: 0.04,
+  /** a document put in GIN's bitmap of matches */
+  bitmapEntry: 0.05,
+  /** a row of the window: skipped in the created_at index, then in its bitmap */
+  windowRow: 0.1,
+  /** a matching row fetched from the heap */
+  fetchedMatch: 0.9,
+}
+
+/** A window holds this many times the rows expected to give enough matches. */
+const WINDOW_MARGIN = 2
+
+/** How long a window's edge is remembered (see windowEdge). */
+const WINDOW_EDGE_MEMORY_MS = 60_000
+
+/** A guess of the share of documents a filter not counted in search_lexemes (tag, dates) keeps. */
 const FILTER_SHARE_GUESS = 0.15
-
-/**
- * The WHERE and ORDER BY of a newest-first match along `path`. Walking, the match sits inside a
- * CASE so that the filters are tested first on the narrow row (with no filters PostgreSQL folds
- * the CASE away); sorting, the order is written so that the created_at index cannot give it.
- */
-function newestMatching(path: MatchingPath, match: SQL, filters: SQL): SQL {
-  return path === 'walk'
-    ? sql`where case when true ${filters} then ${match} else false end order by d.created_at desc, d.thread_id desc`
-    : sql`where true ${filters} and ${match} order by d.created_at + interval '0 s' desc, d.thread_id desc`
-}
 
 /** Share of documents holding every one of these words, if they are independent. */
 export function independentShare(frequencies: number[], documents: number): number {
@@ -435,14 +557,35 @@ export function blendedShare(frequencies: number[], documents: number): number {
 }
 
 /**
- * Runs `run` in a transaction where the planner may not scan whole tables: with our own choice of
- * matching path made, a sequential scan (which reads every document) is never the better one.
+ * Runs `run` in a transaction where the planner may not scan whole tables (with our own choice of
+ * matching path made, a sequential scan, which reads every document, is never the better one) and,
+ * for a window, may not walk an index either: the window must be intersected with the matches as
+ * bitmaps, not walked with each document tested.
  */
-async function withoutSeqScans<T>(db: Db, run: (tx: Db) => Promise<T>): Promise<T> {
+async function withPlannerHeldTo<T>(db: Db, path: MatchingPlan['path'], run: (tx: Db) => Promise<T>): Promise<T> {
   return db.transaction(async (tx) => {
     await tx.execute(sql`set local enable_seqscan = off`)
+    if (path === 'window') await tx.execute(sql`set local enable_indexscan = off`)
     return run(tx as unknown as Db)
   })
+}
+
+/** The search_lexemes keys counting the documents each filter keeps, and how many filters are not counted there. */
+function countedFilters(filters: SearchRequest['filters']): { keys: string[]; uncounted: number } {
+  const keys: string[] = []
+  if (filters.categoryId) keys.push(`${FILTER_KEYS.category}${filters.categoryId}`)
+  if (filters.state === 'solved') keys.push(FILTER_KEYS.solved)
+  if (filters.state === 'unanswered') keys.push(FILTER_KEYS.unanswered)
+  const uncounted = [filters.tag, filters.from, filters.to].filter((value) => value !== undefined && value !== '').length
+  return { keys, uncounted }
+}
+
+/**
+ * Whether every word of the query must be in a match: true unless it has OR or excludes words
+ * (websearch_to_tsquery syntax), so one word that no document holds means no match at all.
+ */
+export function everyWordRequired(text: string): boolean {
+  return !/(^|\s)or(\s|$)/i.test(text) && !/(^|\s)-/.test(text)
 }
 
 /**
@@ -465,7 +608,7 @@ export const SIMILAR_WEIGHTS = {
   /** each word's newest this many, */
   postingsPerTerm: 500,
   /** while the words' postings add up to at most this many (a word's postings are all read), */
-  postingsBudget: 8000,
+  postingsBudget: 4000,
   /** of which the best this many by the weight of the words they hold are scored. */
   candidateCap: 200,
   /** ts_rank weights for D, C, B, A: replies, accepted answer, question, title. */

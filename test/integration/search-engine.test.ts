@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { eq } from 'drizzle-orm'
+import { eq, sql } from 'drizzle-orm'
+import { queryRows } from '../../src/db/client'
 import { threads, type Category, type User } from '../../src/db/schema'
 import { PostgresSearchIndex } from '../../src/search/postgres-index'
 import type { SearchRequest } from '../../src/search/types'
@@ -84,6 +85,42 @@ describe('PostgreSQL search engine', () => {
     const okta = await index.similar({ title: 'Okta SAML signature invalid', limit: 5 })
     expect(okta[0]?.threadId).toBe(ids.sso)
   })
+
+  it('counts the documents each filter keeps as threads are answered, solved and hidden', async () => {
+    // The counts let the engine judge how much of the forum a filtered search may match.
+    const counted = async () =>
+      Object.fromEntries(
+        (await queryRows<{ lexeme: string; doc_count: number }>(t.db, sql`select lexeme, doc_count from search_lexemes where lexeme like ' %' and doc_count > 0`)).map(
+          (row) => [row.lexeme, row.doc_count],
+        ),
+      )
+    const actual = async () => {
+      const documents = await queryRows<{ category_id: number; solved: boolean; answered: boolean }>(t.db, sql`select category_id, solved, answered from search_documents`)
+      const counts: Record<string, number> = {}
+      const add = (key: string) => (counts[key] = (counts[key] ?? 0) + 1)
+      for (const document of documents) {
+        add(` category ${document.category_id}`)
+        if (document.solved) add(' solved')
+        if (!document.answered) add(' unanswered')
+      }
+      return counts
+    }
+    expect(await counted()).toEqual(await actual())
+    // Webhook, invoice and sign-on have no reply yet.
+    expect((await counted())[' unanswered']).toBe(3)
+    const reply = await createReply(t, helper, ids.invoice!, 'Switch the billing currency under Settings → Billing.')
+    await t.db.update(threads).set({ acceptedReplyId: reply.id }).where(eq(threads.id, ids.invoice!))
+    await index.indexThreads([ids.invoice!])
+    expect(await counted()).toMatchObject({ ' solved': 1, ' unanswered': 2, [` category ${billing.id}`]: 2 })
+    await t.db.update(threads).set({ hiddenAt: new Date() }).where(eq(threads.id, ids.invoice!))
+    await index.indexThreads([ids.invoice!])
+    expect(await counted()).toEqual(await actual())
+    expect(await counted()).toMatchObject({ [` category ${billing.id}`]: 1 })
+    expect((await counted())[' solved']).toBeUndefined()
+    await t.db.update(threads).set({ hiddenAt: null, acceptedReplyId: null }).where(eq(threads.id, ids.invoice!))
+    await index.indexThreads([ids.invoice!])
+    expect(await counted()).toEqual(await actual())
+  })
 })
 
 describe('PostgreSQL search engine past its caps', () => {
@@ -148,18 +185,19 @@ describe('PostgreSQL search engine past its caps', () => {
   })
 })
 
-describe('PostgreSQL search engine walking the newest threads first', () => {
-  // Thirty threads all about widgets. When most documents match, the engine walks the newest
-  // first, within a budget, and reads every match when the walk finds too few; here it is made to
-  // walk, so both ways are exercised on a small forum (when to walk is tested in the unit tests).
+describe('PostgreSQL search engine finding the newest matches each way', () => {
+  // Thirty threads all about widgets. The engine finds a query's newest matches by walking the
+  // newest threads first, by looking in a window of the newest threads, or by reading every match;
+  // a walk or a window that finds too few falls back to reading every match. Here each way is
+  // forced on a small forum (when each is chosen is tested in the unit tests).
   let own: TestApp
-  let walking: PostgresSearchIndex
-  let deciding: PostgresSearchIndex
+  let category: Category
   const widgets: number[] = []
+  const engines: Record<string, PostgresSearchIndex> = {}
 
   beforeAll(async () => {
     own = await createTestApp()
-    const category = await createCategory(own.db, { name: 'Widgets', slug: 'widgets' })
+    category = await createCategory(own.db, { name: 'Widgets', slug: 'widgets' })
     const author = await createUser(own.db)
     for (let n = 0; n < 30; n++) {
       own.clock.advance(60 * 60 * 1000)
@@ -167,25 +205,57 @@ describe('PostgreSQL search engine walking the newest threads first', () => {
       const body = n < 2 ? `Where did the number widget go? Asked on day ${n}.` : `The widget number ${n} works, mostly.`
       widgets.push((await createThread(own, author, category, { title: `Widget question ${n}`, body })).id)
     }
-    walking = new PostgresSearchIndex(own.db, { rankedSet: 2, phraseCheck: 40, walkFirst: true })
-    deciding = new PostgresSearchIndex(own.db, { rankedSet: 2, phraseCheck: 40 })
-    await walking.indexThreads(widgets)
+    for (const path of ['walk', 'window', 'sorted'] as const) engines[path] = new PostgresSearchIndex(own.db, { rankedSet: 2, phraseCheck: 40, path })
+    engines.estimated = new PostgresSearchIndex(own.db, { rankedSet: 2, phraseCheck: 40 })
+    await engines.estimated!.indexThreads(widgets)
   })
   afterAll(() => own.close())
 
-  it('finds the newest matches by walking', async () => {
-    for (const index of [walking, deciding]) {
+  it('finds the newest matches', async () => {
+    for (const [path, index] of Object.entries(engines)) {
       const result = await index.search(request('widget', { sort: 'newest' }))
-      expect(result).toMatchObject({ total: 2, capped: true })
-      expect(result.hits.map((hit) => hit.threadId)).toEqual([widgets[29], widgets[28]])
+      expect(result, path).toMatchObject({ total: 2, capped: true })
+      expect(result.hits.map((hit) => hit.threadId), path).toEqual([widgets[29], widgets[28]])
     }
   })
 
-  it('reads every match when the walk finds too few', async () => {
-    for (const index of [walking, deciding]) {
-      const result = await index.search(request('"number widget"', { sort: 'newest' }))
-      expect(result).toMatchObject({ total: 2, capped: false })
-      expect(result.hits.map((hit) => hit.threadId)).toEqual([widgets[1], widgets[0]])
+  it('reads every match when the newest threads hold too few', async () => {
+    // "day" is only in the two oldest threads: a walk's budget or a window of the newest ends first.
+    for (const [path, index] of Object.entries(engines)) {
+      const result = await index.search(request('day', { sort: 'newest' }))
+      expect(result, path).toMatchObject({ total: 2, capped: false })
+      expect(result.hits.map((hit) => hit.threadId), path).toEqual([widgets[1], widgets[0]])
     }
+  })
+
+  it('checks phrases newest first', async () => {
+    for (const [path, index] of Object.entries(engines)) {
+      const result = await index.search(request('"number widget"', { sort: 'newest' }))
+      expect(result, path).toMatchObject({ total: 2, capped: false })
+      expect(result.hits.map((hit) => hit.threadId), path).toEqual([widgets[1], widgets[0]])
+    }
+  })
+
+  it('applies filters on every path', async () => {
+    const [fifth] = await own.db.select({ createdAt: threads.createdAt }).from(threads).where(eq(threads.id, widgets[5]!))
+    for (const [path, index] of Object.entries(engines)) {
+      // Nothing is solved here; everything is unanswered; the date filter ends before the sixth.
+      expect(await index.search(request('widget', { filters: { state: 'solved' } })), path).toMatchObject({ total: 0, hits: [] })
+      const unanswered = await index.search(request('widget', { sort: 'newest', filters: { state: 'unanswered', categoryId: category.id } }))
+      expect(unanswered.hits.map((hit) => hit.threadId), path).toEqual([widgets[29], widgets[28]])
+      const before = await index.search(request('widget', { sort: 'newest', filters: { to: fifth!.createdAt } }))
+      expect(before.hits.map((hit) => hit.threadId), path).toEqual([widgets[4], widgets[3]])
+    }
+  })
+
+  it('finds threads indexed after a window was last measured', async () => {
+    // The window's edge is remembered for a minute; a thread indexed since is newer than the edge.
+    await engines.window!.search(request('widget'))
+    own.clock.advance(60 * 60 * 1000)
+    const author = await createUser(own.db)
+    const latest = await createThread(own, author, category, { title: 'The latest widget question', body: 'Yet another question about a widget.' })
+    await engines.window!.indexThreads([latest.id])
+    const result = await engines.window!.search(request('widget', { sort: 'newest' }))
+    expect(result.hits.map((hit) => hit.threadId)).toEqual([latest.id, widgets[29]])
   })
 })

@@ -1,26 +1,58 @@
 import { describe, expect, it } from 'vitest'
-import { blendedShare, loosenPhrases, matchingPath, walkBudget } from '../../src/search/postgres-index'
+import { blendedShare, everyWordRequired, loosenPhrases, planMatching } from '../../src/search/postgres-index'
+
+// A query's estimate as the engine makes it: shares of the forum, the postings GIN would read.
+const estimate = (wordShare: number, documents: number, more: { filterShare?: number; wanted?: number; postings?: number } = {}) => ({
+  wordShare,
+  filterShare: more.filterShare ?? 1,
+  documents,
+  wanted: more.wanted ?? 501,
+  postings: more.postings ?? wordShare * documents,
+})
 
 describe('how the PostgreSQL engine finds the newest matches', () => {
-  it('walks newest first when most documents match, and reads every match when few do', () => {
-    const documents = 100_000
-    expect(matchingPath({ wordShare: 0.9, filterShare: 1, documents, wanted: 500 })).toBe('walk')
-    expect(matchingPath({ wordShare: 0.01, filterShare: 1, documents, wanted: 500 })).toBe('sorted')
-    // Rarer still, or a word nobody used: nothing to walk for.
-    expect(matchingPath({ wordShare: 0, filterShare: 1, documents, wanted: 500 })).toBe('sorted')
-    expect(matchingPath({ wordShare: 0.5, filterShare: 1, documents: 0, wanted: 500 })).toBe('sorted')
+  it('walks newest first when most documents match', () => {
+    // 90 % match: ~560 documents walked find 501 matches, where GIN would hand over 90,000.
+    expect(planMatching(estimate(0.9, 100_000)).path).toBe('walk')
+    expect(planMatching(estimate(0.9, 10_000_000)).path).toBe('walk')
   })
 
-  it('walks further the larger the forum, relative to the matches it must sort', () => {
-    const share = 0.05
-    expect(matchingPath({ wordShare: share, filterShare: 1, documents: 10_000, wanted: 500 })).toBe('sorted')
-    expect(matchingPath({ wordShare: share, filterShare: 1, documents: 10_000_000, wanted: 500 })).toBe('walk')
+  it('reads every match when few documents match', () => {
+    expect(planMatching(estimate(0.002, 100_000)).path).toBe('sorted')
+    // Rarer still, a word nobody used, an empty forum, a filter nothing passes: nothing to walk for.
+    expect(planMatching(estimate(0, 100_000)).path).toBe('sorted')
+    expect(planMatching(estimate(0.5, 0)).path).toBe('sorted')
+    expect(planMatching(estimate(0.5, 100_000, { filterShare: 0 })).path).toBe('sorted')
+  })
+
+  it('looks in a window of the newest documents in between, where walking would read too many documents', () => {
+    // 5 % match: walking reads ~10,000 documents; sorting fetches 50,000 matches at 1M threads;
+    // the newest ~20,000 documents hold ~1,000 matches, intersected in the index.
+    const plan = planMatching(estimate(0.05, 1_000_000))
+    expect(plan).toEqual({ path: 'window', window: Math.ceil((2 * 501) / 0.05) })
+  })
+
+  it('does not open a window as large as the forum', () => {
+    // A small forum: twice the documents expected to hold enough matches is more than there are.
+    expect(planMatching(estimate(0.05, 15_000)).path).not.toBe('window')
   })
 
   it('counts filters as cheap to test on the rows walked', () => {
     // A broad word in one category of eight: walking tests the category on every row but reads
-    // only the documents in it, so it still beats sorting half the forum.
-    expect(matchingPath({ wordShare: 0.5, filterShare: 1 / 8, documents: 100_000, wanted: 500 })).toBe('walk')
+    // only the documents in it, so it still beats reading half the forum's matches.
+    expect(planMatching(estimate(0.5, 100_000, { filterShare: 1 / 8 })).path).toBe('walk')
+  })
+
+  it('gives up walking once it has cost twice what the next best way was expected to', () => {
+    const plan = planMatching(estimate(0.9, 1_000_000))
+    expect(plan.path).toBe('walk')
+    // Enough rows to find the matches it expects (~560) and many more, but not the forum.
+    const budget = plan.path === 'walk' ? plan.budget : 0
+    expect(budget).toBeGreaterThan(560 * 4)
+    expect(budget).toBeLessThan(1_000_000)
+    // A filter makes most walked rows cheap to pass, so more of them fit the budget.
+    const filtered = planMatching(estimate(0.9, 1_000_000, { filterShare: 0.1 }))
+    expect(filtered.path === 'walk' && filtered.budget).toBeGreaterThan(budget)
   })
 
   it('estimates the share holding every word between independent words and words always together', () => {
@@ -32,20 +64,20 @@ describe('how the PostgreSQL engine finds the newest matches', () => {
     expect(blendedShare([30], 100)).toBeCloseTo(0.3)
   })
 
-  it('gives up walking once it has cost twice what reading every match was expected to', () => {
-    const base = { filterShare: 1, documents: 1_000_000, wanted: 501 }
-    // 90 % match: sorting would read ~900,000 rows, so the walk may go far before giving up.
-    expect(walkBudget({ ...base, wordShare: 0.9 })).toBe(Math.floor((2 * 900_000) / 2.25))
-    // 0.1 % match: sorting reads 1,000 rows; walking would need 500,000. No walk.
-    expect(walkBudget({ ...base, wordShare: 0.001 })).toBeNull()
-    // A filter makes most walked rows cheap to pass, so more of them fit the budget.
-    expect(walkBudget({ ...base, wordShare: 0.9, filterShare: 0.1 })!).toBeGreaterThan(walkBudget({ ...base, wordShare: 0.9 })!)
-  })
-
   it('loosens phrases into their words, except a negated phrase', () => {
     expect(loosenPhrases('"update failed" windows')).toBe(' update failed  windows')
     expect(loosenPhrases('update failed')).toBeNull()
     expect(loosenPhrases('windows -"update failed"')).toBeNull()
     expect(loosenPhrases('windows - "update failed"')).toBeNull()
+  })
+
+  it('knows when every word of a query must be in a match', () => {
+    expect(everyWordRequired('update failed')).toBe(true)
+    expect(everyWordRequired('"update failed" windows')).toBe(true)
+    expect(everyWordRequired('wi-fi drops')).toBe(true)
+    expect(everyWordRequired('update or upgrade')).toBe(false)
+    expect(everyWordRequired('update OR upgrade')).toBe(false)
+    expect(everyWordRequired('update -windows')).toBe(false)
+    expect(everyWordRequired('-windows')).toBe(false)
   })
 })

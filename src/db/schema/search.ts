@@ -35,16 +35,18 @@ export const searchDocuments = pgTable(
   (t) => [
     // serves: full-text matching (@@) for search and similar questions
     index('search_documents_document_idx').using('gin', t.document),
-    // serves: a broad query's newest matches, walked newest first until enough are found (the
-    // search engine walks it when most documents may match; see matchingPath)
+    // serves: a query's newest matches, walked newest first until enough are found, or the
+    // window of newest documents they are looked for in (see planMatching)
     index('search_documents_created_idx').on(t.createdAt, t.threadId),
   ],
 )
 
 /**
  * How many indexed documents contain each (stemmed) lexeme, kept up to date as documents are
- * indexed, so similar-question ranking can weigh rare words above common ones (IDF). The row
- * with the empty lexeme counts all documents.
+ * indexed, so similar-question ranking can weigh rare words above common ones (IDF) and search
+ * can judge how many documents a query matches. The row with the empty lexeme counts all
+ * documents; rows whose key starts with a space (no lexeme does) count documents per filter
+ * value: ' category 3', ' solved', ' unanswered'.
  */
 export const searchLexemes = pgTable('search_lexemes', {
   lexeme: text('lexeme').primaryKey(),
