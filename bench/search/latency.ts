@@ -368,6 +368,8 @@ async function explainOp(engine: Engine, op: Op, p95: number): Promise<ExplainRe
         continue
       }
       const rows = await tx.unsafe(`explain (analyze, buffers) ${query}`, params as never[])
+      // A statement's settings end with it (the engine sets them per transaction).
+      await tx.unsafe('reset all')
       const plan = rows.map((row) => String((row as Record<string, unknown>)['QUERY PLAN'])).join('\n')
       const executionMs = Number(/Execution Time: ([\d.]+) ms/.exec(plan)?.[1] ?? 0)
       const planningMs = Number(/Planning Time: ([\d.]+) ms/.exec(plan)?.[1] ?? 0)

@@ -223,7 +223,8 @@ export class PostgresSearchIndex implements SearchIndex {
       case 'walk':
         return { path: 'walk', budget: wanted * 8 }
       case 'window':
-        return { path: 'window', window: wanted * 2 }
+        // One document: too few, so the wider window and reading every match are tried too.
+        return { path: 'window', window: 1 }
       case 'sorted':
         return { path: 'sorted' }
       default:
@@ -242,11 +243,13 @@ export class PostgresSearchIndex implements SearchIndex {
     const sorted = sql`
       select ${columns} from search_documents d where true ${filters} and ${match}
       order by d.created_at + interval '0 s' desc, d.thread_id desc limit ${wanted}`
-    const orEverything = (first: SQL) => sql`
+    // `first`'s rows if there are enough of them, otherwise `fallback`'s (run only then).
+    const orElse = (first: SQL, fallback: SQL) => sql`
       with tried as materialized (${first})
       select * from tried where (select count(*) from tried) >= ${wanted}
       union all
-      select * from (${sorted}) s where (select count(*) from tried) < ${wanted}`
+      select * from (${fallback}) s where (select count(*) from tried) < ${wanted}`
+    const orEverything = (first: SQL) => orElse(first, sorted)
     if (plan.path === 'walk') {
       // The match sits inside a CASE so that the filters are tested first, on the narrow row.
       return {
@@ -259,14 +262,18 @@ export class PostgresSearchIndex implements SearchIndex {
       }
     }
     if (plan.path === 'window') {
+      const inWindow = (edge: string) => sql`
+        select ${columns} from search_documents d
+        where ${match} and d.created_at >= ${edge}::timestamptz ${filters}
+        order by d.created_at desc, d.thread_id desc limit ${wanted}`
       const edge = await this.windowEdge(plan.window)
+      // A window too small for the words (they come together less than estimated) is tried again
+      // wider before every match is read: reading them all costs far more at a million threads.
+      const widerEdge = edge ? await this.windowEdge(plan.window * WIDER_WINDOW) : null
       if (edge) {
         return {
           path: 'window',
-          sql: orEverything(sql`
-            select ${columns} from search_documents d
-            where ${match} and d.created_at >= ${edge}::timestamptz ${filters}
-            order by d.created_at desc, d.thread_id desc limit ${wanted}`),
+          sql: orElse(inWindow(edge), widerEdge ? orEverything(inWindow(widerEdge)) : sorted),
         }
       }
     }
@@ -362,35 +369,40 @@ export class PostgresSearchIndex implements SearchIndex {
     if (terms.length === 0) return []
     const weights = SIMILAR_WEIGHTS
     // The heaviest words first, as many as fit the budget of postings read (always at least one).
-    const candidateTerms: typeof terms = []
+    // A word in many documents has its newest postings looked for in a window of the newest
+    // documents, so it costs the rows of that window rather than all of its postings.
+    const candidates: { term: (typeof terms)[number]; window: number | null }[] = []
     let postingsRead = 0
     for (const term of [...terms].sort((a, b) => b.weight - a.weight).slice(0, weights.candidateTerms)) {
-      if (candidateTerms.length > 0 && postingsRead + term.df > weights.postingsBudget) continue
-      candidateTerms.push(term)
-      postingsRead += term.df
+      const plan = planMatching(
+        { wordShare: term.df / Math.max(term.documents, 1), filterShare: 1, documents: term.documents, wanted: weights.postingsPerTerm, postings: term.df },
+        { walk: false },
+      )
+      const window = plan.path === 'window' ? plan.window : null
+      // Rows fetched; in a window, plus the postings GIN reads whole (about ten to a fetched row).
+      const read = window ? Math.ceil((window * term.df) / Math.max(term.documents, 1) + term.df / 10) : term.df
+      if (candidates.length > 0 && postingsRead + read > weights.postingsBudget) continue
+      candidates.push({ term, window })
+      postingsRead += read
     }
-    // Each word's newest postings, walked or read whole (a window is not worth its extra round
-    // trip for a few hundred postings, and the terms share one statement).
     const postings = sql.join(
-      candidateTerms.map((term) => {
-        const match = sql`d.document @@ to_tsquery('simple', quote_literal(${term.lexeme}))`
-        const plan = planMatching({
-          wordShare: term.df / Math.max(term.documents, 1),
-          filterShare: 1,
-          documents: term.documents,
-          wanted: weights.postingsPerTerm,
-          postings: term.df,
-        })
-        const order = plan.path === 'walk' ? sql`d.created_at desc` : sql`d.created_at + interval '0 s' desc`
-        return sql`(select d.thread_id, ${term.weight}::float8 as weight from search_documents d
-          where ${match} order by ${order}, d.thread_id desc limit ${weights.postingsPerTerm})`
-      }),
+      await Promise.all(
+        candidates.map(async ({ term, window }) => {
+          const match = sql`d.document @@ to_tsquery('simple', quote_literal(${term.lexeme}))`
+          const edge = window ? await this.windowEdge(window) : null
+          return edge
+            ? sql`(select d.thread_id, ${term.weight}::float8 as weight from search_documents d
+                where ${match} and d.created_at >= ${edge}::timestamptz order by d.created_at desc, d.thread_id desc limit ${weights.postingsPerTerm})`
+            : sql`(select d.thread_id, ${term.weight}::float8 as weight from search_documents d
+                where ${match} order by d.created_at + interval '0 s' desc, d.thread_id desc limit ${weights.postingsPerTerm})`
+        }),
+      ),
       sql` union all `,
     )
     const termValues = sql.join(terms.map((term) => sql`(${term.lexeme}, ${term.weight}::float8)`), sql`, `)
     const fields = sql`${weights.fields}::float4[]`
     const lexemes = sql`array[${sql.join(terms.map((term) => sql`${term.lexeme}`), sql`, `)}]::text[]`
-    const rows = await withPlannerHeldTo(this.db, 'sorted', (tx) =>
+    const rows = await withPlannerHeldTo(this.db, candidates.some(({ window }) => window) ? 'window' : 'sorted', (tx) =>
       queryRows<{ thread_id: number; score: number }>(
         tx,
         sql`
@@ -471,7 +483,7 @@ export class PostgresSearchIndex implements SearchIndex {
  * many matches the newest rows hold, so the choice is made here, from the words' document
  * frequencies, and the planner is held to it.
  */
-export function planMatching(estimate: MatchingEstimate): MatchingPlan {
+export function planMatching(estimate: MatchingEstimate, ways: { walk: boolean } = { walk: true }): MatchingPlan {
   const { wordShare, filterShare, documents, wanted, postings } = estimate
   if (documents <= 0 || wordShare <= 0 || filterShare <= 0) return { path: 'sorted' }
   const share = wordShare * filterShare
@@ -481,7 +493,7 @@ export function planMatching(estimate: MatchingEstimate): MatchingPlan {
   // Walking tests the filters on every row walked and reads the document of those that pass them.
   const walked = wanted / share
   const perWalkedRow = ROW_COST.walkedRow + filterShare * ROW_COST.documentRead
-  const walkCost = walked * perWalkedRow
+  const walkCost = ways.walk ? walked * perWalkedRow : Infinity
   // The window holds twice the rows expected to give enough matches; a window past the forum's
   // size is the forum, i.e. sorting.
   const window = Math.ceil(WINDOW_MARGIN * walked)
@@ -531,6 +543,9 @@ const ROW_COST = {
 
 /** A window holds this many times the rows expected to give enough matches. */
 const WINDOW_MARGIN = 2
+
+/** A window that holds too few matches is tried again this many times wider. */
+const WIDER_WINDOW = 8
 
 /** How long a window's edge is remembered (see windowEdge). */
 const WINDOW_EDGE_MEMORY_MS = 60_000
