@@ -51,7 +51,7 @@ const idList = (ids: number[]) => sql`array[${sql.join(ids.map((id) => sql`${id}
 
 export class PostgresSearchIndex implements SearchIndex {
   readonly engine = 'postgres'
-  private readonly windowEdges = new Map<number, { createdAt: string | null; until: number }>()
+  private readonly windowEdges = new Map<number, { edges: { edge: string; wider: string } | null; until: number }>()
 
   constructor(
     private readonly db: Db,
@@ -158,8 +158,8 @@ export class PostgresSearchIndex implements SearchIndex {
     const matching = wordsOfPhrases ? sql`websearch_to_tsquery('english', ${wordsOfPhrases})` : query
     const wanted = wordsOfPhrases ? this.limits.phraseCheck : this.limits.rankedSet + 1
     const plan = this.forcedPlan(wanted) ?? planMatching({
-      // Words asked about together tend to come together (quoted ones always do).
-      wordShare: blendedShare(check.frequencies, check.documents),
+      // Words asked about together tend to come together; the words of a phrase nearly always do.
+      wordShare: (isOnePhrase(request.text) ? togetherShare : blendedShare)(check.frequencies, check.documents),
       filterShare,
       documents: check.documents,
       wanted,
@@ -266,38 +266,41 @@ export class PostgresSearchIndex implements SearchIndex {
         select ${columns} from search_documents d
         where ${match} and d.created_at >= ${edge}::timestamptz ${filters}
         order by d.created_at desc, d.thread_id desc limit ${wanted}`
-      const edge = await this.windowEdge(plan.window)
+      const edges = await this.windowEdge(plan.window)
       // A window too small for the words (they come together less than estimated) is tried again
       // wider before every match is read: reading them all costs far more at a million threads.
-      const widerEdge = edge ? await this.windowEdge(plan.window * WIDER_WINDOW) : null
-      if (edge) {
-        return {
-          path: 'window',
-          sql: orElse(inWindow(edge), widerEdge ? orEverything(inWindow(widerEdge)) : sorted),
-        }
-      }
+      if (edges) return { path: 'window', sql: orElse(inWindow(edges.edge), orEverything(inWindow(edges.wider))) }
     }
     return { path: 'sorted', sql: sorted }
   }
 
   /**
    * Where a window of at least the newest `size` documents begins (its oldest created_at, ties
-   * included), or null when the forum is smaller. Sizes are rounded up to powers of √2 and their
-   * edges remembered for a minute: an edge that has aged only widens the window with the documents
-   * indexed since (newer than the edge), so the newest matches in it are still the newest of all.
+   * included), or null when the forum is smaller; and where a window WIDER_WINDOW times as long in
+   * time begins (about as many times the documents, if they keep arriving at the same pace: any edge
+   * is correct, only the cost depends on it, and this one costs no scan). Sizes are rounded up to
+   * powers of √2 and their edges remembered for a minute: an edge that has aged only widens the
+   * window with the documents indexed since (newer than the edge), so the newest matches in it are
+   * still the newest of all.
    */
-  private async windowEdge(size: number): Promise<string | null> {
+  private async windowEdge(size: number): Promise<{ edge: string; wider: string } | null> {
     const rounded = Math.ceil(Math.SQRT2 ** Math.ceil(Math.log(size) / Math.log(Math.SQRT2)))
     const remembered = this.windowEdges.get(rounded)
-    if (remembered && remembered.until > performance.now()) return remembered.createdAt
-    const [edge] = await queryRows<{ created_at: Date | string }>(
+    if (remembered && remembered.until > performance.now()) return remembered.edges
+    const [row] = await queryRows<{ edge: Date | string | null; newest: Date | string | null }>(
       this.db,
-      sql`select created_at from search_documents order by created_at desc, thread_id desc offset ${rounded - 1} limit 1`,
+      sql`select (select created_at from search_documents order by created_at desc, thread_id desc offset ${rounded - 1} limit 1) as edge,
+                 (select created_at from search_documents order by created_at desc, thread_id desc limit 1) as newest`,
     )
-    // Milliseconds: a timestamp cut to them can only widen the window.
-    const createdAt = edge ? new Date(edge.created_at).toISOString() : null
-    this.windowEdges.set(rounded, { createdAt, until: performance.now() + WINDOW_EDGE_MEMORY_MS })
-    return createdAt
+    let edges: { edge: string; wider: string } | null = null
+    if (row?.edge && row.newest) {
+      // Milliseconds: a timestamp cut to them can only widen the window.
+      const edge = new Date(row.edge).getTime()
+      const newest = new Date(row.newest).getTime()
+      edges = { edge: new Date(edge).toISOString(), wider: new Date(newest - WIDER_WINDOW * (newest - edge)).toISOString() }
+    }
+    this.windowEdges.set(rounded, { edges, until: performance.now() + WINDOW_EDGE_MEMORY_MS })
+    return edges
   }
 
   /** Matches for a page past the end, so the page can say how many there are. */
@@ -389,10 +392,10 @@ export class PostgresSearchIndex implements SearchIndex {
       await Promise.all(
         candidates.map(async ({ term, window }) => {
           const match = sql`d.document @@ to_tsquery('simple', quote_literal(${term.lexeme}))`
-          const edge = window ? await this.windowEdge(window) : null
-          return edge
+          const edges = window ? await this.windowEdge(window) : null
+          return edges
             ? sql`(select d.thread_id, ${term.weight}::float8 as weight from search_documents d
-                where ${match} and d.created_at >= ${edge}::timestamptz order by d.created_at desc, d.thread_id desc limit ${weights.postingsPerTerm})`
+                where ${match} and d.created_at >= ${edges.edge}::timestamptz order by d.created_at desc, d.thread_id desc limit ${weights.postingsPerTerm})`
             : sql`(select d.thread_id, ${term.weight}::float8 as weight from search_documents d
                 where ${match} order by d.created_at + interval '0 s' desc, d.thread_id desc limit ${weights.postingsPerTerm})`
         }),
@@ -544,7 +547,7 @@ const ROW_COST = {
 /** A window holds this many times the rows expected to give enough matches. */
 const WINDOW_MARGIN = 2
 
-/** A window that holds too few matches is tried again this many times wider. */
+/** A window that holds too few matches is tried again this many times longer. */
 const WIDER_WINDOW = 8
 
 /** How long a window's edge is remembered (see windowEdge). */
@@ -553,10 +556,15 @@ const WINDOW_EDGE_MEMORY_MS = 60_000
 /** A guess of the share of documents a filter not counted in search_lexemes (tag, dates) keeps. */
 const FILTER_SHARE_GUESS = 0.15
 
-/** Share of documents holding every one of these words, if they are independent. */
-export function independentShare(frequencies: number[], documents: number): number {
+/** Share of documents holding every one of these words if they always come together: the rarest's share. */
+export function togetherShare(frequencies: number[], documents: number): number {
   if (documents <= 0 || frequencies.length === 0) return 0
-  return frequencies.reduce((product, frequency) => product * Math.min(1, frequency / documents), 1)
+  return Math.min(1, ...frequencies.map((frequency) => frequency / documents))
+}
+
+/** Whether the query is one quoted phrase and nothing else. */
+export function isOnePhrase(text: string): boolean {
+  return /^\s*"[^"]+"\s*$/.test(text)
 }
 
 /**

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { blendedShare, everyWordRequired, loosenPhrases, planMatching } from '../../src/search/postgres-index'
+import { blendedShare, everyWordRequired, isOnePhrase, loosenPhrases, planMatching, togetherShare } from '../../src/search/postgres-index'
 
 // A query's estimate as the engine makes it: shares of the forum, the postings GIN would read.
 const estimate = (wordShare: number, documents: number, more: { filterShare?: number; wanted?: number; postings?: number } = {}) => ({
@@ -62,6 +62,18 @@ describe('how the PostgreSQL engine finds the newest matches', () => {
     expect(blendedShare([], 100)).toBe(0)
     expect(blendedShare([150], 100)).toBe(1)
     expect(blendedShare([30], 100)).toBeCloseTo(0.3)
+  })
+
+  it('takes the words of a phrase as coming together: the rarest word sets the share', () => {
+    expect(togetherShare([50, 20], 100)).toBeCloseTo(0.2)
+    expect(togetherShare([50, 0], 100)).toBe(0)
+    expect(togetherShare([], 100)).toBe(0)
+    expect(togetherShare([150], 100)).toBe(1)
+    expect(isOnePhrase('"reset my password"')).toBe(true)
+    expect(isOnePhrase(' "reset my password" ')).toBe(true)
+    expect(isOnePhrase('"permission denied" docker')).toBe(false)
+    expect(isOnePhrase('"a b" "c d"')).toBe(false)
+    expect(isOnePhrase('reset password')).toBe(false)
   })
 
   it('loosens phrases into their words, except a negated phrase', () => {
