@@ -233,8 +233,9 @@ export class PostgresSearchIndex implements SearchIndex {
   }
 
   /**
-   * The newest `wanted` matches along the plan's path. A walk or a window that finds fewer than
-   * wanted (the estimate was wrong) falls back to reading every match, in the same statement.
+   * The newest `wanted` matches along the plan's path. A walk that finds fewer than wanted (the
+   * estimate was wrong) falls back to reading every match; a window, to a window eight times
+   * longer and then to every match; all in the same statement.
    */
   private async newestMatches(plan: MatchingPlan, match: SQL, filters: SQL, wanted: number): Promise<{ sql: SQL; path: MatchingPlan['path'] }> {
     const columns = sql`d.thread_id, d.created_at, d.upvote_count, d.solved`
