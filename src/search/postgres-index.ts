@@ -15,9 +15,10 @@ import type { SearchIndex, SearchRequest, SearchResponse, SimilarHit, SimilarReq
  */
 export const RANKED_SET_CAP = 500
 /**
- * A phrase ("update failed") is first matched as its words, which the index answers alone, and
- * only the newest this many of those are read to check that the words are adjacent: positions
- * are not in a GIN index, so each check reads the whole document.
+ * A phrase ("update failed") is first matched from the index alone, by its word pairs where they
+ * can be used (see requiredPhrases) and otherwise by its words, and only the newest this many of
+ * those are read to check the phrase: positions are not in a GIN index, so each check reads the
+ * whole document.
  */
 export const PHRASE_CHECK_CAP = 1500
 /** Below this many results, the query is tried again with misspelt words corrected. */
@@ -51,6 +52,7 @@ const idList = (ids: number[]) => sql`array[${sql.join(ids.map((id) => sql`${id}
 
 export class PostgresSearchIndex implements SearchIndex {
   readonly engine = 'postgres'
+  private pairStatistics: { shares: Map<number, number>; otherwise: number; until: number } | null = null
   private readonly windowEdges = new Map<number, { edges: { edge: string; wider: string } | null; until: number }>()
 
   constructor(
@@ -95,8 +97,8 @@ export class PostgresSearchIndex implements SearchIndex {
           ) others on true
           where t.id = any(${idList(ids)}) and t.hidden_at is null),
         inserted as (
-          insert into search_documents (thread_id, title, body, document, category_id, solved, answered, created_at, upvote_count, indexed_at)
-          select thread_id, title, body, document, category_id, solved, answered, created_at, upvote_count, now() from docs
+          insert into search_documents (thread_id, title, body, document, phrase_pairs, category_id, solved, answered, created_at, upvote_count, indexed_at)
+          select thread_id, title, body, document, search_phrase_pairs(document), category_id, solved, answered, created_at, upvote_count, now() from docs
           returning document, category_id, solved, answered),
         counts as (${documentCounts(sql`inserted`)})
         insert into search_lexemes (lexeme, doc_count)
@@ -129,16 +131,34 @@ export class PostgresSearchIndex implements SearchIndex {
 
   private async run(request: SearchRequest): Promise<SearchResponse> {
     const counted = countedFilters(request.filters)
-    const [check] = await queryRows<{ searchable: boolean; documents: number; frequencies: number[]; filter_counts: number[] }>(
+    const phrases = requiredPhrases(request.text)
+    // The query's words outside its phrases, when they are only words to find (no exclusions).
+    const outside = phrases.length > 0 && everyWordRequired(request.text) ? request.text.replace(/"[^"]*"/g, ' ') : null
+    const [check] = await queryRows<{
+      searchable: boolean
+      documents: number
+      frequencies: number[]
+      filter_counts: number[]
+      phrase_pairs: number[]
+      words_outside: boolean
+    }>(
       this.db,
       sql`
         select numnode(websearch_to_tsquery('english', ${request.text})) > 0 as searchable,
+          ${
+            phrases.length > 0
+              ? sql`(select coalesce(array_agg(distinct k), '{}')
+                     from unnest(array[${sql.join(phrases.map((phrase) => sql`${phrase}`), sql`, `)}]::text[]) p(phrase),
+                       unnest(search_phrase_pairs(to_tsvector('english', p.phrase))) k)`
+              : sql`'{}'::int[]`
+          } as phrase_pairs,
+          ${outside !== null ? sql`numnode(websearch_to_tsquery('english', ${outside})) > 0` : sql`true`} as words_outside,
           coalesce((select l.doc_count from search_lexemes l where l.lexeme = ''), 0) as documents,
           (select coalesce(array_agg(coalesce(l.doc_count, 0)), '{}')
            from unnest(tsvector_to_array(to_tsvector('english', ${request.text}))) u(lexeme)
            left join search_lexemes l on l.lexeme = u.lexeme) as frequencies,
-          (select coalesce(array_agg(coalesce(l.doc_count, 0)), '{}')
-           from unnest(array[${sql.join([sql`''`, ...counted.keys.map((key) => sql`${key}`)], sql`, `)}]::text[]) k(key)
+          (select coalesce(array_agg(coalesce(l.doc_count, 0) order by k.n), '{}')
+           from unnest(array[${sql.join([sql`''`, ...counted.keys.map((key) => sql`${key}`)], sql`, `)}]::text[]) with ordinality k(key, n)
            left join search_lexemes l on l.lexeme = k.key where k.key <> '') as filter_counts`,
     )
     if (!check?.searchable) return { hits: [], total: 0, capped: false, searchable: false }
@@ -153,35 +173,63 @@ export class PostgresSearchIndex implements SearchIndex {
       FILTER_SHARE_GUESS ** counted.uncounted
     const filters = this.filterSql(request)
     const wordsOfPhrases = loosenPhrases(request.text)
-    // A phrase is matched as its words, and only the newest of those are checked for the phrase
-    // (positions are not in the index: each check reads the whole document).
-    const matching = wordsOfPhrases ? sql`websearch_to_tsquery('english', ${wordsOfPhrases})` : query
-    const wanted = wordsOfPhrases ? this.limits.phraseCheck : this.limits.rankedSet + 1
-    const plan = this.forcedPlan(wanted) ?? planMatching({
-      // Words asked about together tend to come together; the words of a phrase nearly always do.
-      wordShare: (isOnePhrase(request.text) ? togetherShare : blendedShare)(check.frequencies, check.documents),
-      filterShare,
-      documents: check.documents,
-      wanted,
-      postings: check.frequencies.reduce((sum, frequency) => sum + frequency, 0),
-    })
-    const newest = await this.newestMatches(plan, sql`d.document @@ ${matching}`, filters, wanted)
+    // A phrase is first matched from the index alone, then the newest of those documents are
+    // checked for the phrase (positions are not in the index: each check reads the whole document).
+    // The index holds each document's words and its word pairs (a word, the next and how far apart),
+    // so a phrase of two words or more is matched as its pairs (plus the query's other words): nearly
+    // only documents holding it. Otherwise, or next to an exclusion, as its words.
+    const pairs = check.phrase_pairs.length > 0 ? sql`d.phrase_pairs @> ${idList(check.phrase_pairs)}` : null
+    const wordShare = (isOnePhrase(request.text) ? togetherShare : blendedShare)(check.frequencies, check.documents)
+    // Pairs are hashed, so other pairs share their keys: if those are in more documents than the
+    // words (or nothing is known of them yet), the words narrow the candidates too.
+    const pairShare = await this.phraseShare(check.phrase_pairs)
+    const pairMatched = pairs !== null && outside !== null && pairShare <= wordShare
+    const match = pairMatched
+      ? check.words_outside
+        ? sql`${pairs} and d.document @@ websearch_to_tsquery('english', ${outside})`
+        : pairs
+      : wordsOfPhrases
+        ? sql`d.document @@ websearch_to_tsquery('english', ${wordsOfPhrases})${pairs ? sql` and ${pairs}` : sql``}`
+        : sql`d.document @@ ${query}`
+    // Candidates found by their pairs nearly all hold the phrase: twice the ranked set leaves room
+    // for those that share a hashed pair or hold the words in another order.
+    const wanted = !wordsOfPhrases
+      ? this.limits.rankedSet + 1
+      : pairMatched
+        ? Math.min(this.limits.phraseCheck, 2 * (this.limits.rankedSet + 1))
+        : this.limits.phraseCheck
+    const plan =
+      this.forcedPlan(wanted) ??
+      planMatching(
+        {
+          // Words asked about together tend to come together; the words of a phrase nearly always do.
+          wordShare: Math.min(wordShare, pairShare),
+          filterShare,
+          // The category's count comes first (see countedFilters).
+          walkShare: request.filters.categoryId ? (check.filter_counts[0] ?? 0) / Math.max(check.documents, 1) : 1,
+          documents: check.documents,
+          wanted,
+          postings: check.frequencies.reduce((sum, frequency) => sum + frequency, 0),
+        },
+        // Testing the pairs would read a second column of every document walked.
+        { walk: pairs === null },
+      )
+    const newest = await this.newestMatches(plan, match, filters, wanted, request.filters.categoryId)
     // The newest matches as narrow rows (the documents stay out of line), one more than the cap.
     // Phrases are checked newest first, one document at a time, until enough are found.
     const matches = wordsOfPhrases
       ? sql`
-        select m.* from (select * from (${newest.sql}) n order by n.created_at desc, n.thread_id desc) m
-        cross join lateral (select 1 from search_documents p where p.thread_id = m.thread_id and p.document @@ ${query} offset 0) phrase
-        order by m.created_at desc, m.thread_id desc limit ${this.limits.rankedSet + 1}`
+        select m.* from (select * from (${newest.sql}) n order by n.created_at desc, n.thread_id desc offset 0) m
+        where m.document @@ ${query} limit ${this.limits.rankedSet + 1}`
       : newest.sql
-    const score = sql`(ts_rank_cd(d.document, ${query}, 1)
+    const score = sql`(ts_rank_cd(m.document, ${query}, 1)
       * (case when m.solved then 1.3 else 1 end) * (1 + ln(1 + greatest(m.upvote_count, 0)) * 0.15))::float8`
     // Only relevance needs every candidate's score; the other orders score the page they show.
     const page =
       request.sort === 'relevance'
-        ? sql`select s.thread_id, s.score, row_number() over (order by s.score desc, s.thread_id desc) as position
-              from (select m.thread_id, ${score} as score from matches m join search_documents d on d.thread_id = m.thread_id) s`
-        : sql`select m.thread_id, null::float8 as score, row_number() over (order by ${
+        ? sql`select s.*, row_number() over (order by s.score desc, s.thread_id desc) as position
+              from (select m.*, ${score} as score from matches m) s`
+        : sql`select m.*, null::float8 as score, row_number() over (order by ${
             request.sort === 'newest' ? sql`m.created_at desc, m.thread_id desc` : sql`m.upvote_count desc, m.created_at desc, m.thread_id desc`
           }) as position from matches m`
     const rows = await withPlannerHeldTo(this.db, newest.path, (tx) =>
@@ -192,15 +240,14 @@ export class PostgresSearchIndex implements SearchIndex {
           -- One more than the cap is found only to know that there are more.
           matches as (select * from found order by created_at desc, thread_id desc limit ${this.limits.rankedSet}),
           page as (${page} order by position limit ${request.pageSize} offset ${(request.page - 1) * request.pageSize})
-          select n.thread_id, coalesce(n.score, ${score}) as score, (select count(*)::int from found) as total,
+          select m.thread_id, coalesce(m.score, ${score}) as score, (select count(*)::int from found) as total,
             ts_headline('english', d.title, ${query}, ${HEADLINE_TITLE}) as title_hl,
             ts_headline('english', d.body, ${query}, ${HEADLINE_BODY}) as snippet
-          from page n
-          join matches m on m.thread_id = n.thread_id
-          join search_documents d on d.thread_id = n.thread_id
+          from page m
+          join search_documents d on d.thread_id = m.thread_id
           -- A thread hidden since it was indexed leaves the index through the outbox; until then it is skipped here.
-          join threads t on t.id = n.thread_id and t.hidden_at is null
-          order by n.position`,
+          join threads t on t.id = m.thread_id and t.hidden_at is null
+          order by m.position`,
       ),
     )
     const total = rows[0]?.total ?? (request.page > 1 ? await this.countMatches(request) : 0)
@@ -215,6 +262,33 @@ export class PostgresSearchIndex implements SearchIndex {
       capped: total > this.limits.rankedSet,
       searchable: true,
     }
+  }
+
+  /**
+   * At most what share of documents holds these phrase pairs, from PostgreSQL's statistics of the
+   * column (its most common elements and their frequencies, and a bound for all others), or 1 when
+   * there are none yet (no ANALYZE has run). The statistics are remembered for a minute.
+   */
+  private async phraseShare(pairs: number[]): Promise<number> {
+    if (pairs.length === 0) return 1
+    if (!this.pairStatistics || this.pairStatistics.until <= performance.now()) {
+      const [row] = await queryRows<{ elements: number[] | null; frequencies: number[] | null }>(
+        this.db,
+        sql`select most_common_elems::text::int[] as elements, most_common_elem_freqs as frequencies from pg_stats
+            where schemaname = current_schema() and tablename = 'search_documents' and attname = 'phrase_pairs'`,
+      )
+      const elements = row?.elements ?? []
+      const frequencies = (row?.frequencies ?? []).map(Number)
+      this.pairStatistics = {
+        shares: new Map(elements.map((element, i) => [element, frequencies[i]!])),
+        // After the elements' frequencies come their minimum, maximum and the share of nulls: an
+        // element not listed is in at most the minimum's share.
+        otherwise: elements.length > 0 ? frequencies[elements.length]! : 1,
+        until: performance.now() + STATISTICS_MEMORY_MS,
+      }
+    }
+    const { shares, otherwise } = this.pairStatistics
+    return Math.min(...pairs.map((pair) => shares.get(pair) ?? otherwise))
   }
 
   /** The plan tests ask for, to see each path on a small forum. */
@@ -237,8 +311,16 @@ export class PostgresSearchIndex implements SearchIndex {
    * estimate was wrong) falls back to reading every match; a window, to a window eight times
    * longer and then to every match; all in the same statement.
    */
-  private async newestMatches(plan: MatchingPlan, match: SQL, filters: SQL, wanted: number): Promise<{ sql: SQL; path: MatchingPlan['path'] }> {
-    const columns = sql`d.thread_id, d.created_at, d.upvote_count, d.solved`
+  private async newestMatches(
+    plan: MatchingPlan,
+    match: SQL,
+    filters: SQL,
+    wanted: number,
+    categoryId: number | undefined,
+  ): Promise<{ sql: SQL; path: MatchingPlan['path'] }> {
+    // The document travels as a pointer (it stays out of line): checking a phrase and ranking read
+    // it without looking the row up again.
+    const columns = sql`d.thread_id, d.created_at, d.upvote_count, d.solved, d.document`
     // Every match read from the index, the newest kept (the order is written so that the
     // created_at index cannot give it: walking it would read every document).
     const sorted = sql`
@@ -252,12 +334,14 @@ export class PostgresSearchIndex implements SearchIndex {
       select * from (${fallback}) s where (select count(*) from tried) < ${wanted}`
     const orEverything = (first: SQL) => orElse(first, sorted)
     if (plan.path === 'walk') {
+      // Within a category, only its threads are walked (its own index orders them by date).
+      const walked = categoryId ? sql`where d.category_id = ${categoryId}` : sql``
       // The match sits inside a CASE so that the filters are tested first, on the narrow row.
       return {
         path: 'walk',
         sql: orEverything(sql`
           select ${columns}
-          from (select * from search_documents d order by d.created_at desc, d.thread_id desc limit ${plan.budget}) d
+          from (select * from search_documents d ${walked} order by d.created_at desc, d.thread_id desc limit ${plan.budget}) d
           where case when true ${filters} then ${match} else false end
           limit ${wanted}`),
       }
@@ -491,16 +575,18 @@ export function planMatching(estimate: MatchingEstimate, ways: { walk: boolean }
   const { wordShare, filterShare, documents, wanted, postings } = estimate
   if (documents <= 0 || wordShare <= 0 || filterShare <= 0) return { path: 'sorted' }
   const share = wordShare * filterShare
+  const walkShare = Math.max(estimate.walkShare ?? 1, filterShare)
   // GIN reads every posting of the words, and puts the documents holding them all in a bitmap.
   const bitmapCost = postings * ROW_COST.posting + wordShare * documents * ROW_COST.bitmapEntry
   const sortCost = bitmapCost + wordShare * documents * ROW_COST.fetchedMatch
   // Walking tests the filters on every row walked and reads the document of those that pass them.
-  const walked = wanted / share
-  const perWalkedRow = ROW_COST.walkedRow + filterShare * ROW_COST.documentRead
+  // A walk within a category goes through that category's rows only.
+  const walked = (wanted / share) * walkShare
+  const perWalkedRow = ROW_COST.walkedRow + (filterShare / walkShare) * ROW_COST.documentRead
   const walkCost = ways.walk ? walked * perWalkedRow : Infinity
   // The window holds twice the rows expected to give enough matches; a window past the forum's
   // size is the forum, i.e. sorting.
-  const window = Math.ceil(WINDOW_MARGIN * walked)
+  const window = Math.ceil((WINDOW_MARGIN * wanted) / share)
   const windowCost = window >= documents ? Infinity : bitmapCost + window * (ROW_COST.windowRow + wordShare * ROW_COST.fetchedMatch)
   const cheapest = Math.min(sortCost, walkCost, windowCost)
   if (cheapest === walkCost) {
@@ -517,6 +603,8 @@ export interface MatchingEstimate {
   wordShare: number
   /** Estimated share of documents passing the filters. */
   filterShare: number
+  /** Share of documents a walk visits: those of the category filtered on (walked through its own index); 1 by default. */
+  walkShare?: number
   documents: number
   /** How many of the newest matches are wanted. */
   wanted: number
@@ -553,6 +641,9 @@ const WIDER_WINDOW = 8
 
 /** How long a window's edge is remembered (see windowEdge). */
 const WINDOW_EDGE_MEMORY_MS = 60_000
+
+/** How long the statistics of phrase pairs are remembered (see phraseShare). */
+const STATISTICS_MEMORY_MS = 60_000
 
 /** A guess of the share of documents a filter not counted in search_lexemes (tag, dates) keeps. */
 const FILTER_SHARE_GUESS = 0.15
@@ -594,7 +685,10 @@ async function withPlannerHeldTo<T>(db: Db, path: MatchingPlan['path'], run: (tx
   })
 }
 
-/** The search_lexemes keys counting the documents each filter keeps, and how many filters are not counted there. */
+/**
+ * The search_lexemes keys counting the documents each filter keeps (the category's first), and how
+ * many filters are not counted there.
+ */
 function countedFilters(filters: SearchRequest['filters']): { keys: string[]; uncounted: number } {
   const keys: string[] = []
   if (filters.categoryId) keys.push(`${FILTER_KEYS.category}${filters.categoryId}`)
@@ -610,6 +704,18 @@ function countedFilters(filters: SearchRequest['filters']): { keys: string[]; un
  */
 export function everyWordRequired(text: string): boolean {
   return !/(^|\s)or(\s|$)/i.test(text) && !/(^|\s)-/.test(text)
+}
+
+/**
+ * The quoted phrases every match must hold, whose word pairs narrow the candidates: none when the
+ * query has OR (a phrase may be one alternative) or a negated phrase (see loosenPhrases); an
+ * unclosed quote is left to the phrase check. Only these phrases must have their words next to each
+ * other (stop words between them as in the query); the others follow PostgreSQL's phrase operator,
+ * which also takes other words in a stop word's place.
+ */
+export function requiredPhrases(text: string): string[] {
+  if (/(^|\s)or(\s|$)/i.test(text) || /-\s*"/.test(text)) return []
+  return [...text.matchAll(/"([^"]*)"/g)].map((match) => match[1]!.trim()).filter((phrase) => phrase !== '')
 }
 
 /**

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { eq, sql } from 'drizzle-orm'
+import { desc, eq, sql } from 'drizzle-orm'
 import { queryRows } from '../../src/db/client'
 import { threads, type Category, type User } from '../../src/db/schema'
 import { PostgresSearchIndex } from '../../src/search/postgres-index'
@@ -123,6 +123,19 @@ describe('PostgreSQL search engine', () => {
   })
 })
 
+describe('PostgreSQL search engine phrases', () => {
+  it('matches a phrase with other stop words in its gaps, but not with other words', async () => {
+    const yours = await createThread(t, asker, api, { title: 'Cannot reset your password from the app', body: 'The reset link expires.' })
+    const other = await createThread(t, asker, api, { title: 'Reset new password rules', body: 'Where are the rules?' })
+    await index.indexThreads([yours.id, other.id])
+    // "my" and "your" are stop words: both phrases are "reset _ password". PostgreSQL's own phrase
+    // operator would also take "reset new password"; a phrase here is its words next to each other.
+    expect((await index.search(request('"reset my password"'))).hits.map((hit) => hit.threadId)).toEqual([yours.id])
+    expect((await index.search(request('"reset new password"'))).hits.map((hit) => hit.threadId)).toEqual([other.id])
+    expect((await index.search(request('"password reset"'))).hits).toEqual([])
+  })
+})
+
 describe('PostgreSQL search engine past its caps', () => {
   // Caps of 2 ranked matches and 3 phrase checks stand in for the real 500 and 1,500.
   let capped: PostgresSearchIndex
@@ -152,14 +165,21 @@ describe('PostgreSQL search engine past its caps', () => {
     expect(newest.hits.map((hit) => hit.threadId)).toEqual([quota[3], quota[2]])
   })
 
-  it('checks phrases among the newest threads holding their words, and keeps word order', async () => {
+  it('finds a phrase by its word pairs past the newest threads holding its words, and keeps word order', async () => {
     // All four hold both words; "quota exceeded" is in the first two, "exceeded quota" in the third.
-    // Only the newest three are checked, so the first is past the cap.
-    const phrase = await capped.search(request('"quota exceeded"'))
-    expect(phrase.hits.map((hit) => hit.threadId)).toEqual([quota[1]])
+    // The first is older than the newest three holding the words, but it holds the pair.
+    const phrase = await capped.search(request('"quota exceeded"', { sort: 'newest' }))
+    expect(phrase.hits.map((hit) => hit.threadId)).toEqual([quota[1], quota[0]])
     const reversed = await capped.search(request('"exceeded quota"'))
     expect(reversed.hits.map((hit) => hit.threadId)).toEqual([quota[2]])
-    const uncapped = await index.search(request('"quota exceeded"', { sort: 'newest' }))
+  })
+
+  it('checks only the newest threads holding a phrase\'s words where its pairs cannot narrow them', async () => {
+    // With OR a phrase is one alternative, so it is matched as its words: only the newest three
+    // are checked, and the first is past the cap.
+    const either = await capped.search(request('"quota exceeded" or zeppelin', { sort: 'newest' }))
+    expect(either.hits.map((hit) => hit.threadId)).toEqual([quota[1]])
+    const uncapped = await index.search(request('"quota exceeded" or zeppelin', { sort: 'newest' }))
     expect(uncapped.hits.map((hit) => hit.threadId)).toEqual([quota[1], quota[0]])
   })
 
@@ -236,6 +256,24 @@ describe('PostgreSQL search engine finding the newest matches each way', () => {
     }
   })
 
+  it('finds phrases from their pairs alone once PostgreSQL has statistics of them', async () => {
+    // Without statistics a phrase's candidates hold its words and its pairs; with them (a pair in
+    // fewer documents than its words) its pairs and the query's other words. Same answers.
+    const ask = async () =>
+      Promise.all(
+        ['"number widget"', '"number widget" go', '"widget number" mostly', '"widget works"'].map(async (text) =>
+          (await engines.estimated!.search(request(text, { sort: 'newest' }))).hits.map((hit) => hit.threadId),
+        ),
+      )
+    const before = await ask()
+    expect(before).toEqual([[widgets[1], widgets[0]], [widgets[1], widgets[0]], [widgets[29], widgets[28]], []])
+    await own.db.execute(sql`analyze search_documents`)
+    // A fresh engine: statistics are remembered for a minute.
+    const fresh = new PostgresSearchIndex(own.db, { rankedSet: 2, phraseCheck: 40 })
+    engines.estimated = fresh
+    expect(await ask()).toEqual(before)
+  })
+
   it('applies filters on every path', async () => {
     const [fifth] = await own.db.select({ createdAt: threads.createdAt }).from(threads).where(eq(threads.id, widgets[5]!))
     for (const [path, index] of Object.entries(engines)) {
@@ -257,5 +295,29 @@ describe('PostgreSQL search engine finding the newest matches each way', () => {
     await engines.window!.indexThreads([latest.id])
     const result = await engines.window!.search(request('widget', { sort: 'newest' }))
     expect(result.hits.map((hit) => hit.threadId)).toEqual([latest.id, widgets[29]])
+  })
+
+  it('finds a category\'s newest matches past newer threads of other categories', async () => {
+    // A walk within a category goes through the category's own rows.
+    const gadgets = await createCategory(own.db, { name: 'Gadgets', slug: 'gadgets' })
+    const author = await createUser(own.db)
+    const elsewhere: number[] = []
+    for (let n = 0; n < 3; n++) {
+      own.clock.advance(60 * 60 * 1000)
+      elsewhere.push((await createThread(own, author, gadgets, { title: `Gadget widget ${n}`, body: 'A widget on a gadget.' })).id)
+    }
+    await engines.estimated!.indexThreads(elsewhere)
+    const newestInCategory = await own.db
+      .select({ id: threads.id })
+      .from(threads)
+      .where(eq(threads.categoryId, category.id))
+      .orderBy(desc(threads.createdAt))
+      .limit(2)
+    for (const [path, index] of Object.entries(engines)) {
+      const result = await index.search(request('widget', { sort: 'newest', filters: { categoryId: category.id } }))
+      expect(result.hits.map((hit) => hit.threadId), path).toEqual(newestInCategory.map((row) => row.id))
+      const other = await index.search(request('widget', { sort: 'newest', filters: { categoryId: gadgets.id } }))
+      expect(other.hits.map((hit) => hit.threadId), path).toEqual([elsewhere[2], elsewhere[1]])
+    }
   })
 })

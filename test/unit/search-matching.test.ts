@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest'
-import { blendedShare, everyWordRequired, isOnePhrase, loosenPhrases, planMatching, togetherShare } from '../../src/search/postgres-index'
+import { blendedShare, everyWordRequired, isOnePhrase, loosenPhrases, planMatching, requiredPhrases, togetherShare } from '../../src/search/postgres-index'
 
 // A query's estimate as the engine makes it: shares of the forum, the postings GIN would read.
-const estimate = (wordShare: number, documents: number, more: { filterShare?: number; wanted?: number; postings?: number } = {}) => ({
+const estimate = (wordShare: number, documents: number, more: { filterShare?: number; walkShare?: number; wanted?: number; postings?: number } = {}) => ({
   wordShare,
   filterShare: more.filterShare ?? 1,
+  walkShare: more.walkShare,
   documents,
   wanted: more.wanted ?? 501,
   postings: more.postings ?? wordShare * documents,
@@ -41,6 +42,20 @@ describe('how the PostgreSQL engine finds the newest matches', () => {
     // A broad word in one category of eight: walking tests the category on every row but reads
     // only the documents in it, so it still beats reading half the forum's matches.
     expect(planMatching(estimate(0.5, 100_000, { filterShare: 1 / 8 })).path).toBe('walk')
+  })
+
+  it('walks a category through its own rows, so a narrower category is no costlier to walk', () => {
+    // A word in 10 % of threads, in a category of 1 %: walking the whole forum passes 99 rows of
+    // other categories for each of the category's (~500,000 in all); walking the category's own
+    // rows does not (~5,000), and beats reading the word's 100,000 matches.
+    const forum = planMatching(estimate(0.1, 1_000_000, { filterShare: 0.01 }))
+    const category = planMatching(estimate(0.1, 1_000_000, { filterShare: 0.01, walkShare: 0.01 }))
+    expect(forum.path).toBe('sorted')
+    expect(category.path).toBe('walk')
+    // Its budget counts the category's rows: more than it expects to walk, fewer than the forum's.
+    const budget = category.path === 'walk' ? category.budget : 0
+    expect(budget).toBeGreaterThan(5_010)
+    expect(budget).toBeLessThan(100_000)
   })
 
   it('gives up walking once it has cost twice what the next best way was expected to', () => {
@@ -81,6 +96,18 @@ describe('how the PostgreSQL engine finds the newest matches', () => {
     expect(loosenPhrases('update failed')).toBeNull()
     expect(loosenPhrases('windows -"update failed"')).toBeNull()
     expect(loosenPhrases('windows - "update failed"')).toBeNull()
+  })
+
+  it('knows which phrases every match must hold, so their word pairs may narrow the candidates', () => {
+    expect(requiredPhrases('"update failed" windows "error 502"')).toEqual(['update failed', 'error 502'])
+    expect(requiredPhrases('"update failed" -windows')).toEqual(['update failed'])
+    expect(requiredPhrases('update failed')).toEqual([])
+    // With OR a phrase may be one alternative; a negated phrase must not be held.
+    expect(requiredPhrases('"update failed" or crash')).toEqual([])
+    expect(requiredPhrases('windows -"update failed"')).toEqual([])
+    // An unclosed quote and an empty one narrow nothing.
+    expect(requiredPhrases('"update failed')).toEqual([])
+    expect(requiredPhrases('"" windows')).toEqual([])
   })
 
   it('knows when every word of a query must be in a match', () => {

@@ -25,6 +25,9 @@ export const searchDocuments = pgTable(
     // The question's text as indexed (capped), for snippets.
     body: text('body').notNull(),
     document: tsvector('document').notNull(),
+    // The document's word pairs as hashed keys (the SQL function search_phrase_pairs, migration
+    // 0007): which documents may hold a quoted phrase.
+    phrasePairs: integer('phrase_pairs').array().notNull(),
     categoryId: integer('category_id').notNull(),
     solved: boolean('solved').notNull(),
     answered: boolean('answered').notNull(),
@@ -33,11 +36,14 @@ export const searchDocuments = pgTable(
     indexedAt: timestamptz('indexed_at').notNull(),
   },
   (t) => [
-    // serves: full-text matching (@@) for search and similar questions
-    index('search_documents_document_idx').using('gin', t.document),
+    // serves: full-text matching (@@) for search and similar questions, and with the pairs, a
+    // quoted phrase's candidates (its words, next to each other) in the same index scan
+    index('search_documents_document_idx').using('gin', t.document, t.phrasePairs),
     // serves: a query's newest matches, walked newest first until enough are found, or the
     // window of newest documents they are looked for in (see planMatching)
     index('search_documents_created_idx').on(t.createdAt, t.threadId),
+    // serves: the same walk within the one category a search is filtered to
+    index('search_documents_category_created_idx').on(t.categoryId, t.createdAt, t.threadId),
   ],
 )
 
