@@ -70,6 +70,9 @@ export class MeiliSearchIndex implements SearchIndex {
     assertSucceeded(await this.index().deleteAllDocuments().waitTask(), 'empty the index')
   }
 
+  /** Meilisearch keeps nothing to refresh after a rebuild. */
+  async rebuilt(): Promise<void> {}
+
   async search(request: SearchRequest): Promise<SearchResponse> {
     await this.prepare()
     const text = request.text.trim()

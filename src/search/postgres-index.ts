@@ -120,6 +120,15 @@ export class PostgresSearchIndex implements SearchIndex {
     await this.db.execute(sql`truncate search_documents, search_lexemes, search_terms`)
   }
 
+  /**
+   * PostgreSQL's statistics of the rebuilt tables, which plan its queries and tell how common each
+   * phrase pair is (see phraseShare). A server's autovacuum keeps them afterwards; PGlite has none.
+   */
+  async rebuilt(): Promise<void> {
+    await this.db.execute(sql`analyze search_documents, search_lexemes, search_terms`)
+    this.pairStatistics = null
+  }
+
   async search(request: SearchRequest): Promise<SearchResponse> {
     const first = await this.run(request)
     if (!first.searchable || first.total >= FEW_RESULTS) return first
@@ -175,9 +184,9 @@ export class PostgresSearchIndex implements SearchIndex {
     const wordsOfPhrases = loosenPhrases(request.text)
     // A phrase is first matched from the index alone, then the newest of those documents are
     // checked for the phrase (positions are not in the index: each check reads the whole document).
-    // The index holds each document's words and its word pairs (a word, the next and how far apart),
-    // so a phrase of two words or more is matched as its pairs (plus the query's other words): nearly
-    // only documents holding it. Otherwise, or next to an exclusion, as its words.
+    // Each document's word pairs (a word, the next and how far apart) are indexed too, so a phrase
+    // of two words or more is matched as its pairs (plus the query's other words): nearly only
+    // documents holding it. Otherwise, or next to an exclusion, as its words.
     const pairs = check.phrase_pairs.length > 0 ? sql`d.phrase_pairs @> ${idList(check.phrase_pairs)}` : null
     const wordShare = (isOnePhrase(request.text) ? togetherShare : blendedShare)(check.frequencies, check.documents)
     // Pairs are hashed, so other pairs share their keys: if those are in more documents than the
@@ -215,8 +224,9 @@ export class PostgresSearchIndex implements SearchIndex {
         { walk: pairs === null },
       )
     const newest = await this.newestMatches(plan, match, filters, wanted, request.filters.categoryId)
-    // The newest matches as narrow rows (the documents stay out of line), one more than the cap.
-    // Phrases are checked newest first, one document at a time, until enough are found.
+    // The newest matches as narrow rows (their documents stay out of line, read through the pointer
+    // each row carries), one more than the cap. Phrases are checked newest first, one document at a
+    // time, until enough are found.
     const matches = wordsOfPhrases
       ? sql`
         select m.* from (select * from (${newest.sql}) n order by n.created_at desc, n.thread_id desc offset 0) m

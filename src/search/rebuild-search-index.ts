@@ -4,7 +4,8 @@ import { threads } from '../db/schema'
 import type { SearchIndex } from './types'
 
 /**
- * Rebuilds the whole index from PostgreSQL, the source of truth, in batches of thread ids.
+ * Rebuilds the whole index from PostgreSQL, the source of truth, in batches of thread ids, then
+ * lets the engine refresh its statistics.
  * `onProgress` gets (done, total) after each batch, for the command's progress bar.
  */
 export async function rebuildSearchIndex(
@@ -30,5 +31,6 @@ export async function rebuildSearchIndex(
     done += batch.length
     options.onProgress?.(done, Number(total))
   }
+  await index.rebuilt()
   return done
 }

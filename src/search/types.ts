@@ -66,4 +66,6 @@ export interface SearchIndex {
   indexThreads(threadIds: number[]): Promise<void>
   /** Empties the index, before a full rebuild. */
   clear(): Promise<void>
+  /** After a full rebuild: brings what the engine knows of its index (statistics) up to date. */
+  rebuilt(): Promise<void>
 }

@@ -36,9 +36,10 @@ export const searchDocuments = pgTable(
     indexedAt: timestamptz('indexed_at').notNull(),
   },
   (t) => [
-    // serves: full-text matching (@@) for search and similar questions, and with the pairs, a
-    // quoted phrase's candidates (its words, next to each other) in the same index scan
-    index('search_documents_document_idx').using('gin', t.document, t.phrasePairs),
+    // serves: full-text matching (@@) for search and similar questions
+    index('search_documents_document_idx').using('gin', t.document),
+    // serves: a quoted phrase's candidates, the documents holding its words next to each other
+    index('search_documents_phrase_pairs_idx').using('gin', t.phrasePairs),
     // serves: a query's newest matches, walked newest first until enough are found, or the
     // window of newest documents they are looked for in (see planMatching)
     index('search_documents_created_idx').on(t.createdAt, t.threadId),
