@@ -713,7 +713,12 @@ function countedFilters(filters: SearchRequest['filters']): { keys: string[]; un
  * (websearch_to_tsquery syntax), so one word that no document holds means no match at all.
  */
 export function everyWordRequired(text: string): boolean {
-  return !/(^|\s)or(\s|$)/i.test(text) && !/(^|\s)-/.test(text)
+  return !hasOr(text) && !/(^|\s)-/.test(text)
+}
+
+/** Whether the query has websearch_to_tsquery's OR. */
+function hasOr(text: string): boolean {
+  return /(^|\s)or(\s|$)/i.test(text)
 }
 
 /**
@@ -724,7 +729,7 @@ export function everyWordRequired(text: string): boolean {
  * which also takes other words in a stop word's place.
  */
 export function requiredPhrases(text: string): string[] {
-  if (/(^|\s)or(\s|$)/i.test(text) || /-\s*"/.test(text)) return []
+  if (hasOr(text) || /-\s*"/.test(text)) return []
   return [...text.matchAll(/"([^"]*)"/g)].map((match) => match[1]!.trim()).filter((phrase) => phrase !== '')
 }
 
