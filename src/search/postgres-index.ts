@@ -1,7 +1,7 @@
 import { sql, type SQL } from 'drizzle-orm'
 import type { Db } from '../db/client'
 import { queryRows } from '../db/client'
-import { MATCH_END, MATCH_START, toHighlighted } from './highlight'
+import { highlightTitle, queryLexemes, snippetOf } from './snippets'
 import type { SearchIndex, SearchRequest, SearchResponse, SimilarHit, SimilarRequest } from './types'
 
 // PostgreSQL full-text search, the default engine. Documents are weighted tsvectors (title A,
@@ -29,9 +29,6 @@ const REPLIES_CHARS = 3000
 /** The vocabulary for "did you mean" is read from this much of each question, cut at a word. */
 const TERMS_CHARS = 1000
 
-const HEADLINE_TITLE = `StartSel=${MATCH_START}, StopSel=${MATCH_END}, HighlightAll=true`
-const HEADLINE_BODY = `StartSel=${MATCH_START}, StopSel=${MATCH_END}, MaxWords=32, MinWords=14, ShortWord=2, MaxFragments=2, FragmentDelimiter=" … "`
-
 /**
  * What a set of documents (`old` or `inserted`, with their document and filter fields) adds to
  * search_lexemes: one per lexeme they hold, one in all (''), one per filter value (see its schema).
@@ -47,6 +44,9 @@ const documentCounts = (documents: SQL) => sql`
 
 /** Keys of search_lexemes rows counting documents per filter value (no lexeme starts with a space). */
 const FILTER_KEYS = { category: ' category ', solved: ' solved', unanswered: ' unanswered' }
+
+/** A thread's document as search_vectors keeps it in line: read by key, not through TOAST. */
+const vectorOf = (threadId: SQL) => sql`(select v.document from search_vectors v where v.thread_id = ${threadId})`
 
 const idList = (ids: number[]) => sql`array[${sql.join(ids.map((id) => sql`${id}`), sql`, `)}]::int[]`
 
@@ -99,7 +99,8 @@ export class PostgresSearchIndex implements SearchIndex {
         inserted as (
           insert into search_documents (thread_id, title, body, document, phrase_pairs, category_id, solved, answered, created_at, upvote_count, indexed_at)
           select thread_id, title, body, document, search_phrase_pairs(document), category_id, solved, answered, created_at, upvote_count, now() from docs
-          returning document, category_id, solved, answered),
+          returning thread_id, document, category_id, solved, answered),
+        vectors as (insert into search_vectors (thread_id, document) select thread_id, document from inserted),
         counts as (${documentCounts(sql`inserted`)})
         insert into search_lexemes (lexeme, doc_count)
         select lexeme, n from counts where n > 0
@@ -117,7 +118,7 @@ export class PostgresSearchIndex implements SearchIndex {
   }
 
   async clear(): Promise<void> {
-    await this.db.execute(sql`truncate search_documents, search_lexemes, search_terms`)
+    await this.db.execute(sql`truncate search_documents, search_vectors, search_lexemes, search_terms`)
   }
 
   /**
@@ -125,7 +126,7 @@ export class PostgresSearchIndex implements SearchIndex {
    * phrase pair is (see phraseShare). A server's autovacuum keeps them afterwards; PGlite has none.
    */
   async rebuilt(): Promise<void> {
-    await this.db.execute(sql`analyze search_documents, search_lexemes, search_terms`)
+    await this.db.execute(sql`analyze search_documents, search_vectors, search_lexemes, search_terms`)
     this.pairStatistics = null
   }
 
@@ -145,6 +146,8 @@ export class PostgresSearchIndex implements SearchIndex {
     const outside = phrases.length > 0 && everyWordRequired(request.text) ? request.text.replace(/"[^"]*"/g, ' ') : null
     const [check] = await queryRows<{
       searchable: boolean
+      query_tree: string | null
+      snowball_3: boolean
       documents: number
       frequencies: number[]
       filter_counts: number[]
@@ -154,6 +157,8 @@ export class PostgresSearchIndex implements SearchIndex {
       this.db,
       sql`
         select numnode(websearch_to_tsquery('english', ${request.text})) > 0 as searchable,
+          querytree(websearch_to_tsquery('english', ${request.text})) as query_tree,
+          ts_lexize('english_stem', 'added') = '{add}' as snowball_3,
           ${
             phrases.length > 0
               ? sql`(select coalesce(array_agg(distinct k), '{}')
@@ -193,13 +198,15 @@ export class PostgresSearchIndex implements SearchIndex {
     // words (or nothing is known of them yet), the words narrow the candidates too.
     const pairShare = await this.phraseShare(check.phrase_pairs)
     const pairMatched = pairs !== null && outside !== null && pairShare <= wordShare
-    const match = pairMatched
-      ? check.words_outside
-        ? sql`${pairs} and d.document @@ websearch_to_tsquery('english', ${outside})`
-        : pairs
-      : wordsOfPhrases
-        ? sql`d.document @@ websearch_to_tsquery('english', ${wordsOfPhrases})${pairs ? sql` and ${pairs}` : sql``}`
-        : sql`d.document @@ ${query}`
+    // The match, on the indexed document (found through GIN) or on the row's vector (tested as walked).
+    const match = (document: SQL) =>
+      pairMatched
+        ? check.words_outside
+          ? sql`${pairs} and ${document} @@ websearch_to_tsquery('english', ${outside})`
+          : pairs!
+        : wordsOfPhrases
+          ? sql`${document} @@ websearch_to_tsquery('english', ${wordsOfPhrases})${pairs ? sql` and ${pairs}` : sql``}`
+          : sql`${document} @@ ${query}`
     // Candidates found by their pairs nearly all hold the phrase: twice the ranked set leaves room
     // for those that share a hashed pair or hold the words in another order.
     const wanted = !wordsOfPhrases
@@ -224,15 +231,14 @@ export class PostgresSearchIndex implements SearchIndex {
         { walk: pairs === null },
       )
     const newest = await this.newestMatches(plan, match, filters, wanted, request.filters.categoryId)
-    // The newest matches as narrow rows (their documents stay out of line, read through the pointer
-    // each row carries), one more than the cap. Phrases are checked newest first, one document at a
-    // time, until enough are found.
+    // The newest matches as narrow rows, one more than the cap. Phrases are checked newest first,
+    // one vector at a time, until enough are found.
     const matches = wordsOfPhrases
       ? sql`
         select m.* from (select * from (${newest.sql}) n order by n.created_at desc, n.thread_id desc offset 0) m
-        where m.document @@ ${query} limit ${this.limits.rankedSet + 1}`
+        where ${vectorOf(sql`m.thread_id`)} @@ ${query} limit ${this.limits.rankedSet + 1}`
       : newest.sql
-    const score = sql`(ts_rank_cd(m.document, ${query}, 1)
+    const score = sql`(ts_rank_cd(${vectorOf(sql`m.thread_id`)}, ${query}, 1)
       * (case when m.solved then 1.3 else 1 end) * (1 + ln(1 + greatest(m.upvote_count, 0)) * 0.15))::float8`
     // Only relevance needs every candidate's score; the other orders score the page they show.
     const page =
@@ -243,16 +249,14 @@ export class PostgresSearchIndex implements SearchIndex {
             request.sort === 'newest' ? sql`m.created_at desc, m.thread_id desc` : sql`m.upvote_count desc, m.created_at desc, m.thread_id desc`
           }) as position from matches m`
     const rows = await withPlannerHeldTo(this.db, newest.path, (tx) =>
-      queryRows<{ thread_id: number; score: number; total: number; title_hl: string; snippet: string }>(
+      queryRows<{ thread_id: number; score: number; total: number; title: string; body: string }>(
         tx,
         sql`
           with found as materialized (${matches}),
           -- One more than the cap is found only to know that there are more.
           matches as (select * from found order by created_at desc, thread_id desc limit ${this.limits.rankedSet}),
           page as (${page} order by position limit ${request.pageSize} offset ${(request.page - 1) * request.pageSize})
-          select m.thread_id, coalesce(m.score, ${score}) as score, (select count(*)::int from found) as total,
-            ts_headline('english', d.title, ${query}, ${HEADLINE_TITLE}) as title_hl,
-            ts_headline('english', d.body, ${query}, ${HEADLINE_BODY}) as snippet
+          select m.thread_id, coalesce(m.score, ${score}) as score, (select count(*)::int from found) as total, d.title, d.body
           from page m
           join search_documents d on d.thread_id = m.thread_id
           -- A thread hidden since it was indexed leaves the index through the outbox; until then it is skipped here.
@@ -261,12 +265,13 @@ export class PostgresSearchIndex implements SearchIndex {
       ),
     )
     const total = rows[0]?.total ?? (request.page > 1 ? await this.countMatches(request) : 0)
+    const terms = { lexemes: queryLexemes(check.query_tree), snowball: check.snowball_3 ? 3 : 2 } as const
     return {
       hits: rows.map((row) => ({
         threadId: row.thread_id,
         score: row.score,
-        title: toHighlighted(row.title_hl),
-        snippet: toHighlighted(row.snippet),
+        title: highlightTitle(row.title, terms),
+        snippet: snippetOf(row.body, terms),
       })),
       total: Math.min(total, this.limits.rankedSet),
       capped: total > this.limits.rankedSet,
@@ -323,18 +328,16 @@ export class PostgresSearchIndex implements SearchIndex {
    */
   private async newestMatches(
     plan: MatchingPlan,
-    match: SQL,
+    match: (document: SQL) => SQL,
     filters: SQL,
     wanted: number,
     categoryId: number | undefined,
   ): Promise<{ sql: SQL; path: MatchingPlan['path'] }> {
-    // The document travels as a pointer (it stays out of line): checking a phrase and ranking read
-    // it without looking the row up again.
-    const columns = sql`d.thread_id, d.created_at, d.upvote_count, d.solved, d.document`
+    const columns = sql`d.thread_id, d.created_at, d.upvote_count, d.solved`
     // Every match read from the index, the newest kept (the order is written so that the
     // created_at index cannot give it: walking it would read every document).
     const sorted = sql`
-      select ${columns} from search_documents d where true ${filters} and ${match}
+      select ${columns} from search_documents d where true ${filters} and ${match(sql`d.document`)}
       order by d.created_at + interval '0 s' desc, d.thread_id desc limit ${wanted}`
     // `first`'s rows if there are enough of them, otherwise `fallback`'s (run only then).
     const orElse = (first: SQL, fallback: SQL) => sql`
@@ -346,20 +349,21 @@ export class PostgresSearchIndex implements SearchIndex {
     if (plan.path === 'walk') {
       // Within a category, only its threads are walked (its own index orders them by date).
       const walked = categoryId ? sql`where d.category_id = ${categoryId}` : sql``
-      // The match sits inside a CASE so that the filters are tested first, on the narrow row.
+      // The match sits inside a CASE so that the filters are tested first, on the narrow row, and
+      // only the rows that pass them have their vector read.
       return {
         path: 'walk',
         sql: orEverything(sql`
           select ${columns}
           from (select * from search_documents d ${walked} order by d.created_at desc, d.thread_id desc limit ${plan.budget}) d
-          where case when true ${filters} then ${match} else false end
+          where case when true ${filters} then ${match(vectorOf(sql`d.thread_id`))} else false end
           limit ${wanted}`),
       }
     }
     if (plan.path === 'window') {
       const inWindow = (edge: string) => sql`
         select ${columns} from search_documents d
-        where ${match} and d.created_at >= ${edge}::timestamptz ${filters}
+        where ${match(sql`d.document`)} and d.created_at >= ${edge}::timestamptz ${filters}
         order by d.created_at desc, d.thread_id desc limit ${wanted}`
       const edges = await this.windowEdge(plan.window)
       // A window too small for the words (they come together less than estimated) is tried again
@@ -513,17 +517,17 @@ export class PostgresSearchIndex implements SearchIndex {
             -- further occurrence: one pass over the request's words in each document, rather than a
             -- ts_rank per word. The document is first cut down to those words (deleting every other
             -- word), since unnesting all of a document's words costs five times as much.
-            select d.thread_id, d.title,
+            select c.thread_id,
               sum(tm.weight * (1 + ${weights.repeats}::float8 * ln(array_length(u.weights, 1)))
                   * (${fields})[case when 'A' = any(u.weights) then 4 when 'B' = any(u.weights) then 3
                                      when 'C' = any(u.weights) then 2 else 1 end]) as words
             from candidates c
-            join search_documents d on d.thread_id = c.thread_id
-            cross join lateral unnest(ts_delete(d.document, tsvector_to_array(ts_delete(d.document, ${lexemes})))) u
+            join search_vectors v on v.thread_id = c.thread_id
+            cross join lateral unnest(ts_delete(v.document, tsvector_to_array(ts_delete(v.document, ${lexemes})))) u
             join terms tm on tm.lexeme = u.lexeme
-            group by d.thread_id, d.title),
+            group by c.thread_id),
           -- A thread hidden since it was indexed leaves the index through the outbox; until then it is skipped here.
-          visible as (select s.* from scored s join threads t on t.id = s.thread_id and t.hidden_at is null),
+          visible as (select s.*, t.title from scored s join threads t on t.id = s.thread_id and t.hidden_at is null),
           -- The titles' similarity adds at most its weight: only threads it could lift into the
           -- results have it computed (trigrams of every candidate's title cost as much as the words).
           contenders as (
