@@ -11,6 +11,7 @@ import { startOutboxWorker } from './outbox'
 import { scheduleQueueTick } from './queue/handlers'
 import { scheduleRotationTick } from './rotation'
 import { createSearchIndex } from './search/create-search-index'
+import { scheduleSearchMaintenance } from './search/handlers'
 import { createApp } from './web/app'
 import { loadAssets } from './web/assets'
 
@@ -41,6 +42,7 @@ export async function startForum(env: Env, options: StartOptions = {}): Promise<
   const search = createSearchIndex(env, database.db)
   await scheduleQueueTick(database.db, clock.now())
   await scheduleRotationTick(database.db, clock.now())
+  await scheduleSearchMaintenance(database.db, clock.now())
   const worker = startOutboxWorker({
     db: database.db,
     handlers: outboxHandlers({ search }),

@@ -55,6 +55,9 @@ export interface SizeRun {
   indexSeconds: number
   indexedThreads: number
   vacuumSeconds: number
+  /** Building the tier of newest documents (search.maintain), and how many it holds; absent in older figures. */
+  tierSeconds?: number
+  tierDocuments?: number | null
   relationBytes: Record<string, number>
   databaseBytes: number
   diskBytes: number | null
@@ -149,10 +152,10 @@ function growthSizes(run: DatabaseRun): { from: SizeRun; to: SizeRun; label: str
 
 function dataTable(run: DatabaseRun): string {
   const head =
-    '| Threads | Replies | Seed (this step) | Index (this step) | Threads indexed/s | VACUUM ANALYZE | threads | replies | search_documents | of which GIN (words and word pairs) | search_terms + search_lexemes | Database | Data directory |\n|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|'
+    '| Threads | Replies | Seed (this step) | Index (this step) | Threads indexed/s | VACUUM ANALYZE | Tier: documents (build) | threads | replies | search_documents | of which GIN (words and word pairs) | search_vectors | tier indexes | search_terms + search_lexemes | Database | Data directory |\n|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|'
   const lines = run.sizes.map((s) => {
     const rb = s.relationBytes
-    return `| ${fmtInt(s.threads)} | ${fmtInt(s.replies)} | ${fmtSeconds(s.seedSeconds)} | ${fmtSeconds(s.indexSeconds)} | ${fmtInt(s.indexedThreads / Math.max(s.indexSeconds, 0.001))} | ${fmtSeconds(s.vacuumSeconds)} | ${fmtBytes(rb.threads ?? 0)} | ${fmtBytes(rb.replies ?? 0)} | ${fmtBytes(rb.search_documents ?? 0)} | ${fmtBytes(rb.search_documents_document_idx ?? 0)} | ${fmtBytes((rb.search_terms ?? 0) + (rb.search_lexemes ?? 0))} | ${fmtBytes(s.databaseBytes)} | ${s.diskBytes === null ? 'n/a' : fmtBytes(s.diskBytes)} |`
+    return `| ${fmtInt(s.threads)} | ${fmtInt(s.replies)} | ${fmtSeconds(s.seedSeconds)} | ${fmtSeconds(s.indexSeconds)} | ${fmtInt(s.indexedThreads / Math.max(s.indexSeconds, 0.001))} | ${fmtSeconds(s.vacuumSeconds)} | ${s.tierDocuments ? `${fmtInt(s.tierDocuments)} (${fmtSeconds(s.tierSeconds ?? 0)})` : 'none'} | ${fmtBytes(rb.threads ?? 0)} | ${fmtBytes(rb.replies ?? 0)} | ${fmtBytes(rb.search_documents ?? 0)} | ${fmtBytes(rb.search_documents_document_idx ?? 0)} | ${fmtBytes(rb.search_vectors ?? 0)} | ${fmtBytes(rb.search_tier_indexes ?? 0)} | ${fmtBytes((rb.search_terms ?? 0) + (rb.search_lexemes ?? 0))} | ${fmtBytes(s.databaseBytes)} | ${s.diskBytes === null ? 'n/a' : fmtBytes(s.diskBytes)} |`
   })
   return [head, ...lines].join('\n')
 }

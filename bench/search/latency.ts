@@ -242,11 +242,13 @@ async function indexThreads(engine: Engine, from: number, to: number): Promise<n
 }
 
 async function relationSizes(engine: Engine): Promise<{ relationBytes: Record<string, number>; databaseBytes: number }> {
-  const names = ['threads', 'replies', 'thread_votes', 'search_documents', 'search_lexemes', 'search_terms']
+  const names = ['threads', 'replies', 'thread_votes', 'search_documents', 'search_vectors', 'search_lexemes', 'search_terms']
   const rows = await engine.rows<{ name: string; bytes: string }>(`
     select name, pg_total_relation_size(name::regclass)::text as bytes from unnest(array[${names.map((n) => `'${n}'`).join(', ')}]) name
     union all select 'search_documents_document_idx', pg_relation_size('search_documents_document_idx')::text
     union all select 'search_documents_created_idx', pg_relation_size('search_documents_created_idx')::text
+    union all select 'search_tier_indexes', coalesce(sum(pg_relation_size(i.indexrelid)), 0)::text
+      from pg_index i join pg_class c on c.oid = i.indexrelid where c.relname ~ '^search_tier_[0-9]+_'
     union all select 'database', pg_database_size(current_database())::text`)
   const relationBytes = Object.fromEntries(rows.map((row) => [row.name, Number(row.bytes)]))
   const databaseBytes = relationBytes.database ?? 0
@@ -455,6 +457,12 @@ async function runEngine(engine: Engine, title: string, version: string, setting
     t = performance.now()
     await engine.exec('vacuum analyze')
     const vacuumSeconds = seconds(t)
+    // What the app's recurring upkeep (search.maintain) does as the forum grows: the tier of newest documents.
+    t = performance.now()
+    await engine.index.maintain(new Date())
+    const tierSeconds = seconds(t)
+    const [tier] = await engine.rows<{ documents: number }>('select documents from search_tiers order by edge desc limit 1')
+    if (tier) log(`  tier of the newest ${tier.documents.toLocaleString('en-US')} documents built in ${tierSeconds.toFixed(1)} s`)
     const [counts] = await engine.rows<{ replies: string; visible: string }>(
       'select (select count(*) from replies)::text as replies, (select count(*) from threads where hidden_at is null)::text as visible',
     )
@@ -471,6 +479,8 @@ async function runEngine(engine: Engine, title: string, version: string, setting
       indexSeconds,
       indexedThreads,
       vacuumSeconds,
+      tierSeconds,
+      tierDocuments: tier ? Number(tier.documents) : null,
       ...sizesNow,
       diskBytes,
       consistency,

@@ -7,6 +7,9 @@ export interface SearchIndexPayload {
   threadIds: number[]
 }
 
+/** Recurring, every ten minutes: the search engine's upkeep (the PostgreSQL engine's tier of newest documents). */
+export const SEARCH_MAINTAIN = 'search.maintain'
+
 /** Forum verbs, whenever a thread changes: the queue's rules look at it. Payload: ThreadPayload. */
 export const QUEUE_EVALUATE_THREAD = 'queue.evaluate_thread'
 

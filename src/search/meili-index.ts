@@ -73,6 +73,11 @@ export class MeiliSearchIndex implements SearchIndex {
   /** Meilisearch keeps nothing to refresh after a rebuild. */
   async rebuilt(): Promise<void> {}
 
+  /** Meilisearch keeps its own index in shape. */
+  async maintain(): Promise<null> {
+    return null
+  }
+
   async search(request: SearchRequest): Promise<SearchResponse> {
     await this.prepare()
     const text = request.text.trim()

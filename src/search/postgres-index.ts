@@ -1,6 +1,7 @@
 import { sql, type SQL } from 'drizzle-orm'
 import type { Db } from '../db/client'
 import { queryRows } from '../db/client'
+import { maintainSearchTier, readSearchTier, TIER_DOCUMENTS, type SearchTier } from './search-tier'
 import { highlightTitle, queryLexemes, snippetOf } from './snippets'
 import type { SearchIndex, SearchRequest, SearchResponse, SimilarHit, SimilarRequest } from './types'
 
@@ -53,6 +54,7 @@ const idList = (ids: number[]) => sql`array[${sql.join(ids.map((id) => sql`${id}
 export class PostgresSearchIndex implements SearchIndex {
   readonly engine = 'postgres'
   private pairStatistics: { shares: Map<number, number>; otherwise: number; until: number } | null = null
+  private tier: { tier: SearchTier | null; until: number } | null = null
   private readonly windowEdges = new Map<number, { edges: { edge: string; wider: string } | null; until: number }>()
 
   constructor(
@@ -61,7 +63,7 @@ export class PostgresSearchIndex implements SearchIndex {
      * The caps above; tests lower them to see what happens past them without thousands of
      * threads, and may choose how matches are found instead of leaving it to the estimate.
      */
-    private readonly limits: { rankedSet: number; phraseCheck: number; path?: MatchingPlan['path'] } = {
+    private readonly limits: { rankedSet: number; phraseCheck: number; path?: MatchingPlan['path']; tierDocuments?: number } = {
       rankedSet: RANKED_SET_CAP,
       phraseCheck: PHRASE_CHECK_CAP,
     },
@@ -128,6 +130,13 @@ export class PostgresSearchIndex implements SearchIndex {
   async rebuilt(): Promise<void> {
     await this.db.execute(sql`analyze search_documents, search_vectors, search_lexemes, search_terms`)
     this.pairStatistics = null
+  }
+
+  /** Keeps the tier of newest documents (see search-tier.ts) in step with the forum. */
+  async maintain(now: Date): Promise<Record<string, unknown> | null> {
+    const { built, dropped } = await maintainSearchTier(this.db, now, this.limits.tierDocuments ?? TIER_DOCUMENTS)
+    if (built || dropped.length > 0) this.tier = null
+    return built || dropped.length > 0 ? { tierBuilt: built?.name ?? null, tiersDropped: dropped } : null
   }
 
   async search(request: SearchRequest): Promise<SearchResponse> {
@@ -198,15 +207,16 @@ export class PostgresSearchIndex implements SearchIndex {
     // words (or nothing is known of them yet), the words narrow the candidates too.
     const pairShare = await this.phraseShare(check.phrase_pairs)
     const pairMatched = pairs !== null && outside !== null && pairShare <= wordShare
-    // The match, on the indexed document (found through GIN) or on the row's vector (tested as walked).
-    const match = (document: SQL) =>
-      pairMatched
-        ? check.words_outside
-          ? sql`${pairs} and ${document} @@ websearch_to_tsquery('english', ${outside})`
-          : pairs!
-        : wordsOfPhrases
-          ? sql`${document} @@ websearch_to_tsquery('english', ${wordsOfPhrases})${pairs ? sql` and ${pairs}` : sql``}`
-          : sql`${document} @@ ${query}`
+    const match = pairMatched
+      ? check.words_outside
+        ? sql`${pairs} and d.document @@ websearch_to_tsquery('english', ${outside})`
+        : pairs!
+      : wordsOfPhrases
+        ? sql`d.document @@ websearch_to_tsquery('english', ${wordsOfPhrases})${pairs ? sql` and ${pairs}` : sql``}`
+        : sql`d.document @@ ${query}`
+    // A walk reads each row's vector (in line, by key) and tests the whole query on it, phrases
+    // included, so it looks for the ranked set's matches themselves rather than candidates.
+    const walk = { match: sql`${vectorOf(sql`d.thread_id`)} @@ ${query}`, wanted: this.limits.rankedSet + 1 }
     // Candidates found by their pairs nearly all hold the phrase: twice the ranked set leaves room
     // for those that share a hashed pair or hold the words in another order.
     const wanted = !wordsOfPhrases
@@ -214,6 +224,8 @@ export class PostgresSearchIndex implements SearchIndex {
       : pairMatched
         ? Math.min(this.limits.phraseCheck, 2 * (this.limits.rankedSet + 1))
         : this.limits.phraseCheck
+    const tier = await this.currentTier()
+    const tierDocuments = tier ? tier.documents + Math.max(0, check.documents - tier.forumDocuments) : undefined
     const plan =
       this.forcedPlan(wanted) ??
       planMatching(
@@ -224,13 +236,13 @@ export class PostgresSearchIndex implements SearchIndex {
           // The category's count comes first (see countedFilters).
           walkShare: request.filters.categoryId ? (check.filter_counts[0] ?? 0) / Math.max(check.documents, 1) : 1,
           documents: check.documents,
+          tierDocuments,
           wanted,
+          walkWanted: walk.wanted,
           postings: check.frequencies.reduce((sum, frequency) => sum + frequency, 0),
         },
-        // Testing the pairs would read a second column of every document walked.
-        { walk: pairs === null },
       )
-    const newest = await this.newestMatches(plan, match, filters, wanted, request.filters.categoryId)
+    const newest = await this.newestMatches(plan, { match, wanted, walk }, filters, request.filters.categoryId, tier)
     // The newest matches as narrow rows, one more than the cap. Phrases are checked newest first,
     // one vector at a time, until enough are found.
     const matches = wordsOfPhrases
@@ -306,6 +318,12 @@ export class PostgresSearchIndex implements SearchIndex {
     return Math.min(...pairs.map((pair) => shares.get(pair) ?? otherwise))
   }
 
+  /** The newest tier of the index (see search-tier.ts), remembered for a minute. */
+  private async currentTier(): Promise<SearchTier | null> {
+    if (!this.tier || this.tier.until <= performance.now()) this.tier = { tier: await readSearchTier(this.db), until: performance.now() + STATISTICS_MEMORY_MS }
+    return this.tier.tier
+  }
+
   /** The plan tests ask for, to see each path on a small forum. */
   private forcedPlan(wanted: number): MatchingPlan | null {
     switch (this.limits.path) {
@@ -328,24 +346,24 @@ export class PostgresSearchIndex implements SearchIndex {
    */
   private async newestMatches(
     plan: MatchingPlan,
-    match: (document: SQL) => SQL,
+    { match, wanted, walk }: { match: SQL; wanted: number; walk: { match: SQL; wanted: number } },
     filters: SQL,
-    wanted: number,
     categoryId: number | undefined,
+    tier: SearchTier | null,
   ): Promise<{ sql: SQL; path: MatchingPlan['path'] }> {
     const columns = sql`d.thread_id, d.created_at, d.upvote_count, d.solved`
     // Every match read from the index, the newest kept (the order is written so that the
     // created_at index cannot give it: walking it would read every document).
     const sorted = sql`
-      select ${columns} from search_documents d where true ${filters} and ${match(sql`d.document`)}
+      select ${columns} from search_documents d where true ${filters} and ${match}
       order by d.created_at + interval '0 s' desc, d.thread_id desc limit ${wanted}`
-    // `first`'s rows if there are enough of them, otherwise `fallback`'s (run only then).
-    const orElse = (first: SQL, fallback: SQL) => sql`
+    // `first`'s rows if there are `enough` of them, otherwise `fallback`'s (run only then).
+    const orElse = (first: SQL, fallback: SQL, enough = wanted) => sql`
       with tried as materialized (${first})
-      select * from tried where (select count(*) from tried) >= ${wanted}
+      select * from tried where (select count(*) from tried) >= ${enough}
       union all
-      select * from (${fallback}) s where (select count(*) from tried) < ${wanted}`
-    const orEverything = (first: SQL) => orElse(first, sorted)
+      select * from (${fallback}) s where (select count(*) from tried) < ${enough}`
+    const orEverything = (first: SQL, enough = wanted) => orElse(first, sorted, enough)
     if (plan.path === 'walk') {
       // Within a category, only its threads are walked (its own index orders them by date).
       const walked = categoryId ? sql`where d.category_id = ${categoryId}` : sql``
@@ -353,22 +371,27 @@ export class PostgresSearchIndex implements SearchIndex {
       // only the rows that pass them have their vector read.
       return {
         path: 'walk',
-        sql: orEverything(sql`
+        sql: orEverything(
+          sql`
           select ${columns}
           from (select * from search_documents d ${walked} order by d.created_at desc, d.thread_id desc limit ${plan.budget}) d
-          where case when true ${filters} then ${match(vectorOf(sql`d.thread_id`))} else false end
-          limit ${wanted}`),
+          where case when true ${filters} then ${walk.match} else false end
+          limit ${walk.wanted}`,
+          walk.wanted,
+        ),
       }
     }
     if (plan.path === 'window') {
       const inWindow = (edge: string) => sql`
         select ${columns} from search_documents d
-        where ${match(sql`d.document`)} and d.created_at >= ${edge}::timestamptz ${filters}
+        where ${match} and d.created_at >= ${edge}::timestamptz ${filters}
         order by d.created_at desc, d.thread_id desc limit ${wanted}`
       const edges = await this.windowEdge(plan.window)
       // A window too small for the words (they come together less than estimated) is tried again
       // wider before every match is read: reading them all costs far more at a million threads.
-      if (edges) return { path: 'window', sql: orElse(inWindow(edges.edge), orEverything(inWindow(edges.wider))) }
+      // A window inside the tier widens at most to the tier, whose indexes hold it.
+      const wider = edges && tier && edges.edge >= tier.edge.toISOString() && edges.wider < tier.edge.toISOString() ? tier.edge.toISOString() : edges?.wider
+      if (edges && wider) return { path: 'window', sql: orElse(inWindow(edges.edge), orEverything(inWindow(wider))) }
     }
     return { path: 'sorted', sql: sorted }
   }
@@ -473,16 +496,26 @@ export class PostgresSearchIndex implements SearchIndex {
     // The heaviest words first, as many as fit the budget of postings read (always at least one).
     // A word in many documents has its newest postings looked for in a window of the newest
     // documents, so it costs the rows of that window rather than all of its postings.
+    const tier = await this.currentTier()
     const candidates: { term: (typeof terms)[number]; window: number | null }[] = []
     let postingsRead = 0
     for (const term of [...terms].sort((a, b) => b.weight - a.weight).slice(0, weights.candidateTerms)) {
       const plan = planMatching(
-        { wordShare: term.df / Math.max(term.documents, 1), filterShare: 1, documents: term.documents, wanted: weights.postingsPerTerm, postings: term.df },
+        {
+          wordShare: term.df / Math.max(term.documents, 1),
+          filterShare: 1,
+          documents: term.documents,
+          tierDocuments: tier ? tier.documents + Math.max(0, term.documents - tier.forumDocuments) : undefined,
+          wanted: weights.postingsPerTerm,
+          postings: term.df,
+        },
         { walk: false },
       )
       const window = plan.path === 'window' ? plan.window : null
-      // Rows fetched; in a window, plus the postings GIN reads whole (about ten to a fetched row).
-      const read = window ? Math.ceil((window * term.df) / Math.max(term.documents, 1) + term.df / 10) : term.df
+      // Rows fetched; in a window, plus the postings GIN reads whole (about ten to a fetched row),
+      // of the tier's documents only when the window is inside the tier.
+      const tierShare = tier && window && window <= tier.documents ? tier.documents / Math.max(term.documents, 1) : 1
+      const read = window ? Math.ceil((window * term.df) / Math.max(term.documents, 1) + (term.df * Math.min(1, tierShare)) / 10) : term.df
       if (candidates.length > 0 && postingsRead + read > weights.postingsBudget) continue
       candidates.push({ term, window })
       postingsRead += read
@@ -587,6 +620,7 @@ export class PostgresSearchIndex implements SearchIndex {
  */
 export function planMatching(estimate: MatchingEstimate, ways: { walk: boolean } = { walk: true }): MatchingPlan {
   const { wordShare, filterShare, documents, wanted, postings } = estimate
+  const walkWanted = estimate.walkWanted ?? wanted
   if (documents <= 0 || wordShare <= 0 || filterShare <= 0) return { path: 'sorted' }
   const share = wordShare * filterShare
   const walkShare = Math.max(estimate.walkShare ?? 1, filterShare)
@@ -595,19 +629,26 @@ export function planMatching(estimate: MatchingEstimate, ways: { walk: boolean }
   const sortCost = bitmapCost + wordShare * documents * ROW_COST.fetchedMatch
   // Walking tests the filters on every row walked and reads the document of those that pass them.
   // A walk within a category goes through that category's rows only.
-  const walked = (wanted / share) * walkShare
+  const walked = (walkWanted / share) * walkShare
   const perWalkedRow = ROW_COST.walkedRow + (filterShare / walkShare) * ROW_COST.documentRead
   const walkCost = ways.walk ? walked * perWalkedRow : Infinity
   // The window holds twice the rows expected to give enough matches; a window past the forum's
-  // size is the forum, i.e. sorting.
+  // size is the forum, i.e. sorting. A window inside the tier (the newest documents' own indexes)
+  // can be read from the tier's postings only, fetching the tier's matches to keep the window's.
   const window = Math.ceil((WINDOW_MARGIN * wanted) / share)
-  const windowCost = window >= documents ? Infinity : bitmapCost + window * (ROW_COST.windowRow + wordShare * ROW_COST.fetchedMatch)
+  const tier = estimate.tierDocuments ?? 0
+  // PostgreSQL's planner then either intersects the window with the full index (reading all of
+  // the words' postings) or reads the tier's index and sets aside its matches outside the window;
+  // it takes the cheaper, or so it thinks.
+  const intersected = bitmapCost + window * (ROW_COST.windowRow + wordShare * ROW_COST.fetchedMatch)
+  const fromTier = tier > 0 && window <= tier && tier < documents ? bitmapCost * (tier / documents) + tier * wordShare * ROW_COST.fetchedMatch : Infinity
+  const windowCost = window >= documents ? Infinity : Math.min(intersected, fromTier)
   const cheapest = Math.min(sortCost, walkCost, windowCost)
   if (cheapest === walkCost) {
     // The walk gives up when it has cost twice what the next best way was expected to, so a
     // wrong estimate costs at most that.
     const nextBest = Math.min(sortCost, windowCost)
-    return { path: 'walk', budget: Math.max(wanted, Math.floor((2 * nextBest) / perWalkedRow)) }
+    return { path: 'walk', budget: Math.max(walkWanted, Math.floor((2 * nextBest) / perWalkedRow)) }
   }
   return cheapest === windowCost ? { path: 'window', window } : { path: 'sorted' }
 }
@@ -620,8 +661,12 @@ export interface MatchingEstimate {
   /** Share of documents a walk visits: those of the category filtered on (walked through its own index); 1 by default. */
   walkShare?: number
   documents: number
-  /** How many of the newest matches are wanted. */
+  /** The newest documents the tier's indexes hold (see search-tier.ts), if there is a tier. */
+  tierDocuments?: number
+  /** How many of the newest matches (or, for phrases, candidates) are wanted. */
   wanted: number
+  /** How many a walk wants, when it tests more exactly than the index can (phrases); `wanted` by default. */
+  walkWanted?: number
   /** The words' postings (their document frequencies added up): GIN reads them whole. */
   postings: number
 }
@@ -635,8 +680,8 @@ export type MatchingPlan =
 const ROW_COST = {
   /** an index entry of created_at and its narrow heap row, filters tested */
   walkedRow: 0.3,
-  /** a document read from TOAST and tested */
-  documentRead: 4.3,
+  /** a document read from search_vectors by key and tested (from TOAST it was 4.3) */
+  documentRead: 2.2,
   /** a posting read from GIN */
   posting: 0.04,
   /** a document put in GIN's bitmap of matches */
@@ -693,8 +738,8 @@ export function blendedShare(frequencies: number[], documents: number): number {
  */
 async function withPlannerHeldTo<T>(db: Db, path: MatchingPlan['path'], run: (tx: Db) => Promise<T>): Promise<T> {
   return db.transaction(async (tx) => {
-    await tx.execute(sql`set local enable_seqscan = off`)
-    if (path === 'window') await tx.execute(sql`set local enable_indexscan = off`)
+    // Both settings in one statement: one round trip.
+    await tx.execute(sql.raw(`select set_config('enable_seqscan', 'off', true)${path === 'window' ? `, set_config('enable_indexscan', 'off', true)` : ''}`))
     return run(tx as unknown as Db)
   })
 }

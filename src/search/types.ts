@@ -68,4 +68,6 @@ export interface SearchIndex {
   clear(): Promise<void>
   /** After a full rebuild: brings what the engine knows of its index (statistics) up to date. */
   rebuilt(): Promise<void>
+  /** Recurring upkeep (see SEARCH_MAINTAIN); says what it changed, or null when nothing. */
+  maintain(now: Date): Promise<Record<string, unknown> | null>
 }

@@ -359,3 +359,95 @@ describe('PostgreSQL search engine finding the newest matches each way', () => {
     }
   })
 })
+
+describe('PostgreSQL search engine tier of newest documents', () => {
+  // Twelve threads about gizmos, an hour apart; the tier is sized for three documents here (it is
+  // 2^18 in a real forum), so the forum holds more than twice that and gets one.
+  let own: TestApp
+  let category: Category
+  let author: User
+  const gizmos: number[] = []
+  const tierOf = (tierDocuments: number, path?: 'window' | 'walk' | 'sorted') =>
+    new PostgresSearchIndex(own.db, { rankedSet: 2, phraseCheck: 40, tierDocuments, ...(path ? { path } : {}) })
+  const tierIndexes = async () =>
+    queryRows<{ name: string; valid: boolean; predicate: string }>(
+      own.db,
+      sql`select c.relname as name, i.indisvalid as valid, pg_get_expr(i.indpred, i.indrelid) as predicate
+          from pg_index i join pg_class c on c.oid = i.indexrelid where c.relname ~ '^search_tier_[0-9]+_' order by c.relname`,
+    )
+  const queries = ['gizmo', 'day', '"gizmo number"', 'gizmo -broken']
+  const answers = async (index: PostgresSearchIndex) =>
+    Promise.all(queries.map(async (text) => (await index.search(request(text, { sort: 'newest' }))).hits.map((hit) => hit.threadId)))
+
+  beforeAll(async () => {
+    own = await createTestApp()
+    category = await createCategory(own.db, { name: 'Gizmos', slug: 'gizmos' })
+    author = await createUser(own.db)
+    for (let n = 0; n < 12; n++) {
+      own.clock.advance(60 * 60 * 1000)
+      const body = n < 2 ? `An old gizmo, asked on day ${n}.` : n % 3 === 0 ? `The gizmo number ${n} is broken.` : `The gizmo number ${n} works.`
+      gizmos.push((await createThread(own, author, category, { title: `Gizmo question ${n}`, body })).id)
+    }
+    await tierOf(3).indexThreads(gizmos)
+  })
+  afterAll(() => own.close())
+
+  it('keeps no tier while the forum is at most twice its size', async () => {
+    expect(await tierOf(6).maintain(own.clock.now())).toBeNull()
+    expect(await tierIndexes()).toEqual([])
+  })
+
+  it('builds a tier over the newest documents, and every way of searching finds what it found without one', async () => {
+    const engines = [tierOf(3), tierOf(3, 'window'), tierOf(3, 'walk'), tierOf(3, 'sorted')]
+    const before = await Promise.all(engines.map(answers))
+    expect(before[0]![1]).toEqual([gizmos[1], gizmos[0]])
+
+    const done = await tierOf(3).maintain(own.clock.now())
+    expect(done?.tierBuilt).toMatch(/^search_tier_\d+$/)
+    const indexes = await tierIndexes()
+    expect(indexes.map((index) => [index.name, index.valid])).toEqual([
+      [`${done!.tierBuilt}_document`, true],
+      [`${done!.tierBuilt}_pairs`, true],
+    ])
+    // The newest three threads: the tier's edge is the third newest's creation.
+    const [tier] = await queryRows<{ documents: number; forum_documents: number }>(own.db, sql`select documents, forum_documents from search_tiers`)
+    expect(tier).toEqual({ documents: 3, forum_documents: 12 })
+    expect(indexes[0]!.predicate).toContain('created_at >=')
+
+    expect(await Promise.all(engines.map(answers))).toEqual(before)
+  })
+
+  it('replaces a tier that has doubled, and drops the old one at the next run', async () => {
+    const first = (await queryRows<{ name: string }>(own.db, sql`select name from search_tiers`))[0]!.name
+    const newer: number[] = []
+    for (let n = 0; n < 4; n++) {
+      own.clock.advance(60 * 60 * 1000)
+      newer.push((await createThread(own, author, category, { title: `A newer gizmo question ${n}`, body: `The gizmo number ${20 + n} works.` })).id)
+    }
+    await tierOf(3).indexThreads(newer)
+    const replaced = await tierOf(3).maintain(own.clock.now())
+    expect(replaced?.tierBuilt).not.toBe(first)
+    // Engines may still size windows by the old tier for a minute: it stays until the next run.
+    expect((await tierIndexes()).map((index) => index.name)).toContain(`${first}_document`)
+    const next = await tierOf(3).maintain(own.clock.now())
+    expect(next).toEqual({ tierBuilt: null, tiersDropped: [first] })
+    expect((await tierIndexes()).map((index) => index.name)).toEqual([`${replaced!.tierBuilt}_document`, `${replaced!.tierBuilt}_pairs`])
+    expect((await tierOf(3).search(request('gizmo', { sort: 'newest' }))).hits.map((hit) => hit.threadId)).toEqual([newer[3], newer[2]])
+    // Nothing to do when nothing changed.
+    expect(await tierOf(3).maintain(own.clock.now())).toBeNull()
+  })
+
+  it('drops indexes an interrupted build left behind', async () => {
+    await own.db.execute(sql`create index search_tier_42_document on search_documents using gin (document) where created_at >= '2020-01-01'`)
+    const done = await tierOf(3).maintain(own.clock.now())
+    expect(done?.tiersDropped).toEqual(['search_tier_42'])
+    expect((await tierIndexes()).map((index) => index.name)).not.toContain('search_tier_42_document')
+  })
+
+  it('drops the tier when the forum is no longer larger than twice its size', async () => {
+    const done = await tierOf(100).maintain(own.clock.now())
+    expect(done?.tiersDropped).toHaveLength(1)
+    expect(await tierIndexes()).toEqual([])
+    expect(await queryRows(own.db, sql`select * from search_tiers`)).toEqual([])
+  })
+})

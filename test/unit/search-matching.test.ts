@@ -33,6 +33,25 @@ describe('how the PostgreSQL engine finds the newest matches', () => {
     expect(plan).toEqual({ path: 'window', window: Math.ceil((2 * 501) / 0.05) })
   })
 
+  it('looks in a window inside the tier where the full index would hand over too many postings', () => {
+    // Words each common, rarely together (0.4 %): their 200,000 postings cost more to intersect
+    // with a window of 750,000 than to sort every match, but the tier of the newest 800,000
+    // documents holds the window, and its postings are four fifths of the words'.
+    const words = estimate(0.004, 1_000_000, { wanted: 1500, postings: 200_000 })
+    expect(planMatching(words).path).toBe('sorted')
+    expect(planMatching({ ...words, tierDocuments: 800_000 })).toEqual({ path: 'window', window: 750_000 })
+    // A tier smaller than the window cannot hold it.
+    expect(planMatching({ ...words, tierDocuments: 500_000 }).path).toBe('sorted')
+  })
+
+  it('walks for a phrase\'s own matches, fewer than the candidates the index must hand over', () => {
+    // A phrase in 5 % of documents: the index hands over 1,002 candidates by its word pairs; a walk
+    // tests the phrase itself on each vector and needs only the ranked set's 501.
+    const phrase = estimate(0.05, 1_000_000, { wanted: 1002, postings: 600_000 })
+    expect(planMatching(phrase).path).toBe('window')
+    expect(planMatching({ ...phrase, walkWanted: 501 }).path).toBe('walk')
+  })
+
   it('does not open a window as large as the forum', () => {
     // A small forum: twice the documents expected to hold enough matches is more than there are.
     expect(planMatching(estimate(0.05, 15_000)).path).not.toBe('window')

@@ -63,6 +63,22 @@ export const searchVectors = pgTable('search_vectors', {
 })
 
 /**
+ * The tier of the PostgreSQL engine's index: partial GIN indexes over the newest documents only
+ * (words and word pairs, `where created_at >= edge`), built and replaced by maintainSearchTier as
+ * the forum grows past a few hundred thousand threads. A search that looks for its newest matches
+ * in a window of the newest documents then reads the postings of those documents only. The
+ * indexes are made by the job, not by migrations; each row names one tier's pair of indexes.
+ */
+export const searchTiers = pgTable('search_tiers', {
+  name: text('name').primaryKey(),
+  edge: timestamptz('edge').notNull(),
+  // Documents at or after the edge, and in the whole index, when the tier was built.
+  documents: integer('documents').notNull(),
+  forumDocuments: integer('forum_documents').notNull(),
+  builtAt: timestamptz('built_at').notNull(),
+})
+
+/**
  * How many indexed documents contain each (stemmed) lexeme, kept up to date as documents are
  * indexed, so similar-question ranking can weigh rare words above common ones (IDF) and search
  * can judge how many documents a query matches. The row with the empty lexeme counts all
