@@ -365,7 +365,9 @@ async function explainOp(engine: Engine, op: Op, p95: number): Promise<ExplainRe
   // for their EXPLAINs too.
   await engine.monitor.begin(async (tx) => {
     for (const { query, params } of [...target.captured]) {
-      if (/^\s*set\s/i.test(query)) {
+      // The engine's planner settings (set_config(..., true) or set local): run, not explained, so
+      // that they hold for the statement after them.
+      if (/^\s*(set\s|select set_config\()/i.test(query)) {
         await tx.unsafe(query, params as never[])
         continue
       }

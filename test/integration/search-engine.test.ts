@@ -1,9 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { desc, eq, sql } from 'drizzle-orm'
+import { pino } from 'pino'
 import { queryRows } from '../../src/db/client'
-import { threads, type Category, type User } from '../../src/db/schema'
+import { outbox, threads, type Category, type User } from '../../src/db/schema'
 import { SCENARIOS, type Slots } from '../../src/demo/content'
-import { PostgresSearchIndex } from '../../src/search/postgres-index'
+import { drainOutbox, SEARCH_MAINTAIN } from '../../src/outbox'
+import { MAINTAIN_EVERY_MS, scheduleSearchMaintenance, searchHandlers } from '../../src/search/handlers'
+import { PHRASE_CHECK_CAP, PostgresSearchIndex } from '../../src/search/postgres-index'
 import { highlightTitle, queryLexemes } from '../../src/search/snippets'
 import type { SearchRequest } from '../../src/search/types'
 import { createTestApp, type TestApp } from '../support/app'
@@ -167,10 +170,16 @@ describe('PostgreSQL search engine phrases', () => {
     const other = await createThread(t, asker, api, { title: 'Reset new password rules', body: 'Where are the rules?' })
     await index.indexThreads([yours.id, other.id])
     // "my" and "your" are stop words: both phrases are "reset _ password". PostgreSQL's own phrase
-    // operator would also take "reset new password"; a phrase here is its words next to each other.
-    expect((await index.search(request('"reset my password"'))).hits.map((hit) => hit.threadId)).toEqual([yours.id])
-    expect((await index.search(request('"reset new password"'))).hits.map((hit) => hit.threadId)).toEqual([other.id])
-    expect((await index.search(request('"password reset"'))).hits).toEqual([])
+    // operator would also take "reset new password"; a phrase here is its words next to each other,
+    // whichever way the engine looks for the newest matches (a ranked set of one: a walk that finds
+    // two matches keeps them, with fewer it reads every match instead).
+    for (const path of [undefined, 'walk', 'window', 'sorted'] as const) {
+      const engine = path ? new PostgresSearchIndex(t.db, { rankedSet: 1, phraseCheck: PHRASE_CHECK_CAP, path }) : index
+      const mine = await engine.search(request('"reset my password"'))
+      expect({ total: mine.total, ids: mine.hits.map((hit) => hit.threadId) }, path).toEqual({ total: 1, ids: [yours.id] })
+      expect((await engine.search(request('"reset new password"'))).hits.map((hit) => hit.threadId), path).toEqual([other.id])
+      expect((await engine.search(request('"password reset"'))).hits, path).toEqual([])
+    }
   })
 })
 
@@ -449,5 +458,23 @@ describe('PostgreSQL search engine tier of newest documents', () => {
     expect(done?.tiersDropped).toHaveLength(1)
     expect(await tierIndexes()).toEqual([])
     expect(await queryRows(own.db, sql`select * from search_tiers`)).toEqual([])
+  })
+
+  it('is kept by the recurring search.maintain job, which schedules its next run ten minutes on', async () => {
+    const outboxOptions = { db: own.db, handlers: searchHandlers(tierOf(3)), clock: own.clock, logger: pino({ level: 'silent' }), workerId: 'test' }
+    const upkeepRows = () => own.db.select({ dueAt: outbox.dueAt, lastError: outbox.lastError }).from(outbox).where(eq(outbox.topic, SEARCH_MAINTAIN))
+    await own.drain() // the threads' own indexing rows
+    await scheduleSearchMaintenance(own.db, own.clock.now())
+    await scheduleSearchMaintenance(own.db, own.clock.now())
+    expect(await upkeepRows()).toHaveLength(1)
+
+    expect(await drainOutbox(outboxOptions)).toBe(1)
+    expect(await queryRows(own.db, sql`select documents from search_tiers`)).toEqual([{ documents: 3 }])
+    expect(await upkeepRows()).toEqual([{ dueAt: new Date(own.clock.now().getTime() + MAINTAIN_EVERY_MS), lastError: null }])
+    // Not due yet: nothing runs until the clock reaches the next run.
+    expect(await drainOutbox(outboxOptions)).toBe(0)
+    own.clock.advance(MAINTAIN_EVERY_MS)
+    expect(await drainOutbox(outboxOptions)).toBe(1)
+    expect(await upkeepRows()).toHaveLength(1)
   })
 })
