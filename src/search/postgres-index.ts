@@ -219,10 +219,11 @@ export class PostgresSearchIndex implements SearchIndex {
         : sql`d.document @@ ${query}`
     // A walk reads each row's vector (in line, by key) and tests the whole query on it, phrases
     // included, so it looks for the ranked set's matches themselves rather than candidates. A
-    // phrase's pairs are tested too (on the vector's matches only: they are read out of line), so
-    // that the stop words in its gaps are not taken for other words, as on every path.
+    // phrase's pairs are tested too, so that the stop words in its gaps are not taken for other
+    // words, as on every path; but only on the vector's matches, since they are read out of line
+    // (in a CASE: PostgreSQL would test the cheaper-looking pairs first).
     const vectorMatch = sql`${vectorOf(sql`d.thread_id`)} @@ ${query}`
-    const walk = { match: pairs ? sql`(${vectorMatch} and ${pairs})` : vectorMatch, wanted: this.limits.rankedSet + 1 }
+    const walk = { match: pairs ? sql`case when ${vectorMatch} then ${pairs} else false end` : vectorMatch, wanted: this.limits.rankedSet + 1 }
     // Candidates found by their pairs nearly all hold the phrase: twice the ranked set leaves room
     // for those that share a hashed pair or hold the words in another order.
     const wanted = !wordsOfPhrases
