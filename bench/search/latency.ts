@@ -522,9 +522,9 @@ async function main(): Promise<void> {
   const started = performance.now()
   const machine: Machine = { cpuModel: cpus()[0]?.model.trim() ?? 'unknown CPU', cores: cpus().length, node: process.version, kernel: release(), loadBefore: loadavg() }
   const free = freeDisk(tmpdir())
-  // The PostgreSQL data directory peaked at 17.3 GiB at 1M threads (tables, indexes, WAL); keep a margin.
+  // The PostgreSQL data directory peaked at 21.0 GiB at 1M threads (tables, indexes, WAL); keep a margin.
   const largest = Math.max(...(config.databases.includes('postgres') ? config.sizes : [0]), ...(config.databases.includes('pglite') ? config.pgliteSizes : [0]))
-  const needed = (largest / 1_000_000) * 20 * 1024 ** 3
+  const needed = (largest / 1_000_000) * 25 * 1024 ** 3
   log(`${machine.cpuModel}, ${machine.cores} cores; ${free.text} free, ~${(needed / 1024 ** 3).toFixed(0)} GiB needed`)
   if (free.bytes < needed) throw new Error(`Not enough free disk in ${tmpdir()}: ${free.text}, need about ${(needed / 1024 ** 3).toFixed(0)} GiB. Lower BENCH_SIZES.`)
 
