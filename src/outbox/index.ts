@@ -1,4 +1,5 @@
 export { enqueue, type OutboxMessage } from './enqueue'
+export { recurringHandler, scheduleRecurring } from './recurring'
 export * from './topics'
 export { DEFAULT_MAX_ATTEMPTS, drainOutbox, retryDelayMs, startOutboxWorker } from './worker'
 export type { DeliveryContext, OutboxHandler, OutboxHandlers, OutboxOptions, OutboxWorker } from './worker'

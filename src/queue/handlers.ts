@@ -1,5 +1,5 @@
 import type { Db } from '../db/client'
-import { enqueue, NOTIFY_CUSTOMERS, NOTIFY_STAFF, QUEUE_EVALUATE_THREAD, QUEUE_TICK, type OutboxHandlers, type ThreadPayload } from '../outbox'
+import { NOTIFY_CUSTOMERS, NOTIFY_STAFF, QUEUE_EVALUATE_THREAD, QUEUE_TICK, recurringHandler, scheduleRecurring, type OutboxHandlers, type ThreadPayload } from '../outbox'
 import { evaluateThread } from './rules'
 import { runQueueTick } from './tick'
 
@@ -7,7 +7,7 @@ export const TICK_EVERY_MS = 60_000
 
 /** Makes sure the recurring tick is scheduled (idempotent: one row, keyed). */
 export async function scheduleQueueTick(db: Db, now: Date): Promise<void> {
-  await enqueue(db, { topic: QUEUE_TICK, key: `recurring:${QUEUE_TICK}`, payload: {}, dueAt: now })
+  await scheduleRecurring(db, QUEUE_TICK, now)
 }
 
 export function queueHandlers(): OutboxHandlers {
@@ -16,12 +16,10 @@ export function queueHandlers(): OutboxHandlers {
       const { threadId } = payload as ThreadPayload
       await db.transaction((tx) => evaluateThread(tx as unknown as Db, threadId, now))
     },
-    [QUEUE_TICK]: async (_payload, { db, now, logger }) => {
+    [QUEUE_TICK]: recurringHandler(QUEUE_TICK, TICK_EVERY_MS, async ({ db, now, logger }) => {
       const summary = await runQueueTick(db, now)
       if (summary.itemsCreated || summary.slaSignals || summary.routed) logger.info(summary, 'queue tick')
-      // Next tick; re-enqueuing the row this delivery holds makes the worker keep it for then.
-      await enqueue(db, { topic: QUEUE_TICK, key: `recurring:${QUEUE_TICK}`, payload: {}, dueAt: new Date(now.getTime() + TICK_EVERY_MS), onConflict: 'replace' })
-    },
+    }),
     // In-app notifications are written already; email and webhook channels will deliver here.
     [NOTIFY_STAFF]: async (payload, { logger }) => {
       logger.debug({ notification: payload }, 'staff notification: no external channel configured')

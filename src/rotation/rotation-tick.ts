@@ -2,7 +2,7 @@ import { eq, sql } from 'drizzle-orm'
 import type { Db } from '../db/client'
 import { queryRows } from '../db/client'
 import { escalations, handoffs, queueItems } from '../db/schema'
-import { enqueue, ROTATION_TICK, type OutboxHandlers } from '../outbox'
+import { recurringHandler, ROTATION_TICK, scheduleRecurring, type OutboxHandlers } from '../outbox'
 import { notifyStaff, recordEvent } from '../queue'
 import { settleItem } from './escalation-core'
 import { replanRotation } from './replan'
@@ -133,15 +133,14 @@ export const ROTATION_TICK_EVERY_MS = 5 * 60_000
 
 /** Makes sure the recurring rotation tick is scheduled (idempotent: one row, keyed). */
 export async function scheduleRotationTick(db: Db, now: Date): Promise<void> {
-  await enqueue(db, { topic: ROTATION_TICK, key: `recurring:${ROTATION_TICK}`, payload: {}, dueAt: now })
+  await scheduleRecurring(db, ROTATION_TICK, now)
 }
 
 export function rotationHandlers(): OutboxHandlers {
   return {
-    [ROTATION_TICK]: async (_payload, { db, now, logger }) => {
+    [ROTATION_TICK]: recurringHandler(ROTATION_TICK, ROTATION_TICK_EVERY_MS, async ({ db, now, logger }) => {
       const summary = await runRotationTick(db, now)
       if (Object.values(summary).some(Boolean)) logger.info(summary, 'rotation tick')
-      await enqueue(db, { topic: ROTATION_TICK, key: `recurring:${ROTATION_TICK}`, payload: {}, dueAt: new Date(now.getTime() + ROTATION_TICK_EVERY_MS), onConflict: 'replace' })
-    },
+    }),
   }
 }

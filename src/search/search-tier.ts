@@ -68,9 +68,9 @@ export async function maintainSearchTier(db: Db, now: Date, size: number = TIER_
 
   const [counts] = await queryRows<{ forum: number; newest_edge: Date | string | null }>(
     db,
-    sql`select count(*)::int as forum,
-          (select created_at from search_documents order by created_at desc, thread_id desc offset ${size - 1} limit 1) as newest_edge
-        from search_documents`,
+    // The forum's size as search_lexemes counts it (its '' row), rather than counting every document.
+    sql`select coalesce((select doc_count from search_lexemes where lexeme = ''), 0) as forum,
+          (select created_at from search_documents order by created_at desc, thread_id desc offset ${size - 1} limit 1) as newest_edge`,
   )
   const forum = counts?.forum ?? 0
   const current = tiers.find((tier) => !dropped.includes(tier.name))
@@ -86,8 +86,8 @@ export async function maintainSearchTier(db: Db, now: Date, size: number = TIER_
     if ((row?.documents ?? 0) <= 2 * size) return { built: null, dropped }
   }
 
-  // Milliseconds: an edge cut to them only widens the tier by the documents of that millisecond.
-  const edge = new Date(new Date(counts.newest_edge).getTime())
+  // A Date holds milliseconds: an edge cut to them only widens the tier by the documents of that millisecond.
+  const edge = new Date(counts.newest_edge)
   const name = `search_tier_${edge.getTime()}`
   const predicate = `created_at >= '${edge.toISOString()}'::timestamptz`
   await db.execute(sql.raw(`create index concurrently if not exists ${indexName(name, 'document')} on search_documents using gin (document) where ${predicate}`))
