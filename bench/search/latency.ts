@@ -364,15 +364,17 @@ async function explainOp(engine: Engine, op: Op, p95: number): Promise<ExplainRe
   // In one transaction, so that settings the engine makes for its statements (set local ...) hold
   // for their EXPLAINs too.
   await engine.monitor.begin(async (tx) => {
-    for (const { query, params } of [...target.captured]) {
-      // The engine's planner settings (set_config(..., true) or set local): run, not explained, so
-      // that they hold for the statement after them.
-      if (/^\s*(set\s|select set_config\()/i.test(query)) {
-        await tx.unsafe(query, params as never[])
-        continue
+    for (const { query: sent, params } of [...target.captured]) {
+      // The engine's planner settings (set_config(..., true)), sent in one message with the
+      // statement they are for (queryRowsInOneTrip): run, not explained, so that they hold for it.
+      let query = sent
+      const settingsEnd = /^\s*select set_config\(/i.test(sent) ? sent.indexOf(';\n') : -1
+      if (settingsEnd > 0) {
+        await tx.unsafe(sent.slice(0, settingsEnd))
+        query = sent.slice(settingsEnd + 2)
       }
       const rows = await tx.unsafe(`explain (analyze, buffers) ${query}`, params as never[])
-      // A statement's settings end with it (the engine sets them per transaction).
+      // A statement's settings end with it.
       await tx.unsafe('reset all')
       const plan = rows.map((row) => String((row as Record<string, unknown>)['QUERY PLAN'])).join('\n')
       const executionMs = Number(/Execution Time: ([\d.]+) ms/.exec(plan)?.[1] ?? 0)

@@ -1,6 +1,6 @@
 import { sql, type SQL } from 'drizzle-orm'
 import type { Db } from '../db/client'
-import { queryRows } from '../db/client'
+import { queryRows, queryRowsInOneTrip } from '../db/client'
 import { maintainSearchTier, readSearchTier, TIER_DOCUMENTS, type SearchTier } from './search-tier'
 import { highlightTitle, queryLexemes, snippetOf } from './snippets'
 import type { SearchIndex, SearchRequest, SearchResponse, SimilarHit, SimilarRequest } from './types'
@@ -153,7 +153,7 @@ export class PostgresSearchIndex implements SearchIndex {
     const phrases = requiredPhrases(request.text)
     // The query's words outside its phrases, when they are only words to find (no exclusions).
     const outside = phrases.length > 0 && everyWordRequired(request.text) ? request.text.replace(/"[^"]*"/g, ' ') : null
-    const [check] = await queryRows<{
+    const [check] = await queryRowsInOneTrip<{
       searchable: boolean
       query_tree: string | null
       snowball_3: boolean
@@ -267,21 +267,20 @@ export class PostgresSearchIndex implements SearchIndex {
         : sql`select m.*, null::float8 as score, row_number() over (order by ${
             request.sort === 'newest' ? sql`m.created_at desc, m.thread_id desc` : sql`m.upvote_count desc, m.created_at desc, m.thread_id desc`
           }) as position from matches m`
-    const rows = await withPlannerHeldTo(this.db, newest.path, (tx) =>
-      queryRows<{ thread_id: number; score: number; total: number; title: string; body: string }>(
-        tx,
-        sql`
-          with found as materialized (${matches}),
-          -- One more than the cap is found only to know that there are more.
-          matches as (select * from found order by created_at desc, thread_id desc limit ${this.limits.rankedSet}),
-          page as (${page} order by position limit ${request.pageSize} offset ${(request.page - 1) * request.pageSize})
-          select m.thread_id, coalesce(m.score, ${score}) as score, (select count(*)::int from found) as total, d.title, d.body
-          from page m
-          join search_documents d on d.thread_id = m.thread_id
-          -- A thread hidden since it was indexed leaves the index through the outbox; until then it is skipped here.
-          join threads t on t.id = m.thread_id and t.hidden_at is null
-          order by m.position`,
-      ),
+    const rows = await queryRowsInOneTrip<{ thread_id: number; score: number; total: number; title: string; body: string }>(
+      this.db,
+      sql`
+        with found as materialized (${matches}),
+        -- One more than the cap is found only to know that there are more.
+        matches as (select * from found order by created_at desc, thread_id desc limit ${this.limits.rankedSet}),
+        page as (${page} order by position limit ${request.pageSize} offset ${(request.page - 1) * request.pageSize})
+        select m.thread_id, coalesce(m.score, ${score}) as score, (select count(*)::int from found) as total, d.title, d.body
+        from page m
+        join search_documents d on d.thread_id = m.thread_id
+        -- A thread hidden since it was indexed leaves the index through the outbox; until then it is skipped here.
+        join threads t on t.id = m.thread_id and t.hidden_at is null
+        order by m.position`,
+      plannerSettings(newest.path),
     )
     const total = rows[0]?.total ?? (request.page > 1 ? await this.countMatches(request) : 0)
     const terms = { lexemes: queryLexemes(check.query_tree), snowball: check.snowball_3 ? 3 : 2 } as const
@@ -467,7 +466,7 @@ export class PostgresSearchIndex implements SearchIndex {
   private async correct(text: string): Promise<string | null> {
     const words = [...new Set(text.toLowerCase().match(/[a-z][a-z0-9]{2,29}/g) ?? [])].slice(0, 8)
     if (words.length === 0) return null
-    const rows = await queryRows<{ word: string; suggestion: string | null }>(
+    const rows = await queryRowsInOneTrip<{ word: string; suggestion: string | null }>(
       this.db,
       sql`
         select w.word, (
@@ -544,41 +543,40 @@ export class PostgresSearchIndex implements SearchIndex {
     const termValues = sql.join(terms.map((term) => sql`(${term.lexeme}, ${term.weight}::float8)`), sql`, `)
     const fields = sql`${weights.fields}::float4[]`
     const lexemes = sql`array[${sql.join(terms.map((term) => sql`${term.lexeme}`), sql`, `)}]::text[]`
-    const rows = await withPlannerHeldTo(this.db, candidates.some(({ window }) => window) ? 'window' : 'sorted', (tx) =>
-      queryRows<{ thread_id: number; score: number }>(
-        tx,
-        sql`
-          with terms(lexeme, weight) as (values ${termValues}),
-          candidates as (
-            select p.thread_id from (${postings}) p
-            group by p.thread_id order by sum(p.weight) desc, p.thread_id desc limit ${weights.candidateCap}),
-          scored as (
-            -- Each word counts at the weight of the best field it occurs in, a little more for each
-            -- further occurrence: one pass over the request's words in each document, rather than a
-            -- ts_rank per word. The document is first cut down to those words (deleting every other
-            -- word), since unnesting all of a document's words costs five times as much.
-            select c.thread_id,
-              sum(tm.weight * (1 + ${weights.repeats}::float8 * ln(array_length(u.weights, 1)))
-                  * (${fields})[case when 'A' = any(u.weights) then 4 when 'B' = any(u.weights) then 3
-                                     when 'C' = any(u.weights) then 2 else 1 end]) as words
-            from candidates c
-            join search_vectors v on v.thread_id = c.thread_id
-            cross join lateral unnest(ts_delete(v.document, tsvector_to_array(ts_delete(v.document, ${lexemes})))) u
-            join terms tm on tm.lexeme = u.lexeme
-            group by c.thread_id),
-          -- A thread hidden since it was indexed leaves the index through the outbox; until then it is skipped here.
-          visible as (select s.*, t.title from scored s join threads t on t.id = s.thread_id and t.hidden_at is null),
-          -- The titles' similarity adds at most its weight: only threads it could lift into the
-          -- results have it computed (trigrams of every candidate's title cost as much as the words).
-          contenders as (
-            select * from visible
-            where words + ${weights.titleSimilarity}::float8 >= coalesce(
-              (select words from visible order by words desc offset ${request.limit - 1} limit 1), 0))
-          select c.thread_id, (c.words + ${weights.titleSimilarity}::float8 * similarity(c.title, ${request.title}))::float8 as score
-          from contenders c
-          order by score desc, c.thread_id desc
-          limit ${request.limit}`,
-      ),
+    const rows = await queryRowsInOneTrip<{ thread_id: number; score: number }>(
+      this.db,
+      sql`
+        with terms(lexeme, weight) as (values ${termValues}),
+        candidates as (
+          select p.thread_id from (${postings}) p
+          group by p.thread_id order by sum(p.weight) desc, p.thread_id desc limit ${weights.candidateCap}),
+        scored as (
+          -- Each word counts at the weight of the best field it occurs in, a little more for each
+          -- further occurrence: one pass over the request's words in each document, rather than a
+          -- ts_rank per word. The document is first cut down to those words (deleting every other
+          -- word), since unnesting all of a document's words costs five times as much.
+          select c.thread_id,
+            sum(tm.weight * (1 + ${weights.repeats}::float8 * ln(array_length(u.weights, 1)))
+                * (${fields})[case when 'A' = any(u.weights) then 4 when 'B' = any(u.weights) then 3
+                                   when 'C' = any(u.weights) then 2 else 1 end]) as words
+          from candidates c
+          join search_vectors v on v.thread_id = c.thread_id
+          cross join lateral unnest(ts_delete(v.document, tsvector_to_array(ts_delete(v.document, ${lexemes})))) u
+          join terms tm on tm.lexeme = u.lexeme
+          group by c.thread_id),
+        -- A thread hidden since it was indexed leaves the index through the outbox; until then it is skipped here.
+        visible as (select s.*, t.title from scored s join threads t on t.id = s.thread_id and t.hidden_at is null),
+        -- The titles' similarity adds at most its weight: only threads it could lift into the
+        -- results have it computed (trigrams of every candidate's title cost as much as the words).
+        contenders as (
+          select * from visible
+          where words + ${weights.titleSimilarity}::float8 >= coalesce(
+            (select words from visible order by words desc offset ${request.limit - 1} limit 1), 0))
+        select c.thread_id, (c.words + ${weights.titleSimilarity}::float8 * similarity(c.title, ${request.title}))::float8 as score
+        from contenders c
+        order by score desc, c.thread_id desc
+        limit ${request.limit}`,
+      plannerSettings(candidates.some(({ window }) => window) ? 'window' : 'sorted'),
     )
     return rows.filter((row) => row.score > 0).map((row) => ({ threadId: row.thread_id, score: row.score }))
   }
@@ -586,7 +584,7 @@ export class PostgresSearchIndex implements SearchIndex {
   /** The request's distinct stemmed words with their weight: IDF times where they came from. */
   private async similarTerms(request: SimilarRequest): Promise<{ lexeme: string; weight: number; df: number; documents: number }[]> {
     const weights = SIMILAR_WEIGHTS
-    const rows = await queryRows<{ lexeme: string; origin_weight: number; df: number; n: number }>(
+    const rows = await queryRowsInOneTrip<{ lexeme: string; origin_weight: number; df: number; n: number }>(
       this.db,
       sql`
         with title_terms as (
@@ -745,17 +743,13 @@ export function blendedShare(frequencies: number[], documents: number): number {
 }
 
 /**
- * Runs `run` in a transaction where the planner may not scan whole tables (with our own choice of
- * matching path made, a sequential scan, which reads every document, is never the better one) and,
- * for a window, may not walk an index either: the window must be intersected with the matches as
- * bitmaps, not walked with each document tested.
+ * Settings for a statement along our own choice of matching path: the planner may not scan whole
+ * tables (a sequential scan, which reads every document, is never the better one then) and, for a
+ * window, may not walk an index either: the window must be intersected with the matches as
+ * bitmaps, not walked with each document tested. Held for that statement alone (queryRowsInOneTrip).
  */
-async function withPlannerHeldTo<T>(db: Db, path: MatchingPlan['path'], run: (tx: Db) => Promise<T>): Promise<T> {
-  return db.transaction(async (tx) => {
-    // Both settings in one statement: one round trip.
-    await tx.execute(sql.raw(`select set_config('enable_seqscan', 'off', true)${path === 'window' ? `, set_config('enable_indexscan', 'off', true)` : ''}`))
-    return run(tx as unknown as Db)
-  })
+function plannerSettings(path: MatchingPlan['path']): Record<string, string> {
+  return path === 'window' ? { enable_seqscan: 'off', enable_indexscan: 'off' } : { enable_seqscan: 'off' }
 }
 
 /**
