@@ -49,6 +49,14 @@ const FILTER_KEYS = { category: ' category ', solved: ' solved', unanswered: ' u
 /** A thread's document as search_vectors keeps it in line: read by key, not through TOAST. */
 const vectorOf = (threadId: SQL) => sql`(select v.document from search_vectors v where v.thread_id = ${threadId})`
 
+/**
+ * The same as a row `v` to join laterally (read only `when` that holds), so that its vector can be
+ * both tested and ranked. The OFFSET keeps it a subquery, read by key in a nested loop, newest row
+ * first, rather than a join the planner might make by hashing the whole table.
+ */
+const vectorRow = (threadId: SQL, when: SQL = sql`true`) =>
+  sql`(select v.document from search_vectors v where ${when} and v.thread_id = ${threadId} offset 0) v`
+
 const idList = (ids: number[]) => sql`array[${sql.join(ids.map((id) => sql`${id}`), sql`, `)}]::int[]`
 
 export class PostgresSearchIndex implements SearchIndex {
@@ -217,13 +225,20 @@ export class PostgresSearchIndex implements SearchIndex {
       : wordsOfPhrases
         ? sql`d.document @@ websearch_to_tsquery('english', ${wordsOfPhrases})${pairs ? sql` and ${pairs}` : sql``}`
         : sql`d.document @@ ${query}`
+    // Where a statement reads a match's vector (a walk, a phrase's check), it ranks it there too
+    // when the order is relevance, rather than reading the vector again to rank it.
+    const rankOf = (vector: SQL) => (request.sort === 'relevance' ? sql`ts_rank_cd(${vector}, ${query}, 1)` : sql`null::float4`)
     // A walk reads each row's vector (in line, by key) and tests the whole query on it, phrases
     // included, so it looks for the ranked set's matches themselves rather than candidates. A
     // phrase's pairs are tested too, so that the stop words in its gaps are not taken for other
     // words, as on every path; but only on the vector's matches, since they are read out of line
     // (in a CASE: PostgreSQL would test the cheaper-looking pairs first).
-    const vectorMatch = sql`${vectorOf(sql`d.thread_id`)} @@ ${query}`
-    const walk = { match: pairs ? sql`case when ${vectorMatch} then ${pairs} else false end` : vectorMatch, wanted: this.limits.rankedSet + 1 }
+    const vectorMatch = sql`v.document @@ ${query}`
+    const walk = {
+      match: pairs ? sql`case when ${vectorMatch} then ${pairs} else false end` : vectorMatch,
+      rank: rankOf(sql`v.document`),
+      wanted: this.limits.rankedSet + 1,
+    }
     // Candidates found by their pairs nearly all hold the phrase: twice the ranked set leaves room
     // for those that share a hashed pair or hold the words in another order.
     const wanted = !wordsOfPhrases
@@ -251,13 +266,16 @@ export class PostgresSearchIndex implements SearchIndex {
       )
     const newest = await this.newestMatches(plan, { match, wanted, walk }, filters, request.filters.categoryId, tier)
     // The newest matches as narrow rows, one more than the cap. Phrases are checked newest first,
-    // one vector at a time, until enough are found.
+    // one vector at a time, until enough are found; a walk's rows were tested whole already.
     const matches = wordsOfPhrases
       ? sql`
-        select m.* from (select * from (${newest.sql}) n order by n.created_at desc, n.thread_id desc offset 0) m
-        where ${vectorOf(sql`m.thread_id`)} @@ ${query} limit ${this.limits.rankedSet + 1}`
+        select m.thread_id, m.created_at, m.upvote_count, m.solved, m.tested,
+          ${request.sort === 'relevance' ? sql`coalesce(m.rank, ${rankOf(sql`v.document`)})` : sql`null::float4`} as rank
+        from (select * from (${newest.sql}) n order by n.created_at desc, n.thread_id desc offset 0) m
+        left join lateral ${vectorRow(sql`m.thread_id`, sql`not m.tested`)} on true
+        where m.tested or v.document @@ ${query} limit ${this.limits.rankedSet + 1}`
       : newest.sql
-    const score = sql`(ts_rank_cd(${vectorOf(sql`m.thread_id`)}, ${query}, 1)
+    const score = sql`(coalesce(m.rank, ts_rank_cd(${vectorOf(sql`m.thread_id`)}, ${query}, 1))
       * (case when m.solved then 1.3 else 1 end) * (1 + ln(1 + greatest(m.upvote_count, 0)) * 0.15))::float8`
     // Only relevance needs every candidate's score; the other orders score the page they show.
     const page =
@@ -352,12 +370,14 @@ export class PostgresSearchIndex implements SearchIndex {
    */
   private async newestMatches(
     plan: MatchingPlan,
-    { match, wanted, walk }: { match: SQL; wanted: number; walk: { match: SQL; wanted: number } },
+    { match, wanted, walk }: { match: SQL; wanted: number; walk: { match: SQL; rank: SQL; wanted: number } },
     filters: SQL,
     categoryId: number | undefined,
     tier: SearchTier | null,
   ): Promise<{ sql: SQL; path: MatchingPlan['path'] }> {
-    const columns = sql`d.thread_id, d.created_at, d.upvote_count, d.solved`
+    // Only a walk reads the vectors, and tests the whole query on them (`tested`): it may rank them
+    // as it goes (see run).
+    const columns = sql`d.thread_id, d.created_at, d.upvote_count, d.solved, false as tested, null::float4 as rank`
     // Every match read from the index, the newest kept (the order is written so that the
     // created_at index cannot give it: walking it would read every document).
     const sorted = sql`
@@ -373,15 +393,16 @@ export class PostgresSearchIndex implements SearchIndex {
     if (plan.path === 'walk') {
       // Within a category, only its threads are walked (its own index orders them by date).
       const walked = categoryId ? sql`where d.category_id = ${categoryId}` : sql``
-      // The match sits inside a CASE so that the filters are tested first, on the narrow row, and
-      // only the rows that pass them have their vector read.
+      // The filters are tested on the walked rows (their narrow row) before the vectors are joined
+      // in, so only the rows that pass them have their vector read.
       return {
         path: 'walk',
         sql: orEverything(
           sql`
-          select ${columns}
+          select d.thread_id, d.created_at, d.upvote_count, d.solved, true as tested, ${walk.rank} as rank
           from (select * from search_documents d ${walked} order by d.created_at desc, d.thread_id desc limit ${plan.budget}) d
-          where case when true ${filters} then ${walk.match} else false end
+          cross join lateral ${vectorRow(sql`d.thread_id`)}
+          where true ${filters} and ${walk.match}
           limit ${walk.wanted}`,
           walk.wanted,
         ),
@@ -743,13 +764,23 @@ export function blendedShare(frequencies: number[], documents: number): number {
 }
 
 /**
- * Settings for a statement along our own choice of matching path: the planner may not scan whole
- * tables (a sequential scan, which reads every document, is never the better one then) and, for a
- * window, may not walk an index either: the window must be intersected with the matches as
- * bitmaps, not walked with each document tested. Held for that statement alone (queryRowsInOneTrip).
+ * Settings for a statement along our own choice of matching path, held for that statement alone
+ * (queryRowsInOneTrip):
+ * - the planner may not scan whole tables: a sequential scan, which reads every document, is
+ *   never the better one then;
+ * - nor start parallel workers: a search is one short statement, and on a small machine a worker
+ *   costs more to start than it saves, and takes a core from the other searches;
+ * - a window may not walk an index: it must be intersected with the matches as bitmaps, not
+ *   walked with each document tested;
+ * - a walk may not sort: it must go down the date index and stop at enough matches. PostgreSQL,
+ *   guessing how many walked rows pass the filters and hold the words, may otherwise expect to
+ *   need all of the walk's budget and find it cheaper to collect and sort it than to walk it.
  */
 function plannerSettings(path: MatchingPlan['path']): Record<string, string> {
-  return path === 'window' ? { enable_seqscan: 'off', enable_indexscan: 'off' } : { enable_seqscan: 'off' }
+  const held = { enable_seqscan: 'off', max_parallel_workers_per_gather: '0' }
+  if (path === 'window') return { ...held, enable_indexscan: 'off' }
+  if (path === 'walk') return { ...held, enable_sort: 'off' }
+  return held
 }
 
 /**

@@ -295,6 +295,24 @@ describe('PostgreSQL search engine finding the newest matches each way', () => {
     }
   })
 
+  it('ranks and scores them the same whichever way it finds them', async () => {
+    // A walk ranks each match where it reads its vector; the other ways rank the matches after.
+    const scored = async (index: PostgresSearchIndex, text: string, extra: Partial<SearchRequest>) =>
+      (await index.search(request(text, extra))).hits.map((hit) => ({ id: hit.threadId, score: hit.score.toFixed(6) }))
+    for (const [text, extra] of [
+      ['widget', {}],
+      ['mostly works', {}],
+      ['"widget number"', {}],
+      ['"number widget" OR mostly', {}],
+      ['widget', { filters: { categoryId: category.id } }],
+    ] as [string, Partial<SearchRequest>][]) {
+      const walked = await scored(engines.walk!, text, extra)
+      expect(walked, text).toHaveLength(2)
+      expect(await scored(engines.window!, text, extra), text).toEqual(walked)
+      expect(await scored(engines.sorted!, text, extra), text).toEqual(walked)
+    }
+  })
+
   it('checks phrases newest first', async () => {
     for (const [path, index] of Object.entries(engines)) {
       const result = await index.search(request('"number widget"', { sort: 'newest' }))
