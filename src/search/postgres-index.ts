@@ -264,7 +264,7 @@ export class PostgresSearchIndex implements SearchIndex {
           postings: check.frequencies.reduce((sum, frequency) => sum + frequency, 0),
         },
       )
-    const newest = await this.newestMatches(plan, { match, wanted, walk }, filters, request.filters.categoryId, tier)
+    const newest = await this.newestMatches(plan, { match, wanted, walk }, filters, request.filters.categoryId, tier && { edge: tier.edge, documents: tierDocuments! })
     // The newest matches as narrow rows, one more than the cap. Phrases are checked newest first,
     // one vector at a time, until enough are found; a walk's rows were tested whole already.
     const matches = wordsOfPhrases
@@ -373,7 +373,8 @@ export class PostgresSearchIndex implements SearchIndex {
     { match, wanted, walk }: { match: SQL; wanted: number; walk: { match: SQL; rank: SQL; wanted: number } },
     filters: SQL,
     categoryId: number | undefined,
-    tier: SearchTier | null,
+    /** The tier's edge and how many documents its indexes hold now. */
+    tier: { edge: Date; documents: number } | null,
   ): Promise<{ sql: SQL; path: MatchingPlan['path'] }> {
     // Only a walk reads the vectors, and tests the whole query on them (`tested`): it may rank them
     // as it goes (see run).
@@ -414,11 +415,15 @@ export class PostgresSearchIndex implements SearchIndex {
         where ${match} and d.created_at >= ${edge}::timestamptz ${filters}
         order by d.created_at desc, d.thread_id desc limit ${wanted}`
       const edges = await this.windowEdge(plan.window)
+      const tierEdge = tier?.edge.toISOString()
+      // A window the tier holds, as the cost model counted it, is read from the tier's indexes even
+      // where its rounded size reaches a little past the tier.
+      const edge = edges && tierEdge && plan.window <= tier!.documents && edges.edge < tierEdge ? tierEdge : edges?.edge
       // A window too small for the words (they come together less than estimated) is tried again
       // wider before every match is read: reading them all costs far more at a million threads.
       // A window inside the tier widens at most to the tier, whose indexes hold it.
-      const wider = edges && tier && edges.edge >= tier.edge.toISOString() && edges.wider < tier.edge.toISOString() ? tier.edge.toISOString() : edges?.wider
-      if (edges && wider) return { path: 'window', sql: orElse(inWindow(edges.edge), orEverything(inWindow(wider))) }
+      const wider = edges && tierEdge && edge! >= tierEdge && edges.wider < tierEdge ? tierEdge : edges?.wider
+      if (edge && wider) return { path: 'window', sql: orElse(inWindow(edge), orEverything(inWindow(wider))) }
     }
     return { path: 'sorted', sql: sorted }
   }
@@ -433,7 +438,7 @@ export class PostgresSearchIndex implements SearchIndex {
    * still the newest of all.
    */
   private async windowEdge(size: number): Promise<{ edge: string; wider: string } | null> {
-    const rounded = Math.ceil(Math.SQRT2 ** Math.ceil(Math.log(size) / Math.log(Math.SQRT2)))
+    const rounded = windowSizeFor(size)
     const remembered = this.windowEdges.get(rounded)
     if (remembered && remembered.until > performance.now()) return remembered.edges
     const [row] = await queryRows<{ edge: Date | string | null; newest: Date | string | null }>(
@@ -716,6 +721,16 @@ const ROW_COST = {
   windowRow: 0.1,
   /** a matching row fetched from the heap */
   fetchedMatch: 0.9,
+}
+
+/**
+ * A window's size rounded up to a power of √2: exactly a power of two where it is one (floating
+ * point gives √2 ** 36 a hair over 2 ** 18, which made a window of the tier's size one document
+ * wider than the tier, so PostgreSQL could not read it from the tier's indexes).
+ */
+export function windowSizeFor(size: number): number {
+  const steps = Math.ceil(2 * Math.log2(Math.max(size, 1)) - 1e-9)
+  return Math.ceil(2 ** (steps / 2) - 1e-6)
 }
 
 /** A window holds this many times the rows expected to give enough matches. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { blendedShare, everyWordRequired, isOnePhrase, loosenPhrases, planMatching, requiredPhrases, togetherShare } from '../../src/search/postgres-index'
+import { blendedShare, everyWordRequired, isOnePhrase, loosenPhrases, planMatching, requiredPhrases, togetherShare, windowSizeFor } from '../../src/search/postgres-index'
 
 // A query's estimate as the engine makes it: shares of the forum, the postings GIN would read.
 const estimate = (wordShare: number, documents: number, more: { filterShare?: number; walkShare?: number; wanted?: number; postings?: number } = {}) => ({
@@ -137,5 +137,20 @@ describe('how the PostgreSQL engine finds the newest matches', () => {
     expect(everyWordRequired('update OR upgrade')).toBe(false)
     expect(everyWordRequired('update -windows')).toBe(false)
     expect(everyWordRequired('-windows')).toBe(false)
+  })
+})
+
+describe('window sizes', () => {
+  it('round up to powers of √2, exactly to a power of two', () => {
+    // The tier holds 2^18 documents: a window of that size must not come out one document wider.
+    expect(windowSizeFor(2 ** 18)).toBe(2 ** 18)
+    expect(windowSizeFor(242_000)).toBe(2 ** 18)
+    expect(windowSizeFor(185_000)).toBe(185_364)
+    expect(windowSizeFor(2 ** 18 + 1)).toBe(370_728)
+    for (let size = 1; size < 5_000_000; size = Math.ceil(size * 1.37)) {
+      const rounded = windowSizeFor(size)
+      expect(rounded, String(size)).toBeGreaterThanOrEqual(size)
+      expect(rounded, String(size)).toBeLessThanOrEqual(Math.ceil(size * Math.SQRT2))
+    }
   })
 })
