@@ -109,8 +109,8 @@ export class PostgresSearchIndex implements SearchIndex {
         inserted as (
           insert into search_documents (thread_id, title, body, document, phrase_pairs, category_id, solved, answered, created_at, upvote_count, indexed_at)
           select thread_id, title, body, document, search_phrase_pairs(document), category_id, solved, answered, created_at, upvote_count, now() from docs
-          returning thread_id, document, category_id, solved, answered),
-        vectors as (insert into search_vectors (thread_id, document) select thread_id, document from inserted),
+          returning thread_id, document, category_id, solved, answered, created_at),
+        vectors as (insert into search_vectors (thread_id, document, created_at) select thread_id, document, created_at from inserted),
         counts as (${documentCounts(sql`inserted`)})
         insert into search_lexemes (lexeme, doc_count)
         select lexeme, n from counts where n > 0
@@ -228,17 +228,15 @@ export class PostgresSearchIndex implements SearchIndex {
     // Where a statement reads a match's vector (a walk, a phrase's check), it ranks it there too
     // when the order is relevance, rather than reading the vector again to rank it.
     const rankOf = (vector: SQL) => (request.sort === 'relevance' ? sql`ts_rank_cd(${vector}, ${query}, 1)` : sql`null::float4`)
-    // A walk reads each row's vector (in line, by key) and tests the whole query on it, phrases
-    // included, so it looks for the ranked set's matches themselves rather than candidates. A
-    // phrase's pairs are tested too, so that the stop words in its gaps are not taken for other
-    // words, as on every path; but only on the vector's matches, since they are read out of line
-    // (in a CASE: PostgreSQL would test the cheaper-looking pairs first).
-    const vectorMatch = sql`v.document @@ ${query}`
-    const walk = {
-      match: pairs ? sql`case when ${vectorMatch} then ${pairs} else false end` : vectorMatch,
-      rank: rankOf(sql`v.document`),
-      wanted: this.limits.rankedSet + 1,
-    }
+    // A walk reads each row's vector (in line) and tests the whole query on it, phrases included,
+    // so it looks for the ranked set's matches themselves rather than candidates. A phrase's pairs
+    // are tested too, on the vector's matches, so that the stop words in its gaps are not taken for
+    // other words, as on every path; only where it has a gap (PostgreSQL's `<2>` for "reset my
+    // password"): words next to each other are a word and the next, which the vector tells exactly.
+    const gapPairs = pairs && /<\d+>/.test(check.query_tree ?? '') ? pairs : null
+    const walk = { vectorMatch: sql`v.document @@ ${query}`, pairs: gapPairs, rank: rankOf(sql`v.document`), wanted: this.limits.rankedSet + 1 }
+    // Without filters a walk goes through the vectors themselves, in date order (see newestMatches).
+    const unfiltered = counted.keys.length === 0 && counted.uncounted === 0
     // Candidates found by their pairs nearly all hold the phrase: twice the ranked set leaves room
     // for those that share a hashed pair or hold the words in another order.
     const wanted = !wordsOfPhrases
@@ -262,9 +260,16 @@ export class PostgresSearchIndex implements SearchIndex {
           wanted,
           walkWanted: walk.wanted,
           postings: check.frequencies.reduce((sum, frequency) => sum + frequency, 0),
+          unfiltered,
+          walkTestsPairs: gapPairs !== null,
         },
       )
-    const newest = await this.newestMatches(plan, { match, wanted, walk }, filters, request.filters.categoryId, tier && { edge: tier.edge, documents: tierDocuments! })
+    const newest = await this.newestMatches(
+      plan,
+      { match, wanted, walk },
+      unfiltered ? null : { filters, categoryId: request.filters.categoryId },
+      tier && { edge: tier.edge, documents: tierDocuments! },
+    )
     // The newest matches as narrow rows, one more than the cap. Phrases are checked newest first,
     // one vector at a time, until enough are found; a walk's rows were tested whole already.
     const matches = wordsOfPhrases
@@ -370,15 +375,16 @@ export class PostgresSearchIndex implements SearchIndex {
    */
   private async newestMatches(
     plan: MatchingPlan,
-    { match, wanted, walk }: { match: SQL; wanted: number; walk: { match: SQL; rank: SQL; wanted: number } },
-    filters: SQL,
-    categoryId: number | undefined,
+    { match, wanted, walk }: { match: SQL; wanted: number; walk: { vectorMatch: SQL; pairs: SQL | null; rank: SQL; wanted: number } },
+    /** The search's filters (their SQL, and the category it is filtered to), or null for none. */
+    filtering: { filters: SQL; categoryId: number | undefined } | null,
     /** The tier's edge and how many documents its indexes hold now. */
     tier: { edge: Date; documents: number } | null,
   ): Promise<{ sql: SQL; path: MatchingPlan['path'] }> {
     // Only a walk reads the vectors, and tests the whole query on them (`tested`): it may rank them
     // as it goes (see run).
     const columns = sql`d.thread_id, d.created_at, d.upvote_count, d.solved, false as tested, null::float4 as rank`
+    const filters = filtering?.filters ?? sql``
     // Every match read from the index, the newest kept (the order is written so that the
     // created_at index cannot give it: walking it would read every document).
     const sorted = sql`
@@ -391,11 +397,30 @@ export class PostgresSearchIndex implements SearchIndex {
       union all
       select * from (${fallback}) s where (select count(*) from tried) < ${enough}`
     const orEverything = (first: SQL, enough = wanted) => orElse(first, sorted, enough)
+    if (plan.path === 'walk' && !filtering) {
+      // The newest vectors, each tested where it lies (in date order, search_vectors_created_idx);
+      // only a match has its row of search_documents read, for its fields and a phrase's pairs.
+      return {
+        path: 'walk',
+        sql: orEverything(
+          sql`
+          select d.thread_id, d.created_at, d.upvote_count, d.solved, true as tested, ${walk.rank} as rank
+          from (select v.thread_id, v.document from search_vectors v order by v.created_at desc, v.thread_id desc limit ${plan.budget}) v
+          cross join lateral (select d.* from search_documents d where d.thread_id = v.thread_id offset 0) d
+          where ${walk.vectorMatch}${walk.pairs ? sql` and ${walk.pairs}` : sql``}
+          limit ${walk.wanted}`,
+          walk.wanted,
+        ),
+      }
+    }
     if (plan.path === 'walk') {
       // Within a category, only its threads are walked (its own index orders them by date).
-      const walked = categoryId ? sql`where d.category_id = ${categoryId}` : sql``
+      const walked = filtering?.categoryId ? sql`where d.category_id = ${filtering.categoryId}` : sql``
       // The filters are tested on the walked rows (their narrow row) before the vectors are joined
-      // in, so only the rows that pass them have their vector read.
+      // in, so only the rows that pass them have their vector read; a phrase's pairs only on the
+      // vector's matches, since they are read out of line (in a CASE: PostgreSQL would test the
+      // cheaper-looking pairs first).
+      const match = walk.pairs ? sql`case when ${walk.vectorMatch} then ${walk.pairs} else false end` : walk.vectorMatch
       return {
         path: 'walk',
         sql: orEverything(
@@ -403,7 +428,7 @@ export class PostgresSearchIndex implements SearchIndex {
           select d.thread_id, d.created_at, d.upvote_count, d.solved, true as tested, ${walk.rank} as rank
           from (select * from search_documents d ${walked} order by d.created_at desc, d.thread_id desc limit ${plan.budget}) d
           cross join lateral ${vectorRow(sql`d.thread_id`)}
-          where true ${filters} and ${walk.match}
+          where true ${filters} and ${match}
           limit ${walk.wanted}`,
           walk.wanted,
         ),
@@ -659,10 +684,12 @@ export function planMatching(estimate: MatchingEstimate, ways: { walk: boolean }
   const bitmapCost = postings * ROW_COST.posting + wordShare * documents * ROW_COST.bitmapEntry
   const sortCost = bitmapCost + wordShare * documents * ROW_COST.fetchedMatch
   // Walking tests the filters on every row walked and reads the document of those that pass them.
-  // A walk within a category goes through that category's rows only.
+  // A walk within a category goes through that category's rows only; without filters, through
+  // the vectors themselves.
   const walked = (walkWanted / share) * walkShare
-  const perWalkedRow = ROW_COST.walkedRow + (filterShare / walkShare) * ROW_COST.documentRead
-  const walkCost = ways.walk ? walked * perWalkedRow : Infinity
+  const perWalkedRow = estimate.unfiltered ? ROW_COST.walkedVector : ROW_COST.walkedRow + (filterShare / walkShare) * ROW_COST.documentRead
+  // A phrase with a gap has its pairs read (out of line) for each match the walk finds.
+  const walkCost = ways.walk ? walked * perWalkedRow + (estimate.walkTestsPairs ? walkWanted * ROW_COST.pairsRead : 0) : Infinity
   // The window holds twice the rows expected to give enough matches; a window past the forum's
   // size is the forum, i.e. sorting. A window inside the tier (the newest documents' own indexes)
   // can be read from the tier's postings only, fetching the tier's matches to keep the window's.
@@ -700,6 +727,10 @@ export interface MatchingEstimate {
   walkWanted?: number
   /** The words' postings (their document frequencies added up): GIN reads them whole. */
   postings: number
+  /** No filters at all: a walk goes through the vectors in date order (search_vectors_created_idx). */
+  unfiltered?: boolean
+  /** A walk tests a phrase's pairs on each of its matches (a phrase with a gap). */
+  walkTestsPairs?: boolean
 }
 
 export type MatchingPlan =
@@ -713,6 +744,10 @@ const ROW_COST = {
   walkedRow: 0.3,
   /** a document read from search_vectors by key and tested (from TOAST it was 4.3) */
   documentRead: 2.2,
+  /** a row of search_vectors walked in date order, its document tested where it lies */
+  walkedVector: 1.2,
+  /** a document's phrase pairs read (out of line) and tested */
+  pairsRead: 6,
   /** a posting read from GIN */
   posting: 0.04,
   /** a document put in GIN's bitmap of matches */

@@ -52,6 +52,16 @@ describe('how the PostgreSQL engine finds the newest matches', () => {
     expect(planMatching({ ...phrase, walkWanted: 501 }).path).toBe('walk')
   })
 
+  it('walks the vectors themselves further without filters, and counts a gapped phrase\'s pairs', () => {
+    // 8 % match at 1M: a walk of ~6,300 rows that looks each vector up by key costs more than a
+    // window; walking the vectors in date order costs about half, and wins.
+    const words = estimate(0.08, 1_000_000)
+    expect(planMatching(words).path).toBe('window')
+    expect(planMatching({ ...words, unfiltered: true }).path).toBe('walk')
+    // The pairs of a phrase with a gap ("reset my password") are read for each match a walk finds.
+    expect(planMatching({ ...words, unfiltered: true, walkTestsPairs: true }).path).toBe('window')
+  })
+
   it('does not open a window as large as the forum', () => {
     // A small forum: twice the documents expected to hold enough matches is more than there are.
     expect(planMatching(estimate(0.05, 15_000)).path).not.toBe('window')
