@@ -364,6 +364,8 @@ async function explainOp(engine: Engine, op: Op, p95: number): Promise<ExplainRe
   // In one transaction, so that settings the engine makes for its statements (set local ...) hold
   // for their EXPLAINs too.
   await engine.monitor.begin(async (tx) => {
+    // As on the app's own connections (openPostgres): compiling a search's plan costs far more than it saves.
+    await tx.unsafe('set local jit = off')
     for (const { query: sent, params } of [...target.captured]) {
       // The engine's planner settings (set_config(..., true)), sent in one message with the
       // statement they are for (queryRowsInOneTrip): run, not explained, so that they hold for it.
@@ -376,6 +378,7 @@ async function explainOp(engine: Engine, op: Op, p95: number): Promise<ExplainRe
       const rows = await tx.unsafe(`explain (analyze, buffers) ${query}`, params as never[])
       // A statement's settings end with it.
       await tx.unsafe('reset all')
+      await tx.unsafe('set local jit = off')
       const plan = rows.map((row) => String((row as Record<string, unknown>)['QUERY PLAN'])).join('\n')
       const executionMs = Number(/Execution Time: ([\d.]+) ms/.exec(plan)?.[1] ?? 0)
       const planningMs = Number(/Planning Time: ([\d.]+) ms/.exec(plan)?.[1] ?? 0)

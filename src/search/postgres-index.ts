@@ -820,6 +820,9 @@ export function blendedShare(frequencies: number[], documents: number): number {
  *   never the better one then;
  * - nor start parallel workers: a search is one short statement, and on a small machine a worker
  *   costs more to start than it saves, and takes a core from the other searches;
+ * - nor compile it (JIT): the app's connections have it off already (openPostgres), but on any other
+ *   the costs of the paths turned off here (10^10 each) would always pass jit_above_cost, and
+ *   compiling takes hundreds of milliseconds;
  * - a window may not walk an index: it must be intersected with the matches as bitmaps, not
  *   walked with each document tested;
  * - a walk may not sort: it must go down the date index and stop at enough matches. PostgreSQL,
@@ -827,7 +830,7 @@ export function blendedShare(frequencies: number[], documents: number): number {
  *   need all of the walk's budget and find it cheaper to collect and sort it than to walk it.
  */
 function plannerSettings(path: MatchingPlan['path']): Record<string, string> {
-  const held = { enable_seqscan: 'off', max_parallel_workers_per_gather: '0' }
+  const held = { enable_seqscan: 'off', max_parallel_workers_per_gather: '0', jit: 'off' }
   if (path === 'window') return { ...held, enable_indexscan: 'off' }
   if (path === 'walk') return { ...held, enable_sort: 'off' }
   return held
