@@ -275,7 +275,7 @@ export class PostgresSearchIndex implements SearchIndex {
     const matches = wordsOfPhrases
       ? sql`
         select m.thread_id, m.created_at, m.upvote_count, m.solved, m.tested,
-          ${request.sort === 'relevance' ? sql`coalesce(m.rank, ${rankOf(sql`v.document`)})` : sql`null::float4`} as rank
+          coalesce(m.rank, ${rankOf(sql`v.document`)}) as rank
         from (select * from (${newest.sql}) n order by n.created_at desc, n.thread_id desc offset 0) m
         left join lateral ${vectorRow(sql`m.thread_id`, sql`not m.tested`)} on true
         where m.tested or v.document @@ ${query} limit ${this.limits.rankedSet + 1}`
@@ -381,9 +381,10 @@ export class PostgresSearchIndex implements SearchIndex {
     /** The tier's edge and how many documents its indexes hold now. */
     tier: { edge: Date; documents: number } | null,
   ): Promise<{ sql: SQL; path: MatchingPlan['path'] }> {
-    // Only a walk reads the vectors, and tests the whole query on them (`tested`): it may rank them
-    // as it goes (see run).
-    const columns = sql`d.thread_id, d.created_at, d.upvote_count, d.solved, false as tested, null::float4 as rank`
+    // The fields every way returns, the same in each arm of a union. Only a walk reads the vectors,
+    // and tests the whole query on them (`tested`): it may rank them as it goes (see run).
+    const fields = (tested: boolean, rank: SQL) => sql`d.thread_id, d.created_at, d.upvote_count, d.solved, ${tested ? sql`true` : sql`false`} as tested, ${rank} as rank`
+    const columns = fields(false, sql`null::float4`)
     const filters = filtering?.filters ?? sql``
     // Every match read from the index, the newest kept (the order is written so that the
     // created_at index cannot give it: walking it would read every document).
@@ -404,7 +405,7 @@ export class PostgresSearchIndex implements SearchIndex {
         path: 'walk',
         sql: orEverything(
           sql`
-          select d.thread_id, d.created_at, d.upvote_count, d.solved, true as tested, ${walk.rank} as rank
+          select ${fields(true, walk.rank)}
           from (select v.thread_id, v.document from search_vectors v order by v.created_at desc, v.thread_id desc limit ${plan.budget}) v
           cross join lateral (select d.* from search_documents d where d.thread_id = v.thread_id offset 0) d
           where ${walk.vectorMatch}${walk.pairs ? sql` and ${walk.pairs}` : sql``}
@@ -425,7 +426,7 @@ export class PostgresSearchIndex implements SearchIndex {
         path: 'walk',
         sql: orEverything(
           sql`
-          select d.thread_id, d.created_at, d.upvote_count, d.solved, true as tested, ${walk.rank} as rank
+          select ${fields(true, walk.rank)}
           from (select * from search_documents d ${walked} order by d.created_at desc, d.thread_id desc limit ${plan.budget}) d
           cross join lateral ${vectorRow(sql`d.thread_id`)}
           where true ${filters} and ${match}
