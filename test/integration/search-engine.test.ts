@@ -162,6 +162,29 @@ describe('PostgreSQL search engine', () => {
     await index.indexThreads([ids.invoice!])
     expect(await counted()).toEqual(await actual())
   })
+
+  it('weighs a similar question\'s words by the best field they are in, and a little more for each repeat', async () => {
+    const repeated = await createThread(t, asker, api, { title: 'Zephyrine report is empty', body: 'The zephyrine report was fine until the zephyrine upgrade.' })
+    const once = await createThread(t, asker, api, { title: 'Zephyrine report is empty', body: 'It was fine until the Monday release went out.' })
+    const inQuestion = await createThread(t, asker, api, { title: 'Reports are empty since Monday', body: 'The zephyrine one is empty too, and the others.' })
+    const inAnswer = await createThread(t, asker, api, { title: 'Monday reports show nothing', body: 'None of them has any rows since the weekend.' })
+    await createReply(t, helper, inAnswer.id, 'Check the zephyrine setting.')
+    await index.indexThreads([repeated.id, once.id, inQuestion.id, inAnswer.id])
+    const hits = await index.similar({ title: 'zephyrine', limit: 5 })
+    expect(hits.map((hit) => hit.threadId)).toEqual([repeated.id, once.id, inQuestion.id, inAnswer.id])
+    // Title over question over answer, as SIMILAR_WEIGHTS.fields says (1.0, 0.6, 0.2 of the word's weight).
+    const [, , question, answer] = hits.map((hit) => hit.score)
+    expect(question! / answer!).toBeCloseTo(3, 1)
+  })
+
+  it('finds and scores words with quotes in them, as in a link\'s path', async () => {
+    const thread = await createThread(t, asker, api, { title: "Status page https://status.example.com/incident'42 never loads", body: 'The link in the outage mail spins.' })
+    await index.indexThreads([thread.id])
+    // Only the link's path is shared: its word holds a quote, which must not be read as tsquery syntax.
+    const hits = await index.similar({ title: "https://mirror.example.org/incident'42", limit: 5 })
+    expect(hits.map((hit) => hit.threadId)).toEqual([thread.id])
+    expect(hits[0]!.score).toBeGreaterThan(0)
+  })
 })
 
 describe('PostgreSQL search engine phrases', () => {
