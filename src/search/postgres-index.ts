@@ -109,8 +109,10 @@ export class PostgresSearchIndex implements SearchIndex {
         inserted as (
           insert into search_documents (thread_id, title, body, document, phrase_pairs, category_id, solved, answered, created_at, upvote_count, indexed_at)
           select thread_id, title, body, document, search_phrase_pairs(document), category_id, solved, answered, created_at, upvote_count, now() from docs
-          returning thread_id, document, category_id, solved, answered, created_at),
-        vectors as (insert into search_vectors (thread_id, document, created_at) select thread_id, document, created_at from inserted),
+          returning thread_id, document, category_id, solved, answered, created_at, upvote_count),
+        vectors as (
+          insert into search_vectors (thread_id, document, created_at, solved, upvote_count)
+          select thread_id, document, created_at, solved, upvote_count from inserted),
         counts as (${documentCounts(sql`inserted`)})
         insert into search_lexemes (lexeme, doc_count)
         select lexeme, n from counts where n > 0
@@ -383,8 +385,12 @@ export class PostgresSearchIndex implements SearchIndex {
   ): Promise<{ sql: SQL; path: MatchingPlan['path'] }> {
     // The fields every way returns, the same in each arm of a union. Only a walk reads the vectors,
     // and tests the whole query on them (`tested`): it may rank them as it goes (see run).
-    const fields = (tested: boolean, rank: SQL) => sql`d.thread_id, d.created_at, d.upvote_count, d.solved, ${tested ? sql`true` : sql`false`} as tested, ${rank} as rank`
-    const columns = fields(false, sql`null::float4`)
+    // They are read from search_documents (`d`) or, by a walk without filters, search_vectors (`v`).
+    const fields = (row: 'd' | 'v', tested: boolean, rank: SQL) => {
+      const from = sql.identifier(row)
+      return sql`${from}.thread_id, ${from}.created_at, ${from}.upvote_count, ${from}.solved, ${tested ? sql`true` : sql`false`} as tested, ${rank} as rank`
+    }
+    const columns = fields('d', false, sql`null::float4`)
     const filters = filtering?.filters ?? sql``
     // Every match read from the index, the newest kept (the order is written so that the
     // created_at index cannot give it: walking it would read every document).
@@ -399,15 +405,19 @@ export class PostgresSearchIndex implements SearchIndex {
       select * from (${fallback}) s where (select count(*) from tried) < ${enough}`
     const orEverything = (first: SQL, enough = wanted) => orElse(first, sorted, enough)
     if (plan.path === 'walk' && !filtering) {
-      // The newest vectors, each tested where it lies (in date order, search_vectors_created_idx);
-      // only a match has its row of search_documents read, for its fields and a phrase's pairs.
+      // The newest vectors, each tested where it lies (in date order, search_vectors_created_idx),
+      // with the fields ranking needs beside it; only a phrase with a gap has its matches' rows of
+      // search_documents read, for their pairs.
+      const pairsOf = walk.pairs
+        ? sql`cross join lateral (select d.phrase_pairs from search_documents d where d.thread_id = v.thread_id offset 0) d`
+        : sql``
       return {
         path: 'walk',
         sql: orEverything(
           sql`
-          select ${fields(true, walk.rank)}
-          from (select v.thread_id, v.document from search_vectors v order by v.created_at desc, v.thread_id desc limit ${plan.budget}) v
-          cross join lateral (select d.* from search_documents d where d.thread_id = v.thread_id offset 0) d
+          select ${fields('v', true, walk.rank)}
+          from (select * from search_vectors v order by v.created_at desc, v.thread_id desc limit ${plan.budget}) v
+          ${pairsOf}
           where ${walk.vectorMatch}${walk.pairs ? sql` and ${walk.pairs}` : sql``}
           limit ${walk.wanted}`,
           walk.wanted,
@@ -426,7 +436,7 @@ export class PostgresSearchIndex implements SearchIndex {
         path: 'walk',
         sql: orEverything(
           sql`
-          select ${fields(true, walk.rank)}
+          select ${fields('d', true, walk.rank)}
           from (select * from search_documents d ${walked} order by d.created_at desc, d.thread_id desc limit ${plan.budget}) d
           cross join lateral ${vectorRow(sql`d.thread_id`)}
           where true ${filters} and ${match}

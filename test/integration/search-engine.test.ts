@@ -295,6 +295,10 @@ describe('PostgreSQL search engine finding the newest matches each way', () => {
       const body = n < 2 ? `Where did the number widget go? Asked on day ${n}.` : `The widget number ${n} works, mostly.`
       widgets.push((await createThread(own, author, category, { title: `Widget question ${n}`, body })).id)
     }
+    // The newest is solved and has votes, the one before has more votes: ranking weighs both on every path.
+    const answer = await createReply(own, await createUser(own.db), widgets[29]!, 'Restart the widget service.')
+    await own.db.update(threads).set({ acceptedReplyId: answer.id, upvoteCount: 2 }).where(eq(threads.id, widgets[29]!))
+    await own.db.update(threads).set({ upvoteCount: 9 }).where(eq(threads.id, widgets[28]!))
     for (const path of ['walk', 'window', 'sorted'] as const) engines[path] = new PostgresSearchIndex(own.db, { rankedSet: 2, phraseCheck: 40, path })
     engines.estimated = new PostgresSearchIndex(own.db, { rankedSet: 2, phraseCheck: 40 })
     await engines.estimated!.indexThreads(widgets)
@@ -334,6 +338,13 @@ describe('PostgreSQL search engine finding the newest matches each way', () => {
       expect(await scored(engines.window!, text, extra), text).toEqual(walked)
       expect(await scored(engines.sorted!, text, extra), text).toEqual(walked)
     }
+    // Votes reach what a walk reads when the thread is indexed again (as every vote has it).
+    const before = await scored(engines.walk!, 'widget', {})
+    await own.db.update(threads).set({ upvoteCount: 40 }).where(eq(threads.id, widgets[28]!))
+    await engines.estimated!.indexThreads([widgets[28]!])
+    const after = await scored(engines.walk!, 'widget', {})
+    expect(after).not.toEqual(before)
+    expect(await scored(engines.sorted!, 'widget', {})).toEqual(after)
   })
 
   it('checks phrases newest first', async () => {
@@ -365,10 +376,11 @@ describe('PostgreSQL search engine finding the newest matches each way', () => {
   it('applies filters on every path', async () => {
     const [fifth] = await own.db.select({ createdAt: threads.createdAt }).from(threads).where(eq(threads.id, widgets[5]!))
     for (const [path, index] of Object.entries(engines)) {
-      // Nothing is solved here; everything is unanswered; the date filter ends before the sixth.
-      expect(await index.search(request('widget', { filters: { state: 'solved' } })), path).toMatchObject({ total: 0, hits: [] })
+      // Only the newest is solved (and answered); the date filter ends before the sixth.
+      const solved = await index.search(request('widget', { filters: { state: 'solved' } }))
+      expect(solved.hits.map((hit) => hit.threadId), path).toEqual([widgets[29]])
       const unanswered = await index.search(request('widget', { sort: 'newest', filters: { state: 'unanswered', categoryId: category.id } }))
-      expect(unanswered.hits.map((hit) => hit.threadId), path).toEqual([widgets[29], widgets[28]])
+      expect(unanswered.hits.map((hit) => hit.threadId), path).toEqual([widgets[28], widgets[27]])
       const before = await index.search(request('widget', { sort: 'newest', filters: { to: fifth!.createdAt } }))
       expect(before.hits.map((hit) => hit.threadId), path).toEqual([widgets[4], widgets[3]])
     }

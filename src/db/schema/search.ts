@@ -64,6 +64,10 @@ export const searchVectors = pgTable(
     document: tsvector('document').notNull(),
     // The document's date (a copy of search_documents.created_at), for walking in date order.
     createdAt: timestamptz('created_at').notNull(),
+    // What ranking weighs besides the words (copies of search_documents' columns, written with
+    // them), so that a walk ranks its matches without reading their search_documents rows.
+    solved: boolean('solved').notNull(),
+    upvoteCount: integer('upvote_count').notNull(),
   },
   (t) => [
     // serves: a search without filters walking the newest vectors themselves, each tested where
