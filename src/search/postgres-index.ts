@@ -580,10 +580,9 @@ export class PostgresSearchIndex implements SearchIndex {
         { walk: false },
       )
       const window = plan.path === 'window' ? plan.window : null
-      // Rows fetched; in a window, plus the postings GIN reads whole (about ten to a fetched row),
-      // of the tier's documents only when the window is inside the tier.
-      const tierShare = tier && window && window <= tier.documents ? tier.documents / Math.max(term.documents, 1) : 1
-      const read = window ? Math.ceil((window * term.df) / Math.max(term.documents, 1) + (term.df * Math.min(1, tierShare)) / 10) : term.df
+      // In rows fetched or their cost's worth: a window costs its rows in the created_at index and
+      // the postings GIN reads whole besides the rows it fetches (in the cost model's terms).
+      const read = Math.ceil(plan.cost / ROW_COST.fetchedMatch)
       if (candidates.length > 0 && postingsRead + read > weights.postingsBudget) continue
       candidates.push({ term, window })
       postingsRead += read
@@ -681,10 +680,10 @@ export class PostgresSearchIndex implements SearchIndex {
  * many matches the newest rows hold, so the choice is made here, from the words' document
  * frequencies, and the planner is held to it.
  */
-export function planMatching(estimate: MatchingEstimate, ways: { walk: boolean } = { walk: true }): MatchingPlan {
+export function planMatching(estimate: MatchingEstimate, ways: { walk: boolean } = { walk: true }): MatchingPlan & { cost: number } {
   const { wordShare, filterShare, documents, wanted, postings } = estimate
   const walkWanted = estimate.walkWanted ?? wanted
-  if (documents <= 0 || wordShare <= 0 || filterShare <= 0) return { path: 'sorted' }
+  if (documents <= 0 || wordShare <= 0 || filterShare <= 0) return { path: 'sorted', cost: 0 }
   const share = wordShare * filterShare
   const walkShare = Math.max(estimate.walkShare ?? 1, filterShare)
   // GIN reads every posting of the words, and puts the documents holding them all in a bitmap.
@@ -713,9 +712,9 @@ export function planMatching(estimate: MatchingEstimate, ways: { walk: boolean }
     // The walk gives up when it has cost twice what the next best way was expected to, so a
     // wrong estimate costs at most that.
     const nextBest = Math.min(sortCost, windowCost)
-    return { path: 'walk', budget: Math.max(walkWanted, Math.floor((2 * nextBest) / perWalkedRow)) }
+    return { path: 'walk', budget: Math.max(walkWanted, Math.floor((2 * nextBest) / perWalkedRow)), cost: walkCost }
   }
-  return cheapest === windowCost ? { path: 'window', window } : { path: 'sorted' }
+  return cheapest === windowCost ? { path: 'window', window, cost: windowCost } : { path: 'sorted', cost: sortCost }
 }
 
 export interface MatchingEstimate {
@@ -740,10 +739,11 @@ export interface MatchingEstimate {
   walkTestsPairs?: boolean
 }
 
-export type MatchingPlan =
+export type MatchingPlan = (
   | { path: 'walk'; /** rows walked at most before reading every match instead */ budget: number }
   | { path: 'window'; /** the newest this many documents */ window: number }
   | { path: 'sorted' }
+) & { /** What it is expected to cost, in microseconds (ROW_COST); a plan a test forced has none. */ cost?: number }
 
 /** Costs per row in µs, measured at 100k threads on PostgreSQL 15 (2 shared cores). */
 const ROW_COST = {
@@ -900,7 +900,7 @@ export const SIMILAR_WEIGHTS = {
   candidateTerms: 8,
   /** each word's newest this many, */
   postingsPerTerm: 500,
-  /** while the words' postings add up to at most this many (a word's postings are all read), */
+  /** while reading their postings costs at most as much as fetching this many rows (by the cost model), */
   postingsBudget: 4000,
   /** of which the best this many by the weight of the words they hold are scored. */
   candidateCap: 200,

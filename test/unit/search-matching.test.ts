@@ -30,7 +30,18 @@ describe('how the PostgreSQL engine finds the newest matches', () => {
     // 5 % match: walking reads ~10,000 documents; sorting fetches 50,000 matches at 1M threads;
     // the newest ~20,000 documents hold ~1,000 matches, intersected in the index.
     const plan = planMatching(estimate(0.05, 1_000_000))
-    expect(plan).toEqual({ path: 'window', window: Math.ceil((2 * 501) / 0.05) })
+    expect(plan).toMatchObject({ path: 'window', window: Math.ceil((2 * 501) / 0.05) })
+  })
+
+  it('says what the way it chose is expected to cost (similar() spends a budget of it)', () => {
+    // 200 matches read and fetched: about a microsecond each.
+    expect(planMatching(estimate(0.002, 100_000)).cost).toBeCloseTo(200 * 0.99, 6)
+    // The 5 % window at 1M: more than fetching its ~1,000 matches (it reads 50,000 postings and
+    // 20,000 rows of the date index too), far less than fetching all 50,000 matches to sort them.
+    const window = planMatching(estimate(0.05, 1_000_000), { walk: false })
+    expect(window.path).toBe('window')
+    expect(window.cost).toBeGreaterThan(3 * 1002 * 0.9)
+    expect(window.cost).toBeLessThan(50_000 * 0.9 / 4)
   })
 
   it('looks in a window inside the tier where the full index would hand over too many postings', () => {
@@ -39,7 +50,7 @@ describe('how the PostgreSQL engine finds the newest matches', () => {
     // documents holds the window, and its postings are four fifths of the words'.
     const words = estimate(0.004, 1_000_000, { wanted: 1500, postings: 200_000 })
     expect(planMatching(words).path).toBe('sorted')
-    expect(planMatching({ ...words, tierDocuments: 800_000 })).toEqual({ path: 'window', window: 750_000 })
+    expect(planMatching({ ...words, tierDocuments: 800_000 })).toMatchObject({ path: 'window', window: 750_000 })
     // A tier smaller than the window cannot hold it.
     expect(planMatching({ ...words, tierDocuments: 500_000 }).path).toBe('sorted')
   })
