@@ -150,15 +150,19 @@ export class PostgresSearchIndex implements SearchIndex {
   }
 
   async search(request: SearchRequest): Promise<SearchResponse> {
-    const first = await this.run(request)
-    if (!first.searchable || first.total >= FEW_RESULTS) return first
-    const corrected = await this.correct(request.text)
-    if (!corrected) return first
-    const second = await this.run({ ...request, text: corrected })
+    const { corrected, ...first } = await this.run(request, { correct: true })
+    if (!first.searchable || first.total >= FEW_RESULTS || !corrected) return first
+    const { corrected: _, ...second } = await this.run({ ...request, text: corrected })
     return second.total > first.total ? { ...second, correctedText: corrected } : first
   }
 
-  private async run(request: SearchRequest): Promise<SearchResponse> {
+  /**
+   * One try of a query. With `correct`, its first statement also looks up the closest known word
+   * for each word missing from the vocabulary (pg_trgm), which the query needs when it finds little:
+   * a misspelt word is known to find nothing before anything else is run, and the correction then
+   * costs no statement of its own.
+   */
+  private async run(request: SearchRequest, { correct = false } = {}): Promise<SearchResponse & { corrected: string | null }> {
     const counted = countedFilters(request.filters)
     const phrases = requiredPhrases(request.text)
     // The query's words outside its phrases, when they are only words to find (no exclusions).
@@ -172,6 +176,8 @@ export class PostgresSearchIndex implements SearchIndex {
       filter_counts: number[]
       phrase_pairs: number[]
       words_outside: boolean
+      misspelt: string[]
+      suggestions: (string | null)[]
     }>(
       this.db,
       sql`
@@ -192,11 +198,14 @@ export class PostgresSearchIndex implements SearchIndex {
            left join search_lexemes l on l.lexeme = u.lexeme) as frequencies,
           (select coalesce(array_agg(coalesce(l.doc_count, 0) order by k.n), '{}')
            from unnest(array[${sql.join([sql`''`, ...counted.keys.map((key) => sql`${key}`)], sql`, `)}]::text[]) with ordinality k(key, n)
-           left join search_lexemes l on l.lexeme = k.key where k.key <> '') as filter_counts`,
+           left join search_lexemes l on l.lexeme = k.key where k.key <> '') as filter_counts,
+          m.misspelt, m.suggestions
+        from ${misspellingsSql(correct ? request.text : null)} m`,
     )
-    if (!check?.searchable) return { hits: [], total: 0, capped: false, searchable: false }
+    const corrected = check ? correctedText(request.text, check.misspelt, check.suggestions) : null
+    if (!check?.searchable) return { hits: [], total: 0, capped: false, searchable: false, corrected }
     // A word no document holds, which every match must hold: nothing to look for.
-    if (everyWordRequired(request.text) && check.frequencies.includes(0)) return { hits: [], total: 0, capped: false, searchable: true }
+    if (everyWordRequired(request.text) && check.frequencies.includes(0)) return { hits: [], total: 0, capped: false, searchable: true, corrected }
 
     // The query is written out (not in a CTE) wherever it is used, so the planner sees its words.
     const query = sql`websearch_to_tsquery('english', ${request.text})`
@@ -319,6 +328,7 @@ export class PostgresSearchIndex implements SearchIndex {
       total: Math.min(total, this.limits.rankedSet),
       capped: total > this.limits.rankedSet,
       searchable: true,
+      corrected,
     }
   }
 
@@ -524,29 +534,6 @@ export class PostgresSearchIndex implements SearchIndex {
     return sql.join(parts, sql` `)
   }
 
-  /** Replaces words missing from the vocabulary by the closest known word (pg_trgm), if any. */
-  private async correct(text: string): Promise<string | null> {
-    const words = [...new Set(text.toLowerCase().match(/[a-z][a-z0-9]{2,29}/g) ?? [])].slice(0, 8)
-    if (words.length === 0) return null
-    const rows = await queryRowsInOneTrip<{ word: string; suggestion: string | null }>(
-      this.db,
-      sql`
-        select w.word, (
-          select s.term from search_terms s
-          where s.term % w.word and s.term <> w.word
-          order by similarity(s.term, w.word) desc, s.frequency desc limit 1) as suggestion
-        from unnest(${sql`array[${sql.join(words.map((word) => sql`${word}`), sql`, `)}]::text[]`}) as w(word)
-        where not exists (select 1 from search_terms k where k.term = w.word)`,
-    )
-    let corrected = text
-    let changed = false
-    for (const row of rows) {
-      if (!row.suggestion) continue
-      corrected = corrected.replace(new RegExp(`\\b${row.word}\\b`, 'gi'), row.suggestion)
-      changed = true
-    }
-    return changed ? corrected : null
-  }
 
   /**
    * Threads like a question being written. The title's and body's words are weighed by how
@@ -666,6 +653,36 @@ export class PostgresSearchIndex implements SearchIndex {
         weight: row.origin_weight * Math.log(1 + (row.n - row.df + 0.5) / (row.df + 0.5)),
       }))
   }
+}
+
+/** The words of a query that spelling is corrected for: at most eight, as search_terms holds them. */
+const correctableWords = (text: string) => [...new Set(text.toLowerCase().match(/[a-z][a-z0-9]{2,29}/g) ?? [])].slice(0, 8)
+
+/**
+ * One row: the query's words missing from the vocabulary (search_terms) as `misspelt`, and for each
+ * the closest known word by trigram similarity (pg_trgm), or null where none is close, as
+ * `suggestions`; both empty when there is no text to correct.
+ */
+function misspellingsSql(text: string | null): SQL {
+  const words = text === null ? [] : correctableWords(text)
+  if (words.length === 0) return sql`(select '{}'::text[] as misspelt, '{}'::text[] as suggestions)`
+  return sql`(
+    select coalesce(array_agg(w.word order by w.n), '{}') as misspelt, coalesce(array_agg((
+        select s.term from search_terms s
+        where s.term % w.word and s.term <> w.word
+        order by similarity(s.term, w.word) desc, s.frequency desc limit 1) order by w.n), '{}') as suggestions
+    from unnest(array[${sql.join(words.map((word) => sql`${word}`), sql`, `)}]::text[]) with ordinality as w(word, n)
+    where not exists (select 1 from search_terms k where k.term = w.word))`
+}
+
+/** The query with each misspelt word replaced by its suggestion, or null when none has one. */
+function correctedText(text: string, misspelt: string[], suggestions: (string | null)[]): string | null {
+  let corrected = text
+  misspelt.forEach((word, i) => {
+    const suggestion = suggestions[i]
+    if (suggestion) corrected = corrected.replace(new RegExp(`\\b${word}\\b`, 'gi'), suggestion)
+  })
+  return corrected === text ? null : corrected
 }
 
 /**
