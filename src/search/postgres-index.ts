@@ -534,7 +534,6 @@ export class PostgresSearchIndex implements SearchIndex {
     return sql.join(parts, sql` `)
   }
 
-
   /**
    * Threads like a question being written. The title's and body's words are weighed by how
    * rare they are in the forum (IDF from search_lexemes) and by where they occur in each
@@ -599,8 +598,8 @@ export class PostgresSearchIndex implements SearchIndex {
         -- weight of the best field it occurs in, a little more for each further occurrence (ts_rank
         -- divides by π²/6, the most its further occurrences can add, undone here so that a word
         -- once in a title counts its weight). One ts_rank per word finds the word by binary search
-        -- in the document: a fifth of the cost of cutting the document down to the request's words
-        -- and unnesting them.
+        -- in the document: about a third of the cost of cutting the document down to the request's
+        -- words and unnesting them.
         scored as (
           select c.thread_id, (${sql.join(
             terms.map((term) => sql`${term.weight}::float8 * ts_rank(${fields}, v.document, ${tsqueryOfLexeme(term.lexeme)}::tsquery, 0)`),
@@ -927,6 +926,6 @@ export const SIMILAR_WEIGHTS = {
 }
 
 /** A lexeme as a tsquery's text: quoted, so that no character in it is read as an operator. */
-export function tsqueryOfLexeme(lexeme: string): string {
+function tsqueryOfLexeme(lexeme: string): string {
   return `'${lexeme.replace(/['\\]/g, (c) => `\\${c}`)}'`
 }
