@@ -343,13 +343,12 @@ async function statementStats(monitor: ReturnType<typeof postgres>): Promise<Sta
 }
 
 function describeStatement(query: string): string {
-  if (query.includes('numnode(')) return 'searchable check'
+  // A query's first check also looks for spelling suggestions (see PostgresSearchIndex.run).
+  if (query.includes('numnode(')) return query.includes('from search_terms s') ? 'searchable check, spelling suggestions' : 'searchable check'
   if (query.includes('ts_rank_cd')) return 'ranked query'
-  if (query.includes('from search_terms s')) return 'spelling correction'
   if (query.includes('count(*)::int as total')) return 'count'
   if (query.includes('title_terms')) return 'similar: term weights'
   if (query.includes('candidates')) return 'similar: candidates and scores'
-  if (query.includes('numnode(')) return 'query check and word frequencies'
   return query.replace(/\s+/g, ' ').trim().slice(0, 40)
 }
 
