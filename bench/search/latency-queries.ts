@@ -16,7 +16,7 @@ export interface QueryDef {
 }
 
 export const GROUP_NOTES: Record<Group, string> = {
-  narrow: 'rare terms: error codes, tail words, a version number; tens of matches at 1M, often fewer than 3 at 10k (which then also tries a corrected query where a word has a close known one, as the app does)',
+  narrow: 'rare terms: error codes, tail words, a version number; tens of matches at 1M, often fewer than 3 at 10k (which then also tries a corrected query where a word missing from the vocabulary has a close known one, as the app does)',
   broad: 'one or two of the most frequent content words: a large share of all threads match, so the ranked set is always capped',
   phrase: '"quoted" phrases of 2-5 words: recurring phrases of the corpus from common to rare, and two pairs of common words that are adjacent only by chance',
   typo: 'a misspelt word (absent from the vocabulary) next to a correct one: the first try finds nothing, pg_trgm suggests the word, and the corrected query runs again',
