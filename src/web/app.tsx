@@ -18,6 +18,7 @@ import { icalRoutes, rotationRoutes } from './routes/rotations'
 import { searchRoutes } from './routes/search'
 import { seoRoutes } from './routes/seo'
 import { AnonymousPageCache } from './page-cache'
+import { refuseNul } from './refuse-nul'
 import { loadSession } from './session'
 import type { AppDeps, AppEnv } from './types'
 
@@ -79,6 +80,8 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
     // the finished response directly: c.header() here would make Hono rebuild it as a stream.)
     if (!c.res.headers.has('cache-control')) c.res.headers.set('Cache-Control', 'private, no-cache')
   })
+  // Before any route reads the URL, but after the context exists, so the refusal is a full page.
+  app.use(refuseNul())
 
   app.route('/', seoRoutes)
   app.route('/', authRoutes)
