@@ -6,13 +6,13 @@ import { completeSetup, isSetupTokenValid, signIn, signOut, signUp } from '../..
 import { chrome } from '../chrome'
 import { clientIp } from '../client-ip'
 import { readForm, submitForm, type FormStatus } from '../forms'
-import { safeNext } from '../htmx'
+import { safeNextPath } from '../next-path'
 import { clearSessionCookie, setSessionCookie } from '../session'
 import type { AppEnv } from '../types'
 
 export const authRoutes = new Hono<AppEnv>()
 
-const nextOf = (c: Context<AppEnv>) => safeNext(c.req.query('next'))
+const nextOf = (c: Context<AppEnv>) => safeNextPath(c.req.query('next'), c.var.deps.env.publicUrl)
 
 /** Passwords are never sent back into a page. */
 const withoutPassword = (form: FormState): FormState => ({ ...form, values: { ...form.values, password: '' } })
