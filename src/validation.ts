@@ -81,6 +81,15 @@ export const flag = z.preprocess(
 )
 
 /**
+ * A one-click button's wanted state: its hidden field says "1" or "0", never anything else, so
+ * a different value is a refusal rather than a guess. (A checkbox, absent when unticked, is `flag`.)
+ */
+export const toggle = z.preprocess(
+  (value) => (value === '1' ? true : value === '0' ? false : value),
+  z.boolean({ error: 'That button sent a state it does not have. Reload the page and try again.' }),
+)
+
+/**
  * Parses verb input; on failure throws a ValidationError carrying one message per field
  * (the first problem found for that field), so forms can show it beside the field.
  */

@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { flag, id, optionalText, text } from '../validation'
+import { id, optionalText, text, toggle } from '../validation'
 
 export const TITLE_LIMITS = { min: 15, max: 150 }
 export const BODY_LIMITS = { min: 20, max: 20_000 }
@@ -58,8 +58,8 @@ export const EditThreadInput = QuestionFields.extend({ threadId: id('thread') })
 export const PostReplyInput = z.object({ threadId: id('thread'), body: ReplyBody })
 export const EditReplyInput = z.object({ replyId: id('reply'), body: ReplyBody })
 
-export const ThreadToggleInput = z.object({ threadId: id('thread'), on: flag })
-export const ReplyToggleInput = z.object({ replyId: id('reply'), on: flag })
+export const ThreadToggleInput = z.object({ threadId: id('thread'), on: toggle })
+export const ReplyToggleInput = z.object({ replyId: id('reply'), on: toggle })
 
 export const CategoryInput = z.object({
   name: text('Name', { min: 2, max: 60, singleLine: true }),

@@ -82,9 +82,18 @@ describe('votes', () => {
   it('refuses a vote with a nonsense state without changing anything', async () => {
     const thread = await createThread(t, asker, category)
     const client = await t.client().signInAs(helper)
-    await client.post(`/t/${thread.id}/vote`, { on: 'maybe' })
-    // Anything but an explicit "1" means "no vote", so nonsense can only ever remove one.
-    expect((await threadRow(thread.id)).upvoteCount).toBe(0)
+    expect((await client.post(`/t/${thread.id}/vote`, { on: '1' })).status).toBe(303)
+    for (const on of ['maybe', '', 'on', 'true']) {
+      const plain = await client.post(`/t/${thread.id}/vote`, { on })
+      expect(plain.status, on).toBe(422)
+      expect((await html(plain)).querySelector('h1#error-heading')?.text).toBe('Please check what you sent')
+    }
+    const viaHtmx = await client.post(`/t/${thread.id}/vote`, { on: 'maybe' }, { htmx: true })
+    expect(viaHtmx.status).toBe(422)
+    expect((await html(viaHtmx)).querySelector('[role=alert]')).not.toBeNull()
+    // The vote cast first is still there: nonsense neither adds a second one nor takes it back.
+    expect((await threadRow(thread.id)).upvoteCount).toBe(1)
+    expect(await t.db.select().from(threadVotes).where(eq(threadVotes.threadId, thread.id))).toHaveLength(1)
   })
 })
 
