@@ -1,3 +1,5 @@
+import { escalationHandlers } from './escalations'
+import { notifyHandlers } from './notify'
 import type { OutboxHandlers } from './outbox'
 import { queueHandlers } from './queue'
 import { rotationHandlers } from './rotation'
@@ -9,6 +11,8 @@ export function outboxHandlers(services: { search: SearchIndex }): OutboxHandler
   return {
     ...searchHandlers(services.search),
     ...queueHandlers(),
+    ...notifyHandlers(),
     ...rotationHandlers(),
+    ...escalationHandlers(),
   }
 }

@@ -9,6 +9,7 @@ import type { Env } from './env'
 import { outboxHandlers } from './jobs'
 import { startOutboxWorker } from './outbox'
 import { scheduleQueueTick } from './queue/handlers'
+import { scheduleEscalationTick } from './escalations'
 import { scheduleRotationTick } from './rotation'
 import { createSearchIndex } from './search/create-search-index'
 import { scheduleSearchMaintenance } from './search/handlers'
@@ -42,6 +43,7 @@ export async function startForum(env: Env, options: StartOptions = {}): Promise<
   const search = createSearchIndex(env, database.db)
   await scheduleQueueTick(database.db, clock.now())
   await scheduleRotationTick(database.db, clock.now())
+  await scheduleEscalationTick(database.db, clock.now())
   await scheduleSearchMaintenance(database.db, clock.now())
   const worker = startOutboxWorker({
     db: database.db,

@@ -4,7 +4,8 @@ import type { Actor, Ctx } from '../ctx'
 import type { Db } from '../db/client'
 import { categories, handoffs, loopReplies, rotationMembers, rotationOverrides, rotations, users, type User } from '../db/schema'
 import { convertThread } from '../queue'
-import { answerEscalation, confirmFix, draftHandoffs, escalateItem, publishHandoff, replanRotation, sendLoopReplies, whoIsOnRotation } from '../rotation'
+import { answerEscalation, confirmFix, draftHandoffs, escalateItem, publishHandoff, sendLoopReplies } from '../escalations'
+import { replanRotation, whoIsOnRotation } from '../rotation'
 
 // The engineering side of the demo: rotations that have run for a quarter, escalations from
 // recent bug threads in every state (answered and closed with the customers, waiting, past

@@ -5,7 +5,7 @@ import { parseInput } from '../validation'
 import { allowed, refuseReply } from './policy'
 import { renderPostBody } from './render-post-body'
 import { PostReplyInput } from './schemas'
-import { lockThread, refreshThreadCounters, subscribeUnlessChosen, threadChanged } from './thread-state'
+import { lockThread, refreshThreadCounters, replyPosted, subscribeUnlessChosen, threadChanged } from './thread-state'
 
 export async function postReply({ ctx, input }: VerbArgs): Promise<{ id: number; threadId: number }> {
   const actor = requireSignedIn(ctx, 'reply')
@@ -29,6 +29,7 @@ export async function postReply({ ctx, input }: VerbArgs): Promise<{ id: number;
     await refreshThreadCounters(db, thread.id)
     await subscribeUnlessChosen(db, thread.id, actor.id, now)
     await threadChanged(db, thread.id, now)
+    await replyPosted(db, reply!.id, now)
     return { id: reply!.id, threadId: thread.id }
   })
 }

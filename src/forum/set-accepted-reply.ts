@@ -3,6 +3,7 @@ import { requireSignedIn } from '../auth'
 import { inTransaction, type VerbArgs } from '../ctx'
 import { threads } from '../db/schema'
 import { ConflictError } from '../errors'
+import { enqueueThreadEvent } from '../notify'
 import { parseInput } from '../validation'
 import { allowed, refuseAccept } from './policy'
 import { ReplyToggleInput } from './schemas'
@@ -25,6 +26,7 @@ export async function setAcceptedReply({ ctx, input }: VerbArgs): Promise<{ thre
         .set({ acceptedReplyId: reply.id, acceptedAt: ctx.now(), acceptedById: actor.id })
         .where(eq(threads.id, thread.id))
       await threadChanged(db, thread.id, ctx.now())
+      if (thread.acceptedReplyId !== reply.id) await enqueueThreadEvent(db, { kind: 'accepted', threadId: thread.id, replyId: reply.id }, ctx.now())
       return { threadId: thread.id, acceptedReplyId: reply.id }
     }
     if (thread.acceptedReplyId !== reply.id) return { threadId: thread.id, acceptedReplyId: thread.acceptedReplyId }

@@ -4,7 +4,8 @@ import type { Actor } from '../ctx'
 import type { Db } from '../db/client'
 import { replies, subscriptions, tags, threads, threadTags, type Reply, type Thread } from '../db/schema'
 import { NotFoundError } from '../errors'
-import { enqueue, QUEUE_EVALUATE_THREAD, SEARCH_INDEX_THREADS, type SearchIndexPayload, type ThreadPayload } from '../outbox'
+import { enqueueThreadEvent } from '../notify'
+import { enqueue, QUEUE_EVALUATE_REPLY, QUEUE_EVALUATE_THREAD, SEARCH_INDEX_THREADS, type ReplyPayload, type SearchIndexPayload, type ThreadPayload } from '../outbox'
 
 // Helpers the forum verbs share. Each runs inside the caller's transaction.
 
@@ -99,4 +100,13 @@ export async function threadChanged(db: Db, threadId: number, now: Date, options
     payload: { threadIds: [threadId] } satisfies SearchIndexPayload,
     dueAt: now,
   })
+}
+
+/**
+ * A new reply, beyond what changed on its thread: the people who follow the thread hear of it,
+ * and the queue judges whether it brings a closed item back. Both through the outbox.
+ */
+export async function replyPosted(db: Db, replyId: number, now: Date): Promise<void> {
+  await enqueue(db, { topic: QUEUE_EVALUATE_REPLY, key: `queue:reply:${replyId}`, payload: { replyId } satisfies ReplyPayload, dueAt: now })
+  await enqueueThreadEvent(db, { kind: 'reply', replyId }, now)
 }

@@ -17,6 +17,13 @@ export interface ThreadPayload {
   threadId: number
 }
 
+/** Forum verbs, with each reply: a customer's reply may bring a closed item back. Payload: ReplyPayload. */
+export const QUEUE_EVALUATE_REPLY = 'queue.evaluate_reply'
+
+export interface ReplyPayload {
+  replyId: number
+}
+
 /** Recurring, every minute: time-based rules, SLA warnings and breaches, routing, priorities. */
 export const QUEUE_TICK = 'queue.tick'
 
@@ -41,5 +48,13 @@ export interface CustomerNotificationPayload {
   kind: string
 }
 
-/** Recurring, every few minutes: rotation planning horizon, escalation targets, handoff drafts, auto-resolving confirmed fixes. */
+/** Forum verbs, with each reply and accepted answer: notify/ decides who hears of it. Payload: ThreadEventPayload. */
+export const NOTIFY_THREAD_EVENT = 'notify.thread_event'
+
+export type ThreadEventPayload = { kind: 'reply'; replyId: number } | { kind: 'accepted'; replyId: number; threadId: number }
+
+/** Recurring, every few minutes: the rotations' planning horizon. */
 export const ROTATION_TICK = 'rotation.tick'
+
+/** Recurring, every few minutes: escalation response targets, handoff drafts, fixes nobody confirmed. */
+export const ESCALATION_TICK = 'escalation.tick'

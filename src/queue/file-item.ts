@@ -6,7 +6,7 @@ import { ValidationError } from '../errors'
 import { parseInput } from '../validation'
 import { createItem, type ItemWithPriority } from './item-core'
 import { FileItemInput } from './schemas'
-import { knownTeamSlugs } from './teams'
+import { knownTeamSlugs } from '../teams'
 
 /**
  * Files an item from outside the forum (an email, a chat, a sales call), with the customer and

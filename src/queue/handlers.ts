@@ -1,6 +1,6 @@
 import type { Db } from '../db/client'
-import { NOTIFY_CUSTOMERS, NOTIFY_STAFF, QUEUE_EVALUATE_THREAD, QUEUE_TICK, recurringHandler, scheduleRecurring, type OutboxHandlers, type ThreadPayload } from '../outbox'
-import { evaluateThread } from './rules'
+import { QUEUE_EVALUATE_REPLY, QUEUE_EVALUATE_THREAD, QUEUE_TICK, recurringHandler, scheduleRecurring, type OutboxHandlers, type ReplyPayload, type ThreadPayload } from '../outbox'
+import { evaluateReply, evaluateThread } from './rules'
 import { runQueueTick } from './tick'
 
 export const TICK_EVERY_MS = 60_000
@@ -16,16 +16,13 @@ export function queueHandlers(): OutboxHandlers {
       const { threadId } = payload as ThreadPayload
       await db.transaction((tx) => evaluateThread(tx as unknown as Db, threadId, now))
     },
+    [QUEUE_EVALUATE_REPLY]: async (payload, { db, now }) => {
+      const { replyId } = payload as ReplyPayload
+      await db.transaction((tx) => evaluateReply(tx as unknown as Db, replyId, now))
+    },
     [QUEUE_TICK]: recurringHandler(QUEUE_TICK, TICK_EVERY_MS, async ({ db, now, logger }) => {
       const summary = await runQueueTick(db, now)
       if (summary.itemsCreated || summary.slaSignals || summary.routed) logger.info(summary, 'queue tick')
     }),
-    // In-app notifications are written already; email and webhook channels will deliver here.
-    [NOTIFY_STAFF]: async (payload, { logger }) => {
-      logger.debug({ notification: payload }, 'staff notification: no external channel configured')
-    },
-    [NOTIFY_CUSTOMERS]: async (payload, { logger }) => {
-      logger.debug({ notification: payload }, 'customer notification: no external channel configured')
-    },
   }
 }

@@ -5,7 +5,6 @@ import { queryRows } from '../db/client'
 import {
   businessCalendars,
   categories,
-  notifications,
   organisations,
   queueItemCustomers,
   queueItemEvents,
@@ -26,7 +25,7 @@ import {
   type Severity,
   type SlaSnapshot,
 } from '../db/schema'
-import { enqueue, NOTIFY_CUSTOMERS, NOTIFY_STAFF, type CustomerNotificationPayload, type StaffNotificationPayload } from '../outbox'
+import { notifyStaff } from '../notify'
 import { matchPolicy, snapshotOf, dueTimes, type PolicyWithCalendar } from './sla'
 import { recomputePriorities } from './recompute-priorities'
 
@@ -46,43 +45,6 @@ export async function recordEvent(
   await db.insert(queueItemEvents).values({ itemId, kind, actorId, data, createdAt: now })
   if (PUBLIC_EVENTS.has(kind))
     await db.execute(sql`update threads set revision = revision + 1 where id = (select thread_id from queue_items where id = ${itemId})`)
-}
-
-/** In-app notifications, plus one outbox row so other channels can deliver them later. */
-export async function notifyStaff(db: Db, userIds: (number | null | undefined)[], kind: string, itemId: number | null, message: string, now: Date): Promise<void> {
-  const recipients = [...new Set(userIds.filter((id): id is number => typeof id === 'number'))]
-  if (recipients.length === 0) return
-  const rows = await db
-    .insert(notifications)
-    .values(recipients.map((userId) => ({ userId, kind, itemId, message, createdAt: now })))
-    .returning({ id: notifications.id })
-  await enqueue(db, {
-    topic: NOTIFY_STAFF,
-    key: `notify:${rows[0]!.id}`,
-    payload: { notificationIds: rows.map((row) => row.id), kind, itemId } satisfies StaffNotificationPayload,
-    dueAt: now,
-  })
-}
-
-/**
- * Customers' in-app notifications point at their thread (they never see queue items), plus one
- * outbox row for other channels, as for staff.
- */
-export async function notifyCustomers(db: Db, notices: { userId: number; threadId: number; message: string }[], kind: string, now: Date): Promise<number> {
-  const seen = new Set<number>()
-  const unique = notices.filter((notice) => !seen.has(notice.userId) && seen.add(notice.userId))
-  if (unique.length === 0) return 0
-  const rows = await db
-    .insert(notifications)
-    .values(unique.map((notice) => ({ userId: notice.userId, kind, threadId: notice.threadId, message: notice.message, createdAt: now })))
-    .returning({ id: notifications.id })
-  await enqueue(db, {
-    topic: NOTIFY_CUSTOMERS,
-    key: `notify:${rows[0]!.id}`,
-    payload: { notificationIds: rows.map((row) => row.id), kind } satisfies CustomerNotificationPayload,
-    dueAt: now,
-  })
-  return rows.length
 }
 
 export async function loadPolicies(db: Db): Promise<PolicyWithCalendar[]> {

@@ -31,7 +31,7 @@ import { getThreadPage, type ThreadPageData } from '../forum'
 import { whoIsOnRotations } from '../rotation'
 import { describeTarget } from './business-hours'
 import { loadItemWithPriority, loadRequester, slaForPlan, type ItemWithPriority } from './item-core'
-import { knownTeamSlugs } from './teams'
+import { knownTeamSlugs } from '../teams'
 import { publicStatusOf, TRANSITIONS, type PublicStatus } from './transitions'
 
 const OPEN = sql`${queueItems.state} not in ('resolved', 'wont_fix')`
@@ -409,34 +409,6 @@ export async function listApiTokens(ctx: Ctx) {
     .innerJoin(owner, eq(owner.id, apiTokens.createdById))
     .where(actor.role === 'admin' ? undefined : eq(apiTokens.createdById, actor.id))
     .orderBy(desc(apiTokens.createdAt))
-}
-
-/** The viewer's latest notifications: staff's point at items, customers' at their threads. */
-export async function listNotifications(ctx: Ctx) {
-  const actor = requireSignedIn(ctx, 'see notifications')
-  return ctx.db
-    .select({
-      id: notifications.id,
-      kind: notifications.kind,
-      itemId: notifications.itemId,
-      thread: sql<{ id: number; slug: string } | null>`(select json_build_object('id', t.id, 'slug', t.slug) from threads t where t.id = ${notifications.threadId} and t.hidden_at is null)`,
-      message: notifications.message,
-      createdAt: notifications.createdAt,
-      readAt: notifications.readAt,
-    })
-    .from(notifications)
-    .where(eq(notifications.userId, actor.id))
-    .orderBy(desc(notifications.createdAt))
-    .limit(50)
-}
-
-export async function countUnreadNotifications(ctx: Ctx): Promise<number> {
-  if (!ctx.actor) return 0
-  const [row] = await queryRows<{ n: number }>(
-    ctx.db,
-    sql`select count(*)::int as n from notifications where user_id = ${ctx.actor!.id} and read_at is null`,
-  )
-  return row?.n ?? 0
 }
 
 /** What the "file an item" form offers: teams and organisations. */

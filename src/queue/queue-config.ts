@@ -14,6 +14,12 @@ export const QUEUE_CONFIG = {
   /** A bug with this many distinct affected customers within `incidentWindowHours` is an incident (P0). */
   incidentCustomers: 5,
   incidentWindowHours: 24,
+  /**
+   * A customer's new evidence on a thread (a "still broken" reply, a bug report in the reply, a me
+   * too from a new customer) reopens its item if that item closed within this many days; later,
+   * a new item opens and links to the old one.
+   */
+  reopenWindowDays: 14,
   /** Open items a support engineer may hold before routing passes them over. */
   defaultItemCap: 25,
 } as const

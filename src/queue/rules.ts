@@ -1,13 +1,16 @@
-import { and, eq, isNull, lte, or, sql } from 'drizzle-orm'
+import { and, desc, eq, isNull, lte, or, sql } from 'drizzle-orm'
 import type { Db } from '../db/client'
 import { queryRows } from '../db/client'
-import { queueItems, threadWatches, type ItemSignals } from '../db/schema'
+import { queueItems, threadWatches, type ItemSignals, type QueueItem } from '../db/schema'
 import { addBusinessMinutes } from './business-hours'
 import { assessBugSignals } from './bug-signals'
 import { createItem, loadPolicies, loadRequester, loadThreadFacts, lockOpenItemOfThread, recordEvent, syncAffectedCustomers, type ThreadFacts } from './item-core'
+import { moveItem } from './move-item'
 import { QUEUE_CONFIG } from './queue-config'
 import { recomputePriorities } from './recompute-priorities'
+import { reopenEvidenceOf, type ReopenEvidence } from './reopen-evidence'
 import { applyThreadActivity } from './sla-clock'
+import { isOpen } from './transitions'
 import { matchPolicy, snapshotOf } from './sla'
 
 // The rules that turn threads into queue items. They run from the outbox whenever a thread
@@ -70,7 +73,12 @@ async function watchThread(db: Db, thread: ThreadFacts): Promise<void> {
     .onConflictDoNothing()
 }
 
-/** Runs every event-driven rule for one thread. */
+/**
+ * Runs every event-driven rule for one thread. The thread's item history decides: a thread with
+ * an open item updates it; a thread whose item closed hears only of new customers (me too, a
+ * duplicate) here, while replies are judged one by one (`evaluateReply`); only a thread that
+ * never had an item is read by the bug classifier and the me-too rule.
+ */
 export async function evaluateThread(db: Db, threadId: number, now: Date): Promise<void> {
   const facts = await loadThreadFacts(db, threadId)
   if (!facts || facts.hidden) return
@@ -80,20 +88,34 @@ export async function evaluateThread(db: Db, threadId: number, now: Date): Promi
   if (!facts.duplicateOfId) await watchThread(db, thread)
   const merged = facts.duplicateOfId ? await mergeDuplicateItem(db, facts, thread, now) : false
 
+  const item = await lockOpenItemOfThread(db, thread.id)
+  if (item) return updateOpenItem(db, item, thread, now)
+
+  const previous = await lockLatestItemOfThread(db, thread.id)
+  // Closed into an item still open elsewhere: the work goes on there.
+  if (previous && isOpen(previous.state)) return
+  if (previous) {
+    const newcomers = await newCustomersOf(db, previous, thread.id)
+    if (newcomers.length > 0)
+      await reopenOrFollow(db, previous, thread, { reason: 'me too', evidence: `${newcomers.length} new ${newcomers.length === 1 ? 'customer' : 'customers'}`, userIds: newcomers }, now)
+    return
+  }
+
   const bug = assessBugSignals(thread.title, thread.bodyMarkdown)
   const isBug = bug.score >= QUEUE_CONFIG.bugThreshold
   const customers = await distinctCustomers(db, thread.id)
   const meToo = customers >= QUEUE_CONFIG.meTooThreshold
+  if (merged) await openItemFor(db, thread, 'merged duplicate', isBug ? 'bug' : 'question', isBug ? { bug } : {}, now)
+  else if (isBug) await openItemFor(db, thread, 'bug signal', 'bug', { bug }, now)
+  else if (meToo) await openItemFor(db, thread, 'me too', 'question', { meToo: { customers } }, now)
+}
 
-  const item = await lockOpenItemOfThread(db, thread.id)
-  if (!item) {
-    if (merged) await openItemFor(db, thread, 'merged duplicate', isBug ? 'bug' : 'question', isBug ? { bug } : {}, now)
-    else if (isBug) await openItemFor(db, thread, 'bug signal', 'bug', { bug }, now)
-    else if (meToo) await openItemFor(db, thread, 'me too', 'question', { meToo: { customers } }, now)
-    return
-  }
-
-  // Later signals update the item and join its history.
+/** Later signals update the open item and join its history; the thread's replies settle its clock. */
+async function updateOpenItem(db: Db, item: QueueItem, thread: ThreadFacts, now: Date): Promise<void> {
+  const bug = assessBugSignals(thread.title, thread.bodyMarkdown)
+  const isBug = bug.score >= QUEUE_CONFIG.bugThreshold
+  const customers = await distinctCustomers(db, thread.id)
+  const meToo = customers >= QUEUE_CONFIG.meTooThreshold
   const signals: ItemSignals = { ...item.signals }
   if (isBug && (!item.signals.bug || item.signals.bug.score !== bug.score)) {
     signals.bug = bug
@@ -105,8 +127,110 @@ export async function evaluateThread(db: Db, threadId: number, now: Date): Promi
   }
   if (signals !== item.signals) await db.update(queueItems).set({ signals, updatedAt: now }).where(eq(queueItems.id, item.id))
   await syncAffectedCustomers(db, item, now)
-  await applyThreadActivity(db, item, now)
+  const { customerRepliedWhileWaiting } = await applyThreadActivity(db, item, now)
+  if (customerRepliedWhileWaiting) {
+    const [fresh] = await db.select().from(queueItems).where(eq(queueItems.id, item.id))
+    await moveItem(db, fresh!, { to: 'in_progress', actorId: null, reason: 'The customer replied.' }, now)
+  }
   await recomputePriorities(db, now, [item.id])
+}
+
+/**
+ * A customer's reply on a thread whose item is closed: new evidence ("still broken", a defect
+ * report of its own) brings the item back; thanks and "works now" do not. Staff replies, loop
+ * replies and replies on threads with an open item or none are the thread rules' business.
+ */
+export async function evaluateReply(db: Db, replyId: number, now: Date): Promise<void> {
+  const [reply] = await queryRows<{ thread_id: number; author_id: number; role: string; body_markdown: string; hidden: boolean }>(
+    db,
+    sql`select r.thread_id, r.author_id, u.role, r.body_markdown, r.hidden_at is not null as hidden
+        from replies r join users u on u.id = r.author_id where r.id = ${replyId}`,
+  )
+  if (!reply || reply.hidden || reply.role !== 'member') return
+  const facts = await loadThreadFacts(db, reply.thread_id)
+  const thread = facts?.duplicateOfId ? await loadThreadFacts(db, facts.duplicateOfId) : facts
+  if (!thread || thread.hidden) return
+  if (await lockOpenItemOfThread(db, thread.id)) return
+  const previous = await lockLatestItemOfThread(db, thread.id)
+  if (!previous || isOpen(previous.state)) return
+  const evidence = reopenEvidenceOf(reply.body_markdown)
+  if (!evidence) return
+  await reopenOrFollow(db, previous, thread, { ...evidence, replyId, userIds: [reply.author_id] }, now)
+}
+
+interface NewEvidence extends ReopenEvidence {
+  /** The reply that brought it, when a reply did. */
+  replyId?: number
+  /** The customers behind it. */
+  userIds: number[]
+}
+
+type ReopenReason = NewEvidence['reason'] | 'me too'
+
+/**
+ * Brings a closed item back with the evidence that it is not solved: the same item if it closed
+ * within the reopen window (an event names the reply or the customers that reopened it), else a
+ * new item that links to the old one.
+ */
+async function reopenOrFollow(db: Db, closed: QueueItem, thread: ThreadFacts, evidence: Omit<NewEvidence, 'reason'> & { reason: ReopenReason }, now: Date): Promise<void> {
+  const detail = { reason: evidence.reason, evidence: evidence.evidence, ...(evidence.replyId ? { replyId: evidence.replyId } : {}), customers: evidence.userIds }
+  const windowStart = new Date(now.getTime() - QUEUE_CONFIG.reopenWindowDays * 24 * 60 * 60 * 1000)
+  if (closed.resolvedAt && closed.resolvedAt >= windowStart) {
+    await recordEvent(db, closed.id, 'reopened', null, detail, now)
+    const reopened = await moveItem(db, closed, { to: 'in_progress', actorId: null, reason: reopenWords(evidence.reason), detail }, now)
+    await syncAffectedCustomers(db, reopened, now)
+    await applyThreadActivity(db, reopened, now)
+    return
+  }
+  const requester = await loadRequester(db, thread.authorId)
+  if (requester && requester.role !== 'member') return
+  const item = await openItemFor(
+    db,
+    thread,
+    'reopened later',
+    closed.kind === 'bug' || evidence.reason === 'bug signal' ? 'bug' : 'question',
+    { follows: { itemId: closed.id, ...detail } },
+    now,
+  )
+  if (item) await recordEvent(db, closed.id, 'followed_up', null, { byItemId: item.id, ...detail }, now)
+}
+
+function reopenWords(reason: ReopenReason): string {
+  switch (reason) {
+    case 'still broken':
+      return 'A customer says it is still broken.'
+    case 'bug signal':
+      return 'A customer replied with a new defect report.'
+    case 'me too':
+      return 'More customers have the same problem.'
+  }
+}
+
+/** Members who joined the thread's problem (me too, a duplicate) and are not yet among the item's customers. */
+async function newCustomersOf(db: Db, item: QueueItem, threadId: number): Promise<number[]> {
+  const rows = await queryRows<{ user_id: number }>(
+    db,
+    sql`
+      select x.user_id from (
+        select m.user_id from me_toos m where m.thread_id = ${threadId}
+        union select d.author_id from threads d where d.duplicate_of_id = ${threadId} and d.hidden_at is null
+        union select m.user_id from me_toos m join threads d on d.id = m.thread_id where d.duplicate_of_id = ${threadId}
+      ) x join users u on u.id = x.user_id and u.role = 'member'
+      where not exists (select 1 from queue_item_customers c where c.item_id = ${item.id} and c.user_id = x.user_id)
+      order by x.user_id`,
+  )
+  return rows.map((row) => row.user_id)
+}
+
+/**
+ * The thread's latest item, locked, when none is open; an item closed into another stands for
+ * that one (its answer is where the work went, and it may still be open).
+ */
+async function lockLatestItemOfThread(db: Db, threadId: number): Promise<QueueItem | null> {
+  const [latest] = await db.select().from(queueItems).where(eq(queueItems.threadId, threadId)).orderBy(desc(queueItems.createdAt), desc(queueItems.id)).limit(1).for('update')
+  if (!latest?.mergedIntoItemId) return latest ?? null
+  const [into] = await db.select().from(queueItems).where(eq(queueItems.id, latest.mergedIntoItemId)).for('update')
+  return into ?? latest
 }
 
 /**
@@ -116,7 +240,7 @@ export async function evaluateThread(db: Db, threadId: number, now: Date): Promi
 async function mergeDuplicateItem(db: Db, duplicate: ThreadFacts, kept: ThreadFacts, now: Date): Promise<boolean> {
   const item = await lockOpenItemOfThread(db, duplicate.id)
   if (!item) return false
-  await db.update(queueItems).set({ state: 'resolved', resolvedAt: now, updatedAt: now }).where(eq(queueItems.id, item.id))
+  await moveItem(db, item, { to: 'resolved', actorId: null, reason: 'Its thread was marked as a duplicate.', detail: { intoThreadId: kept.id } }, now)
   await recordEvent(db, item.id, 'merged', null, { intoThreadId: kept.id, from: item.state }, now)
   return true
 }

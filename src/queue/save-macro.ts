@@ -6,7 +6,7 @@ import { NotFoundError, ValidationError } from '../errors'
 import { parseInput } from '../validation'
 import { PLACEHOLDERS, unknownPlaceholders } from './macros'
 import { MacroInput } from './schemas'
-import { knownTeamSlugs } from './teams'
+import { knownTeamSlugs } from '../teams'
 
 export async function saveMacro({ ctx, input }: VerbArgs) {
   const actor = requireStaff(ctx, 'manage canned replies')

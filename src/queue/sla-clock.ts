@@ -42,11 +42,11 @@ export async function resumeClock(db: Db, item: QueueItem, now: Date): Promise<n
 /**
  * Reads the thread's replies and settles the item's clock: the first staff reply meets the
  * first-response target; a customer message after the last staff reply starts a next-response
- * target, met by the next staff reply; a customer message while the item waits on them brings
- * it back to "in progress". Idempotent: it recomputes from the replies every time.
+ * target, met by the next staff reply. Says whether a customer wrote while the item waited on
+ * them (the caller moves it back to "in progress"). Idempotent: it recomputes from the replies.
  */
-export async function applyThreadActivity(db: Db, item: QueueItem, now: Date): Promise<void> {
-  if (!item.threadId) return
+export async function applyThreadActivity(db: Db, item: QueueItem, now: Date): Promise<{ customerRepliedWhileWaiting: boolean }> {
+  if (!item.threadId) return { customerRepliedWhileWaiting: false }
   const [activity] = await queryRows<{ first_staff: string | null; last_staff: string | null; last_customer: string | null }>(
     db,
     sql`
@@ -87,10 +87,5 @@ export async function applyThreadActivity(db: Db, item: QueueItem, now: Date): P
 
   if (Object.keys(changes).length > 0) await db.update(queueItems).set({ ...changes, updatedAt: now }).where(eq(queueItems.id, item.id))
 
-  if (item.state === 'waiting_on_customer' && lastCustomer && item.pausedAt && lastCustomer > item.pausedAt) {
-    const [fresh] = await db.select().from(queueItems).where(eq(queueItems.id, item.id))
-    const paused = await resumeClock(db, fresh!, now)
-    await db.update(queueItems).set({ state: 'in_progress', updatedAt: now }).where(eq(queueItems.id, item.id))
-    await recordEvent(db, item.id, 'state_changed', null, { from: 'waiting_on_customer', to: 'in_progress', reason: 'customer replied', pausedMinutes: Math.round(paused) }, now)
-  }
+  return { customerRepliedWhileWaiting: item.state === 'waiting_on_customer' && !!lastCustomer && !!item.pausedAt && lastCustomer > item.pausedAt }
 }

@@ -7,7 +7,8 @@ export const TRANSITIONS: Record<ItemState, readonly ItemState[]> = {
   triaged: ['in_progress', 'waiting_on_customer', 'escalated', 'resolved', 'wont_fix'],
   in_progress: ['triaged', 'waiting_on_customer', 'escalated', 'fixed_pending_confirmation', 'resolved', 'wont_fix'],
   waiting_on_customer: ['in_progress', 'resolved', 'wont_fix'],
-  escalated: ['in_progress', 'waiting_on_customer', 'fixed_pending_confirmation', 'wont_fix'],
+  // Resolved: the engineer found it a duplicate of another item, into which it closes.
+  escalated: ['in_progress', 'waiting_on_customer', 'fixed_pending_confirmation', 'resolved', 'wont_fix'],
   fixed_pending_confirmation: ['resolved', 'in_progress'],
   resolved: ['in_progress'],
   wont_fix: ['in_progress'],

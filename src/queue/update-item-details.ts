@@ -8,7 +8,7 @@ import { loadItemWithPriority, recordEvent, type ItemWithPriority } from './item
 import { lockItem } from './lock-item'
 import { recomputePriorities } from './recompute-priorities'
 import { UpdateDetailsInput } from './schemas'
-import { knownTeamSlugs } from './teams'
+import { knownTeamSlugs } from '../teams'
 
 /** Triage: kind, severity, tier, team, and the sales / customer-success flag. Each change is an event. */
 export async function updateItemDetails({ ctx, input }: VerbArgs): Promise<ItemWithPriority> {

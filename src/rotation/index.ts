@@ -13,11 +13,7 @@ export { replanRotation } from './replan'
 export { ROTATION_CONFIG } from './rotation-config'
 export { saveRotation } from './save-rotation'
 export { nextOnRotation, whoIsOnRotation, whoIsOnRotations, type OnRotation } from './who-is-on'
-export { answerEscalation } from './answer-escalation'
-export { confirmFix } from './confirm-fix'
-export { escalateItem } from './escalate-item'
-export { draftHandoffs, rotationHandlers, runRotationTick, scheduleRotationTick } from './rotation-tick'
-export { sendLoopReplies } from './send-loop-replies'
+export { rotationHandlers, runRotationTick, scheduleRotationTick } from './rotation-tick'
 export { issueFeedToken } from './issue-feed-token'
 export {
   getPersonFeed,
@@ -38,8 +34,3 @@ export {
   type TeamRotation,
 } from './queries'
 export type { CalendarDay, CalendarEntry, Segment } from './timeline'
-export { markSync } from './mark-sync'
-export { publishHandoff } from './publish-handoff'
-export { summarisePeriod, type HandoffSummary } from './handoff-summary'
-export { getFairness, getFixConfirmation, getHandoff, getHandoffs, getItemEngineering, getMyEscalations, getSyncView } from './engineering-queries'
-export type { EscalationInbox, FairnessView, HandoffList, InboxEscalation, ItemEngineering, SyncView } from './engineering-queries'

@@ -13,6 +13,7 @@ import { authRoutes } from './routes/auth'
 import { forumRoutes } from './routes/forum'
 import { apiRoutes } from './routes/api'
 import { engineeringRoutes } from './routes/escalations'
+import { notificationRoutes } from './routes/notifications'
 import { queueRoutes } from './routes/queue'
 import { icalRoutes, rotationRoutes } from './routes/rotations'
 import { searchRoutes } from './routes/search'
@@ -92,6 +93,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.route('/ical', icalRoutes)
   app.route('/api/v1', apiRoutes)
   app.route('/', engineeringRoutes)
+  app.route('/', notificationRoutes)
   app.route('/', forumRoutes)
 
   app.notFound(handleNotFound)

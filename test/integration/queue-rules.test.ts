@@ -179,7 +179,7 @@ describe('SLA clock', () => {
     // The customer's message (Tuesday 10:00 Berlin) started a next-response target of 8 business
     // hours: 7 on Tuesday, 1 on Wednesday -> Wednesday 10:00 Berlin.
     expect(fresh.nextResponseDueAt?.toISOString()).toBe('2026-03-18T09:00:00.000Z')
-    const resumed = (await eventsOf(item.id)).find((event) => event.kind === 'state_changed' && event.data.reason === 'customer replied')
+    const resumed = (await eventsOf(item.id)).find((event) => event.kind === 'state_changed' && event.data.reason === 'The customer replied.')
     expect(resumed?.data).toMatchObject({ from: 'waiting_on_customer', to: 'in_progress' })
 
     t.clock.advance(HOUR)

@@ -9,6 +9,7 @@ import { loadAssets } from '../../src/web/assets'
 import { outboxHandlers } from '../../src/jobs'
 import { drainOutbox } from '../../src/outbox'
 import { runQueueTick } from '../../src/queue'
+import { runEscalationTick } from '../../src/escalations'
 import { runRotationTick } from '../../src/rotation'
 import { PostgresSearchIndex } from '../../src/search/postgres-index'
 import type { SearchIndex } from '../../src/search/types'
@@ -32,8 +33,10 @@ export interface TestApp {
   drain(): Promise<number>
   /** Runs the queue's periodic work once, at the clock's current time. */
   tick(): ReturnType<typeof runQueueTick>
-  /** Runs the rotation's periodic work once (escalation targets, handoffs, auto-resolve), at the clock's time. */
+  /** Runs the rotation's periodic work once (the planning horizon), at the clock's time. */
   rotationTick(): ReturnType<typeof runRotationTick>
+  /** Runs the escalation path's periodic work once (response targets, handoff drafts, auto-resolve). */
+  escalationTick(): ReturnType<typeof runEscalationTick>
   close(): Promise<void>
 }
 
@@ -65,6 +68,7 @@ export async function createTestApp(
     search,
     tick: () => runQueueTick(database.db, clock.now()),
     rotationTick: () => runRotationTick(database.db, clock.now()),
+    escalationTick: () => runEscalationTick(database.db, clock.now()),
     drain: () => drainOutbox({ db: database.db, handlers: outboxHandlers({ search }), clock, logger, workerId: 'test' }),
     close: () => database.close(),
   }

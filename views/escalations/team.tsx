@@ -1,9 +1,9 @@
-import type { FairnessView, HandoffList, HandoffSummary, SyncView } from '../../src/rotation'
+import type { FairnessView, HandoffList, HandoffSummary, SyncView } from '../../src/escalations'
 import { CsrfField, FormMessage, RelativeTime, TextArea, type FormState } from '../components'
 import { formatDate, formatDateTime } from '../format'
 import { Layout, type Chrome } from '../layout'
 import { QueueNav } from '../queue/board'
-import { EscalationStatus } from '../queue/escalation'
+import { EscalationStatus } from './item-panel'
 import { EngineeringNav } from './nav'
 
 interface HandoffLike {
@@ -160,7 +160,38 @@ export function HandoffCard({ chrome, handoff, heading, compact }: { chrome: Chr
   )
 }
 
-export function HandoffsPage({ chrome, list }: { chrome: Chrome; list: HandoffList }) {
+/** The shift in progress, handed off before it ends (going off early, a quiet shift). A plain form: works without JavaScript. */
+function DraftNow({ chrome, list, form }: { chrome: Chrome; list: HandoffList; form: FormState }) {
+  const current = list.current
+  const refused = form.message || Object.keys(form.errors).length > 0
+  if (!current && !refused) return null
+  return (
+    <section class="draft-handoff" id="draft-handoff" aria-labelledby={current ? 'draft-handoff-heading' : undefined}>
+      <FormMessage form={form} />
+      {form.errors.teamSlug && (
+        <p class="field-error" id="draft-handoff-team-error">
+          {form.errors.teamSlug}
+        </p>
+      )}
+      {current && (
+        <>
+          <h2 id="draft-handoff-heading">{current.mine ? 'Your shift' : `${current.engineerName ?? 'Nobody'}’s shift`}</h2>
+          <p>
+            In progress since {formatDateTime(current.startsAt)}, until {formatDateTime(current.endsAt)}, with no handoff yet. Going off early, or nothing more to wait for? Draft
+            the handoff from what happened up to now, add your priorities and publish it.
+          </p>
+          <form method="post" action="/handoffs" class="inline-form">
+            <CsrfField token={chrome.csrfToken} />
+            <input type="hidden" name="teamSlug" value={list.teamSlug} />
+            <button type="submit">{current.mine ? 'Draft my handoff now' : `Draft ${current.engineerName ?? 'this shift'}’s handoff now`}</button>
+          </form>
+        </>
+      )}
+    </section>
+  )
+}
+
+export function HandoffsPage({ chrome, list, form = { values: {}, errors: {} } }: { chrome: Chrome; list: HandoffList; form?: FormState }) {
   return (
     <Layout chrome={chrome} meta={{ title: `Handoffs · ${list.teamSlug}`, noindex: true }} wide>
       <QueueNav current="escalations" />
@@ -168,6 +199,7 @@ export function HandoffsPage({ chrome, list }: { chrome: Chrome; list: HandoffLi
       <h1>Handoffs: {list.rotationName ?? list.teamSlug}</h1>
       <TeamPicker action="/handoffs" team={list.teamSlug} teams={list.teams} />
       {!list.rotationName && <p class="muted">Team {list.teamSlug} has no rotation, so no shifts to hand off.</p>}
+      <DraftNow chrome={chrome} list={list} form={form} />
       {list.drafts.length > 0 && (
         <>
           <h2>Drafts to finish</h2>
@@ -235,7 +267,7 @@ export function HandoffPage({ chrome, handoff, form }: { chrome: Chrome; handoff
   )
 }
 
-export function SyncPage({ chrome, sync }: { chrome: Chrome; sync: SyncView }) {
+export function SyncPage({ chrome, sync, form = { values: {}, errors: {} } }: { chrome: Chrome; sync: SyncView; form?: FormState }) {
   const list = (rows: SyncView['escalated'], empty: string) =>
     rows.length ? (
       <ul>
@@ -274,10 +306,20 @@ export function SyncPage({ chrome, sync }: { chrome: Chrome; sync: SyncView }) {
       {list(sync.breached, 'No escalation passed its target.')}
       <h2>The rest of the picture</h2>
       <SummaryView summary={sync.summary} />
-      <form method="post" action="/sync" class="inline-form">
+      <form method="post" action="/sync" class="inline-form" id="sync-form">
         <CsrfField token={chrome.csrfToken} />
+        <FormMessage form={form} />
         <input type="hidden" name="teamSlug" value={sync.teamSlug} />
-        <button type="submit">Mark the sync as held</button> <small class="muted">The next sync starts from now.</small>
+        <button type="submit" aria-describedby={form.errors.teamSlug ? 'sync-team-error' : undefined}>
+          Mark the sync as held
+        </button>{' '}
+        {form.errors.teamSlug ? (
+          <small class="field-error" id="sync-team-error">
+            {form.errors.teamSlug}
+          </small>
+        ) : (
+          <small class="muted">The next sync starts from now.</small>
+        )}
       </form>
     </Layout>
   )

@@ -1,10 +1,10 @@
 import { isOpen, type ItemPage } from '../../src/queue'
-import type { ItemEngineering } from '../../src/rotation'
+import type { ItemEngineering } from '../../src/escalations'
 import { CsrfField, FormMessage, RelativeTime, RoleBadge, SanitizedHtml, Select, TextArea, type FormState } from '../components'
 import { formatDateTime, formatMoney, threadPath } from '../format'
 import { Layout, type Chrome } from '../layout'
 import { QueueNav } from './board'
-import { EngineeringSection } from './escalation'
+import { EngineeringSection } from '../escalations/item-panel'
 import { describeEvent, FACTOR_LABEL, KIND_LABEL, SEVERITY_LABEL, STATE_LABEL } from './labels'
 
 export interface ItemForms {

@@ -133,6 +133,8 @@ export interface ItemSignals {
   unanswered?: { windowMinutes: number; since: string }
   noStaffReply?: { targetMinutes: number; since: string }
   manual?: { byId: number; note: string }
+  /** New evidence on a thread whose earlier item closed too long ago to reopen it. */
+  follows?: { itemId: number; reason: string; evidence: string; replyId?: number; customers: number[] }
 }
 
 export interface PriorityFactors {
@@ -341,11 +343,15 @@ export const notifications = pgTable(
     // Customers' notifications point at the thread (they never see queue items).
     threadId: integer('thread_id').references(() => threads.id, { onDelete: 'cascade' }),
     message: text('message').notNull(),
+    // The event a notice tells of (a reply, an accepted answer): a person hears of each event once.
+    eventKey: text('event_key'),
     createdAt: timestamptz('created_at').notNull(),
     readAt: timestamptz('read_at'),
   },
   // serves: a person's unread notifications, newest first
   (t) => [
+    // serves: one notice per person per event, however often its delivery runs
+    uniqueIndex('notifications_event_idx').on(t.userId, t.eventKey).where(sql`${t.eventKey} is not null`),
     index('notifications_user_idx').on(t.userId, t.createdAt.desc()),
     // serves: the header's unread count, read with every signed-in page
     index('notifications_unread_idx').on(t.userId).where(sql`${t.readAt} is null`),

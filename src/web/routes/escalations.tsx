@@ -3,9 +3,7 @@ import { emptyForm, type FormState } from '../../../views/components'
 import { InboxPage } from '../../../views/escalations/inbox'
 import { FairnessPage, HandoffPage, HandoffsPage, SyncPage } from '../../../views/escalations/team'
 import { threadPath } from '../../../views/format'
-import { NotificationsPage } from '../../../views/queue/settings'
-import { listNotifications, markNotificationsRead } from '../../queue'
-import { answerEscalation, confirmFix, getFairness, getHandoff, getHandoffs, getMyEscalations, getSyncView, markSync, publishHandoff } from '../../rotation'
+import { answerEscalation, confirmFix, draftHandoff, getFairness, getHandoff, getHandoffs, getMyEscalations, getSyncView, markSync, publishHandoff } from '../../escalations'
 import { chrome } from '../chrome'
 import { readForm, submitForm, type FormStatus } from '../forms'
 import { idParam } from '../params'
@@ -33,7 +31,23 @@ engineeringRoutes.post('/escalations/:id/answer', async (c) => {
   )
 })
 
-engineeringRoutes.get('/handoffs', async (c) => c.html(<HandoffsPage chrome={chrome(c)} list={await getHandoffs(c.var.ctx, c.req.query('team'))} />))
+async function handoffsPage(c: Context<AppEnv>, teamSlug: string | undefined, form: FormState = emptyForm(), status: FormStatus = 200) {
+  return c.html(<HandoffsPage chrome={chrome(c)} list={await getHandoffs(c.var.ctx, teamSlug)} form={form} />, status)
+}
+
+engineeringRoutes.get('/handoffs', (c) => handoffsPage(c, c.req.query('team')))
+
+/** "Draft my handoff now": the shift in progress is handed off before it ends. */
+engineeringRoutes.post('/handoffs', async (c) => {
+  const values = await readForm(c)
+  return submitForm(
+    c,
+    values,
+    () => draftHandoff({ ctx: c.var.ctx, input: { teamSlug: values.teamSlug } }),
+    (handoff) => c.redirect(`/handoffs/${handoff.id}#handoff-form`, 303),
+    (failure) => handoffsPage(c, values.teamSlug, failure.state, failure.status),
+  )
+})
 
 async function handoffPage(c: Context<AppEnv>, handoffId: number, form?: FormState, status: FormStatus = 200) {
   const handoff = await getHandoff(c.var.ctx, handoffId)
@@ -54,12 +68,21 @@ engineeringRoutes.post('/handoffs/:id', async (c) => {
   )
 })
 
-engineeringRoutes.get('/sync', async (c) => c.html(<SyncPage chrome={chrome(c)} sync={await getSyncView(c.var.ctx, c.req.query('team'))} />))
+async function syncPage(c: Context<AppEnv>, teamSlug: string | undefined, form: FormState = emptyForm(), status: FormStatus = 200) {
+  return c.html(<SyncPage chrome={chrome(c)} sync={await getSyncView(c.var.ctx, teamSlug)} form={form} />, status)
+}
+
+engineeringRoutes.get('/sync', (c) => syncPage(c, c.req.query('team')))
 
 engineeringRoutes.post('/sync', async (c) => {
   const values = await readForm(c)
-  await markSync({ ctx: c.var.ctx, input: values })
-  return c.redirect(`/sync?team=${encodeURIComponent(values.teamSlug ?? '')}`, 303)
+  return submitForm(
+    c,
+    values,
+    () => markSync({ ctx: c.var.ctx, input: values }),
+    () => c.redirect(`/sync?team=${encodeURIComponent(values.teamSlug ?? '')}`, 303),
+    (failure) => syncPage(c, values.teamSlug, failure.state, failure.status),
+  )
 })
 
 engineeringRoutes.get('/fairness', async (c) => c.html(<FairnessPage chrome={chrome(c)} view={await getFairness(c.var.ctx, c.req.query('team'))} />))
@@ -70,11 +93,4 @@ engineeringRoutes.post('/fixes/:id', async (c) => {
   const values = await readForm(c)
   const { thread } = await confirmFix({ ctx: c.var.ctx, input: { loopReplyId, solved: values.solved } })
   return c.redirect(`${threadPath(thread)}#support-status`, 303)
-})
-
-engineeringRoutes.get('/notifications', async (c) => c.html(<NotificationsPage chrome={chrome(c)} notifications={await listNotifications(c.var.ctx)} />))
-
-engineeringRoutes.post('/notifications/read', async (c) => {
-  await markNotificationsRead({ ctx: c.var.ctx, input: {} })
-  return c.redirect('/notifications', 303)
 })

@@ -11,7 +11,6 @@ import {
   ReplyVoteForm,
   SubscriptionForm,
   ThreadMain,
-  ThreadPage,
   ThreadVoteForm,
 } from '../../../views/forum/thread'
 import { ThreadListPageView } from '../../../views/forum/thread-list'
@@ -50,17 +49,16 @@ import {
   threadFilters,
   TITLE_LIMITS,
   type ThreadFilter,
-  type ThreadPageData,
 } from '../../forum'
 import { findSimilarQuestions, recordSearchClick } from '../../search'
-import { getResponseExpectation, getSupportStatus, getThreadNotes } from '../../queue'
-import { getFixConfirmation } from '../../rotation'
+import { getResponseExpectation } from '../../queue'
 import { chrome } from '../chrome'
 import { readForm, submitForm, type FormStatus, type FormValues } from '../forms'
 import { isHtmx } from '../htmx'
 import { idParam } from '../params'
 import type { AppEnv } from '../types'
 import { visitorKey } from '../visitor'
+import { renderThread, threadPageView } from '../thread-page'
 import { CSRF_SLOT } from '../page-cache'
 
 export const forumRoutes = new Hono<AppEnv>()
@@ -166,36 +164,6 @@ forumRoutes.get('/u/:id', async (c) => {
 
 // --- Thread page -----------------------------------------------------------
 
-/** The thread page with the support queue's view of it (status; for staff the item and notes). */
-async function threadPageView(c: Context<AppEnv>, data: ThreadPageData, replyForm: FormState, options: { csrfToken?: string; replyPreviewHtml?: string } = {}) {
-  const ctx = c.var.ctx
-  const [support, expectation, staffNotes, fixConfirmation] = await Promise.all([
-    getSupportStatus(ctx, data.thread.id),
-    data.viewer.isAuthor ? getResponseExpectation(ctx) : Promise.resolve(null),
-    data.viewer.isStaff ? getThreadNotes(ctx, data.thread.id) : Promise.resolve(null),
-    data.viewer.isAuthor ? getFixConfirmation(ctx, data.thread.id) : Promise.resolve(null),
-  ])
-  const page = options.csrfToken ? { ...chrome(c), csrfToken: options.csrfToken } : chrome(c)
-  return (
-    <ThreadPage
-      chrome={page}
-      data={data}
-      replyForm={replyForm}
-      replyPreviewHtml={options.replyPreviewHtml}
-      replyMaxLength={REPLY_LIMITS.max}
-      support={support}
-      expectation={expectation}
-      staffNotes={staffNotes}
-      fixConfirmation={fixConfirmation}
-    />
-  )
-}
-
-async function renderThread(c: Context<AppEnv>, threadId: number, replyForm: FormState, status: FormStatus = 200, replyPreviewHtml?: string) {
-  const data = await getThreadPage(c.var.ctx, threadId, { after: c.req.query('after') })
-  return c.html(await threadPageView(c, data, replyForm, { replyPreviewHtml }), status)
-}
-
 async function showThread(c: Context<AppEnv>) {
   const ctx = c.var.ctx
   const threadId = idParam(c, 'id', 'That thread')
@@ -216,7 +184,7 @@ async function showThread(c: Context<AppEnv>) {
 async function showPublicThread(c: Context<AppEnv>, threadId: number) {
   const ctx = c.var.ctx
   const stamp = await getPublicThreadStamp(ctx, threadId)
-  if (!stamp) return renderThread(c, threadId, emptyForm())
+  if (!stamp) return renderThread(c, threadId)
   if (c.req.param('slug') !== stamp.slug) return c.redirect(threadPath({ id: threadId, slug: stamp.slug }), 301)
   const { pageCache } = c.var.deps
   const key = `thread:${threadId}`
@@ -233,7 +201,7 @@ forumRoutes.post('/t/:id/replies', async (c) => {
   const threadId = idParam(c, 'id', 'That thread')
   const values = await readForm(c)
   const composer = async (form: FormState, status: FormStatus, previewHtml?: string) => {
-    if (!isHtmx(c)) return renderThread(c, threadId, form, status, previewHtml)
+    if (!isHtmx(c)) return renderThread(c, threadId, { replyForm: form, status, replyPreviewHtml: previewHtml })
     const { thread, viewer } = await getThreadHeader(ctx, threadId)
     c.header('HX-Retarget', '#reply-form')
     c.header('HX-Reswap', 'outerHTML')

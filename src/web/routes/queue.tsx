@@ -2,6 +2,7 @@ import { Hono, type Context } from 'hono'
 import { emptyForm, type FormState } from '../../../views/components'
 import { BoardPage, BoardRegion } from '../../../views/queue/board'
 import { emptyItemForms, ItemPageView, ReplyBox, type ItemForms } from '../../../views/queue/item'
+import type { StaffForms } from '../../../views/forum/thread'
 import { FileItemPage, MacrosPage, SlaSettingsPage, TeamsPage, TokensPage } from '../../../views/queue/settings'
 import { isAdmin } from '../../auth'
 import { threadPath } from '../../../views/format'
@@ -35,12 +36,13 @@ import {
   type BoardFilters,
 } from '../../queue'
 import { markDuplicate } from '../../forum'
-import { escalateItem, getItemEngineering, sendLoopReplies } from '../../rotation'
+import { escalateItem, getItemEngineering, sendLoopReplies } from '../../escalations'
 import { parseId } from '../../validation'
 import { chrome } from '../chrome'
-import { readForm, readListField, submitForm, type FormStatus } from '../forms'
+import { readForm, readListField, submitForm, type FormFailure, type FormStatus } from '../forms'
 import { isHtmx } from '../htmx'
 import { idParam } from '../params'
+import { renderThread } from '../thread-page'
 import type { AppEnv } from '../types'
 
 export const queueRoutes = new Hono<AppEnv>()
@@ -151,32 +153,51 @@ itemAction(
     const draftIds = await readListField(c, 'draftIds')
     // Drafts sent without their text field go out as drafted.
     const drafts = draftIds.filter((id) => values[`body-${id}`] !== undefined).map((id) => ({ id, body: values[`body-${id}`]! }))
-    return sendLoopReplies({ ctx: c.var.ctx, input: { itemId, drafts } })
+    return sendLoopReplies({ ctx: c.var.ctx, input: { itemId, drafts, publishTrackerLink: values.publishTrackerLink } })
   },
   '#engineering',
 )
 
 // --- From a thread page (staff tools) ---------------------------------------------------
 
+// A refused staff tool re-renders the thread page with the input and the message by its field.
+const threadToolRefused = (c: Context<AppEnv>, threadId: number, form: keyof StaffForms) => (failure: FormFailure) =>
+  renderThread(c, threadId, { staffForms: { [form]: failure.state }, status: failure.status })
+
 queueRoutes.post('/threads/:id/convert', async (c) => {
   const threadId = idParam(c, 'id', 'That thread')
   const values = await readForm(c)
-  const item = await convertThread({ ctx: c.var.ctx, input: { threadId, kind: values.kind ?? 'question', severity: values.severity ?? 'normal', note: values.note ?? '' } })
-  return c.redirect(`/queue/items/${item.id}`, 303)
+  return submitForm(
+    c,
+    values,
+    () => convertThread({ ctx: c.var.ctx, input: { threadId, kind: values.kind ?? 'question', severity: values.severity ?? 'normal', note: values.note ?? '' } }),
+    (item) => c.redirect(`/queue/items/${item.id}`, 303),
+    threadToolRefused(c, threadId, 'convert'),
+  )
 })
 
 queueRoutes.post('/threads/:id/notes', async (c) => {
   const threadId = idParam(c, 'id', 'That thread')
   const values = await readForm(c)
-  await addInternalNote({ ctx: c.var.ctx, input: { threadId: String(threadId), body: values.body } })
-  return c.redirect(`/t/${threadId}#staff-notes`, 303)
+  return submitForm(
+    c,
+    values,
+    () => addInternalNote({ ctx: c.var.ctx, input: { threadId: String(threadId), body: values.body } }),
+    () => c.redirect(`/t/${threadId}#staff-notes`, 303),
+    threadToolRefused(c, threadId, 'note'),
+  )
 })
 
 queueRoutes.post('/threads/:id/duplicate', async (c) => {
   const threadId = idParam(c, 'id', 'That thread')
   const values = await readForm(c)
-  await markDuplicate({ ctx: c.var.ctx, input: { threadId, duplicateOfId: values.duplicateOfId ?? '' } })
-  return c.redirect(`/t/${threadId}`, 303)
+  return submitForm(
+    c,
+    values,
+    () => markDuplicate({ ctx: c.var.ctx, input: { threadId, duplicateOfId: values.duplicateOfId ?? '' } }),
+    () => c.redirect(`/t/${threadId}`, 303),
+    threadToolRefused(c, threadId, 'duplicate'),
+  )
 })
 
 // --- Canned replies ------------------------------------------------------------------------

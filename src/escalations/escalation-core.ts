@@ -4,11 +4,9 @@ import { isAdmin, isStaff } from '../auth'
 import type { Actor } from '../ctx'
 import type { Db } from '../db/client'
 import { queryRows } from '../db/client'
-import { escalations, queueItems, rotations, teams, users, type Escalation, type ItemState, type LoopReply, type QueueItem, type Rotation, type Severity } from '../db/schema'
+import { escalations, rotations, teams, users, type Escalation, type LoopReply, type QueueItem, type Rotation, type Severity } from '../db/schema'
 import { ForbiddenError, NotFoundError } from '../errors'
-import { isOpen, recomputePriorities, recordEvent } from '../queue'
-import { ROTATION_CONFIG } from './rotation-config'
-import { whoIsOnRotation } from './who-is-on'
+import { ROTATION_CONFIG, whoIsOnRotation } from '../rotation'
 
 // What the escalation verbs share. Everything runs inside the caller's transaction.
 
@@ -112,52 +110,37 @@ export async function loopThreadsOf(db: Db, item: Pick<QueueItem, 'id' | 'thread
   )
 }
 
-/**
- * Moves an item on behalf of the loop (a customer's confirmation, a merge, the clock), where
- * the staff-only state verb does not apply. Records the change like every other one.
- */
-export async function settleItem(
-  db: Db,
-  item: QueueItem,
-  to: ItemState,
-  actorId: number | null,
-  detail: Record<string, unknown>,
-  now: Date,
-): Promise<void> {
-  const closing = !isOpen(to)
-  await db
-    .update(queueItems)
-    .set({
-      state: to,
-      updatedAt: now,
-      ...(closing ? { resolvedAt: now, resolvedById: actorId } : { resolvedAt: null, resolvedById: null }),
-    })
-    .where(eq(queueItems.id, item.id))
-  await recordEvent(db, item.id, 'state_changed', actorId, { from: item.state, to, ...detail }, now)
-  await recomputePriorities(db, now, [item.id])
-}
-
-/** The draft the engineer's answer becomes on each thread that should hear it (Markdown). */
-export function loopReplyBody(kind: LoopKind, answer: { answer: string; release: string; trackerUrl: string }): string {
+/** The draft the engineer's answer becomes on each thread that should hear it (Markdown; no tracker link, see below). */
+export function loopReplyBody(kind: LoopKind, answer: { answer: string; release: string }): string {
   const text = answer.answer.trim()
   switch (kind) {
     case 'fixed':
       return [
         `This is fixed${answer.release ? ` in ${answer.release}` : ''}.`,
         text,
-        answer.trackerUrl ? `Details: ${answer.trackerUrl}` : '',
         'If this solved it for you, please choose “This solved it” below; if it is still broken, choose “Still broken” and we will pick it up again.',
       ]
         .filter(Boolean)
         .join('\n\n')
     case 'workaround':
-      return ['While we work on a fix, here is a workaround:', text, answer.trackerUrl ? `We are tracking the fix here: ${answer.trackerUrl}` : '']
-        .filter(Boolean)
-        .join('\n\n')
+      return ['While we work on a fix, here is a workaround:', text].filter(Boolean).join('\n\n')
     case 'wont_fix':
-      return ['Thank you for raising this. Our engineers looked into it carefully.', text, answer.trackerUrl ? `We have noted it for later: ${answer.trackerUrl}` : '']
-        .filter(Boolean)
-        .join('\n\n')
+      return ['Thank you for raising this. Our engineers looked into it carefully.', text].filter(Boolean).join('\n\n')
+  }
+}
+
+/**
+ * The engineer's tracker link is internal (an issue tracker customers may not reach, a commit);
+ * support publishes it with the replies when they choose to, in these words.
+ */
+export function trackerLinkLine(kind: LoopKind, trackerUrl: string): string {
+  switch (kind) {
+    case 'fixed':
+      return `Details: ${trackerUrl}`
+    case 'workaround':
+      return `We are tracking the fix here: ${trackerUrl}`
+    case 'wont_fix':
+      return `We have noted it for later: ${trackerUrl}`
   }
 }
 

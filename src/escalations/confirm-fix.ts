@@ -4,9 +4,9 @@ import { inTransaction, type VerbArgs } from '../ctx'
 import { escalations, loopReplies, threads } from '../db/schema'
 import { ConflictError, ForbiddenError, NotFoundError } from '../errors'
 import { setAcceptedReply } from '../forum'
-import { lockItem, notifyStaff, recordEvent } from '../queue'
+import { notifyStaff } from '../notify'
+import { lockItem, moveItem, recordEvent } from '../queue'
 import { parseInput } from '../validation'
-import { settleItem } from './escalation-core'
 import { ConfirmFixInput } from './schemas'
 
 /**
@@ -32,12 +32,12 @@ export async function confirmFix({ ctx, input }: VerbArgs): Promise<{ thread: { 
     if (data.solved) {
       await setAcceptedReply({ ctx: tx, input: { replyId: loop.replyId, on: true } })
       await recordEvent(db, item.id, 'fix_confirmed', actor.id, detail, now)
-      if (item.state === 'fixed_pending_confirmation') await settleItem(db, item, 'resolved', actor.id, { reason: 'The customer confirmed the fix.' }, now)
+      if (item.state === 'fixed_pending_confirmation') await moveItem(db, item, { to: 'resolved', actorId: actor.id, reason: 'The customer confirmed the fix.', detail }, now)
       return { thread: { id: thread.id, slug: thread.slug }, solved: true }
     }
     await recordEvent(db, item.id, 'fix_disputed', actor.id, detail, now)
     if (item.state === 'fixed_pending_confirmation' || item.state === 'resolved')
-      await settleItem(db, item, 'in_progress', actor.id, { reason: 'The customer says it is still broken.' }, now)
+      await moveItem(db, item, { to: 'in_progress', actorId: actor.id, reason: 'The customer says it is still broken.', detail }, now)
     const [escalation] = loop.escalationId ? await db.select({ engineerId: escalations.engineerId }).from(escalations).where(eq(escalations.id, loop.escalationId)) : []
     await notifyStaff(db, [item.assigneeId, escalation?.engineerId], 'fix_disputed', item.id, `A customer says “${thread.title}” is still broken after the fix.`, now)
     return { thread: { id: thread.id, slug: thread.slug }, solved: false }

@@ -1,9 +1,9 @@
 import type { ItemWithPriority } from '../../src/queue'
-import type { ItemEngineering } from '../../src/rotation'
+import type { ItemEngineering } from '../../src/escalations'
 import { CsrfField, FormMessage, RelativeTime, TextArea, TextField, type FormState } from '../components'
 import { formatDateTime, threadPath } from '../format'
 import type { Chrome } from '../layout'
-import { OUTCOME_LABEL } from './labels'
+import { OUTCOME_LABEL } from '../queue/labels'
 
 type EscalationView = ItemEngineering['escalations'][number]
 
@@ -93,7 +93,15 @@ export function EngineeringSection(props: { chrome: Chrome; item: ItemWithPriori
         </p>
       )}
 
-      {engineering.drafts.length > 0 && <LoopDrafts chrome={chrome} item={item} drafts={engineering.drafts} form={props.loopForm} />}
+      {engineering.drafts.length > 0 && (
+        <LoopDrafts
+          chrome={chrome}
+          item={item}
+          drafts={engineering.drafts}
+          trackerUrl={engineering.escalations.find((escalation) => escalation.id === engineering.drafts[0]!.escalationId)?.trackerUrl ?? null}
+          form={props.loopForm}
+        />
+      )}
       {engineering.sent.length > 0 && (
         <>
           <h3>Replies sent to customers</h3>
@@ -117,7 +125,7 @@ export function EngineeringSection(props: { chrome: Chrome; item: ItemWithPriori
   )
 }
 
-function LoopDrafts({ chrome, item, drafts, form }: { chrome: Chrome; item: ItemWithPriority; drafts: ItemEngineering['drafts']; form: FormState }) {
+function LoopDrafts({ chrome, item, drafts, trackerUrl, form }: { chrome: Chrome; item: ItemWithPriority; drafts: ItemEngineering['drafts']; trackerUrl: string | null; form: FormState }) {
   return (
     <form method="post" action={`/queue/items/${item.id}/loop`} id="loop-form" class="loop-drafts">
       <h3>Close the loop: {drafts.length === 1 ? 'one reply' : `${drafts.length} replies`} to review and send</h3>
@@ -137,6 +145,12 @@ function LoopDrafts({ chrome, item, drafts, form }: { chrome: Chrome; item: Item
           />
         </div>
       ))}
+      {trackerUrl && (
+        <label class="checkbox-line">
+          <input type="checkbox" name="publishTrackerLink" value="1" checked={form.values.publishTrackerLink === '1'} />
+          Also publish the engineer’s tracker link (<code>{trackerUrl}</code>) in the replies. It stays internal unless you tick this.
+        </label>
+      )}
       <button type="submit">{drafts.length === 1 ? 'Send the reply' : `Send all ${drafts.length} replies`}</button>
     </form>
   )

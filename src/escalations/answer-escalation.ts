@@ -1,12 +1,13 @@
 import { eq, sql } from 'drizzle-orm'
 import { requireStaff } from '../auth'
-import { inTransaction, type Ctx, type VerbArgs } from '../ctx'
+import { inTransaction, type VerbArgs } from '../ctx'
 import type { Db } from '../db/client'
 import { escalations, loopReplies, queueItems, type Escalation, type ItemState, type QueueItem } from '../db/schema'
 import { ConflictError, ValidationError } from '../errors'
-import { changeItemState, lockItem, notifyStaff, recomputePriorities, recordEvent, TRANSITIONS } from '../queue'
+import { notifyStaff } from '../notify'
+import { canTransition, lockItem, moveItem, recomputePriorities, recordEvent } from '../queue'
 import { parseInput } from '../validation'
-import { assertMayAnswer, lockEscalation, loopReplyBody, loopThreadsOf, settleItem, type LoopKind } from './escalation-core'
+import { assertMayAnswer, lockEscalation, loopReplyBody, loopThreadsOf, type LoopKind } from './escalation-core'
 import { AnswerInput } from './schemas'
 
 const OUTCOME_WORDS = {
@@ -26,8 +27,7 @@ const OUTCOME_WORDS = {
 export async function answerEscalation({ ctx, input }: VerbArgs): Promise<Escalation> {
   const actor = requireStaff(ctx, 'answer escalations')
   const data = parseInput(AnswerInput, input)
-  return inTransaction(ctx, async (tx) => {
-    const { db } = tx
+  return inTransaction(ctx, async ({ db }) => {
     const now = ctx.now()
     const escalation = await lockEscalation(db, data.escalationId)
     const item = await lockItem(db, escalation.itemId)
@@ -72,17 +72,17 @@ export async function answerEscalation({ ctx, input }: VerbArgs): Promise<Escala
     let drafts = 0
     switch (data.outcome) {
       case 'fixed':
-        await moveTo(tx, item, 'fixed_pending_confirmation')
+        await moveTo(db, item, 'fixed_pending_confirmation', actor.id, now)
         drafts = await draftLoopReplies(db, item, answered!, 'fixed', now)
         break
       case 'workaround':
       case 'wont_fix':
         // Support relays it: for won't fix, sending the reply ends the item as "heard – won't fix now".
-        await moveTo(tx, item, 'in_progress')
+        await moveTo(db, item, 'in_progress', actor.id, now)
         drafts = await draftLoopReplies(db, item, answered!, data.outcome, now)
         break
       case 'needs_info':
-        await moveTo(tx, item, 'in_progress')
+        await moveTo(db, item, 'in_progress', actor.id, now)
         break
       case 'duplicate':
         await closeInto(db, item, other!, actor.id, now)
@@ -102,8 +102,8 @@ export async function answerEscalation({ ctx, input }: VerbArgs): Promise<Escala
 }
 
 /** Changes state when the move is allowed from where the item is now (support may have moved it meanwhile). */
-async function moveTo(tx: Ctx, item: QueueItem, to: ItemState): Promise<void> {
-  if (item.state !== to && TRANSITIONS[item.state].includes(to)) await changeItemState({ ctx: tx, input: { itemId: item.id, state: to } })
+async function moveTo(db: Db, item: QueueItem, to: ItemState, actorId: number, now: Date): Promise<void> {
+  if (item.state !== to && canTransition(item.state, to)) await moveItem(db, item, { to, actorId, reason: 'Engineering answered the escalation.' }, now)
 }
 
 async function duplicateTarget(db: Db, item: QueueItem, otherId: number): Promise<QueueItem> {
@@ -117,7 +117,7 @@ async function duplicateTarget(db: Db, item: QueueItem, otherId: number): Promis
 /** Closes the item into the other one: its customers join the other item, and its threads will hear that item's answer. */
 async function closeInto(db: Db, item: QueueItem, other: QueueItem, actorId: number, now: Date): Promise<void> {
   await db.update(queueItems).set({ mergedIntoItemId: other.id }).where(eq(queueItems.id, item.id))
-  await settleItem(db, item, 'resolved', actorId, { reason: `duplicate of #${other.id}` }, now)
+  await moveItem(db, item, { to: 'resolved', actorId, reason: `A duplicate of #${other.id}.`, detail: { intoItemId: other.id } }, now)
   await recordEvent(db, item.id, 'merged', actorId, { intoItemId: other.id }, now)
   await db.execute(sql`
     insert into queue_item_customers (item_id, user_id, reason, added_at)
@@ -133,7 +133,7 @@ async function closeInto(db: Db, item: QueueItem, other: QueueItem, actorId: num
 async function draftLoopReplies(db: Db, item: QueueItem, escalation: Escalation, kind: LoopKind, now: Date): Promise<number> {
   const threads = await loopThreadsOf(db, item)
   if (threads.length === 0) return 0
-  const body = loopReplyBody(kind, { answer: escalation.answer ?? '', release: escalation.release ?? '', trackerUrl: escalation.trackerUrl ?? '' })
+  const body = loopReplyBody(kind, { answer: escalation.answer ?? '', release: escalation.release ?? '' })
   const rows = await db
     .insert(loopReplies)
     .values(threads.map((thread) => ({ itemId: item.id, escalationId: escalation.id, threadId: thread.threadId, kind, body, createdAt: now })))

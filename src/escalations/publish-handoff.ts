@@ -3,11 +3,11 @@ import { isAdmin, requireStaff } from '../auth'
 import { inTransaction, type VerbArgs } from '../ctx'
 import { handoffs, rotations, type Handoff } from '../db/schema'
 import { ConflictError, ForbiddenError, NotFoundError } from '../errors'
-import { notifyStaff } from '../queue'
+import { notifyStaff } from '../notify'
 import { parseInput } from '../validation'
 import { teamLeadOf } from './escalation-core'
 import { HandoffInput } from './schemas'
-import { whoIsOnRotation } from './who-is-on'
+import { whoIsOnRotation } from '../rotation'
 
 /**
  * The outgoing engineer adds what the team should prioritise (their own words) to the drafted

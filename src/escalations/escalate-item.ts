@@ -3,7 +3,8 @@ import { requireStaff } from '../auth'
 import { inTransaction, type VerbArgs } from '../ctx'
 import { escalations, queueItems, type Escalation } from '../db/schema'
 import { ConflictError } from '../errors'
-import { assertTransition, lockItem, notifyStaff, recomputePriorities, recordEvent } from '../queue'
+import { notifyStaff } from '../notify'
+import { assertTransition, lockItem, moveItem, recordEvent } from '../queue'
 import { parseInput } from '../validation'
 import { escalationTarget, isOutOfHours, openEscalationOf, responseHoursFor } from './escalation-core'
 import { EscalateInput } from './schemas'
@@ -50,8 +51,8 @@ export async function escalateItem({ ctx, input }: VerbArgs): Promise<Escalation
         createdAt: now,
       })
       .returning()
-    await db.update(queueItems).set({ state: 'escalated', tier: 3, updatedAt: now }).where(eq(queueItems.id, item.id))
-    await recordEvent(db, item.id, 'state_changed', actor.id, { from: item.state, to: 'escalated' }, now)
+    await db.update(queueItems).set({ tier: 3, updatedAt: now }).where(eq(queueItems.id, item.id))
+    await moveItem(db, item, { to: 'escalated', actorId: actor.id, reason: `Escalated to ${target.engineerName}.`, detail: { escalationId: escalation!.id } }, now)
     await recordEvent(
       db,
       item.id,
@@ -61,7 +62,6 @@ export async function escalateItem({ ctx, input }: VerbArgs): Promise<Escalation
       now,
     )
     await notifyStaff(db, [target.engineerId], 'escalated', item.id, `Escalated to you: “${item.title}”. Please answer within ${hours} hours.`, now)
-    await recomputePriorities(db, now, [item.id])
     return escalation!
   })
 }

@@ -5,11 +5,11 @@ import type { Ctx } from '../ctx'
 import { queryRows } from '../db/client'
 import { escalations, handoffs, loopReplies, queueItems, rotations, syncMarks, teams, threads, users, type Escalation, type Handoff, type ItemState, type LoopReply, type Severity } from '../db/schema'
 import { NotFoundError } from '../errors'
-import { knownTeamSlugs } from '../queue'
+import { firstTeamOf, knownTeamSlugs } from '../teams'
 import { escalationTarget, responseHoursFor } from './escalation-core'
 import type { HandoffSummary } from './handoff-summary'
 import { summarisePeriod } from './handoff-summary'
-import { whoIsOnRotation, type OnRotation } from './who-is-on'
+import { whoIsOnRotation, type OnRotation } from '../rotation'
 
 // Read models for the escalation path: the item page's escalation region, the engineer's
 // inbox, handoffs, the daily sync and the fairness view. Staff only, checked here.
@@ -240,6 +240,13 @@ async function latestHandoffs(ctx: Ctx, teamSlugs: string[]): Promise<Escalation
   return rows.map((row) => ({ ...row.handoff, teamSlug: row.teamSlug, rotationName: row.rotationName, engineerName: row.engineerName }))
 }
 
+/** The team a team page shows: the one asked for (`?team=`), else the viewer's own, else the first. */
+async function pickTeam(ctx: Ctx, teamSlugs: string[], requested: string | undefined): Promise<string> {
+  if (requested && teamSlugs.includes(requested)) return requested
+  const own = ctx.actor ? await firstTeamOf(ctx.db, ctx.actor.id) : null
+  return own && teamSlugs.includes(own) ? own : (teamSlugs[0] ?? '')
+}
+
 export interface HandoffList {
   teamSlug: string
   teams: string[]
@@ -247,33 +254,51 @@ export interface HandoffList {
   /** Drafts the viewer may finish: their own (the lead and admins see all the team's). */
   drafts: (Handoff & { engineerName: string | null })[]
   published: (Handoff & { engineerName: string | null })[]
+  /** The shift in progress, when it has no handoff yet and the viewer may draft it now (theirs, or as lead / admin). */
+  current: { shiftId: number; engineerName: string | null; startsAt: Date; endsAt: Date; mine: boolean } | null
 }
 
 /** A team's handoffs, newest first: what the next engineer reads before anything else. */
 export async function getHandoffs(ctx: Ctx, teamSlug: string | undefined): Promise<HandoffList> {
   const actor = requireStaff(ctx, 'see handoffs')
   const teamSlugs = await knownTeamSlugs(ctx.db)
-  const team = teamSlug && teamSlugs.includes(teamSlug) ? teamSlug : (teamSlugs[0] ?? '')
+  const team = await pickTeam(ctx, teamSlugs, teamSlug)
   const [[rotation], [teamRow]] = await Promise.all([
     ctx.db.select().from(rotations).where(eq(rotations.teamSlug, team)),
     ctx.db.select({ leadId: teams.leadId }).from(teams).where(eq(teams.slug, team)),
   ])
-  if (!rotation) return { teamSlug: team, teams: teamSlugs, rotationName: null, drafts: [], published: [] }
-  const rows = await ctx.db
-    .select({ handoff: handoffs, engineerName: users.displayName })
-    .from(handoffs)
-    .leftJoin(users, eq(users.id, handoffs.engineerId))
-    .where(eq(handoffs.rotationId, rotation.id))
-    .orderBy(desc(handoffs.periodEnd))
-    .limit(100)
+  if (!rotation) return { teamSlug: team, teams: teamSlugs, rotationName: null, drafts: [], published: [], current: null }
+  const now = ctx.now().toISOString()
+  const [rows, [shift]] = await Promise.all([
+    ctx.db
+      .select({ handoff: handoffs, engineerName: users.displayName })
+      .from(handoffs)
+      .leftJoin(users, eq(users.id, handoffs.engineerId))
+      .where(eq(handoffs.rotationId, rotation.id))
+      .orderBy(desc(handoffs.periodEnd))
+      .limit(100),
+    queryRows<{ id: number; user_id: number; display_name: string | null; starts_at: string; ends_at: string }>(
+      ctx.db,
+      sql`select s.id, s.user_id, u.display_name, s.starts_at::text, s.ends_at::text
+          from rotation_shifts s left join users u on u.id = s.user_id
+          where s.rotation_id = ${rotation.id} and s.starts_at <= ${now}::timestamptz and s.ends_at > ${now}::timestamptz and s.user_id is not null
+            and not exists (select 1 from handoffs h where h.shift_id = s.id)
+          limit 1`,
+    ),
+  ])
   const all = rows.map((row) => ({ ...row.handoff, engineerName: row.engineerName }))
   const seesAllDrafts = isAdmin(actor) || teamRow?.leadId === actor.id
+  const current =
+    shift && (shift.user_id === actor.id || seesAllDrafts)
+      ? { shiftId: shift.id, engineerName: shift.display_name, startsAt: new Date(shift.starts_at), endsAt: new Date(shift.ends_at), mine: shift.user_id === actor.id }
+      : null
   return {
     teamSlug: team,
     teams: teamSlugs,
     rotationName: rotation.name,
     drafts: all.filter((handoff) => !handoff.publishedAt && (seesAllDrafts || handoff.engineerId === actor.id)),
     published: all.filter((handoff) => handoff.publishedAt),
+    current,
   }
 }
 
@@ -309,7 +334,7 @@ export async function getSyncView(ctx: Ctx, teamSlug: string | undefined): Promi
   requireStaff(ctx, 'see the daily sync')
   const now = ctx.now()
   const teamSlugs = await knownTeamSlugs(ctx.db)
-  const team = teamSlug && teamSlugs.includes(teamSlug) ? teamSlug : (teamSlugs[0] ?? '')
+  const team = await pickTeam(ctx, teamSlugs, teamSlug)
   const [mark] = await ctx.db
     .select({ syncedAt: syncMarks.syncedAt, byName: users.displayName })
     .from(syncMarks)
@@ -384,7 +409,7 @@ export async function getFairness(ctx: Ctx, teamSlug: string | undefined): Promi
   requireStaff(ctx, 'see rotation load')
   const now = ctx.now()
   const teamSlugs = await knownTeamSlugs(ctx.db)
-  const team = teamSlug && teamSlugs.includes(teamSlug) ? teamSlug : (teamSlugs[0] ?? '')
+  const team = await pickTeam(ctx, teamSlugs, teamSlug)
   const from = new Date(now.getTime() - 92 * DAY_MS)
   const [rotation] = await ctx.db.select().from(rotations).where(eq(rotations.teamSlug, team))
   if (!rotation) return { teamSlug: team, teams: teamSlugs, rotationName: null, from, to: now, shifts: [], people: [] }

@@ -2,7 +2,7 @@ import { requireStaff } from '../auth'
 import { inTransaction, type VerbArgs } from '../ctx'
 import { syncMarks } from '../db/schema'
 import { ValidationError } from '../errors'
-import { knownTeamSlugs } from '../queue'
+import { knownTeamSlugs } from '../teams'
 import { parseInput } from '../validation'
 import { SyncInput } from './schemas'
 

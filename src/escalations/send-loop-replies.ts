@@ -6,14 +6,17 @@ import { queryRows } from '../db/client'
 import { escalations, loopReplies, queueItems, type LoopReply } from '../db/schema'
 import { ConflictError, ValidationError } from '../errors'
 import { postReply } from '../forum'
-import { changeItemState, lockItem, notifyCustomers, recordEvent, TRANSITIONS } from '../queue'
+import { notifyCustomers, type CustomerNotice } from '../notify'
+import { canTransition, lockItem, moveItem, recordEvent } from '../queue'
 import { parseInput } from '../validation'
+import { trackerLinkLine } from './escalation-core'
 import { SendLoopRepliesInput } from './schemas'
 
 /**
  * Support sends the drafted replies (as reviewed, edited or not) with one click: each becomes a
- * public reply on its thread; the askers, subscribers and affected customers are notified. A
- * fix now waits for the customers' confirmation; a won't-fix answer ends the item as heard.
+ * public reply on its thread; the askers, subscribers and affected customers are notified, each
+ * person once however many of the threads they are on. A fix now waits for the customers'
+ * confirmation; a won't-fix answer ends the item as heard.
  */
 export async function sendLoopReplies({ ctx, input }: VerbArgs): Promise<{ sent: number; notified: number }> {
   const actor = requireStaff(ctx, 'send replies to customers')
@@ -34,33 +37,44 @@ export async function sendLoopReplies({ ctx, input }: VerbArgs): Promise<{ sent:
     if (unknown) throw new ConflictError('One of these replies was already sent or removed; reload the page to see where things stand.')
 
     const [escalation] = drafts[0]!.escalationId ? await db.select().from(escalations).where(eq(escalations.id, drafts[0]!.escalationId)) : []
-    let notified = 0
+    const kind = drafts[0]!.kind
+    const trackerLine = data.publishTrackerLink && escalation?.trackerUrl ? trackerLinkLine(kind, escalation.trackerUrl) : null
+    const notices: (CustomerNotice & { own: boolean })[] = []
     for (const draft of drafts) {
-      const body = edited.get(draft.id) ?? draft.body
-      if (body.trim().length < 10) throw new ValidationError({ [`body-${draft.id}`]: 'A reply to customers needs at least 10 characters.' })
+      const written = edited.get(draft.id) ?? draft.body
+      if (written.trim().length < 10) throw new ValidationError({ [`body-${draft.id}`]: 'A reply to customers needs at least 10 characters.' })
+      const body = trackerLine && !written.includes(escalation!.trackerUrl!) ? `${written.trimEnd()}\n\n${trackerLine}` : written
       const reply = await postReply({ ctx: tx, input: { threadId: draft.threadId, body } })
       await db.update(loopReplies).set({ body, sentAt: now, sentById: actor.id, replyId: reply.id }).where(eq(loopReplies.id, draft.id))
-      notified += await notifyThreadAudience(db, item.id, draft, escalation?.release ?? null, actor.id, now)
+      notices.push(...(await threadAudienceNotices(db, item.id, draft, escalation?.release ?? null, actor.id)))
     }
-    const kind = drafts[0]!.kind
-    await recordEvent(db, item.id, 'loop_closed', actor.id, { kind, threads: drafts.length, notified }, now)
+    // One event, one notice per person: an asker of a duplicate who is also an affected customer
+    // of the kept thread hears once, on their own thread (their notices come first).
+    notices.sort((a, b) => Number(b.own) - Number(a.own))
+    const notified = await notifyCustomers(db, notices, `loop_${kind}`, now, `loop:${drafts[0]!.id}`)
+    await recordEvent(db, item.id, 'loop_closed', actor.id, { kind, threads: drafts.length, notified, ...(trackerLine ? { trackerLinkPublished: true } : {}) }, now)
 
     if (kind === 'fixed' && item.state === 'fixed_pending_confirmation')
       // The customers were told just now: their time to confirm starts here.
       await db.update(queueItems).set({ fixedAt: now, updatedAt: now }).where(eq(queueItems.id, item.id))
     const next = kind === 'wont_fix' ? 'wont_fix' : kind === 'workaround' ? 'waiting_on_customer' : null
-    if (next && item.state !== next && TRANSITIONS[item.state].includes(next))
-      await changeItemState({ ctx: tx, input: { itemId: item.id, state: next, note: kind === 'wont_fix' ? 'The explanation was sent to the customers.' : undefined } })
+    if (next && item.state !== next && canTransition(item.state, next))
+      await moveItem(
+        db,
+        item,
+        { to: next, actorId: actor.id, reason: kind === 'wont_fix' ? 'The explanation was sent to the customers.' : 'The workaround was sent to the customers.' },
+        now,
+      )
     return { sent: drafts.length, notified }
   })
 }
 
 /** The thread's asker and subscribers, and (on the item's own thread) every affected customer. */
-async function notifyThreadAudience(db: Db, itemId: number, draft: LoopReply, release: string | null, actorId: number, now: Date): Promise<number> {
-  const people = await queryRows<{ user_id: number; title: string }>(
+async function threadAudienceNotices(db: Db, itemId: number, draft: LoopReply, release: string | null, actorId: number): Promise<(CustomerNotice & { own: boolean })[]> {
+  const people = await queryRows<{ user_id: number; title: string; own: boolean }>(
     db,
     sql`
-      select distinct x.user_id, t.title from threads t
+      select distinct x.user_id, t.title, x.user_id = t.author_id as own from threads t
       cross join lateral (
         select t.author_id as user_id
         union select s.user_id from subscriptions s where s.thread_id = t.id and s.subscribed
@@ -78,10 +92,5 @@ async function notifyThreadAudience(db: Db, itemId: number, draft: LoopReply, re
       : draft.kind === 'workaround'
         ? `A workaround for “${title}” from the team.`
         : `The team answered “${title}”.`
-  return notifyCustomers(
-    db,
-    people.map((person) => ({ userId: person.user_id, threadId: draft.threadId, message: message(person.title) })),
-    `loop_${draft.kind}`,
-    now,
-  )
+  return people.map((person) => ({ userId: person.user_id, threadId: draft.threadId, message: message(person.title), own: person.own }))
 }

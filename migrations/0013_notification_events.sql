@@ -1,0 +1,2 @@
+ALTER TABLE "notifications" ADD COLUMN "event_key" text;--> statement-breakpoint
+CREATE UNIQUE INDEX "notifications_event_idx" ON "notifications" USING btree ("user_id","event_key") WHERE "notifications"."event_key" is not null;
