@@ -49,3 +49,15 @@ document.addEventListener('keydown', (event) => {
     form.submit()
   }
 })
+
+// A link to #escalate (the board's "e" key, a teammate's link) opens the collapsed escalate form.
+function openTargetDetails() {
+  const target = window.location.hash ? document.getElementById(window.location.hash.slice(1)) : null
+  const details = target?.closest('details')
+  if (details && !details.open) {
+    details.open = true
+    target.scrollIntoView()
+  }
+}
+window.addEventListener('hashchange', openTargetDetails)
+openTargetDetails()

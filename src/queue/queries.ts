@@ -49,6 +49,8 @@ export interface BoardFilters {
   priority?: number
   /** 'breached' or 'soon' (due within the hour). */
   risk?: string
+  /** Where the page starts: the cursor of the previous page's last row (opaque to the viewer). */
+  after?: string
 }
 
 export interface BoardRow {
@@ -85,6 +87,9 @@ export interface BoardCounts {
 
 export interface Board {
   rows: BoardRow[]
+  /** The cursor of the next page, when there is one. */
+  next: string | null
+  pageSize: number
   counts: BoardCounts
   teams: string[]
   staff: { id: number; displayName: string }[]
@@ -94,7 +99,38 @@ export interface Board {
   filters: BoardFilters
 }
 
-export const BOARD_LIMIT = 200
+export const BOARD_PAGE_SIZE = 50
+
+// The board's order, and the keyset that pages through it: class, unassigned first, score
+// (highest first), then number. The score is compared as the real it is stored as, so a row on
+// a page's edge is neither repeated nor skipped.
+const boardClass = sql<number>`coalesce(${queuePriorities.priorityClass}, 4)`
+const boardAssigned = sql<number>`(case when ${queueItems.assigneeId} is null then 0 else 1 end)`
+const boardScore = sql<number>`coalesce(${queuePriorities.score}, 0)::real`
+
+interface BoardCursor {
+  c: number
+  a: number
+  s: number
+  i: number
+}
+
+function encodeCursor(cursor: BoardCursor): string {
+  return Buffer.from(JSON.stringify([cursor.c, cursor.a, cursor.s, cursor.i])).toString('base64url')
+}
+
+/** A cursor from a link; anything else (edited, stale, hostile) means the first page. */
+function decodeCursor(text: string | undefined): BoardCursor | null {
+  if (!text || text.length > 200) return null
+  try {
+    const value: unknown = JSON.parse(Buffer.from(text, 'base64url').toString('utf8'))
+    if (!Array.isArray(value) || value.length !== 4 || !value.every((part) => typeof part === 'number' && Number.isFinite(part))) return null
+    const [c, a, s, i] = value as number[]
+    return { c: c!, a: a!, s: s!, i: i! }
+  } catch {
+    return null
+  }
+}
 
 function filterSql(ctx: Ctx, filters: BoardFilters, now: Date): SQL | undefined {
   const conditions: (SQL | undefined)[] = []
@@ -110,6 +146,11 @@ function filterSql(ctx: Ctx, filters: BoardFilters, now: Date): SQL | undefined 
   if (filters.risk === 'breached') conditions.push(sql`(cardinality(${queueItems.breached}) > 0 or ${nearestDue} <= ${now.toISOString()}::timestamptz)`)
   if (filters.risk === 'soon')
     conditions.push(sql`${nearestDue} between ${now.toISOString()}::timestamptz and ${new Date(now.getTime() + 3_600_000).toISOString()}::timestamptz`)
+  const after = decodeCursor(filters.after)
+  if (after)
+    conditions.push(
+      sql`(${boardClass}, ${boardAssigned}, -${boardScore}, ${queueItems.id}) > (${after.c}::int, ${after.a}::int, -(${String(after.s)}::real), ${after.i}::int)`,
+    )
   return and(...conditions)
 }
 
@@ -130,6 +171,7 @@ export async function getBoard(ctx: Ctx, filters: BoardFilters): Promise<Board> 
         organisationName: organisations.name,
         organisationPlan: organisations.plan,
         dueAt: nearestDue.mapWith(queueItems.resolutionDueAt),
+        sortScore: boardScore.mapWith(Number),
       })
       .from(queueItems)
       .leftJoin(queuePriorities, eq(queuePriorities.itemId, queueItems.id))
@@ -137,8 +179,8 @@ export async function getBoard(ctx: Ctx, filters: BoardFilters): Promise<Board> 
       .leftJoin(requester, eq(requester.id, queueItems.requesterId))
       .leftJoin(organisations, eq(organisations.id, queueItems.organisationId))
       .where(filterSql(ctx, filters, now))
-      .orderBy(sql`coalesce(${queuePriorities.priorityClass}, 4)`, sql`${queueItems.assigneeId} is null desc`, desc(queuePriorities.score), asc(queueItems.id))
-      .limit(BOARD_LIMIT),
+      .orderBy(boardClass, boardAssigned, sql`${boardScore} desc`, asc(queueItems.id))
+      .limit(BOARD_PAGE_SIZE + 1),
     queryRows<{ open: number; p0: number; p1: number; p2: number; p3: number; p4: number; breached: number; due_soon: number; unassigned: number; mine: number }>(
       ctx.db,
       sql`
@@ -162,8 +204,15 @@ export async function getBoard(ctx: Ctx, filters: BoardFilters): Promise<Board> 
     ctx.db.select({ onDuty: staffProfiles.onDuty }).from(staffProfiles).where(eq(staffProfiles.userId, actor.id)),
     whoIsOnRotations(ctx.db, now),
   ])
+  const page = rows.slice(0, BOARD_PAGE_SIZE)
+  const last = page.at(-1)
   return {
-    rows: rows.map(({ item, priority, assigneeName, requesterName, organisationName, organisationPlan, dueAt }) => ({
+    pageSize: BOARD_PAGE_SIZE,
+    next:
+      rows.length > BOARD_PAGE_SIZE && last
+        ? encodeCursor({ c: last.priority?.priorityClass ?? 4, a: last.item.assigneeId === null ? 0 : 1, s: last.sortScore, i: last.item.id })
+        : null,
+    rows: page.map(({ item, priority, assigneeName, requesterName, organisationName, organisationPlan, dueAt }) => ({
       id: item.id,
       title: item.title,
       kind: item.kind,

@@ -55,7 +55,14 @@ export function EscalationStatus({ chrome, escalation }: { chrome: Chrome; escal
   )
 }
 
-export function EngineeringSection(props: { chrome: Chrome; item: ItemWithPriority; engineering: ItemEngineering; escalateForm: FormState; loopForm: FormState; open: boolean }) {
+export function EngineeringSection(props: {
+  chrome: Chrome
+  item: ItemWithPriority
+  engineering: ItemEngineering
+  escalateForm: FormState
+  loopForm: FormState
+  open: boolean
+}) {
   const { chrome, item, engineering } = props
   const waiting = engineering.escalations.find((escalation) => !escalation.answeredAt)
   return (
@@ -156,8 +163,24 @@ function LoopDrafts({ chrome, item, drafts, trackerUrl, form }: { chrome: Chrome
   )
 }
 
+/**
+ * Collapsed until asked for (a link to #escalate or the board's "e" key opens it), and open when
+ * it comes back with messages. The item page prefills what the item knows (the account, how many
+ * customers); what the customer did and saw is support's to write.
+ */
 function EscalateForm({ chrome, item, engineering, form }: { chrome: Chrome; item: ItemWithPriority; engineering: ItemEngineering; form: FormState }) {
-  const target = engineering.target
+  const refused = Object.keys(form.errors).length > 0 || !!form.message
+  return (
+    <details class="escalate-details" open={refused ? true : undefined}>
+      <summary role="button" class="outline secondary">
+        Escalate to engineering…
+      </summary>
+      <EscalateFields chrome={chrome} item={item} target={engineering.target} form={form} />
+    </details>
+  )
+}
+
+function EscalateFields({ chrome, item, target, form }: { chrome: Chrome; item: ItemWithPriority; target: ItemEngineering['target']; form: FormState }) {
   return (
     <form method="post" action={`/queue/items/${item.id}/escalate`} id="escalate" class="escalate-form">
       <h3>Escalate to engineering</h3>

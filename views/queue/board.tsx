@@ -6,8 +6,9 @@ import { KIND_LABEL, SEVERITY_LABEL, STATE_LABEL } from './labels'
 
 const CLASS_NAMES = ['P0', 'P1', 'P2', 'P3', 'P4']
 
+/** The board's address with these filters; any change of filter starts again at the first page. */
 export function boardQuery(filters: Board['filters'], change: Partial<Record<keyof Board['filters'], string | number | undefined>> = {}): string {
-  const merged = { ...filters, ...change }
+  const merged = { ...filters, after: undefined, ...change }
   const query = new URLSearchParams()
   for (const [key, value] of Object.entries(merged)) if (value !== undefined && value !== '') query.set(key, String(value))
   const encoded = query.toString()
@@ -158,7 +159,7 @@ function BoardFilters({ board }: { board: Board }) {
 export function BoardRegion({ chrome, board }: { chrome: Chrome; board: Board }) {
   const { counts, filters } = board
   return (
-    <div id="board" hx-get={boardQuery(filters)} hx-trigger="every 20s" hx-swap="outerHTML" hx-select="#board">
+    <div id="board" hx-get={boardQuery(filters, { after: filters.after })} hx-trigger="every 20s" hx-swap="outerHTML" hx-select="#board">
       <ul class="count-chips" aria-label="Counts">
         <li>
           <a href={boardQuery(filters, { priority: undefined, risk: undefined, assignee: undefined })}>
@@ -167,7 +168,11 @@ export function BoardRegion({ chrome, board }: { chrome: Chrome; board: Board })
         </li>
         {counts.byClass.map((count, index) => (
           <li>
-            <a href={boardQuery(filters, { priority: index })} class={`class-chip p${index}`} aria-current={filters.priority === index ? 'true' : undefined}>
+            <a
+              href={boardQuery(filters, { priority: index })}
+              class={count > 0 ? `class-chip p${index}` : 'class-chip is-empty'}
+              aria-current={filters.priority === index ? 'true' : undefined}
+            >
               <strong>{count}</strong> {CLASS_NAMES[index]}
             </a>
           </li>
@@ -200,7 +205,7 @@ export function BoardRegion({ chrome, board }: { chrome: Chrome; board: Board })
           <table class="board" aria-label="Queue items">
             <thead>
               <tr>
-                <th scope="col">Class</th>
+                <th scope="col">Class and score</th>
                 <th scope="col">Item</th>
                 <th scope="col">Customer</th>
                 <th scope="col">Team</th>
@@ -217,6 +222,16 @@ export function BoardRegion({ chrome, board }: { chrome: Chrome; board: Board })
           </table>
         </div>
       )}
+      {(board.next || filters.after) && (
+        <nav class="pagination" aria-label="Board pages">
+          {filters.after && <a href={boardQuery(filters)}>First page</a>}
+          {board.next && (
+            <a href={boardQuery(filters, { after: board.next })} rel="next">
+              Next {board.pageSize} items
+            </a>
+          )}
+        </nav>
+      )}
     </div>
   )
 }
@@ -228,9 +243,12 @@ function BoardRowView({ chrome, row }: { chrome: Chrome; row: BoardRow }) {
         <span class={`class-badge p${row.priorityClass}`} title={row.classReason ?? ''}>
           P{row.priorityClass}
         </span>{' '}
-        <small class="muted">{row.priorityScore.toFixed(0)}</small>
+        <small class="muted score" title="Priority score within its class: higher comes first">
+          score {row.priorityScore.toFixed(0)}
+        </small>
       </td>
       <td class="item-cell">
+        <span class="item-number">#{row.id}</span>{' '}
         <a href={`/queue/items/${row.id}`} class="item-link">
           {row.title}
         </a>

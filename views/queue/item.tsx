@@ -30,13 +30,19 @@ export function emptyItemForms(page: ItemPage): ItemForms {
     },
     escalate: {
       values: {
-        account: page.customer?.organisation?.name ?? page.organisationOnly?.name ?? page.customer?.displayName ?? '',
+        account: accountOf(page),
         customersAffected: String(item.affectedCustomers),
       },
       errors: {},
     },
     loop: { values: {}, errors: {} },
   }
+}
+
+/** The reproduction's "account" as the item knows it: the organisation and its plan, else the customer. */
+function accountOf(page: ItemPage): string {
+  const organisation = page.customer?.organisation ?? page.organisationOnly
+  return organisation ? `${organisation.name} (${organisation.plan})` : (page.customer?.displayName ?? '')
 }
 
 function SlaRow({ chrome, label, due, met, breached, paused }: { chrome: Chrome; label: string; due: Date | null; met: Date | null; breached: boolean; paused: boolean }) {
@@ -147,7 +153,14 @@ export function ItemPageView({ chrome, page, engineering, forms, macroText }: { 
             </section>
           )}
 
-          <EngineeringSection chrome={chrome} item={item} engineering={engineering} escalateForm={forms.escalate} loopForm={forms.loop} open={isOpen(item.state)} />
+          <EngineeringSection
+            chrome={chrome}
+            item={item}
+            engineering={engineering}
+            escalateForm={forms.escalate}
+            loopForm={forms.loop}
+            open={isOpen(item.state)}
+          />
 
           <section class="notes" aria-labelledby="notes-heading">
             <h2 id="notes-heading">Internal notes</h2>
