@@ -85,6 +85,8 @@ export type FormStatus = 200 | 401 | 403 | 409 | 422 | 429
 export interface FormFailure {
   state: FormState
   status: Exclude<FormStatus, 200>
+  /** The domain error refused, for a page that cannot show this form to whoever was refused (rethrow it). */
+  cause?: unknown
 }
 
 /**
@@ -129,7 +131,7 @@ export async function submitForm<Result>(
   try {
     result = await action()
   } catch (error) {
-    return again(formFailure(c, error, values))
+    return again({ ...formFailure(c, error, values), cause: error })
   }
   return done(result)
 }

@@ -20,6 +20,15 @@ export interface ThreadPageProps {
   staffNotes?: NoteView[] | null
   /** For the asker: the team's "fixed" reply waiting for their word on it. */
   fixConfirmation?: { loopReplyId: number; replyId: number } | null
+  /** Staff only: a refused staff form comes back with its input and a message by its field. */
+  staffForms?: Partial<StaffForms>
+}
+
+/** The staff section's forms on the thread page. */
+export interface StaffForms {
+  convert: FormState
+  duplicate: FormState
+  note: FormState
 }
 
 const STATUS_WORDS: Record<PublicStatus, string> = {
@@ -99,7 +108,7 @@ export function ThreadPage(props: ThreadPageProps) {
         </header>
         <ThreadMain chrome={chrome} data={data} />
         <ThreadActions chrome={chrome} thread={thread} viewer={data.viewer} />
-        {data.viewer.isStaff && <StaffSection chrome={chrome} thread={thread} support={props.support} notes={props.staffNotes ?? []} />}
+        {data.viewer.isStaff && <StaffSection chrome={chrome} thread={thread} support={props.support} notes={props.staffNotes ?? []} forms={props.staffForms ?? {}} />}
         <ReplyComposer
           chrome={chrome}
           thread={thread}
@@ -380,50 +389,105 @@ function ThreadActions({ chrome, thread, viewer }: { chrome: Chrome; thread: Thr
   )
 }
 
+const KIND_CHOICES: [string, string][] = [
+  ['question', 'Question'],
+  ['bug', 'Bug'],
+  ['incident', 'Incident'],
+  ['feature_request', 'Feature request'],
+  ['billing', 'Billing'],
+]
+const SEVERITY_CHOICES: [string, string][] = [
+  ['normal', 'Normal severity'],
+  ['low', 'Low severity'],
+  ['high', 'High severity'],
+  ['critical', 'Critical severity'],
+]
+
+/** A field's message under a staff form's compact row. */
+function StaffFieldError({ id, error }: { id: string; error?: string }) {
+  return error ? (
+    <small id={id} class="field-error">
+      {error}
+    </small>
+  ) : null
+}
+
 /** Staff only: the queue item, duplicates, and internal notes. Never rendered for customers. */
-function StaffSection({ chrome, thread, support, notes }: { chrome: Chrome; thread: ThreadView; support?: SupportStatus; notes: NoteView[] }) {
+function StaffSection({ chrome, thread, support, notes, forms }: { chrome: Chrome; thread: ThreadView; support?: SupportStatus; notes: NoteView[]; forms: Partial<StaffForms> }) {
+  const convert = forms.convert ?? { values: {}, errors: {} }
+  const duplicate = forms.duplicate ?? { values: { duplicateOfId: thread.duplicateOf ? String(thread.duplicateOf.id) : '' }, errors: {} }
+  const note = forms.note ?? { values: {}, errors: {} }
   return (
     <section id="staff-notes" class="staff-section" aria-labelledby="staff-heading">
       <h2 id="staff-heading">Staff only</h2>
       <div class="staff-grid">
         <div>
           {support?.itemId ? (
-            <p>
-              In the support queue as <a href={`/queue/items/${support.itemId}`}>item #{support.itemId}</a>.
-            </p>
+            <>
+              {/* Added meanwhile by someone else: the refusal still says so. */}
+              <FormMessage form={convert} />
+              <p>
+                In the support queue as <a href={`/queue/items/${support.itemId}`}>item #{support.itemId}</a>.
+              </p>
+            </>
           ) : (
-            <form method="post" action={`/queue/threads/${thread.id}/convert`} class="convert-form">
+            <form method="post" action={`/queue/threads/${thread.id}/convert`} class="convert-form" id="convert-form">
               <CsrfField token={chrome.csrfToken} />
+              <FormMessage form={convert} />
               <label for="convert-kind">Add to the support queue as</label>
               <div class="form-buttons">
-                <select id="convert-kind" name="kind" aria-label="Kind">
-                  <option value="question">Question</option>
-                  <option value="bug">Bug</option>
-                  <option value="incident">Incident</option>
-                  <option value="feature_request">Feature request</option>
-                  <option value="billing">Billing</option>
+                <select
+                  id="convert-kind"
+                  name="kind"
+                  aria-label="Kind"
+                  aria-invalid={convert.errors.kind ? 'true' : undefined}
+                  aria-describedby={convert.errors.kind ? 'convert-kind-error' : undefined}
+                >
+                  {KIND_CHOICES.map(([value, label]) => (
+                    <option value={value} selected={convert.values.kind === value}>
+                      {label}
+                    </option>
+                  ))}
                 </select>
-                <select name="severity" aria-label="Severity">
-                  <option value="normal">Normal severity</option>
-                  <option value="low">Low severity</option>
-                  <option value="high">High severity</option>
-                  <option value="critical">Critical severity</option>
+                <select
+                  id="convert-severity"
+                  name="severity"
+                  aria-label="Severity"
+                  aria-invalid={convert.errors.severity ? 'true' : undefined}
+                  aria-describedby={convert.errors.severity ? 'convert-severity-error' : undefined}
+                >
+                  {SEVERITY_CHOICES.map(([value, label]) => (
+                    <option value={value} selected={convert.values.severity === value}>
+                      {label}
+                    </option>
+                  ))}
                 </select>
                 <button type="submit" class="small">
                   Add to queue
                 </button>
               </div>
+              <StaffFieldError id="convert-kind-error" error={convert.errors.kind} />
+              <StaffFieldError id="convert-severity-error" error={convert.errors.severity} />
             </form>
           )}
-          <form method="post" action={`/queue/threads/${thread.id}/duplicate`} class="duplicate-form">
+          <form method="post" action={`/queue/threads/${thread.id}/duplicate`} class="duplicate-form" id="duplicate-form">
             <CsrfField token={chrome.csrfToken} />
+            <FormMessage form={duplicate} />
             <label for="duplicate-of">Duplicate of (thread number or address)</label>
             <div class="form-buttons">
-              <input id="duplicate-of" name="duplicateOfId" value={thread.duplicateOf ? String(thread.duplicateOf.id) : ''} placeholder="e.g. 1234" />
+              <input
+                id="duplicate-of"
+                name="duplicateOfId"
+                value={duplicate.values.duplicateOfId ?? ''}
+                placeholder="e.g. 1234"
+                aria-invalid={duplicate.errors.duplicateOfId ? 'true' : undefined}
+                aria-describedby={duplicate.errors.duplicateOfId ? 'duplicate-of-error' : undefined}
+              />
               <button type="submit" class="small outline">
                 {thread.duplicateOf ? 'Update' : 'Mark as duplicate'}
               </button>
             </div>
+            <StaffFieldError id="duplicate-of-error" error={duplicate.errors.duplicateOfId} />
           </form>
         </div>
         <div>
@@ -437,10 +501,21 @@ function StaffSection({ chrome, thread, support, notes }: { chrome: Chrome; thre
               <SanitizedHtml html={note.html} />
             </article>
           ))}
-          <form method="post" action={`/queue/threads/${thread.id}/notes`}>
+          <form method="post" action={`/queue/threads/${thread.id}/notes`} id="thread-note-form">
             <CsrfField token={chrome.csrfToken} />
+            <FormMessage form={note} />
             <label for="thread-note">Add a note (staff only)</label>
-            <textarea id="thread-note" name="body" rows={2} required></textarea>
+            <textarea
+              id="thread-note"
+              name="body"
+              rows={2}
+              required
+              aria-invalid={note.errors.body ? 'true' : undefined}
+              aria-describedby={note.errors.body ? 'thread-note-error' : undefined}
+            >
+              {note.values.body ?? ''}
+            </textarea>
+            <StaffFieldError id="thread-note-error" error={note.errors.body} />
             <button type="submit" class="small secondary">
               Add note
             </button>
@@ -489,6 +564,7 @@ export function ReplyComposer(props: {
         hx-target="#reply-list"
         hx-swap="beforeend"
         hx-disabled-elt="find button[type=submit]"
+        hx-disinherit="hx-disabled-elt"
       >
         <CsrfField token={chrome.csrfToken} />
         <FormMessage form={props.form} />

@@ -160,9 +160,15 @@ itemAction(
 
 // --- From a thread page (staff tools) ---------------------------------------------------
 
-// A refused staff tool re-renders the thread page with the input and the message by its field.
-const threadToolRefused = (c: Context<AppEnv>, threadId: number, form: keyof StaffForms) => (failure: FormFailure) =>
-  renderThread(c, threadId, { staffForms: { [form]: failure.state }, status: failure.status })
+/**
+ * A refused staff tool re-renders the thread page with the input and the message by its field.
+ * The staff tools are not on the page for someone signed out or not staff: they get the sign-in
+ * redirect or the refusal page, as before.
+ */
+const threadToolRefused = (c: Context<AppEnv>, threadId: number, form: keyof StaffForms) => (failure: FormFailure) => {
+  if ((failure.status === 401 || failure.status === 403) && failure.cause) throw failure.cause
+  return renderThread(c, threadId, { staffForms: { [form]: failure.state }, status: failure.status })
+}
 
 queueRoutes.post('/threads/:id/convert', async (c) => {
   const threadId = idParam(c, 'id', 'That thread')

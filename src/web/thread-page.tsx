@@ -1,0 +1,54 @@
+import type { Context } from 'hono'
+import { emptyForm, type FormState } from '../../views/components'
+import { ThreadPage, type StaffForms } from '../../views/forum/thread'
+import { getThreadPage, REPLY_LIMITS, type ThreadPageData } from '../forum'
+import { getFixConfirmation } from '../escalations'
+import { getResponseExpectation, getSupportStatus, getThreadNotes } from '../queue'
+import { chrome } from './chrome'
+import type { FormStatus } from './forms'
+import type { AppEnv } from './types'
+
+// The thread page is rendered by the forum's routes and, when a staff tool on it refuses its
+// input, by the queue's: both come here, so a refused form always comes back on the same page.
+
+/** The thread page with the support queue's view of it (status; for staff the item and notes). */
+export async function threadPageView(
+  c: Context<AppEnv>,
+  data: ThreadPageData,
+  replyForm: FormState,
+  options: { csrfToken?: string; replyPreviewHtml?: string; staffForms?: Partial<StaffForms> } = {},
+) {
+  const ctx = c.var.ctx
+  const [support, expectation, staffNotes, fixConfirmation] = await Promise.all([
+    getSupportStatus(ctx, data.thread.id),
+    data.viewer.isAuthor ? getResponseExpectation(ctx) : Promise.resolve(null),
+    data.viewer.isStaff ? getThreadNotes(ctx, data.thread.id) : Promise.resolve(null),
+    data.viewer.isAuthor ? getFixConfirmation(ctx, data.thread.id) : Promise.resolve(null),
+  ])
+  const page = options.csrfToken ? { ...chrome(c), csrfToken: options.csrfToken } : chrome(c)
+  return (
+    <ThreadPage
+      chrome={page}
+      data={data}
+      replyForm={replyForm}
+      replyPreviewHtml={options.replyPreviewHtml}
+      replyMaxLength={REPLY_LIMITS.max}
+      support={support}
+      expectation={expectation}
+      staffNotes={staffNotes}
+      fixConfirmation={fixConfirmation}
+      staffForms={options.staffForms}
+    />
+  )
+}
+
+/** The thread page, with a refused form (the reply, or one of the staff tools) and its status. */
+export async function renderThread(
+  c: Context<AppEnv>,
+  threadId: number,
+  options: { replyForm?: FormState; status?: FormStatus; replyPreviewHtml?: string; staffForms?: Partial<StaffForms> } = {},
+) {
+  const data = await getThreadPage(c.var.ctx, threadId, { after: c.req.query('after') })
+  const view = await threadPageView(c, data, options.replyForm ?? emptyForm(), { replyPreviewHtml: options.replyPreviewHtml, staffForms: options.staffForms })
+  return c.html(view, options.status ?? 200)
+}
