@@ -30,30 +30,30 @@ describe('lists', () => {
       created.push(title)
     }
     const first = await html(await t.client().get('/'))
-    const firstTitles = texts(first, '.thread-row h3 a')
+    const firstTitles = texts(first, '.thread-row .thread-title a')
     expect(firstTitles).toHaveLength(30)
     expect(firstTitles[0]).toBe('Pagination question number 35')
     const next = first.querySelector('a[rel=next]')?.getAttribute('href')
     expect(next).toMatch(/^\/\?before=/)
     const second = await html(await t.client().get(next!))
-    const secondTitles = texts(second, '.thread-row h3 a')
+    const secondTitles = texts(second, '.thread-row .thread-title a')
     expect([...firstTitles, ...secondTitles]).toEqual([...created].reverse())
     expect(second.querySelector('a[rel=next]')).toBeNull()
 
     // A reply bumps a thread to the top.
     t.clock.advance(60_000)
     const bumped = await html(await t.client().get('/c/billing'))
-    const oldest = bumped.querySelectorAll('.thread-row h3 a').at(-1)!
+    const oldest = bumped.querySelectorAll('.thread-row .thread-title a').at(-1)!
     await createReply(t, helper, Number(oldest.getAttribute('href')!.split('/')[2]), 'Bumping this with a helpful answer.')
     const afterBump = await html(await t.client().get('/c/billing'))
-    expect(afterBump.querySelector('.thread-row h3 a')?.text).toBe(oldest.text)
+    expect(afterBump.querySelector('.thread-row .thread-title a')?.text).toBe(oldest.text)
     expect(texts(afterBump, '.thread-row .category-chip').every((name) => name === 'Billing')).toBe(true)
 
     const tagged = await html(await t.client().get('/tags/invoices'))
-    expect(texts(tagged, '.thread-row h3 a')).toEqual(['35', '30', '25', '20', '15', '10', '05'].map((n) => `Pagination question number ${n}`))
+    expect(texts(tagged, '.thread-row .thread-title a')).toEqual(['35', '30', '25', '20', '15', '10', '05'].map((n) => `Pagination question number ${n}`))
 
     const unanswered = await html(await t.client().get('/unanswered'))
-    expect(texts(unanswered, '.thread-row h3 a')).not.toContain(oldest.text)
+    expect(texts(unanswered, '.thread-row .thread-title a')).not.toContain(oldest.text)
     const apiUnanswered = await html(await t.client().get('/c/api?filter=unanswered'))
     expect(apiUnanswered.querySelector('.tabs a[aria-current=page]')?.text).toBe('Unanswered')
   })
@@ -93,6 +93,39 @@ describe('lists', () => {
   })
 })
 
+/** The JSON-LD blocks of a page as a crawler reads them: the raw bytes between the tags, no entity decoding. */
+function jsonLdBlocks(body: string): string[] {
+  return [...body.matchAll(/<script type="application\/ld\+json">([\s\S]*?)<\/script>/gi)].map((match) => match[1]!)
+}
+
+/** Every opening script tag, with its attributes: the same set on every thread page. */
+function scriptTags(body: string): string[] {
+  return [...body.matchAll(/<script\b[^>]*>/gi)].map((match) => match[0].replace(/\?v=\w+/, ''))
+}
+
+/** What schema.org and Google ask of a QAPage: one Question, its answers with text, author, date and url. */
+function expectQaPage(data: Record<string, any>) {
+  expect(data['@context']).toBe('https://schema.org')
+  expect(data['@type']).toBe('QAPage')
+  const q = data.mainEntity
+  expect(q['@type']).toBe('Question')
+  expect(typeof q.name).toBe('string')
+  expect(q.name.length).toBeGreaterThan(0)
+  expect(typeof q.text).toBe('string')
+  expect(Number.isInteger(q.answerCount)).toBe(true)
+  expect(new Date(q.dateCreated).toISOString()).toBe(q.dateCreated)
+  expect(q.author).toMatchObject({ '@type': 'Person', name: expect.any(String) })
+  const answers = [...(q.acceptedAnswer ? [q.acceptedAnswer] : []), ...(q.suggestedAnswer ?? [])]
+  expect(answers.length).toBeGreaterThan(0)
+  for (const answer of answers) {
+    expect(answer['@type']).toBe('Answer')
+    expect(typeof answer.text).toBe('string')
+    expect(answer.author).toMatchObject({ '@type': 'Person', name: expect.any(String) })
+    expect(new Date(answer.dateCreated).toISOString()).toBe(answer.dateCreated)
+    expect(answer.url).toMatch(/^http:\/\/localhost\/t\/\d+\/[\w-]+#reply-\d+$/)
+  }
+}
+
 describe('search engines', () => {
   it('gives each thread a canonical link, OpenGraph tags and QAPage JSON-LD that match the page', async () => {
     const thread = await createThread(t, asker, billing, { title: 'Refund for a duplicate charge on my card', body: 'I was charged twice for the **March** invoice.' })
@@ -101,15 +134,19 @@ describe('search engines', () => {
     await (await t.client().signInAs(asker)).post(`/r/${first.id}/accept`, { on: '1' })
     await (await t.client().signInAs(helper)).post(`/t/${thread.id}/vote`, { on: '1' })
 
-    const page = await html(await t.client().get(`/t/${thread.id}/${thread.slug}`))
+    const body = await (await t.client().get(`/t/${thread.id}/${thread.slug}`)).text()
+    const page = parse(body)
     const url = `http://localhost/t/${thread.id}/${thread.slug}`
     expect(page.querySelector('link[rel=canonical]')?.getAttribute('href')).toBe(url)
     expect(page.querySelector('meta[property="og:title"]')?.getAttribute('content')).toBe('Refund for a duplicate charge on my card')
     expect(page.querySelector('meta[property="og:url"]')?.getAttribute('content')).toBe(url)
     expect(page.querySelector('meta[name=description]')?.getAttribute('content')).toBe('I was charged twice for the March invoice.')
 
-    const data = JSON.parse(page.querySelector('script[type="application/ld+json"]')!.text)
-    expect(data['@type']).toBe('QAPage')
+    // Read the way a crawler does: the script's raw text, no HTML entity decoding.
+    const blocks = jsonLdBlocks(body)
+    expect(blocks).toHaveLength(1)
+    const data = JSON.parse(blocks[0]!)
+    expectQaPage(data)
     const q = data.mainEntity
     expect(q).toMatchObject({
       '@type': 'Question',
@@ -117,6 +154,7 @@ describe('search engines', () => {
       text: 'I was charged twice for the March invoice.',
       answerCount: 2,
       upvoteCount: 1,
+      url,
       author: { '@type': 'Person', name: 'Ada Asker' },
     })
     expect(q.acceptedAnswer).toMatchObject({
@@ -133,12 +171,27 @@ describe('search engines', () => {
     expect(page.querySelector('#thread-vote .vote-count')?.text).toBe('1')
   })
 
-  it('escapes JSON-LD so a title cannot close the script element', async () => {
-    const thread = await createThread(t, asker, billing, { title: 'Why does </script><script>alert(1)</script> appear?' })
-    const body = await (await t.client().get(`/t/${thread.id}/${thread.slug}`)).text()
-    const block = body.slice(body.indexOf('application/ld+json'))
-    expect(block.slice(0, block.indexOf('</script>'))).toContain('\\u003c/script\\u003e')
-    expect(body).not.toContain('<script>alert(1)</script>')
+  it('escapes JSON-LD so a title or post cannot close the script element', async () => {
+    const title = '</script><script>alert(1)</script>'
+    const body = 'The log shows `</script><script>alert(2)</script>`, then <!-- & \u2028 too.'
+    const control = await createThread(t, asker, billing, { title: 'An ordinary question about invoices' })
+    const thread = await createThread(t, asker, billing, { title, body })
+    await createReply(t, helper, thread.id, 'Try `</SCRIPT>` here.')
+    const page = await (await t.client().get(`/t/${thread.id}/${thread.slug}`)).text()
+    const controlPage = await (await t.client().get(`/t/${control.id}/${control.slug}`)).text()
+
+    const blocks = jsonLdBlocks(page)
+    expect(blocks).toHaveLength(1)
+    expect(blocks[0]).not.toMatch(/[<>&\u2028\u2029]/)
+    const data = JSON.parse(blocks[0]!)
+    expectQaPage(data)
+    expect(data.mainEntity.name).toBe(title)
+    expect(data.mainEntity.text).toContain('</script><script>alert(2)</script>')
+    expect(data.mainEntity.text).toContain('<!-- &')
+    expect(data.mainEntity.suggestedAnswer[0].text).toBe('Try </SCRIPT> here.')
+    // No script element beyond the ones every thread page has.
+    expect(scriptTags(page)).toEqual(scriptTags(controlPage))
+    expect(page).not.toContain('<script>alert(')
   })
 
   it('serves robots.txt, a sitemap index and thread sitemaps', async () => {

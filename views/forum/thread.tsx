@@ -60,7 +60,8 @@ export function ThreadPage(props: ThreadPageProps) {
             <meta property="og:description" content={description} />
             <meta property="og:url" content={url} />
             <meta name="twitter:card" content="summary" />
-            {!thread.hidden && <script type="application/ld+json">{scriptSafeJson(qaPageJsonLd(data, chrome.publicUrl))}</script>}
+            {/* Raw, not entity-escaped: a script's text is not HTML. scriptSafeJson keeps it from closing the element. */}
+            {!thread.hidden && <script type="application/ld+json" dangerouslySetInnerHTML={{ __html: scriptSafeJson(qaPageJsonLd(data, chrome.publicUrl)) }} />}
           </>
         ),
       }}
