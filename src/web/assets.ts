@@ -3,6 +3,7 @@ import { createRequire } from 'node:module'
 import { fileURLToPath } from 'node:url'
 import { sha256 } from '@oslojs/crypto/sha2'
 import { encodeHexLowerCase } from '@oslojs/encoding'
+import { extractPicoIcons } from './pico-icons'
 
 // Static files are read once at start-up and served from memory under a content hash,
 // so browsers may cache them forever. Vendor files come straight from node_modules:
@@ -34,9 +35,15 @@ function highlightCss(): Uint8Array {
   return new TextEncoder().encode(`${light}\n@media (prefers-color-scheme: dark){${dark}}\n`)
 }
 
+function contentHash(body: Uint8Array): string {
+  return encodeHexLowerCase(sha256(body)).slice(0, 12)
+}
+
 export function loadAssets(): Assets {
+  const pico = extractPicoIcons(readFileSync(require.resolve('@picocss/pico/css/pico.min.css'), 'utf8'), contentHash)
   const sources: Record<string, { body: Uint8Array; contentType: string }> = {
-    'pico.min.css': { body: read(require.resolve('@picocss/pico/css/pico.min.css')), contentType: 'text/css; charset=utf-8' },
+    'pico.min.css': { body: new TextEncoder().encode(pico.css), contentType: 'text/css; charset=utf-8' },
+    ...Object.fromEntries(pico.icons.map((icon) => [icon.name, { body: icon.body, contentType: icon.contentType }])),
     'highlight.css': { body: highlightCss(), contentType: 'text/css; charset=utf-8' },
     'htmx.min.js': { body: read(require.resolve('htmx.org/dist/htmx.min.js')), contentType: 'text/javascript; charset=utf-8' },
     'app.css': { body: read(`${publicDir}app.css`), contentType: 'text/css; charset=utf-8' },
@@ -45,7 +52,7 @@ export function loadAssets(): Assets {
   }
   const files = new Map<string, Asset>()
   for (const [name, source] of Object.entries(sources)) {
-    files.set(name, { ...source, hash: encodeHexLowerCase(sha256(source.body)).slice(0, 12) })
+    files.set(name, { ...source, hash: contentHash(source.body) })
   }
   const url = (name: string) => `/static/${name}?v=${files.get(name)!.hash}`
   return {

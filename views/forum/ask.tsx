@@ -65,7 +65,9 @@ export function AskPage(props: AskPageProps) {
 export function QuestionForm(props: QuestionFormProps & { action: string; submitLabel: string; afterTitle?: Child }) {
   const { form, limits } = props
   return (
-    <form method="post" action={props.action} class="question-form" hx-disabled-elt="find button[type=submit]">
+    // hx-disinherit: the similar-questions list and the live preview inside would take the form's
+    // hx-disabled-elt, find no submit button under themselves, and log an htmx error on every load.
+    <form method="post" action={props.action} class="question-form" hx-disabled-elt="find button[type=submit]" hx-disinherit="hx-disabled-elt">
       <CsrfField token={props.chrome.csrfToken} />
       <FormMessage form={form} />
       <TextField

@@ -47,7 +47,7 @@ export function EditReplyPage(props: {
             In <a href={`${threadPath(props.thread)}#reply-${props.replyId}`}>{props.thread.title}</a>
           </p>
         </hgroup>
-        <form method="post" action={`/r/${props.replyId}/edit`} hx-disabled-elt="find button[type=submit]">
+        <form method="post" action={`/r/${props.replyId}/edit`} hx-disabled-elt="find button[type=submit]" hx-disinherit="hx-disabled-elt">
           <CsrfField token={props.chrome.csrfToken} />
           <FormMessage form={props.form} />
           <MarkdownEditor form={props.form} label="Reply" maxlength={props.maxLength} previewHtml={props.previewHtml} idPrefix="reply-edit" />
