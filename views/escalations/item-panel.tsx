@@ -2,6 +2,7 @@ import type { ItemWithPriority } from '../../src/queue'
 import type { ItemEngineering } from '../../src/escalations'
 import { CsrfField, FormMessage, RelativeTime, TextArea, TextField, type FormState } from '../components'
 import { formatDateTime, threadPath } from '../format'
+import { FencedText } from '../fenced-text'
 import type { Chrome } from '../layout'
 import { OUTCOME_LABEL } from '../queue/labels'
 
@@ -24,7 +25,10 @@ export function Reproduction({ escalation }: { escalation: Pick<EscalationView, 
       {REPRODUCTION_FIELDS.map(([name, label]) => (
         <>
           <dt>{label}</dt>
-          <dd class={name === 'logs' ? 'plain-text logs' : 'plain-text'}>{escalation[name]}</dd>
+          {/* Support often pastes Markdown: fences come off, logs (and any fenced part) are preformatted. */}
+          <dd class={name === 'logs' ? 'plain-text logs' : 'plain-text'}>
+            <FencedText text={escalation[name]} preformatted={name === 'logs'} />
+          </dd>
         </>
       ))}
     </dl>

@@ -2,6 +2,7 @@ import { isOpen, type ItemPage } from '../../src/queue'
 import type { ItemEngineering } from '../../src/escalations'
 import { CsrfField, FormMessage, RelativeTime, RoleBadge, SanitizedHtml, Select, TextArea, type FormState } from '../components'
 import { formatDateTime, formatMoney, threadPath } from '../format'
+import { plainExcerpt } from '../fenced-text'
 import { Layout, type Chrome } from '../layout'
 import { QueueNav } from './board'
 import { EngineeringSection } from '../escalations/item-panel'
@@ -120,7 +121,7 @@ export function ItemPageView({ chrome, page, engineering, forms, macroText }: { 
               <ul>
                 {item.signals.bug.signals.map((signal) => (
                   <li>
-                    <strong>{signal.name}</strong> ({signal.weight > 0 ? `+${signal.weight}` : signal.weight}): <code>{signal.evidence}</code>
+                    <strong>{signal.name}</strong> ({signal.weight > 0 ? `+${signal.weight}` : signal.weight}): <code>{plainExcerpt(signal.evidence)}</code>
                   </li>
                 ))}
               </ul>
