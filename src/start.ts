@@ -12,9 +12,11 @@ import { scheduleQueueTick } from './queue/handlers'
 import { scheduleEscalationTick } from './escalations'
 import { scheduleRotationTick } from './rotation'
 import { createSearchIndex } from './search/create-search-index'
+import { ensureDefaultCategory } from './setup'
 import { scheduleSearchMaintenance } from './search/handlers'
 import { createApp } from './web/app'
 import { loadAssets } from './web/assets'
+import type { DemoMode } from './web/types'
 
 export interface RunningForum {
   server: ServerType
@@ -30,6 +32,16 @@ export interface StartOptions {
   prepare?: (database: Database, logger: Logger) => Promise<void>
   /** Lines printed under the "running at" banner. */
   notes?: (database: Database) => Promise<string[]>
+  /** Set by `npm run demo` only: serves /demo with the demo's sign-ins and a banner on every page. */
+  demo?: DemoMode
+}
+
+/**
+ * What a fresh forum needs before its first visitor, after migrations (and after the demo's
+ * seeding, so the demo keeps exactly its own categories): a default category and its team.
+ */
+export async function setUpFreshForum(database: Database, clock: Clock): Promise<{ created: boolean }> {
+  return ensureDefaultCategory({ ctx: { actor: null, db: database.db, now: () => clock.now(), requestId: 'startup' } })
 }
 
 /** Opens the database, migrates it, and serves the forum until stop() or a signal. */
@@ -39,6 +51,7 @@ export async function startForum(env: Env, options: StartOptions = {}): Promise<
   const database = await openDatabase(env)
   await database.migrate()
   await options.prepare?.(database, logger)
+  const fresh = await setUpFreshForum(database, clock)
 
   const search = createSearchIndex(env, database.db)
   await scheduleQueueTick(database.db, clock.now())
@@ -53,7 +66,7 @@ export async function startForum(env: Env, options: StartOptions = {}): Promise<
     workerId: `${hostname()}:${process.pid}`,
     pollMs: env.outboxPollMs,
   })
-  const app = createApp({ database, env, logger, clock, assets: loadAssets(), search, outbox: worker })
+  const app = createApp({ database, env, logger, clock, assets: loadAssets(), search, outbox: worker, demo: options.demo })
   const setupToken = await issueSetupLink({ ctx: { actor: null, db: database.db, now: () => clock.now(), requestId: 'startup' } })
   const notes = (await options.notes?.(database)) ?? []
 
@@ -64,6 +77,7 @@ export async function startForum(env: Env, options: StartOptions = {}): Promise<
   const port = typeof address === 'object' && address ? address.port : env.port
   const where = database.kind === 'pglite' ? `embedded PGlite in ${env.dataDir}` : 'PostgreSQL'
   console.log(`\n  Forum running at ${env.publicUrl} (port ${port}, ${where})`)
+  if (fresh.created) console.log(`\n  A fresh forum: questions go to the category "General" (/c/general), answered by the "support" team.`)
   if (setupToken) console.log(`\n  No admin exists yet. Create one with this one-time link:\n\n    ${env.publicUrl}/setup/${setupToken}`)
   for (const line of notes) console.log(`  ${line}`)
   console.log('')

@@ -59,3 +59,8 @@ export function replyPath(thread: { id: number; slug: string }, replyId: number)
 export function tagPath(tag: string): string {
   return `/tags/${encodeURIComponent(tag)}`
 }
+
+/** Business minutes as the hours a form shows and takes: 480 -> "8", 90 -> "1.5", 75 -> "1.25". */
+export function formatWindowHours(minutes: number): string {
+  return String(Math.round((minutes / 60) * 100) / 100)
+}

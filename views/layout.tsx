@@ -1,5 +1,6 @@
 import { raw } from 'hono/html'
 import type { Child } from 'hono/jsx'
+import { isAdmin, isEngineer, isStaff } from '../src/auth/policy'
 import type { Role } from '../src/db/schema'
 
 export interface Viewer {
@@ -19,6 +20,8 @@ export interface Chrome {
   assets: { css: string; pico: string; highlight: string; htmx: string; js: string }
   /** Unread in-app notifications of the viewer (0 when signed out). */
   unreadNotifications?: number
+  /** Running as `npm run demo`: every page says so and links to the demo's sign-ins. */
+  demo?: boolean
 }
 
 export interface Meta {
@@ -42,8 +45,6 @@ const HTMX_CONFIG = JSON.stringify({
   allowEval: false,
   historyCacheSize: 0,
 })
-
-const isStaffRole = (role: Role) => role !== 'member'
 
 export function Layout(props: { chrome: Chrome; meta: Meta; children: Child; wide?: boolean }) {
   const { chrome, meta } = props
@@ -74,6 +75,7 @@ export function Layout(props: { chrome: Chrome; meta: Meta; children: Child; wid
           <a class="skip-link" href="#main">
             Skip to content
           </a>
+          {chrome.demo && <DemoBanner />}
           <SiteHeader chrome={chrome} />
           <main id="main" class={props.wide ? 'container-fluid' : 'container'}>
             {props.children}
@@ -115,6 +117,20 @@ function SiteHeader({ chrome }: { chrome: Chrome }) {
               Ask a question
             </a>
           </li>
+          {isStaff(viewer) && (
+            <li>
+              <a href="/queue" aria-current={chrome.path.startsWith('/queue') ? 'page' : undefined}>
+                Queue
+              </a>
+            </li>
+          )}
+          {isEngineer(viewer) && (
+            <li>
+              <a href="/escalations/mine" aria-current={chrome.path.startsWith('/escalations') ? 'page' : undefined}>
+                Escalations
+              </a>
+            </li>
+          )}
           {viewer && (
             <li>
               <a href="/notifications" class="notifications-link" aria-label={`Notifications: ${chrome.unreadNotifications ?? 0} unread`}>
@@ -134,22 +150,22 @@ function SiteHeader({ chrome }: { chrome: Chrome }) {
                   <li>
                     <a href={`/u/${viewer.id}`}>Your profile</a>
                   </li>
-                  {viewer.role === 'admin' && (
+                  {isAdmin(viewer) && (
                     <li>
                       <a href="/admin">Admin</a>
                     </li>
                   )}
-                  {isStaffRole(viewer.role) && (
+                  {isStaff(viewer) && (
                     <li>
                       <a href="/rotations">Rotations</a>
                     </li>
                   )}
-                  {isStaffRole(viewer.role) && (
+                  {isStaff(viewer) && (
                     <li>
                       <a href="/staff/search">Search analytics</a>
                     </li>
                   )}
-                  {viewer.role === 'admin' && (
+                  {isAdmin(viewer) && (
                     <li>
                       <a href="/admin/outbox">Background jobs</a>
                     </li>
@@ -178,5 +194,13 @@ function SiteHeader({ chrome }: { chrome: Chrome }) {
         </ul>
       </nav>
     </header>
+  )
+}
+
+function DemoBanner() {
+  return (
+    <p class="demo-banner" role="note">
+      This is the demo forum, with made-up data. <a href="/demo">Sign in as a demo account</a> (the passwords of this start).
+    </p>
   )
 }

@@ -8,6 +8,11 @@ export function isStaff(actor: Pick<Actor, 'role'> | null | undefined): boolean 
   return !!actor && staffRoles.includes(actor.role)
 }
 
+/** Engineers answer escalations (admins and team leads may too, but it is not their daily work). */
+export function isEngineer(actor: Pick<Actor, 'role'> | null | undefined): boolean {
+  return actor?.role === 'engineer'
+}
+
 export function isAdmin(actor: Pick<Actor, 'role'> | null | undefined): boolean {
   return actor?.role === 'admin'
 }

@@ -61,7 +61,28 @@ export const EditReplyInput = z.object({ replyId: id('reply'), body: ReplyBody }
 export const ThreadToggleInput = z.object({ threadId: id('thread'), on: toggle })
 export const ReplyToggleInput = z.object({ replyId: id('reply'), on: toggle })
 
-export const CategoryInput = z.object({
+/** Business hours, as the form shows them; at most two decimals, so 1.25 h is 75 minutes. */
+export const UNANSWERED_WINDOW_HOURS = { min: 0.25, max: 720 }
+
+const windowMessage = `Unanswered window: give business hours, like 8 or 1.5 (from ${UNANSWERED_WINDOW_HOURS.min} to ${UNANSWERED_WINDOW_HOURS.max}), or leave it empty for the default.`
+
+/** Hours in the form, business minutes in the database; empty means the queue's default. */
+const UnansweredWindowHours = z.preprocess(
+  (value) => {
+    if (value === undefined || value === null) return null
+    if (typeof value !== 'string') return value
+    const trimmed = value.trim().replace(',', '.')
+    if (trimmed === '') return null
+    return /^\d{1,4}(\.\d{1,2})?$|^\.\d{1,2}$/.test(trimmed) ? Number(trimmed) : Number.NaN
+  },
+  z
+    .number({ error: windowMessage })
+    .min(UNANSWERED_WINDOW_HOURS.min, { error: windowMessage })
+    .max(UNANSWERED_WINDOW_HOURS.max, { error: windowMessage })
+    .nullable(),
+)
+
+const CategoryFields = z.object({
   name: text('Name', { min: 2, max: 60, singleLine: true }),
   slug: z.preprocess(
     (value) => (typeof value === 'string' ? value.trim().toLowerCase() : value),
@@ -75,9 +96,18 @@ export const CategoryInput = z.object({
     (value) => (value === '' || value === undefined ? 0 : typeof value === 'string' ? Number(value) : value),
     z.number({ error: 'Position must be a whole number.' }).int({ error: 'Position must be a whole number.' }).min(0).max(10_000),
   ),
+  unansweredWindowHours: UnansweredWindowHours,
 })
+
+/** The form's hours become the column's business minutes. */
+function toCategoryRow<T extends { unansweredWindowHours: number | null }>({ unansweredWindowHours, ...rest }: T) {
+  return { ...rest, unansweredWindowMinutes: unansweredWindowHours === null ? null : Math.round(unansweredWindowHours * 60) }
+}
+
+export const CategoryInput = CategoryFields.transform(toCategoryRow)
 export type CategoryInput = z.infer<typeof CategoryInput>
-export const UpdateCategoryInput = CategoryInput.extend({ categoryId: id('category') })
+export const UpdateCategoryInput = CategoryFields.extend({ categoryId: id('category') }).transform(toCategoryRow)
+export type UpdateCategoryInput = z.infer<typeof UpdateCategoryInput>
 
 export const PreviewInput = z.object({ body: z.string().max(BODY_LIMITS.max * 2).catch('') })
 

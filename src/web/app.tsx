@@ -10,6 +10,7 @@ import { handleError, handleNotFound } from './errors'
 import { adminRoutes } from './routes/admin'
 import { assetRoutes } from './routes/assets'
 import { authRoutes } from './routes/auth'
+import { demoRoutes } from './routes/demo'
 import { forumRoutes } from './routes/forum'
 import { apiRoutes } from './routes/api'
 import { engineeringRoutes } from './routes/escalations'
@@ -84,6 +85,8 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   // Before any route reads the URL, but after the context exists, so the refusal is a full page.
   app.use(refuseNul())
 
+  // Only `npm run demo` passes demo mode; anywhere else /demo is an ordinary 404.
+  if (deps.demo) app.route('/', demoRoutes)
   app.route('/', seoRoutes)
   app.route('/', authRoutes)
   app.route('/admin', adminRoutes)

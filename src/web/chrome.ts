@@ -16,5 +16,6 @@ export function chrome(c: Context<AppEnv>): Chrome {
     publicUrl: env.publicUrl,
     assets: assets.urls,
     unreadNotifications: c.var.unreadNotifications ?? 0,
+    demo: !!c.var.deps.demo,
   }
 }

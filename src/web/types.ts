@@ -7,6 +7,20 @@ import type { SearchIndex } from '../search/types'
 import type { Assets } from './assets'
 import type { AnonymousPageCache } from './page-cache'
 
+/** A demo account's sign-in of this start (the passwords are new at every start). */
+export interface DemoAccount {
+  email: string
+  password: string
+  name: string
+  /** What the account shows off ("support engineer", "customer at ... (Enterprise)"). */
+  label: string
+}
+
+/** Present only when the forum runs as `npm run demo`. */
+export interface DemoMode {
+  accounts(): readonly DemoAccount[]
+}
+
 export interface AppDeps {
   database: Database
   env: Env
@@ -19,6 +33,8 @@ export interface AppDeps {
   outbox?: { nudge(): void }
   /** Reused renderings of anonymous thread pages; defaults to a fresh one per app. */
   pageCache?: AnonymousPageCache
+  /** Demo mode: /demo lists the demo accounts, and every page says it is a demo. Never set in production. */
+  demo?: DemoMode
 }
 
 export interface AppEnv {

@@ -1,8 +1,10 @@
 import type { OrganisationRow, UserRow } from '../../src/auth/queries'
 import { plans, roles, type Category, type Organisation } from '../../src/db/schema'
 import { Checkbox, CsrfField, FormMessage, Select, Tabs, TextArea, TextField, type FormState } from '../components'
-import { formatDate, formatMoney } from '../format'
+import type { SetupChecklist } from '../../src/setup/queries'
+import { formatDate, formatMoney, formatWindowHours } from '../format'
 import { Layout, type Chrome } from '../layout'
+import { SetupChecklistPanel } from '../setup/checklist'
 
 export function AdminNav({ current }: { current: 'users' | 'organisations' | 'categories' | 'outbox' }) {
   return (
@@ -19,10 +21,17 @@ export function AdminNav({ current }: { current: 'users' | 'organisations' | 'ca
   )
 }
 
-export function UsersPage(props: { chrome: Chrome; users: UserRow[]; search: string; nextAfterId: number | null }) {
+export function UsersPage(props: {
+  chrome: Chrome
+  users: UserRow[]
+  search: string
+  nextAfterId: number | null
+  checklist?: SetupChecklist | null
+}) {
   return (
     <Layout chrome={props.chrome} meta={{ title: 'People · Admin', noindex: true }}>
       <h1>Admin</h1>
+      <SetupChecklistPanel checklist={props.checklist} />
       <AdminNav current="users" />
       <form method="get" action="/admin/users" role="search" class="inline-search">
         <input type="search" name="q" value={props.search} placeholder="Search by email or name" aria-label="Search people" />
@@ -192,7 +201,7 @@ export function OrganisationEditPage(props: { chrome: Chrome; organisation: Orga
   )
 }
 
-function CategoryFields({ form }: { form: FormState }) {
+function CategoryFields({ form, defaultWindowMinutes }: { form: FormState; defaultWindowMinutes: number }) {
   return (
     <>
       <TextField form={form} name="name" label="Name" required maxlength={60} />
@@ -200,11 +209,24 @@ function CategoryFields({ form }: { form: FormState }) {
       <TextArea form={form} name="description" label="Description" rows={2} maxlength={300} />
       <TextField form={form} name="team" label="Team" required maxlength={40} hint="The support team whose queue receives these threads." />
       <TextField form={form} name="position" type="number" label="Position" hint="Lower numbers are listed first." />
+      <TextField
+        form={form}
+        name="unansweredWindowHours"
+        label="Unanswered window (business hours)"
+        placeholder={formatWindowHours(defaultWindowMinutes)}
+        attributes={{ inputmode: 'decimal' }}
+        hint={`A question nobody but its asker has answered for this long becomes a queue item. Leave it empty for the default, ${formatWindowHours(defaultWindowMinutes)} business hours.`}
+      />
     </>
   )
 }
 
-export function CategoriesAdminPage(props: { chrome: Chrome; categories: Category[]; form: FormState }) {
+/** The category's unanswered window in hours, or the queue's default. */
+function WindowCell({ minutes, defaultMinutes }: { minutes: number | null; defaultMinutes: number }) {
+  return minutes === null ? <span class="muted">{formatWindowHours(defaultMinutes)} h (default)</span> : <>{formatWindowHours(minutes)} h</>
+}
+
+export function CategoriesAdminPage(props: { chrome: Chrome; categories: Category[]; form: FormState; defaultWindowMinutes: number }) {
   return (
     <Layout chrome={props.chrome} meta={{ title: 'Categories · Admin', noindex: true }}>
       <h1>Admin</h1>
@@ -217,6 +239,7 @@ export function CategoriesAdminPage(props: { chrome: Chrome; categories: Categor
               <th scope="col">Name</th>
               <th scope="col">Slug</th>
               <th scope="col">Team</th>
+              <th scope="col">Unanswered after</th>
               <th scope="col">
                 <span class="visually-hidden">Actions</span>
               </th>
@@ -229,6 +252,9 @@ export function CategoriesAdminPage(props: { chrome: Chrome; categories: Categor
                 <td>{category.name}</td>
                 <td>{category.slug}</td>
                 <td>{category.team}</td>
+                <td>
+                  <WindowCell minutes={category.unansweredWindowMinutes} defaultMinutes={props.defaultWindowMinutes} />
+                </td>
                 <td>
                   <a href={`/admin/categories/${category.id}`} aria-label={`Edit ${category.name}`}>
                     Edit
@@ -244,7 +270,7 @@ export function CategoriesAdminPage(props: { chrome: Chrome; categories: Categor
         <form method="post" action="/admin/categories">
           <CsrfField token={props.chrome.csrfToken} />
           <FormMessage form={props.form} />
-          <CategoryFields form={props.form} />
+          <CategoryFields form={props.form} defaultWindowMinutes={props.defaultWindowMinutes} />
           <button type="submit">Create category</button>
         </form>
       </section>
@@ -252,7 +278,13 @@ export function CategoriesAdminPage(props: { chrome: Chrome; categories: Categor
   )
 }
 
-export function CategoryEditPage(props: { chrome: Chrome; category: Category; form: FormState; deleteForm: FormState }) {
+export function CategoryEditPage(props: {
+  chrome: Chrome
+  category: Category
+  form: FormState
+  deleteForm: FormState
+  defaultWindowMinutes: number
+}) {
   return (
     <Layout chrome={props.chrome} meta={{ title: `${props.category.name} · Admin`, noindex: true }}>
       <section class="narrow">
@@ -260,7 +292,7 @@ export function CategoryEditPage(props: { chrome: Chrome; category: Category; fo
         <form method="post" action={`/admin/categories/${props.category.id}`}>
           <CsrfField token={props.chrome.csrfToken} />
           <FormMessage form={props.form} />
-          <CategoryFields form={props.form} />
+          <CategoryFields form={props.form} defaultWindowMinutes={props.defaultWindowMinutes} />
           <div class="form-buttons">
             <button type="submit">Save</button>
             <a href="/admin/categories" class="secondary">

@@ -1,8 +1,10 @@
 import type { Category } from '../../src/db/schema'
 import type { ThreadFilter, ThreadListItem, ThreadListPage } from '../../src/forum/queries'
+import type { SetupChecklist } from '../../src/setup/queries'
 import { RelativeTime, UserLink } from '../components'
 import { plural, tagPath, threadPath } from '../format'
 import { Layout, type Chrome } from '../layout'
+import { SetupChecklistPanel } from '../setup/checklist'
 
 export interface ThreadListProps {
   chrome: Chrome
@@ -17,6 +19,8 @@ export interface ThreadListProps {
   feed?: { title: string; href: string }
   /** True when this page is further down the list (a cursor was given). */
   isLaterPage: boolean
+  /** The first-run checklist, for an admin of a forum not yet set up (home page only). */
+  checklist?: SetupChecklist | null
 }
 
 const TAB_LABELS: Record<ThreadFilter, string> = { latest: 'Latest', unanswered: 'Unanswered', solved: 'Solved' }
@@ -43,6 +47,7 @@ export function ThreadListPageView(props: ThreadListProps) {
         head: props.feed && <link rel="alternate" type="application/atom+xml" title={props.feed.title} href={props.feed.href} />,
       }}
     >
+      <SetupChecklistPanel checklist={props.checklist} />
       <div class="with-sidebar">
         <section aria-labelledby="list-heading">
           <hgroup>

@@ -9,6 +9,7 @@ import {
 } from '../../../views/admin/admin'
 import { OutboxPage } from '../../../views/admin/outbox'
 import { emptyForm, type FormState } from '../../../views/components'
+import { formatWindowHours } from '../../../views/format'
 import {
   createOrganisation,
   getOrganisation,
@@ -21,6 +22,8 @@ import {
 } from '../../auth'
 import { getOutboxOverview, retryOutboxRow } from '../../outbox'
 import { createCategory, deleteCategory, getCategoryForAdmin, listCategoriesForAdmin, updateCategory } from '../../forum'
+import { QUEUE_CONFIG } from '../../queue'
+import { getSetupChecklist } from '../../setup'
 import { parseId } from '../../validation'
 import { chrome } from '../chrome'
 import { readForm, submitForm, type FormStatus } from '../forms'
@@ -35,8 +38,11 @@ adminRoutes.get('/', (c) => c.redirect('/admin/users'))
 
 adminRoutes.get('/users', async (c) => {
   const search = (c.req.query('q') ?? '').trim().slice(0, 200)
-  const result = await listUsers(c.var.ctx, { search, afterId: parseId(c.req.query('after')) ?? 0 })
-  return c.html(<UsersPage chrome={chrome(c)} users={result.users} search={search} nextAfterId={result.nextAfterId} />)
+  const [result, checklist] = await Promise.all([
+    listUsers(c.var.ctx, { search, afterId: parseId(c.req.query('after')) ?? 0 }),
+    getSetupChecklist(c.var.ctx),
+  ])
+  return c.html(<UsersPage chrome={chrome(c)} users={result.users} search={search} nextAfterId={result.nextAfterId} checklist={checklist} />)
 })
 
 async function userEditPage(c: Context<AppEnv>, userId: number, form: FormState | null, status: FormStatus = 200) {
@@ -112,7 +118,10 @@ adminRoutes.post('/organisations/:id', async (c) => {
 
 async function categoriesPage(c: Context<AppEnv>, form: FormState, status: FormStatus = 200) {
   const categories = await listCategoriesForAdmin(c.var.ctx)
-  return c.html(<CategoriesAdminPage chrome={chrome(c)} categories={categories} form={form} />, status)
+  return c.html(
+    <CategoriesAdminPage chrome={chrome(c)} categories={categories} form={form} defaultWindowMinutes={QUEUE_CONFIG.unansweredWindowMinutes} />,
+    status,
+  )
 }
 
 adminRoutes.get('/categories', (c) => categoriesPage(c, emptyForm({ position: '0' })))
@@ -143,8 +152,18 @@ async function categoryEditPage(
       description: category.description,
       team: category.team,
       position: String(category.position),
+      unansweredWindowHours: category.unansweredWindowMinutes === null ? '' : formatWindowHours(category.unansweredWindowMinutes),
     })
-  return c.html(<CategoryEditPage chrome={chrome(c)} category={category} form={edit} deleteForm={forms.remove ?? emptyForm()} />, status)
+  return c.html(
+    <CategoryEditPage
+      chrome={chrome(c)}
+      category={category}
+      form={edit}
+      deleteForm={forms.remove ?? emptyForm()}
+      defaultWindowMinutes={QUEUE_CONFIG.unansweredWindowMinutes}
+    />,
+    status,
+  )
 }
 
 adminRoutes.get('/categories/:id', (c) => categoryEditPage(c, idParam(c, 'id', 'That category'), {}))

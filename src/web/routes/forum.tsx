@@ -51,6 +51,7 @@ import {
   type ThreadFilter,
 } from '../../forum'
 import { findSimilarQuestions, recordSearchClick } from '../../search'
+import { getSetupChecklist } from '../../setup'
 import { getResponseExpectation } from '../../queue'
 import { chrome } from '../chrome'
 import { readForm, submitForm, type FormStatus, type FormValues } from '../forms'
@@ -78,7 +79,11 @@ function filterOf(c: Context<AppEnv>, fallback: ThreadFilter = 'latest'): Thread
 async function homeList(c: Context<AppEnv>, filter: ThreadFilter) {
   const ctx = c.var.ctx
   const before = c.req.query('before')
-  const [page, categories] = await Promise.all([listThreads(ctx, { filter, cursor: before }), listCategories(ctx)])
+  const [page, categories, checklist] = await Promise.all([
+    listThreads(ctx, { filter, cursor: before }),
+    listCategories(ctx),
+    getSetupChecklist(ctx),
+  ])
   const headings: Record<ThreadFilter, string> = {
     latest: 'Latest questions',
     unanswered: 'Unanswered questions',
@@ -95,6 +100,7 @@ async function homeList(c: Context<AppEnv>, filter: ThreadFilter) {
       categories={categories}
       canonical={`${env.publicUrl}${filter === 'latest' ? '/' : `/${filter}`}`}
       isLaterPage={!!before}
+      checklist={checklist}
     />,
   )
 }
