@@ -28,7 +28,16 @@ export function UserLink({ user }: { user: { id: number; displayName: string; ro
 
 /** The one place raw HTML reaches a page: Markdown the forum domain has already sanitised. */
 export function SanitizedHtml({ html, class: className }: { html: string; class?: string }) {
-  return <div class={className ?? 'prose'}>{raw(html)}</div>
+  return <div class={className ?? 'prose'}>{raw(focusableCodeBlocks(html))}</div>
+}
+
+/**
+ * A code block scrolls sideways when its lines are long, so keyboard users must be able to focus
+ * it to scroll (WCAG 2.1.1). Added when shown, so posts stored before this need no rewrite; the
+ * HTML was sanitised at write time and this only touches the exact tag sanitize-html emits.
+ */
+export function focusableCodeBlocks(html: string): string {
+  return html.includes('<pre><code') ? html.replaceAll('<pre><code', '<pre><code tabindex="0"') : html
 }
 
 export function CsrfField({ token }: { token: string }) {

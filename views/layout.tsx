@@ -106,7 +106,7 @@ function SiteHeader({ chrome }: { chrome: Chrome }) {
         </ul>
         <ul class="header-search">
           <li>
-            <form role="search" method="get" action="/search">
+            <form role="search" method="get" action="/search" aria-label="Site search">
               <input type="search" name="q" placeholder="Search questions" aria-label="Search questions" autocomplete="off" />
             </form>
           </li>

@@ -120,7 +120,7 @@ describe('demo seed', () => {
   it('shows the threads on the home page and renders a solved thread with its solution and highlighted code', async () => {
     const client = t.client()
     const home = await html(await client.get('/'))
-    expect(texts(home, '.thread-row h3 a').length).toBeGreaterThanOrEqual(20)
+    expect(texts(home, '.thread-row .thread-title a').length).toBeGreaterThanOrEqual(20)
 
     const [thread] = await t.db
       .select({ id: threads.id, slug: threads.slug, title: threads.title })
@@ -134,7 +134,7 @@ describe('demo seed', () => {
     expect(doc.querySelector('h1')?.text).toBe(thread!.title)
     expect(doc.querySelector('.accepted-answer')).not.toBeNull()
     // node-html-parser keeps <pre> content as raw text, so look inside it as a string.
-    expect(doc.querySelectorAll('pre').some((pre) => /<code class="hljs language-\w+">/.test(pre.innerHTML))).toBe(true)
+    expect(doc.querySelectorAll('pre').some((pre) => /<code tabindex="0" class="hljs language-\w+">/.test(pre.innerHTML))).toBe(true)
     expect(doc.querySelectorAll('.reply-list > li, .reply-list article').length).toBeGreaterThan(0)
   })
 

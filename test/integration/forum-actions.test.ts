@@ -112,7 +112,7 @@ describe('me too', () => {
     const page = await html(await t.client().get(`/t/${thread.id}/${thread.slug}`))
     expect(page.querySelector('.me-too-count')?.text).toBe('2 people have this problem')
     const list = await html(await t.client().get('/c/performance'))
-    const row = list.querySelectorAll('.thread-row').find((element) => element.querySelector('h3 a')?.getAttribute('href')?.startsWith(`/t/${thread.id}/`))
+    const row = list.querySelectorAll('.thread-row').find((element) => element.querySelector('.thread-title a')?.getAttribute('href')?.startsWith(`/t/${thread.id}/`))
     expect(row?.text).toContain('2 me too')
   })
 })
@@ -146,9 +146,9 @@ describe('accepted solution', () => {
     expect(page.querySelector(`#reply-${answer.id}`)?.classList.contains('is-accepted')).toBe(true)
     expect(page.querySelector('.solved-badge')).not.toBeNull()
     const solved = await html(await t.client().get('/solved'))
-    expect(texts(solved, '.thread-row h3 a')).toContain('Dashboard takes 30 seconds to load')
+    expect(texts(solved, '.thread-row .thread-title a')).toContain('Dashboard takes 30 seconds to load')
     const unanswered = await html(await t.client().get('/unanswered'))
-    expect(texts(unanswered, '.thread-row h3 a')).not.toContain('Dashboard takes 30 seconds to load')
+    expect(texts(unanswered, '.thread-row .thread-title a')).not.toContain('Dashboard takes 30 seconds to load')
   })
 
   it('swaps only the thread region for htmx, and unmarking works', async () => {
@@ -220,7 +220,7 @@ describe('moderation', () => {
     expect(authorView.querySelector('.notice')?.text).toMatch(/hidden by staff/)
     expect(authorView.querySelector('meta[name=robots]')?.getAttribute('content')).toBe('noindex')
     expect((await staff.get(path)).status).toBe(200)
-    expect(texts(await html(await t.client().get('/')), '.thread-row h3 a')).not.toContain('A thread that staff will hide')
+    expect(texts(await html(await t.client().get('/')), '.thread-row .thread-title a')).not.toContain('A thread that staff will hide')
     expect(await (await t.client().get('/feed.atom')).text()).not.toContain('A thread that staff will hide')
     expect(await (await t.client().get('/sitemaps/threads-1.xml')).text()).not.toContain(`/t/${thread.id}/`)
     // Others cannot act on it either.

@@ -30,30 +30,30 @@ describe('lists', () => {
       created.push(title)
     }
     const first = await html(await t.client().get('/'))
-    const firstTitles = texts(first, '.thread-row h3 a')
+    const firstTitles = texts(first, '.thread-row .thread-title a')
     expect(firstTitles).toHaveLength(30)
     expect(firstTitles[0]).toBe('Pagination question number 35')
     const next = first.querySelector('a[rel=next]')?.getAttribute('href')
     expect(next).toMatch(/^\/\?before=/)
     const second = await html(await t.client().get(next!))
-    const secondTitles = texts(second, '.thread-row h3 a')
+    const secondTitles = texts(second, '.thread-row .thread-title a')
     expect([...firstTitles, ...secondTitles]).toEqual([...created].reverse())
     expect(second.querySelector('a[rel=next]')).toBeNull()
 
     // A reply bumps a thread to the top.
     t.clock.advance(60_000)
     const bumped = await html(await t.client().get('/c/billing'))
-    const oldest = bumped.querySelectorAll('.thread-row h3 a').at(-1)!
+    const oldest = bumped.querySelectorAll('.thread-row .thread-title a').at(-1)!
     await createReply(t, helper, Number(oldest.getAttribute('href')!.split('/')[2]), 'Bumping this with a helpful answer.')
     const afterBump = await html(await t.client().get('/c/billing'))
-    expect(afterBump.querySelector('.thread-row h3 a')?.text).toBe(oldest.text)
+    expect(afterBump.querySelector('.thread-row .thread-title a')?.text).toBe(oldest.text)
     expect(texts(afterBump, '.thread-row .category-chip').every((name) => name === 'Billing')).toBe(true)
 
     const tagged = await html(await t.client().get('/tags/invoices'))
-    expect(texts(tagged, '.thread-row h3 a')).toEqual(['35', '30', '25', '20', '15', '10', '05'].map((n) => `Pagination question number ${n}`))
+    expect(texts(tagged, '.thread-row .thread-title a')).toEqual(['35', '30', '25', '20', '15', '10', '05'].map((n) => `Pagination question number ${n}`))
 
     const unanswered = await html(await t.client().get('/unanswered'))
-    expect(texts(unanswered, '.thread-row h3 a')).not.toContain(oldest.text)
+    expect(texts(unanswered, '.thread-row .thread-title a')).not.toContain(oldest.text)
     const apiUnanswered = await html(await t.client().get('/c/api?filter=unanswered'))
     expect(apiUnanswered.querySelector('.tabs a[aria-current=page]')?.text).toBe('Unanswered')
   })

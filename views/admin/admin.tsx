@@ -33,7 +33,7 @@ export function UsersPage(props: {
       <h1>Admin</h1>
       <SetupChecklistPanel checklist={props.checklist} />
       <AdminNav current="users" />
-      <form method="get" action="/admin/users" role="search" class="inline-search">
+      <form method="get" action="/admin/users" role="search" aria-label="Find people" class="inline-search">
         <input type="search" name="q" value={props.search} placeholder="Search by email or name" aria-label="Search people" />
         <button type="submit">Search</button>
       </form>

@@ -41,7 +41,7 @@ export function OutboxPage(props: { chrome: Chrome; topics: OutboxTopicStat[]; p
       {props.parked.length === 0 ? (
         <p class="empty">No parked jobs.</p>
       ) : (
-        <div class="table-scroll">
+        <div class="table-scroll" tabindex={0} role="region" aria-label="Background jobs (scrolls sideways)">
           <table>
             <thead>
               <tr>

@@ -110,9 +110,13 @@ function EscalationCard({ chrome, escalation, form }: { chrome: Chrome; escalati
 
       {thread ? (
         <details class="inbox-thread" open={escalation.replies.length < 6}>
+          {/* A link inside a summary is a control inside a control (axe: nested-interactive). */}
           <summary>
-            The thread: <a href={threadPath(thread)}>{thread.title}</a> ({escalation.replies.length} {escalation.replies.length === 1 ? 'reply' : 'replies'})
+            The thread “{thread.title}” ({escalation.replies.length} {escalation.replies.length === 1 ? 'reply' : 'replies'})
           </summary>
+          <p>
+            <a href={threadPath(thread)}>Open the thread</a>
+          </p>
           <article class="message customer">
             <header>
               <strong>{thread.authorName}</strong> asked <RelativeTime at={thread.createdAt} now={chrome.now} />

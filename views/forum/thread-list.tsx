@@ -78,7 +78,7 @@ export function ThreadListPageView(props: ThreadListProps) {
             <ol class="thread-list">
               {page.items.map((item) => (
                 <li>
-                  <ThreadRow item={item} now={chrome.now} />
+                  <ThreadRow item={item} now={chrome.now} headingLevel={2} />
                 </li>
               ))}
             </ol>
@@ -107,7 +107,9 @@ export function ThreadListPageView(props: ThreadListProps) {
   )
 }
 
-export function ThreadRow({ item, now }: { item: ThreadListItem; now: Date }) {
+/** One thread in a list; its title is a heading one level under the list's own (h2 under a page's h1, h3 under an h2). */
+export function ThreadRow({ item, now, headingLevel = 3 }: { item: ThreadListItem; now: Date; headingLevel?: 2 | 3 }) {
+  const Heading = headingLevel === 2 ? 'h2' : 'h3'
   return (
     <article class={`thread-row${item.solved ? ' is-solved' : ''}`}>
       <div class="thread-stats" aria-label="Thread statistics">
@@ -125,9 +127,9 @@ export function ThreadRow({ item, now }: { item: ThreadListItem; now: Date }) {
         {item.meTooCount > 0 && <span class="stat">{plural(item.meTooCount, 'me too', 'me too')}</span>}
       </div>
       <div class="thread-summary">
-        <h3>
+        <Heading class="thread-title">
           <a href={threadPath(item)}>{item.title}</a>
-        </h3>
+        </Heading>
         {item.excerpt && <p class="excerpt">{item.excerpt}</p>}
         <footer>
           <a href={`/c/${item.category.slug}`} class="category-chip">

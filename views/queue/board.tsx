@@ -201,7 +201,7 @@ export function BoardRegion({ chrome, board }: { chrome: Chrome; board: Board })
       {board.rows.length === 0 ? (
         <p class="empty">Nothing here. {filters.state || filters.priority !== undefined || filters.risk || filters.assignee ? <a href="/queue">Clear the filters</a> : 'The queue is empty.'}</p>
       ) : (
-        <div class="table-scroll">
+        <div class="table-scroll" tabindex={0} role="region" aria-label="Queue items (scrolls sideways)">
           <table class="board" aria-label="Queue items">
             <thead>
               <tr>
@@ -278,7 +278,7 @@ function BoardRowView({ chrome, row }: { chrome: Chrome; row: BoardRow }) {
             <CsrfField token={chrome.csrfToken} />
             <input type="hidden" name="assigneeId" value="me" />
             <input type="hidden" name="back" value="board" />
-            <button type="submit" class="small outline" aria-label={`Assign “${row.title}” to me`}>
+            <button type="submit" class="small outline" aria-label={`Take “${row.title}” (assign it to you)`}>
               Take
             </button>
           </form>

@@ -119,7 +119,7 @@ export function SlaSettingsPage(props: {
       <QueueNav current="sla" />
       <h1>SLA policies</h1>
       <p>The first policy (by position) whose conditions match an item applies; an empty condition matches anything. Items keep the version they started with.</p>
-      <div class="table-scroll">
+      <div class="table-scroll" tabindex={0} role="region" aria-label="Table (scrolls sideways)">
         <table class="striped">
           <thead>
             <tr>

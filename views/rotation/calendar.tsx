@@ -6,7 +6,7 @@ const WEEKDAYS = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun']
 /** Weeks of who is on rotation each day; overrides say "cover" in words, not only in colour. */
 export function CalendarGrid(props: { weeks: CalendarDay[][]; names: Record<number, string>; timezone: string; label: string; viewerId: number }) {
   return (
-    <div class="table-scroll">
+    <div class="table-scroll" tabindex={0} role="region" aria-label={`${props.label} (scrolls sideways)`}>
       <table class="rotation-calendar" aria-label={props.label}>
         <caption>
           <small class="muted">Times in {props.timezone}. “cover” marks an override.</small>

@@ -142,7 +142,7 @@ function MyShifts({ chrome, shifts, total, forms }: { chrome: Chrome; shifts: My
       {shifts.length === 0 ? (
         <p class="empty">You have no shifts planned.</p>
       ) : (
-        <div class="table-scroll">
+        <div class="table-scroll" tabindex={0} role="region" aria-label="Your shifts (scrolls sideways)">
           <table class="striped my-shifts">
             <thead>
               <tr>

@@ -130,7 +130,7 @@ export function RotationPageView(props: {
         <h2 id="shifts-heading">Shifts</h2>
         <details>
           <summary>Every planned shift ({page.shifts.length})</summary>
-          <div class="table-scroll">
+          <div class="table-scroll" tabindex={0} role="region" aria-label="Shifts (scrolls sideways)">
             <table class="striped shift-list">
               <thead>
                 <tr>

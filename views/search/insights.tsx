@@ -16,7 +16,7 @@ export function SearchInsightsPage({ chrome, insights }: { chrome: Chrome; insig
       </hgroup>
       <section aria-labelledby="deflection-heading">
         <h2 id="deflection-heading">Deflection</h2>
-        <div class="table-scroll">
+        <div class="table-scroll" tabindex={0} role="region" aria-label="Searches (scrolls sideways)">
           <table>
             <thead>
               <tr>

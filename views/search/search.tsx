@@ -22,6 +22,7 @@ function SearchForm({ page }: { page: SearchPage }) {
       method="get"
       action="/search"
       role="search"
+      aria-label="Search with filters"
       class="search-form"
       hx-get="/search"
       hx-trigger="input changed delay:300ms from:#search-q, search from:#search-q, change from:.search-filters"

@@ -57,6 +57,7 @@ function boardFilters(c: Context<AppEnv>): BoardFilters {
     state: c.req.query('state') || undefined,
     priority: priority && /^[0-4]$/.test(priority) ? Number(priority) : undefined,
     risk: ['breached', 'soon'].includes(c.req.query('risk') ?? '') ? c.req.query('risk') : undefined,
+    after: c.req.query('after') || undefined,
   }
 }
 
