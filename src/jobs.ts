@@ -1,4 +1,5 @@
 import { escalationHandlers } from './escalations'
+import { mailHandlers, type Mailer, type MailSettings } from './mail'
 import { notifyHandlers } from './notify'
 import type { OutboxHandlers } from './outbox'
 import { queueHandlers } from './queue'
@@ -7,11 +8,12 @@ import { searchHandlers } from './search/handlers'
 import type { SearchIndex } from './search/types'
 
 /** Every domain's outbox handlers, by topic: what the workers deliver. */
-export function outboxHandlers(services: { search: SearchIndex }): OutboxHandlers {
+export function outboxHandlers(services: { search: SearchIndex; mail: { settings: MailSettings; mailer: Mailer } }): OutboxHandlers {
   return {
     ...searchHandlers(services.search),
     ...queueHandlers(),
-    ...notifyHandlers(),
+    ...notifyHandlers(services.mail.settings),
+    ...mailHandlers(services.mail.mailer),
     ...rotationHandlers(),
     ...escalationHandlers(),
   }

@@ -7,6 +7,7 @@ import type { Database } from './db/client'
 import { openDatabase } from './db/open'
 import type { Env } from './env'
 import { outboxHandlers } from './jobs'
+import { createMailer, mailSettingsOf } from './mail'
 import { startOutboxWorker } from './outbox'
 import { scheduleQueueTick } from './queue/handlers'
 import { scheduleEscalationTick } from './escalations'
@@ -54,13 +55,14 @@ export async function startForum(env: Env, options: StartOptions = {}): Promise<
   const fresh = await setUpFreshForum(database, clock)
 
   const search = createSearchIndex(env, database.db)
+  const mailer = createMailer(env.smtpUrl)
   await scheduleQueueTick(database.db, clock.now())
   await scheduleRotationTick(database.db, clock.now())
   await scheduleEscalationTick(database.db, clock.now())
   await scheduleSearchMaintenance(database.db, clock.now())
   const worker = startOutboxWorker({
     db: database.db,
-    handlers: outboxHandlers({ search }),
+    handlers: outboxHandlers({ search, mail: { settings: mailSettingsOf(env), mailer } }),
     clock,
     logger,
     workerId: `${hostname()}:${process.pid}`,
@@ -96,6 +98,7 @@ export async function startForum(env: Env, options: StartOptions = {}): Promise<
       if ('closeAllConnections' in server) server.closeAllConnections()
       await closed
       await worker.stop()
+      mailer.close()
       await database.close()
     },
   }

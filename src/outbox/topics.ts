@@ -58,3 +58,10 @@ export const ROTATION_TICK = 'rotation.tick'
 
 /** Recurring, every few minutes: escalation response targets, handoff drafts, fixes nobody confirmed. */
 export const ESCALATION_TICK = 'escalation.tick'
+
+/** Written with every mail (src/mail/queue-mail.ts): delivers it by SMTP, or keeps it. Payload: MailPayload. */
+export const MAIL_DELIVER = 'mail.deliver'
+
+export interface MailPayload {
+  mailId: number
+}

@@ -7,6 +7,7 @@ import { loadEnv } from '../../src/env'
 import { createApp } from '../../src/web/app'
 import { loadAssets } from '../../src/web/assets'
 import { outboxHandlers } from '../../src/jobs'
+import { createMailer, mailSettingsOf, type Mailer } from '../../src/mail'
 import { drainOutbox } from '../../src/outbox'
 import { runQueueTick } from '../../src/queue'
 import { runEscalationTick } from '../../src/escalations'
@@ -29,6 +30,8 @@ export interface TestApp {
   ctx(user?: Pick<User, 'id' | 'role' | 'displayName' | 'email' | 'organisationId'> | null): Ctx
   client(): TestClient
   search: SearchIndex
+  /** Outgoing mail: kept in the database unless the test passed SMTP_URL (a real SMTP server it runs). */
+  mailer: Mailer
   /** Delivers every due outbox row now (tests run no background worker). Returns how many. */
   drain(): Promise<number>
   /** Runs the queue's periodic work once, at the clock's current time. */
@@ -53,6 +56,8 @@ export async function createTestApp(
   const logger = pino({ level: process.env.TEST_LOG ?? 'error' })
   const search = options.search?.(database.db) ?? new PostgresSearchIndex(database.db)
   const app = createApp({ database, env, logger, clock, assets, search })
+  const mailer = createMailer(env.smtpUrl)
+  const handlers = outboxHandlers({ search, mail: { settings: mailSettingsOf(env), mailer } })
   const testApp: TestApp = {
     app,
     database,
@@ -66,11 +71,15 @@ export async function createTestApp(
     },
     client: () => new TestClient(testApp),
     search,
+    mailer,
     tick: () => runQueueTick(database.db, clock.now()),
     rotationTick: () => runRotationTick(database.db, clock.now()),
     escalationTick: () => runEscalationTick(database.db, clock.now()),
-    drain: () => drainOutbox({ db: database.db, handlers: outboxHandlers({ search }), clock, logger, workerId: 'test' }),
-    close: () => database.close(),
+    drain: () => drainOutbox({ db: database.db, handlers, clock, logger, workerId: 'test' }),
+    close: async () => {
+      mailer.close()
+      await database.close()
+    },
   }
   return testApp
 }

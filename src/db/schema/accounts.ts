@@ -40,6 +40,11 @@ export const users = pgTable(
     organisationId: integer('organisation_id').references(() => organisations.id, { onDelete: 'set null' }),
     // Identity in the community this account was imported from (npm run import).
     externalId: text('external_id').unique(),
+    // Set when the person followed the verification link mailed to this address.
+    emailVerifiedAt: timestamptz('email_verified_at'),
+    // Set when mail to this address bounced (shown on the person's admin page); cleared on change.
+    mailFailingAt: timestamptz('mail_failing_at'),
+    mailFailingReason: text('mail_failing_reason'),
     createdAt: timestamptz('created_at').notNull(),
   },
   (t) => [

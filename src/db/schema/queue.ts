@@ -347,6 +347,8 @@ export const notifications = pgTable(
     eventKey: text('event_key'),
     createdAt: timestamptz('created_at').notNull(),
     readAt: timestamptz('read_at'),
+    // Set when the notice went out in a digest mail (for people who chose a digest for its kind).
+    digestedAt: timestamptz('digested_at'),
   },
   // serves: a person's unread notifications, newest first
   (t) => [

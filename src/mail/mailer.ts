@@ -1,0 +1,40 @@
+import nodemailer from 'nodemailer'
+import type { MailMessage } from '../db/schema'
+
+/** Delivers one stored mail; throws when the SMTP server refuses or cannot be reached (the outbox retries). */
+export interface Mailer {
+  /** 'sent' by SMTP, or 'kept' in the database when no SMTP server is configured. */
+  deliver(mail: MailMessage): Promise<'sent' | 'kept'>
+  close(): void
+}
+
+/** Headers nodemailer writes from its own options; the rest go through as they are. */
+const OWN_HEADERS = new Set(['message-id', 'in-reply-to', 'references'])
+
+/**
+ * SMTP through nodemailer when `smtpUrl` is set (smtp:// with STARTTLS when offered, smtps:// for
+ * implicit TLS); otherwise mail stays in the database for admins to read at /admin/mail.
+ */
+export function createMailer(smtpUrl: string | undefined): Mailer {
+  if (!smtpUrl) return { deliver: async () => 'kept', close: () => {} }
+  const transport = nodemailer.createTransport(smtpUrl, { pool: true, maxConnections: 4 } as never)
+  return {
+    async deliver(mail) {
+      const headers = Object.fromEntries(Object.entries(mail.headers).filter(([name]) => !OWN_HEADERS.has(name.toLowerCase())))
+      await transport.sendMail({
+        from: mail.fromAddress,
+        to: mail.toAddress,
+        ...(mail.replyTo ? { replyTo: mail.replyTo } : {}),
+        subject: mail.subject,
+        text: mail.textBody,
+        html: mail.htmlBody,
+        messageId: mail.headers['Message-ID'],
+        ...(mail.headers['In-Reply-To'] ? { inReplyTo: mail.headers['In-Reply-To'] } : {}),
+        ...(mail.headers.References ? { references: mail.headers.References } : {}),
+        headers,
+      })
+      return 'sent'
+    },
+    close: () => transport.close(),
+  }
+}
