@@ -1,6 +1,7 @@
 import { PgTransaction } from 'drizzle-orm/pg-core'
 import type { Role } from './db/schema'
 import type { Db } from './db/client'
+import type { MailSettings } from './mail/settings'
 import type { SearchIndex } from './search/types'
 
 /** Who is acting. Anonymous visitors are `null`. */
@@ -20,6 +21,8 @@ export interface Ctx {
   requestId: string
   /** The configured search engine; the app always provides it, batch jobs only when they search. */
   search?: SearchIndex
+  /** Where mail links point and who mail is from; the app always provides it, verbs that mail require it. */
+  mail?: MailSettings
 }
 
 export interface VerbArgs<Input = unknown> {

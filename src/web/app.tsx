@@ -4,6 +4,7 @@ import { HTTPException } from 'hono/http-exception'
 import { requestId } from 'hono/request-id'
 import { secureHeaders } from 'hono/secure-headers'
 import type { Ctx } from '../ctx'
+import { mailSettingsOf } from '../mail'
 import { createSearchIndex } from '../search/create-search-index'
 import { csrfProtection } from './csrf'
 import { handleError, handleNotFound } from './errors'
@@ -31,6 +32,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>()
   const search = deps.search ?? createSearchIndex(deps.env, deps.database.db)
   const withDefaults = { ...deps, pageCache: deps.pageCache ?? new AnonymousPageCache() }
+  const mail = mailSettingsOf(deps.env)
 
   app.use(async function provideDeps(c, next) {
     c.set('deps', withDefaults)
@@ -73,7 +75,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.use(loadSession())
   app.use(csrfProtection())
   app.use(async function provideCtx(c, next) {
-    const ctx: Ctx = { actor: c.var.actor, db: deps.database.db, now: () => deps.clock.now(), requestId: c.var.requestId, search }
+    const ctx: Ctx = { actor: c.var.actor, db: deps.database.db, now: () => deps.clock.now(), requestId: c.var.requestId, search, mail }
     c.set('ctx', ctx)
     await next()
     // A change may have written outbox rows: wake the worker instead of waiting for its poll.
