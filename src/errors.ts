@@ -67,3 +67,17 @@ function describeWait(seconds: number): string {
 export class UnavailableError extends DomainError {
   readonly code = 'unavailable'
 }
+
+/**
+ * The database cannot be reached (a restart, a failover, a network cut); src/db/unavailable.ts
+ * recognises the driver errors that mean this. Requests get a 503 with Retry-After.
+ */
+export class DatabaseUnavailableError extends UnavailableError {
+  constructor(
+    /** The driver's or server's code that told us (ECONNREFUSED, CONNECTION_CLOSED, 57P01, ...). */
+    readonly reason: string,
+    readonly retryAfterSeconds = 5,
+  ) {
+    super('The forum cannot reach its database just now. Please retry in a moment.')
+  }
+}

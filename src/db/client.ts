@@ -21,6 +21,11 @@ export interface Database {
   kind: DatabaseKind
   migrate(): Promise<void>
   close(): Promise<void>
+  /**
+   * PostgreSQL only: retires the connection pool for a fresh one, without changing `db`. For
+   * the postgres.js bug in driver-guard.ts, which leaves one connection unusable.
+   */
+  replacePool?(): void
 }
 
 export const migrationsFolder = fileURLToPath(new URL('../../migrations', import.meta.url))
@@ -31,8 +36,13 @@ export const pgliteExtensions = { pg_trgm }
 export function openPostgres(url: string, options: { poolSize?: number } = {}): Database {
   // JIT compilation pays off for long analytical queries, not for ours: on the set-wise priority
   // recompute it spent 1.3 s of 2.7 s compiling (bench/RESULTS.md). Off for the app's sessions.
-  const client = postgres(url, { max: options.poolSize ?? 10, onnotice: () => {}, connection: { jit: 'off' } })
-  const db = drizzlePostgres({ client, schema }) as unknown as Db
+  const pool = replaceablePool(() => {
+    const client = postgres(url, { max: options.poolSize ?? 10, onnotice: () => {}, connection: { jit: 'off' }, backoff: reconnectBackoffSeconds })
+    // Drizzle sets its type parsers on the client it is given: a fresh pool needs the same.
+    drizzlePostgres({ client, schema })
+    return client
+  })
+  const db = drizzlePostgres({ client: pool.client, schema }) as unknown as Db
   return {
     db,
     kind: 'postgres',
@@ -48,7 +58,59 @@ export function openPostgres(url: string, options: { poolSize?: number } = {}): 
         await single.end({ timeout: 5 })
       }
     },
-    close: () => client.end({ timeout: 5 }),
+    close: () => pool.end(),
+    replacePool: () => pool.replace(),
+  }
+}
+
+/**
+ * Wait before a connection of the pool tries again after failing to connect. postgres.js's default
+ * (3^n / 100 s, up to 20 s, with n counted across the whole pool) reaches 10-20 s within a
+ * second of a restart's refused connections, and a query handed to a reconnecting connection
+ * waits that long after the database is back. Ours doubles from 50 ms up to one second.
+ */
+function reconnectBackoffSeconds(retries: number): number {
+  return Math.min(0.05 * 2 ** retries, 1) * (0.5 + Math.random() / 2)
+}
+
+/**
+ * A postgres.js client that stays the same object for Drizzle while the pool behind it can be
+ * swapped: calls go to the current pool, and a replaced one finishes its queries in flight
+ * (5 s at most) and closes. Transactions already begun keep their own connection.
+ */
+function replaceablePool(create: () => postgres.Sql): { client: postgres.Sql; replace(): void; end(): Promise<void> } {
+  let current = create()
+  const retiring = new Set<Promise<void>>()
+  const retire = (old: postgres.Sql) => {
+    const ended = old.end({ timeout: 5 }).catch(() => {})
+    retiring.add(ended)
+    void ended.finally(() => retiring.delete(ended))
+  }
+  const client = new Proxy(function replaceableClient() {} as unknown as postgres.Sql, {
+    apply: (_target, thisArg, args) => Reflect.apply(current as unknown as (...a: unknown[]) => unknown, thisArg, args),
+    get: (_target, property) => Reflect.get(current, property),
+    has: (_target, property) => Reflect.has(current, property),
+  })
+  let replacing = false
+  let ended = false
+  return {
+    client,
+    replace() {
+      // Several connections may hit the bug in one outage: one new pool per turn of the event loop.
+      if (replacing || ended) return
+      replacing = true
+      setImmediate(() => {
+        replacing = false
+        if (ended) return
+        const old = current
+        current = create()
+        retire(old)
+      })
+    },
+    async end() {
+      ended = true
+      await Promise.all([current.end({ timeout: 5 }), ...retiring])
+    },
   }
 }
 

@@ -3,6 +3,7 @@ import type { Logger } from 'pino'
 import type { Clock } from '../clock'
 import type { Db } from '../db/client'
 import { queryRows } from '../db/client'
+import { isDatabaseUnavailable } from '../db/unavailable'
 
 export interface DeliveryContext {
   db: Db
@@ -114,12 +115,26 @@ export interface OutboxWorker {
   stop(): Promise<void>
 }
 
+/**
+ * The wait before the next pass after `failures` passes in a row found the database unreachable:
+ * the poll interval doubled per failure, capped, with ±20% jitter so instances spread out.
+ */
+export function outageBackoffMs(failures: number, pollMs: number, maxMs: number, random: () => number = Math.random): number {
+  const base = Math.min(pollMs * 2 ** Math.max(0, failures - 1), Math.max(maxMs, pollMs))
+  return Math.round(base * (0.8 + 0.4 * random()))
+}
+
+const DEFAULT_MAX_BACKOFF_MS = 30_000
+
 /** Polls for due rows in the background of an app process until stopped. */
-export function startOutboxWorker(options: OutboxOptions & { pollMs?: number }): OutboxWorker {
+export function startOutboxWorker(options: OutboxOptions & { pollMs?: number; maxBackoffMs?: number }): OutboxWorker {
+  const pollMs = options.pollMs ?? 1000
   let stopped = false
   let timer: NodeJS.Timeout | undefined
   let running: Promise<void> | undefined
   let again = false
+  /** Passes in a row that found the database unreachable; 0 while it answers. */
+  let outageFailures = 0
 
   const tick = async () => {
     timer = undefined
@@ -128,11 +143,20 @@ export function startOutboxWorker(options: OutboxOptions & { pollMs?: number }):
         again = false
         await drainOutbox(options)
       } while (again && !stopped)
+      if (outageFailures > 0) options.logger.info({ failedPasses: outageFailures }, 'outbox worker: database reachable again, resuming')
+      outageFailures = 0
     } catch (error) {
-      options.logger.error({ err: error }, 'outbox worker pass failed')
+      if (isDatabaseUnavailable(error)) {
+        // A restart or failover: say so once per outage, not on every pass, and poll less often.
+        if (outageFailures === 0) options.logger.warn({ err: error }, 'outbox worker: database unreachable, backing off until it answers')
+        outageFailures++
+      } else {
+        options.logger.error({ err: error }, 'outbox worker pass failed')
+      }
     } finally {
       running = undefined
-      if (!stopped) timer = setTimeout(schedule, options.pollMs ?? 1000)
+      const wait = outageFailures > 0 ? outageBackoffMs(outageFailures, pollMs, options.maxBackoffMs ?? DEFAULT_MAX_BACKOFF_MS) : pollMs
+      if (!stopped) timer = setTimeout(schedule, wait)
     }
   }
   const schedule = () => {

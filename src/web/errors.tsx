@@ -2,7 +2,9 @@ import type { Context } from 'hono'
 import { HTTPException } from 'hono/http-exception'
 import type { ContentfulStatusCode } from 'hono/utils/http-status'
 import { ErrorFragment, ErrorPage } from '../../views/errors'
-import { DomainError, RateLimitedError, UnauthenticatedError, ValidationError } from '../errors'
+import { asDatabaseUnavailable } from '../db/unavailable'
+import { DatabaseUnavailableError, DomainError, RateLimitedError, UnauthenticatedError, ValidationError } from '../errors'
+import type { Chrome } from '../../views/layout'
 import { chrome } from './chrome'
 import { isHtmx, safeNext } from './htmx'
 import type { AppEnv } from './types'
@@ -33,8 +35,14 @@ const isApi = (c: Context<AppEnv>) => c.req.path.startsWith('/api/')
 
 export function handleError(error: Error, c: Context<AppEnv>): Response | Promise<Response> {
   if (error instanceof UnauthenticatedError && !isApi(c)) return sendToSignIn(c)
+  // A database restart or failover: the driver's connection errors become one typed error here.
+  const unavailable = asDatabaseUnavailable(error)
+  if (unavailable) {
+    c.var.deps.logger.warn({ requestId: c.var.requestId, path: c.req.path, reason: unavailable.reason }, 'database unavailable')
+    error = unavailable
+  }
   if (error instanceof DomainError) {
-    if (error instanceof RateLimitedError) c.header('Retry-After', String(error.retryAfterSeconds))
+    if (error instanceof RateLimitedError || error instanceof DatabaseUnavailableError) c.header('Retry-After', String(error.retryAfterSeconds))
     if (error instanceof ValidationError && isApi(c)) return render(c, 422, Object.values(error.fields).join(' '), error.fields)
     return render(c, STATUS[error.code], error.message)
   }
@@ -53,9 +61,25 @@ function render(c: Context<AppEnv>, status: ContentfulStatusCode, message: strin
   // The JSON API answers in JSON, with the same messages.
   if (isApi(c)) return c.json({ error: { status, message, ...(fields ? { fields } : {}) } }, status)
   if (isHtmx(c)) return c.html(<ErrorFragment message={message} />, status)
-  if (!c.var.ctx) return c.text(message, status)
-  const title = status >= 500 ? 'Something went wrong' : (TITLES[status] ?? 'Something is not right')
+  const title = status >= 500 && status !== 503 ? 'Something went wrong' : (TITLES[status] ?? 'Something is not right')
+  // A 503 can come before the request context exists (the session lookup needs the database).
+  if (!c.var.ctx) return status === 503 ? c.html(<ErrorPage chrome={bareChrome(c)} status={status} title={title} message={message} />, status) : c.text(message, status)
   return c.html(<ErrorPage chrome={chrome(c)} status={status} title={title} message={message} />, status)
+}
+
+/** The page frame for a visitor the app could not identify yet: signed out, no notifications. */
+function bareChrome(c: Context<AppEnv>): Chrome {
+  const { env, assets, clock } = c.var.deps
+  const url = new URL(c.req.url)
+  return {
+    siteName: env.siteName,
+    viewer: null,
+    csrfToken: c.var.csrfToken ?? '',
+    now: clock.now(),
+    path: url.pathname + url.search,
+    publicUrl: env.publicUrl,
+    assets: assets.urls,
+  }
 }
 
 /** Anonymous visitors who need an account go to sign-in and come back where they were. */

@@ -1,8 +1,9 @@
-import { execFileSync, spawnSync } from 'node:child_process'
+import { execFile, execFileSync, spawnSync } from 'node:child_process'
 import { chmodSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs'
 import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { promisify } from 'node:util'
 
 // A throwaway PostgreSQL server for tests and benchmarks, started from the binaries that
 // Debian's postgresql package installs. PostgreSQL refuses to run as root, so as root we
@@ -11,6 +12,8 @@ import { join } from 'node:path'
 export interface PostgresCluster {
   /** Connection URL of the "postgres" database on this server. */
   url: string
+  /** Restarts the server the way an operator would (`pg_ctl restart -m fast` by default). */
+  restart(mode?: 'smart' | 'fast' | 'immediate'): Promise<void>
   stop(): void
 }
 
@@ -43,8 +46,10 @@ export async function startPostgresCluster(options: { settings?: Record<string, 
   chmodSync(dir, 0o777)
   const dataDir = join(dir, 'data')
   const port = await freePort()
-  const run = (command: string, args: string[]) => {
-    const [file, argv] = asRoot ? ['runuser', ['-u', 'postgres', '--', join(bin, command), ...args]] : [join(bin, command), args]
+  const command = (name: string, args: string[]): [string, string[]] =>
+    asRoot ? ['runuser', ['-u', 'postgres', '--', join(bin, name), ...args]] : [join(bin, name), args]
+  const run = (name: string, args: string[]) => {
+    const [file, argv] = command(name, args)
     execFileSync(file, argv, { stdio: ['ignore', 'pipe', 'pipe'], cwd: dir })
   }
   run('initdb', ['-D', dataDir, '-U', 'postgres', '--auth=trust', '--encoding=UTF8', '--locale=C', '--no-sync'])
@@ -64,6 +69,12 @@ export async function startPostgresCluster(options: { settings?: Record<string, 
   run('pg_ctl', ['-D', dataDir, '-o', flags, '-l', join(dir, 'server.log'), '-w', 'start'])
   return {
     url: `postgres://postgres@127.0.0.1:${port}/postgres`,
+    async restart(mode = 'fast') {
+      // Asynchronous, so a caller's load keeps running meanwhile. pg_ctl restarts with the
+      // options of the last start (postmaster.opts).
+      const [file, argv] = command('pg_ctl', ['-D', dataDir, '-m', mode, '-l', join(dir, 'server.log'), '-w', 'restart'])
+      await promisify(execFile)(file, argv, { cwd: dir })
+    },
     stop() {
       try {
         run('pg_ctl', ['-D', dataDir, '-m', 'immediate', '-w', 'stop'])
