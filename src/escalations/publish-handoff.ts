@@ -32,8 +32,18 @@ export async function publishHandoff({ ctx, input }: VerbArgs): Promise<Handoff>
       .where(eq(handoffs.id, handoff.id))
       .returning()
     if (data.publish && rotation) {
-      const onNow = await whoIsOnRotation(db, rotation.teamSlug, now)
-      await notifyStaff(db, [onNow?.userId, leadId].filter((id) => id !== actor.id), 'handoff_published', null, `${actor.displayName} published the ${rotation.name} handoff.`, now)
+      // The engineer of the shift after this one (a handoff written before its shift ends still
+      // goes to whoever takes over then), whoever is on now, and the lead.
+      const next = await whoIsOnRotation(db, rotation.teamSlug, handoff.periodEnd > now ? handoff.periodEnd : now)
+      const onNow = handoff.periodEnd > now ? await whoIsOnRotation(db, rotation.teamSlug, now) : next
+      await notifyStaff(
+        db,
+        [next?.userId, onNow?.userId, leadId].filter((id) => id !== actor.id),
+        'handoff_published',
+        null,
+        `${actor.displayName} published the ${rotation.name} handoff: what the team should prioritise is on the handoffs page.`,
+        now,
+      )
     }
     return saved!
   })

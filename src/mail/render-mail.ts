@@ -9,6 +9,8 @@ export interface MailContent {
   /** First line of the mail, e.g. "Sam from support replied to your question". */
   heading: string
   paragraphs: string[]
+  /** Labelled facts (an escalation's reproduction, say): plain text, escaped; preformatted keeps line breaks and spacing (logs). */
+  facts?: { label: string; value: string; preformatted?: boolean }[]
   /** A post quoted in the mail: its sanitised HTML and its plain text. */
   post?: { authorName: string; html: string; text: string }
   /** Buttons (HTML) and links (text), e.g. "View the thread". */
@@ -22,6 +24,7 @@ export function renderMail(content: MailContent, settings: MailSettings): { text
     content.heading,
     '',
     ...content.paragraphs.flatMap((paragraph) => [paragraph, '']),
+    ...(content.facts ?? []).flatMap((fact) => [`${fact.label}:`, indent(fact.value), '']),
     ...(content.post ? [`${content.post.authorName} wrote:`, '', quote(content.post.text), ''] : []),
     ...content.actions.map((action) => `${action.label}: ${action.url}`),
     '',
@@ -42,6 +45,15 @@ export function renderMail(content: MailContent, settings: MailSettings): { text
     <div style="max-width:600px;margin:0 auto;background:#ffffff;border:1px solid #d8dee4;border-radius:6px;padding:24px">
       <p style="margin:0 0 16px;font-size:18px;font-weight:600">${content.heading}</p>
       ${content.paragraphs.map((paragraph) => html`<p style="margin:0 0 12px">${paragraph}</p>`)}
+      ${content.facts?.length
+        ? html`<dl style="margin:16px 0">
+            ${content.facts.map(
+              (fact) =>
+                html`<dt style="margin:12px 0 2px;font-weight:600">${fact.label}</dt>
+                  <dd style="margin:0;${fact.preformatted ? 'white-space:pre-wrap;font-family:ui-monospace,SFMono-Regular,Menlo,monospace;font-size:13px;background:#f6f8fa;padding:8px;border-radius:4px' : 'white-space:pre-line'}">${fact.value}</dd>`,
+            )}
+          </dl>`
+        : ''}
       ${content.post
         ? html`<p style="margin:16px 0 4px;color:#57606a">${content.post.authorName} wrote:</p>
             <blockquote style="margin:0 0 16px;padding:0 0 0 12px;border-left:3px solid #d0d7de">${raw(content.post.html)}</blockquote>`
@@ -61,6 +73,14 @@ export function renderMail(content: MailContent, settings: MailSettings): { text
   </body>
 </html>`
   return { text, html: String(body) }
+}
+
+function indent(text: string): string {
+  return text
+    .trim()
+    .split('\n')
+    .map((line) => `  ${line}`)
+    .join('\n')
 }
 
 function quote(text: string): string {

@@ -2,6 +2,7 @@ import { sql } from 'drizzle-orm'
 import type { Db } from '../db/client'
 import { queryRows } from '../db/client'
 import { queueMail, renderMail, type MailContent, type MailSettings } from '../mail'
+import { escalationFacts, fixConfirmationActions, fixOfThread, replyPost, staffNoticeLink } from './mail-details'
 
 // The mail channel of in-app notifications: each notice becomes one mail to its person (one per
 // notice, however often its outbox row is delivered). Customers' mails carry only what is public
@@ -21,6 +22,7 @@ interface NoticeRow {
   thread_title: string | null
   item_id: number | null
   item_title: string | null
+  is_asker: boolean
 }
 
 interface PostRow {
@@ -34,6 +36,7 @@ interface PostRow {
 const CUSTOMER_SUBJECTS: Record<string, (title: string) => string> = {
   reply: (title) => `New reply: ${title}`,
   support_reply: (title) => `Support replied: ${title}`,
+  needs_info: (title) => `Support needs more information: ${title}`,
   accepted: (title) => `Solved: ${title}`,
   loop_fixed: (title) => `Fixed: ${title}`,
   loop_workaround: (title) => `A workaround: ${title}`,
@@ -46,7 +49,8 @@ export async function mailNotifications(db: Db, notificationIds: number[], setti
     db,
     sql`
       select n.id::int as id, n.kind, n.message, n.event_key, u.id as user_id, u.email, u.display_name, u.role,
-        t.id as thread_id, t.slug as thread_slug, t.title as thread_title, i.id as item_id, i.title as item_title
+        t.id as thread_id, t.slug as thread_slug, t.title as thread_title, i.id as item_id, i.title as item_title,
+        t.author_id is not distinct from u.id as is_asker
       from notifications n
       join users u on u.id = n.user_id
       left join threads t on t.id = n.thread_id and t.hidden_at is null
@@ -57,7 +61,7 @@ export async function mailNotifications(db: Db, notificationIds: number[], setti
   let queued = 0
   for (const notice of notices) {
     const content =
-      notice.role !== 'member' && notice.item_id ? staffMail(notice, settings) : notice.thread_id ? await customerMail(db, notice, settings) : notice.role !== 'member' ? staffNoticeMail(notice, settings) : null
+      notice.role !== 'member' && notice.item_id ? await staffMail(db, notice, settings) : notice.thread_id ? await customerMail(db, notice, settings) : notice.role !== 'member' ? staffNoticeMail(notice, settings) : null
     if (!content) continue
     const rendered = renderMail(content.body, settings)
     const id = await queueMail(
@@ -105,14 +109,24 @@ async function customerMail(db: Db, notice: NoticeRow, settings: MailSettings): 
   // A notice about a thread that is gone or hidden has nothing public left to say.
   if (!notice.thread_id || !notice.thread_title) return null
   const post = await postOf(db, notice)
-  const subject = (CUSTOMER_SUBJECTS[notice.kind] ?? ((title: string) => title))(notice.thread_title)
+  const fix = notice.kind === 'loop_fixed' ? await fixOfThread(db, notice.thread_id) : null
+  const subject = fix?.release ? `Fixed in ${fix.release}: ${notice.thread_title}` : (CUSTOMER_SUBJECTS[notice.kind] ?? ((title: string) => title))(notice.thread_title)
   const actions = [{ label: 'View the thread', url: threadUrl(notice, settings, post ? `#reply-${post.id}` : '') }]
-  if (notice.kind === 'loop_fixed') actions.unshift({ label: 'Tell us if it solved it', url: threadUrl(notice, settings, '#fix-confirmation') })
+  const paragraphs: string[] = []
+  if (fix) {
+    paragraphs.push(fix.release ? `The fix ships in release ${fix.release}.` : 'The fix is out.')
+    // Only the asker confirms (confirmFix); followers just read the reply.
+    if (notice.is_asker) {
+      paragraphs.push('Did it solve it for you? One click tells the team: “This solved it” closes the question; “Still broken” reopens it.')
+      actions.unshift(...fixConfirmationActions(threadUrl(notice, settings), fix, settings))
+    }
+  }
+  if (notice.kind === 'needs_info') paragraphs.push('Reply on the thread with what they asked for; your question waits for your answer.')
   return {
     subject,
     body: {
       heading: notice.message,
-      paragraphs: [],
+      paragraphs,
       ...(post ? { post: { authorName: post.author_name, html: post.body_html, text: post.body_text } } : {}),
       actions,
       footer: { reason: `You get this because you asked or follow “${notice.thread_title}”.` },
@@ -127,20 +141,29 @@ function staffNoticeMail(notice: NoticeRow, settings: MailSettings): { subject: 
     body: {
       heading: notice.message,
       paragraphs: [],
-      actions: [{ label: 'Open your notifications', url: `${settings.publicUrl}/notifications` }],
+      actions: [staffNoticeLink(notice.kind, settings)],
       footer: { reason: 'You get this because you are on the support or engineering staff.' },
     },
   }
 }
 
-function staffMail(notice: NoticeRow, settings: MailSettings): { subject: string; body: MailContent } {
+async function staffMail(db: Db, notice: NoticeRow, settings: MailSettings): Promise<{ subject: string; body: MailContent }> {
   const title = notice.item_title ?? notice.thread_title ?? 'an item'
+  // An escalation pages an engineer: the mail carries the reproduction and the target, so they can start from it.
+  const escalation = notice.kind === 'escalated' || notice.kind === 'escalation_breached'
+  const facts = escalation && notice.item_id ? await escalationFacts(db, notice.item_id) : []
+  const replyId = /^customer_reply:(\d+)$/.exec(notice.event_key ?? '')?.[1]
+  const post = replyId ? await replyPost(db, Number(replyId)) : null
+  const actions = [{ label: `Open item #${notice.item_id}`, url: `${settings.publicUrl}/queue/items/${notice.item_id}` }]
+  if (escalation) actions.push({ label: 'Your escalations', url: `${settings.publicUrl}/escalations/mine` })
   return {
     subject: `[#${notice.item_id}] ${title}`,
     body: {
       heading: notice.message,
       paragraphs: [],
-      actions: [{ label: `Open item #${notice.item_id}`, url: `${settings.publicUrl}/queue/items/${notice.item_id}` }],
+      ...(facts.length ? { facts } : {}),
+      ...(post ? { post } : {}),
+      actions,
       footer: { reason: 'You get this because you work this queue.' },
     },
   }

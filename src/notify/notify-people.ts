@@ -7,20 +7,36 @@ import { enqueue, NOTIFY_CUSTOMERS, NOTIFY_STAFF, type CustomerNotificationPaylo
 // (mail, webhooks) deliver from it later without touching the code that decided who hears.
 // Everything runs inside the caller's transaction.
 
-/** Staff notices point at items. One per person, whatever the caller passed twice. */
-export async function notifyStaff(db: Db, userIds: (number | null | undefined)[], kind: string, itemId: number | null, message: string, now: Date): Promise<void> {
+/**
+ * Staff notices point at items. One per person, whatever the caller passed twice; with an
+ * `eventKey` (callers that run at least once: outbox handlers, ticks), one per person and event
+ * across deliveries too.
+ */
+export async function notifyStaff(
+  db: Db,
+  userIds: (number | null | undefined)[],
+  kind: string,
+  itemId: number | null,
+  message: string,
+  now: Date,
+  options: { eventKey?: string } = {},
+): Promise<number> {
   const recipients = [...new Set(userIds.filter((id): id is number => typeof id === 'number'))]
-  if (recipients.length === 0) return
+  if (recipients.length === 0) return 0
+  const eventKey = options.eventKey ?? null
   const rows = await db
     .insert(notifications)
-    .values(recipients.map((userId) => ({ userId, kind, itemId, message, createdAt: now })))
+    .values(recipients.map((userId) => ({ userId, kind, itemId, message, eventKey, createdAt: now })))
+    .onConflictDoNothing({ target: [notifications.userId, notifications.eventKey], where: sql`${notifications.eventKey} is not null` })
     .returning({ id: notifications.id })
+  if (rows.length === 0) return 0
   await enqueue(db, {
     topic: NOTIFY_STAFF,
     key: `notify:${rows[0]!.id}`,
     payload: { notificationIds: rows.map((row) => row.id), kind, itemId } satisfies StaffNotificationPayload,
     dueAt: now,
   })
+  return rows.length
 }
 
 export interface CustomerNotice {

@@ -1,11 +1,12 @@
 import { eq } from 'drizzle-orm'
 import { isAdmin, requireStaff } from '../auth'
 import { inTransaction, type VerbArgs } from '../ctx'
-import { shiftSwaps } from '../db/schema'
+import { rotations, shiftSwaps } from '../db/schema'
 import { ForbiddenError, NotFoundError } from '../errors'
+import { notifyStaff } from '../notify'
 import { parseInput } from '../validation'
 import { SwapAnswerInput } from './schemas'
-import { exchange, swapPair } from './shift-helpers'
+import { exchange, shiftWhen, swapPair } from './shift-helpers'
 
 /** The other person accepts (the shifts are exchanged) or declines a swap. */
 export async function answerSwap({ ctx, input }: VerbArgs): Promise<{ swapped: boolean }> {
@@ -18,6 +19,18 @@ export async function answerSwap({ ctx, input }: VerbArgs): Promise<{ swapped: b
     if (other.userId !== actor.id && !isAdmin(actor)) throw new ForbiddenError('Only the person whose shift was asked for can answer this swap.')
     await db.update(shiftSwaps).set({ state: data.accept ? 'accepted' : 'declined', decidedAt: ctx.now() }).where(eq(shiftSwaps.id, swap.id))
     if (data.accept) await exchange(db, shift, other)
+    const [rotation] = await db.select({ name: rotations.name, timezone: rotations.timezone }).from(rotations).where(eq(rotations.id, shift.rotationId))
+    const when = shiftWhen(other, rotation?.timezone ?? 'UTC')
+    await notifyStaff(
+      db,
+      [swap.requestedById].filter((id) => id !== actor.id),
+      data.accept ? 'swap_accepted' : 'swap_declined',
+      null,
+      data.accept
+        ? `${actor.displayName} accepted your ${rotation?.name ?? 'rotation'} swap: the shift of ${when} is now yours.`
+        : `${actor.displayName} declined your ${rotation?.name ?? 'rotation'} swap (their shift of ${when}).`,
+      ctx.now(),
+    )
     return { swapped: data.accept }
   })
 }

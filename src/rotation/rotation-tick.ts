@@ -1,20 +1,52 @@
 import { sql } from 'drizzle-orm'
 import type { Db } from '../db/client'
 import { queryRows } from '../db/client'
+import { notifyStaff } from '../notify'
 import { recurringHandler, ROTATION_TICK, scheduleRecurring, type OutboxHandlers } from '../outbox'
 import { replanRotation } from './replan'
 import { ROTATION_CONFIG } from './rotation-config'
+import { shiftWhen } from './shift-helpers'
 
 // The rotation's clock, run every few minutes from the outbox: it keeps every rotation planned a
 // quarter ahead. (What happens to escalations as time passes is the escalations domain's tick.)
 
 export interface RotationTickSummary {
   shiftsPlanned: number
+  shiftsAnnounced: number
 }
 
 export async function runRotationTick(db: Db, now: Date): Promise<RotationTickSummary> {
   const shiftsPlanned = await db.transaction((tx) => extendPlanning(tx as unknown as Db, now))
-  return { shiftsPlanned }
+  const shiftsAnnounced = await db.transaction((tx) => announceShiftsStarting(tx as unknown as Db, now))
+  return { shiftsPlanned, shiftsAnnounced }
+}
+
+const ANNOUNCE_AHEAD_MS = 24 * 3_600_000
+
+/**
+ * Each engineer hears the day before a shift of theirs starts: once per person, rotation and
+ * start (the notice's event key), so a tick every few minutes, a replan that keeps the shift, or a
+ * tick run twice tells nobody twice; whoever takes the shift over by a swap hears of it too.
+ */
+export async function announceShiftsStarting(db: Db, now: Date): Promise<number> {
+  const soon = await queryRows<{ id: number; rotation_id: number; user_id: number; starts_at: string; ends_at: string; name: string; timezone: string }>(
+    db,
+    sql`
+      select s.id, s.rotation_id, s.user_id, s.starts_at::text, s.ends_at::text, r.name, r.timezone
+      from rotation_shifts s join rotations r on r.id = s.rotation_id
+      where s.user_id is not null
+        and s.starts_at > ${now.toISOString()}::timestamptz
+        and s.starts_at <= ${new Date(now.getTime() + ANNOUNCE_AHEAD_MS).toISOString()}::timestamptz
+      order by s.starts_at`,
+  )
+  let announced = 0
+  for (const shift of soon) {
+    const span = { startsAt: new Date(shift.starts_at), endsAt: new Date(shift.ends_at) }
+    announced += await notifyStaff(db, [shift.user_id], 'shift_starting', null, `Your ${shift.name} shift starts within a day: ${shiftWhen(span, shift.timezone)}.`, now, {
+      eventKey: `shift_starting:${shift.rotation_id}:${span.startsAt.toISOString()}`,
+    })
+  }
+  return announced
 }
 
 /**

@@ -51,3 +51,9 @@ export async function conflictsFor(db: Db, userId: number, startsOn: string, end
     })
     .map(({ shift }) => shift)
 }
+
+/** A shift's span in words, in its rotation's timezone: "Mon 9 Mar 09:00 – Mon 16 Mar 09:00 (Europe/Berlin)". */
+export function shiftWhen(shift: Pick<RotationShift, 'startsAt' | 'endsAt'>, timeZone: string): string {
+  const format = new Intl.DateTimeFormat('en-GB', { timeZone, weekday: 'short', day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' })
+  return `${format.format(shift.startsAt)} – ${format.format(shift.endsAt)} (${timeZone})`
+}
