@@ -67,6 +67,7 @@ export async function startForum(env: Env, options: StartOptions = {}): Promise<
     logger,
     workerId: `${hostname()}:${process.pid}`,
     pollMs: env.outboxPollMs,
+    concurrency: 4,
   })
   const app = createApp({ database, env, logger, clock, assets: loadAssets(), search, outbox: worker, demo: options.demo })
   const setupToken = await issueSetupLink({ ctx: { actor: null, db: database.db, now: () => clock.now(), requestId: 'startup' } })

@@ -17,7 +17,9 @@ const OWN_HEADERS = new Set(['message-id', 'in-reply-to', 'references'])
  */
 export function createMailer(smtpUrl: string | undefined): Mailer {
   if (!smtpUrl) return { deliver: async () => 'kept', close: () => {} }
-  const transport = nodemailer.createTransport(smtpUrl, { pool: true, maxConnections: 4 } as never)
+  // Short timeouts: a hung server must fail the delivery (and the outbox retry it) well inside the
+  // outbox's 60 s claim, so no other instance sends the same mail meanwhile.
+  const transport = nodemailer.createTransport(smtpUrl, { pool: true, maxConnections: 4, connectionTimeout: 10_000, greetingTimeout: 10_000, socketTimeout: 30_000 } as never)
   return {
     async deliver(mail) {
       const headers = Object.fromEntries(Object.entries(mail.headers).filter(([name]) => !OWN_HEADERS.has(name.toLowerCase())))

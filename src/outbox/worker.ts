@@ -26,6 +26,12 @@ export interface OutboxOptions {
   /** How long a claim lasts before another worker may retry the row. */
   leaseMs?: number
   batchSize?: number
+  /**
+   * Rows of a claimed batch delivered at once (default 1). Rows are independent side effects,
+   * each handler idempotent and in its own transaction; a fan-out of mail waits on SMTP round
+   * trips, not on this process, so an app instance delivers several at a time.
+   */
+  concurrency?: number
   /** After this many failed attempts a row is parked for a person to look at. */
   maxAttempts?: number
 }
@@ -104,7 +110,13 @@ export async function drainOutbox(options: OutboxOptions): Promise<number> {
   for (;;) {
     const rows = await claimDue(options, options.clock.now())
     if (rows.length === 0) return attempted
-    for (const row of rows) await deliver(options, row)
+    const lanes = Math.max(1, Math.min(options.concurrency ?? 1, rows.length))
+    let next = 0
+    await Promise.all(
+      Array.from({ length: lanes }, async () => {
+        while (next < rows.length) await deliver(options, rows[next++]!)
+      }),
+    )
     attempted += rows.length
   }
 }
