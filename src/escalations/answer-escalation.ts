@@ -103,7 +103,7 @@ export async function answerEscalation({ ctx, input }: VerbArgs): Promise<Escala
 
 /** Changes state when the move is allowed from where the item is now (support may have moved it meanwhile). */
 async function moveTo(db: Db, item: QueueItem, to: ItemState, actorId: number, now: Date): Promise<void> {
-  if (item.state !== to && canTransition(item.state, to)) await moveItem(db, item, { to, actorId, reason: 'Engineering answered the escalation.' }, now)
+  if (item.state !== to && canTransition(item.state, to)) await moveItem(db, item, { to, actorId, reason: 'Engineering answered the escalation.', announcedByCaller: true }, now)
 }
 
 async function duplicateTarget(db: Db, item: QueueItem, otherId: number): Promise<QueueItem> {
@@ -117,7 +117,7 @@ async function duplicateTarget(db: Db, item: QueueItem, otherId: number): Promis
 /** Closes the item into the other one: its customers join the other item, and its threads will hear that item's answer. */
 async function closeInto(db: Db, item: QueueItem, other: QueueItem, actorId: number, now: Date): Promise<void> {
   await db.update(queueItems).set({ mergedIntoItemId: other.id }).where(eq(queueItems.id, item.id))
-  await moveItem(db, item, { to: 'resolved', actorId, reason: `A duplicate of #${other.id}.`, detail: { intoItemId: other.id } }, now)
+  await moveItem(db, item, { to: 'resolved', actorId, reason: `A duplicate of #${other.id}.`, detail: { intoItemId: other.id }, announcedByCaller: true }, now)
   await recordEvent(db, item.id, 'merged', actorId, { intoItemId: other.id }, now)
   await db.execute(sql`
     insert into queue_item_customers (item_id, user_id, reason, added_at)

@@ -1,6 +1,6 @@
 import { eq } from 'drizzle-orm'
 import { requireSignedIn } from '../auth'
-import { inTransaction, type VerbArgs } from '../ctx'
+import { inTransaction, type Actor, type Ctx, type VerbArgs } from '../ctx'
 import { escalations, loopReplies, threads } from '../db/schema'
 import { ConflictError, ForbiddenError, NotFoundError } from '../errors'
 import { setAcceptedReply } from '../forum'
@@ -16,9 +16,21 @@ import { ConfirmFixInput } from './schemas'
 export async function confirmFix({ ctx, input }: VerbArgs): Promise<{ thread: { id: number; slug: string }; solved: boolean }> {
   const actor = requireSignedIn(ctx, 'confirm a fix')
   const data = parseInput(ConfirmFixInput, input)
-  return inTransaction(ctx, async (tx) => {
+  return inTransaction(ctx, (tx) => answerFix(tx, actor, data))
+}
+
+/**
+ * The state change behind both ways of answering a fix (the thread's buttons, and the mail's
+ * signed links through confirmFixByToken): `tx` is an open transaction acting as `actor`.
+ */
+export async function answerFix(
+  tx: Ctx,
+  actor: Actor,
+  data: { loopReplyId: number; solved: boolean },
+): Promise<{ thread: { id: number; slug: string }; solved: boolean }> {
+  {
     const { db } = tx
-    const now = ctx.now()
+    const now = tx.now()
     const [loop] = await db.select().from(loopReplies).where(eq(loopReplies.id, data.loopReplyId)).for('update')
     if (!loop || !loop.sentAt || loop.kind !== 'fixed' || !loop.replyId) throw new NotFoundError('That fix')
     const [thread] = await db.select({ id: threads.id, slug: threads.slug, authorId: threads.authorId, title: threads.title }).from(threads).where(eq(threads.id, loop.threadId))
@@ -37,9 +49,9 @@ export async function confirmFix({ ctx, input }: VerbArgs): Promise<{ thread: { 
     }
     await recordEvent(db, item.id, 'fix_disputed', actor.id, detail, now)
     if (item.state === 'fixed_pending_confirmation' || item.state === 'resolved')
-      await moveItem(db, item, { to: 'in_progress', actorId: actor.id, reason: 'The customer says it is still broken.', detail }, now)
+      await moveItem(db, item, { to: 'in_progress', actorId: actor.id, reason: 'The customer says it is still broken.', detail, announcedByCaller: true }, now)
     const [escalation] = loop.escalationId ? await db.select({ engineerId: escalations.engineerId }).from(escalations).where(eq(escalations.id, loop.escalationId)) : []
     await notifyStaff(db, [item.assigneeId, escalation?.engineerId], 'fix_disputed', item.id, `A customer says “${thread.title}” is still broken after the fix.`, now)
     return { thread: { id: thread.id, slug: thread.slug }, solved: false }
-  })
+  }
 }

@@ -15,6 +15,11 @@ export interface ItemMove {
   reason?: string
   /** More for the event: which reply reopened it, which item it was closed into… */
   detail?: Record<string, unknown>
+  /**
+   * The caller tells the assignee of this very event itself (an engineer's answer, a customer's
+   * "still broken"), so the move adds no notice of its own: one notice per person per event.
+   */
+  announcedByCaller?: boolean
 }
 
 /**
@@ -56,7 +61,7 @@ export async function moveItem(db: Db, item: QueueItem, move: ItemMove, now: Dat
     },
     now,
   )
-  if (item.assigneeId && item.assigneeId !== move.actorId)
+  if (item.assigneeId && item.assigneeId !== move.actorId && !move.announcedByCaller)
     await notifyStaff(
       db,
       [item.assigneeId],

@@ -298,3 +298,19 @@ describe('everyone involved hears about it, once', () => {
     expect(sent!.body).toContain('Details: https://github.example/acme/app/issues/88')
   })
 })
+
+describe('one notice per person per event on the staff side', () => {
+  it('an engineer’s answer tells the assignee once, not once for the answer and again for the move', async () => {
+    const { item } = await bugThread()
+    const [routed] = await itemsOf(item.threadId!)
+    expect(routed!.assigneeId).toBe(support.id)
+    const before = (await t.db.select().from(notifications).where(eq(notifications.userId, support.id))).length
+    const escalation = await escalateItem({ ctx: t.ctx(admin), input: { itemId: item.id, ...REPRODUCTION } })
+    const afterEscalation = (await t.db.select().from(notifications).where(eq(notifications.userId, support.id))).length
+    // Someone else escalated the assignee's item: they hear of the move, once.
+    expect(afterEscalation - before).toBe(1)
+    await answerEscalation({ ctx: t.ctx(engineer), input: { escalationId: escalation.id, outcome: 'needs_info', answer: 'Which export size fails, and since when exactly?' } })
+    const told = (await t.db.select().from(notifications).where(eq(notifications.userId, support.id))).slice(afterEscalation)
+    expect(told.map((notice) => notice.kind)).toEqual(['escalation_answered'])
+  })
+})
