@@ -1,7 +1,7 @@
 import { eq } from 'drizzle-orm'
 import { isAdmin, requireStaff } from '../auth'
 import { inTransaction, type VerbArgs } from '../ctx'
-import { handoffs, rotations, type Handoff } from '../db/schema'
+import { handoffs, rotations, rotationShifts, type Handoff } from '../db/schema'
 import { ConflictError, ForbiddenError, NotFoundError } from '../errors'
 import { notifyStaff } from '../notify'
 import { parseInput } from '../validation'
@@ -32,10 +32,12 @@ export async function publishHandoff({ ctx, input }: VerbArgs): Promise<Handoff>
       .where(eq(handoffs.id, handoff.id))
       .returning()
     if (data.publish && rotation) {
-      // The engineer of the shift after this one (a handoff written before its shift ends still
+      // The engineer of the shift after this one (a handoff drafted before its shift ends still
       // goes to whoever takes over then), whoever is on now, and the lead.
-      const next = await whoIsOnRotation(db, rotation.teamSlug, handoff.periodEnd > now ? handoff.periodEnd : now)
-      const onNow = handoff.periodEnd > now ? await whoIsOnRotation(db, rotation.teamSlug, now) : next
+      const [shift] = handoff.shiftId ? await db.select({ endsAt: rotationShifts.endsAt }).from(rotationShifts).where(eq(rotationShifts.id, handoff.shiftId)) : []
+      const handover = shift && shift.endsAt > now ? shift.endsAt : now
+      const next = await whoIsOnRotation(db, rotation.teamSlug, handover)
+      const onNow = handover > now ? await whoIsOnRotation(db, rotation.teamSlug, now) : next
       await notifyStaff(
         db,
         [next?.userId, onNow?.userId, leadId].filter((id) => id !== actor.id),

@@ -5,3 +5,15 @@ export { createMailer, type Mailer } from './mailer'
 export { queueMail, threadReference, type OutgoingMail } from './queue-mail'
 export { renderMail, type MailContent } from './render-mail'
 export { mailSettingsOf, type MailSettings } from './settings'
+export {
+  getFailingAddresses,
+  getMail,
+  getPersonMail,
+  listMail,
+  mailCursorParam,
+  parseMailCursor,
+  type MailCursor,
+  type MailListRow,
+  type MailView,
+  type PersonMail,
+} from './queries'

@@ -2,11 +2,13 @@ import type { OrganisationRow, UserRow } from '../../src/auth/queries'
 import { plans, roles, type Category, type Organisation } from '../../src/db/schema'
 import { Checkbox, CsrfField, FormMessage, Select, Tabs, TextArea, TextField, type FormState } from '../components'
 import type { SetupChecklist } from '../../src/setup/queries'
-import { formatDate, formatMoney, formatWindowHours } from '../format'
+import type { PersonMail } from '../../src/mail/queries'
+import { formatDate, formatDateTime, formatMoney, formatWindowHours } from '../format'
 import { Layout, type Chrome } from '../layout'
+import { MailTable } from './mail'
 import { SetupChecklistPanel } from '../setup/checklist'
 
-export function AdminNav({ current }: { current: 'users' | 'organisations' | 'categories' | 'outbox' }) {
+export function AdminNav({ current }: { current: 'users' | 'organisations' | 'categories' | 'outbox' | 'mail' }) {
   return (
     <Tabs
       label="Admin sections"
@@ -16,6 +18,7 @@ export function AdminNav({ current }: { current: 'users' | 'organisations' | 'ca
         ['organisations', '/admin/organisations', 'Organisations'],
         ['categories', '/admin/categories', 'Categories'],
         ['outbox', '/admin/outbox', 'Background jobs'],
+        ['mail', '/admin/mail', 'Mail'],
       ]}
     />
   )
@@ -27,6 +30,8 @@ export function UsersPage(props: {
   search: string
   nextAfterId: number | null
   checklist?: SetupChecklist | null
+  /** People whose address bounces, since when. */
+  mailFailing?: Map<number, Date>
 }) {
   return (
     <Layout chrome={props.chrome} meta={{ title: 'People · Admin', noindex: true }}>
@@ -55,7 +60,17 @@ export function UsersPage(props: {
             {props.users.map((user) => (
               <tr>
                 <td>{user.displayName}</td>
-                <td>{user.email}</td>
+                <td>
+                  {user.email}
+                  {props.mailFailing?.has(user.id) ? (
+                    <>
+                      <br />
+                      <small class="error-text mail-failing">Mail failing since {formatDate(props.mailFailing.get(user.id)!)}</small>
+                    </>
+                  ) : (
+                    ''
+                  )}
+                </td>
                 <td>{user.role}</td>
                 <td>{user.organisationName ?? '—'}</td>
                 <td>{formatDate(user.createdAt)}</td>
@@ -86,6 +101,7 @@ export function UserEditPage(props: {
   user: { id: number; displayName: string; email: string }
   organisations: { id: number; name: string }[]
   form: FormState
+  mail?: PersonMail
 }) {
   return (
     <Layout chrome={props.chrome} meta={{ title: `${props.user.displayName} · Admin`, noindex: true }}>
@@ -94,6 +110,13 @@ export function UserEditPage(props: {
           <h1>{props.user.displayName}</h1>
           <p>{props.user.email}</p>
         </hgroup>
+        {props.mail?.failingSince ? (
+          <p class="form-message error mail-failing" role="status">
+            Mail failing since {formatDateTime(props.mail.failingSince)}: mail to {props.user.email} bounced, so this person may not hear from us.
+          </p>
+        ) : (
+          ''
+        )}
         <form method="post" action={`/admin/users/${props.user.id}`}>
           <CsrfField token={props.chrome.csrfToken} />
           <FormMessage form={props.form} />
@@ -114,6 +137,14 @@ export function UserEditPage(props: {
           </div>
         </form>
       </section>
+      {props.mail && props.mail.recent.length > 0 ? (
+        <section>
+          <h2>Latest mail to {props.user.displayName}</h2>
+          <MailTable mails={props.mail.recent} now={props.chrome.now} label={`Latest mail to ${props.user.displayName}`} />
+        </section>
+      ) : (
+        ''
+      )}
     </Layout>
   )
 }

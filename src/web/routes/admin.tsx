@@ -7,6 +7,7 @@ import {
   UserEditPage,
   UsersPage,
 } from '../../../views/admin/admin'
+import { MailListPage, MailPage } from '../../../views/admin/mail'
 import { OutboxPage } from '../../../views/admin/outbox'
 import { emptyForm, type FormState } from '../../../views/components'
 import { formatWindowHours } from '../../../views/format'
@@ -20,6 +21,7 @@ import {
   updateOrganisation,
   updateUserAccess,
 } from '../../auth'
+import { getFailingAddresses, getMail, getPersonMail, listMail, mailCursorParam, parseMailCursor } from '../../mail'
 import { getOutboxOverview, retryOutboxRow } from '../../outbox'
 import { createCategory, deleteCategory, getCategoryForAdmin, listCategoriesForAdmin, updateCategory } from '../../forum'
 import { QUEUE_CONFIG } from '../../queue'
@@ -42,14 +44,15 @@ adminRoutes.get('/users', async (c) => {
     listUsers(c.var.ctx, { search, afterId: parseId(c.req.query('after')) ?? 0 }),
     getSetupChecklist(c.var.ctx),
   ])
-  return c.html(<UsersPage chrome={chrome(c)} users={result.users} search={search} nextAfterId={result.nextAfterId} checklist={checklist} />)
+  const mailFailing = await getFailingAddresses(c.var.ctx, result.users.map((user) => user.id))
+  return c.html(<UsersPage chrome={chrome(c)} users={result.users} search={search} nextAfterId={result.nextAfterId} checklist={checklist} mailFailing={mailFailing} />)
 })
 
 async function userEditPage(c: Context<AppEnv>, userId: number, form: FormState | null, status: FormStatus = 200) {
   const ctx = c.var.ctx
-  const [user, organisations] = await Promise.all([getUserForAdmin(ctx, userId), listOrganisationChoices(ctx)])
+  const [user, organisations, mail] = await Promise.all([getUserForAdmin(ctx, userId), listOrganisationChoices(ctx), getPersonMail(ctx, userId)])
   const state = form ?? emptyForm({ role: user.role, organisationId: user.organisationId ? String(user.organisationId) : '' })
-  return c.html(<UserEditPage chrome={chrome(c)} user={user} organisations={organisations} form={state} />, status)
+  return c.html(<UserEditPage chrome={chrome(c)} user={user} organisations={organisations} form={state} mail={mail} />, status)
 }
 
 adminRoutes.get('/users/:id', (c) => userEditPage(c, idParam(c, 'id', 'That person'), null))
@@ -202,3 +205,14 @@ adminRoutes.post('/outbox/:id/retry', async (c) => {
   await retryOutboxRow({ ctx: c.var.ctx, input: { rowId: c.req.param('id') } })
   return c.redirect('/admin/outbox', 303)
 })
+
+// --- Mail ---------------------------------------------------------------------------
+
+adminRoutes.get('/mail', async (c) => {
+  const before = parseMailCursor(c.req.query('before'))
+  const page = await listMail(c.var.ctx, { before })
+  const nextHref = page.next ? `/admin/mail?before=${mailCursorParam(page.next)}` : null
+  return c.html(<MailListPage chrome={chrome(c)} mails={page.mails} nextHref={nextHref} smtpConfigured={Boolean(c.var.deps.env.smtpUrl)} firstPage={!before} />)
+})
+
+adminRoutes.get('/mail/:id', async (c) => c.html(<MailPage chrome={chrome(c)} mail={await getMail(c.var.ctx, idParam(c, 'id', 'That mail'))} />))
