@@ -24,6 +24,8 @@ const EnvSchema = z.object({
     .regex(/^smtps?:\/\/[^\s]+$/, { error: 'SMTP_URL must look like smtp://user:pass@host:587 or smtps://user:pass@host:465.' })
     .optional(),
   MAIL_FROM: z.string().min(3).optional(),
+  INBOUND_SMTP_PORT: z.coerce.number().int().min(0).max(65535).optional(),
+  INBOUND_MAIL_SECRET: z.string().min(16, { error: 'INBOUND_MAIL_SECRET must be at least 16 characters (a long random string).' }).optional(),
 })
 
 export interface Env {
@@ -48,6 +50,10 @@ export interface Env {
   smtpUrl: string | undefined
   /** The From of every mail, e.g. "Acme Community <community@acme.example>". */
   mailFrom: string
+  /** Port of the SMTP listener for replies by mail (reply+<token>@ addresses); unset means no listener. */
+  inboundSmtpPort: number | undefined
+  /** Shared secret of POST /api/v1/inbound-mail (a provider's inbound webhook); unset means the endpoint is off (404). */
+  inboundMailSecret: string | undefined
 }
 
 /** Reads configuration from the environment; a wrong value stops start-up with a clear message. */
@@ -76,5 +82,7 @@ export function loadEnv(source: Record<string, string | undefined> = process.env
     outboxPollMs: env.OUTBOX_POLL_MS,
     smtpUrl: env.SMTP_URL,
     mailFrom: env.MAIL_FROM ?? `${env.SITE_NAME} <community@${new URL(env.PUBLIC_URL ?? `http://localhost:${env.PORT}`).hostname}>`,
+    inboundSmtpPort: env.INBOUND_SMTP_PORT,
+    inboundMailSecret: env.INBOUND_MAIL_SECRET,
   }
 }

@@ -8,6 +8,7 @@ import { openDatabase } from './db/open'
 import type { Env } from './env'
 import { outboxHandlers } from './jobs'
 import { createMailer, mailSettingsOf } from './mail'
+import { startInboundSmtp } from './inbound'
 import { startOutboxWorker } from './outbox'
 import { scheduleQueueTick } from './queue/handlers'
 import { scheduleEscalationTick } from './escalations'
@@ -70,6 +71,17 @@ export async function startForum(env: Env, options: StartOptions = {}): Promise<
     concurrency: 4,
   })
   const app = createApp({ database, env, logger, clock, assets: loadAssets(), search, outbox: worker, demo: options.demo })
+  // Replies by mail: the listener acts as nobody; the verbs it calls act as the reply address's person.
+  const inbound =
+    env.inboundSmtpPort === undefined
+      ? null
+      : await startInboundSmtp({
+          port: env.inboundSmtpPort,
+          host: env.host,
+          logger,
+          onReceived: () => worker.nudge(),
+          ctx: () => ({ actor: null, db: database.db, now: () => clock.now(), requestId: 'inbound-mail', search, mail: mailSettingsOf(env) }),
+        })
   const setupToken = await issueSetupLink({ ctx: { actor: null, db: database.db, now: () => clock.now(), requestId: 'startup' } })
   const notes = (await options.notes?.(database)) ?? []
 
@@ -82,6 +94,7 @@ export async function startForum(env: Env, options: StartOptions = {}): Promise<
   console.log(`\n  Forum running at ${env.publicUrl} (port ${port}, ${where})`)
   if (fresh.created) console.log(`\n  A fresh forum: questions go to the category "General" (/c/general), answered by the "support" team.`)
   if (setupToken) console.log(`\n  No admin exists yet. Create one with this one-time link:\n\n    ${env.publicUrl}/setup/${setupToken}`)
+  if (inbound) console.log(`\n  Replies by mail: SMTP listener on port ${inbound.port} (reply+…@${mailSettingsOf(env).domain})`)
   for (const line of notes) console.log(`  ${line}`)
   console.log('')
 
@@ -98,6 +111,7 @@ export async function startForum(env: Env, options: StartOptions = {}): Promise<
       // Keep-alive sockets would hold close() open; in-flight requests have had their chance.
       if ('closeAllConnections' in server) server.closeAllConnections()
       await closed
+      await inbound?.close()
       await worker.stop()
       mailer.close()
       await database.close()

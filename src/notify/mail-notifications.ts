@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm'
 import type { Db } from '../db/client'
 import { queryRows } from '../db/client'
-import { queueMail, renderMail, type MailContent, type MailSettings } from '../mail'
+import { queueMail, renderMail, replyToOf, type MailContent, type MailSettings } from '../mail'
 import { escalationFacts, fixConfirmationActions, fixOfThread, replyPost, staffNoticeLink } from './mail-details'
 
 // The mail channel of in-app notifications: each notice becomes one mail to its person (one per
@@ -63,6 +63,9 @@ export async function mailNotifications(db: Db, notificationIds: number[], setti
     const content =
       notice.role !== 'member' && notice.item_id ? await staffMail(db, notice, settings) : notice.thread_id ? await customerMail(db, notice, settings) : notice.role !== 'member' ? staffNoticeMail(notice, settings) : null
     if (!content) continue
+    // Reply by mail: a Reply-To for this person and thread (or item), explained in the footer.
+    const reply = await replyToOf(db, { userId: notice.user_id, threadId: notice.thread_id, itemId: notice.role !== 'member' ? notice.item_id : null }, settings, now)
+    if (reply) content.body.footer.reason = `${content.body.footer.reason} ${reply.hint}`
     const rendered = renderMail(content.body, settings)
     const id = await queueMail(
       db,
@@ -74,6 +77,7 @@ export async function mailNotifications(db: Db, notificationIds: number[], setti
         text: rendered.text,
         html: rendered.html,
         threadId: notice.thread_id,
+        ...(reply ? { replyTo: reply.replyTo } : {}),
       },
       settings,
       now,

@@ -14,6 +14,7 @@ import { authRoutes } from './routes/auth'
 import { demoRoutes } from './routes/demo'
 import { forumRoutes } from './routes/forum'
 import { apiRoutes } from './routes/api'
+import { inboundMailRoutes } from './routes/inbound-mail'
 import { engineeringRoutes } from './routes/escalations'
 import { notificationRoutes } from './routes/notifications'
 import { queueRoutes } from './routes/queue'
@@ -71,7 +72,8 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
     },
   })
   // Reading the body stream on a GET would make the server build a full Request for nothing.
-  app.use((c, next) => (c.req.method === 'GET' || c.req.method === 'HEAD' ? next() : limitBody(c, next)))
+  // Inbound mail (attachments and all) has a limit of its own, in src/web/routes/inbound-mail.ts.
+  app.use((c, next) => (c.req.method === 'GET' || c.req.method === 'HEAD' || c.req.path === '/api/v1/inbound-mail' ? next() : limitBody(c, next)))
   app.use(loadSession())
   app.use(csrfProtection())
   app.use(async function provideCtx(c, next) {
@@ -97,6 +99,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.route('/rotations', rotationRoutes)
   app.route('/ical', icalRoutes)
   app.route('/api/v1', apiRoutes)
+  app.route('/api/v1', inboundMailRoutes)
   app.route('/', engineeringRoutes)
   app.route('/', notificationRoutes)
   app.route('/', forumRoutes)
