@@ -1,5 +1,6 @@
 import { escalationHandlers } from './escalations'
 import { mailHandlers, type Mailer, type MailSettings } from './mail'
+import { mailDigestHandlers } from './mail-preferences'
 import { notifyHandlers } from './notify'
 import type { OutboxHandlers } from './outbox'
 import { queueHandlers } from './queue'
@@ -14,6 +15,7 @@ export function outboxHandlers(services: { search: SearchIndex; mail: { settings
     ...queueHandlers(),
     ...notifyHandlers(services.mail.settings),
     ...mailHandlers(services.mail.mailer),
+    ...mailDigestHandlers(services.mail.settings),
     ...rotationHandlers(),
     ...escalationHandlers(),
   }

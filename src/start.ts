@@ -8,6 +8,7 @@ import { openDatabase } from './db/open'
 import type { Env } from './env'
 import { outboxHandlers } from './jobs'
 import { createMailer, mailSettingsOf } from './mail'
+import { scheduleMailDigests } from './mail-preferences'
 import { startInboundSmtp } from './inbound'
 import { startOutboxWorker } from './outbox'
 import { scheduleQueueTick } from './queue/handlers'
@@ -61,6 +62,7 @@ export async function startForum(env: Env, options: StartOptions = {}): Promise<
   await scheduleRotationTick(database.db, clock.now())
   await scheduleEscalationTick(database.db, clock.now())
   await scheduleSearchMaintenance(database.db, clock.now())
+  await scheduleMailDigests(database.db, clock.now())
   const worker = startOutboxWorker({
     db: database.db,
     handlers: outboxHandlers({ search, mail: { settings: mailSettingsOf(env), mailer } }),

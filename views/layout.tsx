@@ -150,6 +150,9 @@ function SiteHeader({ chrome }: { chrome: Chrome }) {
                   <li>
                     <a href={`/u/${viewer.id}`}>Your profile</a>
                   </li>
+                  <li>
+                    <a href="/account/notifications">Email notifications</a>
+                  </li>
                   {isAdmin(viewer) && (
                     <li>
                       <a href="/admin">Admin</a>

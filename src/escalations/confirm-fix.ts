@@ -16,21 +16,21 @@ import { ConfirmFixInput } from './schemas'
 export async function confirmFix({ ctx, input }: VerbArgs): Promise<{ thread: { id: number; slug: string }; solved: boolean }> {
   const actor = requireSignedIn(ctx, 'confirm a fix')
   const data = parseInput(ConfirmFixInput, input)
-  return inTransaction(ctx, (tx) => answerFix(tx, actor, data))
+  return answerFix(ctx, actor, data)
 }
 
 /**
  * The state change behind both ways of answering a fix (the thread's buttons, and the mail's
- * signed links through confirmFixByToken): `tx` is an open transaction acting as `actor`.
+ * signed links through confirmFixByToken), acting as `actor`, in the caller's transaction if any.
  */
 export async function answerFix(
-  tx: Ctx,
+  ctx: Ctx,
   actor: Actor,
   data: { loopReplyId: number; solved: boolean },
 ): Promise<{ thread: { id: number; slug: string }; solved: boolean }> {
-  {
+  return inTransaction(ctx, async (tx) => {
     const { db } = tx
-    const now = tx.now()
+    const now = ctx.now()
     const [loop] = await db.select().from(loopReplies).where(eq(loopReplies.id, data.loopReplyId)).for('update')
     if (!loop || !loop.sentAt || loop.kind !== 'fixed' || !loop.replyId) throw new NotFoundError('That fix')
     const [thread] = await db.select({ id: threads.id, slug: threads.slug, authorId: threads.authorId, title: threads.title }).from(threads).where(eq(threads.id, loop.threadId))
@@ -53,5 +53,5 @@ export async function answerFix(
     const [escalation] = loop.escalationId ? await db.select({ engineerId: escalations.engineerId }).from(escalations).where(eq(escalations.id, loop.escalationId)) : []
     await notifyStaff(db, [item.assigneeId, escalation?.engineerId], 'fix_disputed', item.id, `A customer says “${thread.title}” is still broken after the fix.`, now)
     return { thread: { id: thread.id, slug: thread.slug }, solved: false }
-  }
+  })
 }

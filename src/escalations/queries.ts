@@ -5,6 +5,7 @@ import type { Ctx } from '../ctx'
 import { queryRows } from '../db/client'
 import { escalations, handoffs, loopReplies, queueItems, rotations, syncMarks, teams, threads, users, type Escalation, type Handoff, type ItemState, type LoopReply, type Severity } from '../db/schema'
 import { NotFoundError } from '../errors'
+import { readMailToken } from '../mail-preferences'
 import { firstTeamOf, knownTeamSlugs } from '../teams'
 import { escalationTarget, responseHoursFor } from './escalation-core'
 import type { HandoffSummary } from './handoff-summary'
@@ -503,4 +504,30 @@ export async function getFixConfirmation(ctx: Ctx, threadId: number): Promise<{ 
     .orderBy(desc(loopReplies.sentAt))
     .limit(1)
   return row?.replyId ? { loopReplyId: row.loopReplyId, replyId: row.replyId } : null
+}
+
+export interface FixLinkView {
+  state: 'live' | 'used' | 'expired' | 'unknown'
+  solved: boolean
+  thread: { id: number; slug: string; title: string } | null
+  /** The asker answered already (on the thread, or by the other link). */
+  answered: 'solved' | 'still_broken' | null
+}
+
+/** What a fix mail's link would do, for its confirm page: reading it changes nothing. */
+export async function getFixLink(ctx: Ctx, token: string): Promise<FixLinkView> {
+  const read = await readMailToken(ctx.db, token, ['fix_solved', 'fix_still_broken'], ctx.now())
+  if (read.state === 'unknown') return { state: 'unknown', solved: false, thread: null, answered: null }
+  const link = read as Exclude<typeof read, { state: 'unknown' }>
+  const [row] = await ctx.db
+    .select({ id: threads.id, slug: threads.slug, title: threads.title, hiddenAt: threads.hiddenAt, confirmation: loopReplies.confirmation })
+    .from(loopReplies)
+    .innerJoin(threads, eq(threads.id, loopReplies.threadId))
+    .where(eq(loopReplies.id, Number(link.data.loopReplyId)))
+  return {
+    state: link.state,
+    solved: link.purpose === 'fix_solved',
+    thread: row && !row.hiddenAt ? { id: row.id, slug: row.slug, title: row.title } : null,
+    answered: (row?.confirmation as FixLinkView['answered']) ?? null,
+  }
 }

@@ -13,6 +13,8 @@ export interface MailContent {
   facts?: { label: string; value: string; preformatted?: boolean }[]
   /** A post quoted in the mail: its sanitised HTML and its plain text. */
   post?: { authorName: string; html: string; text: string }
+  /** Lists of links under a title (a digest's notices, a summary's items). */
+  sections?: { title: string; items: { label: string; url: string }[] }[]
   /** Buttons (HTML) and links (text), e.g. "View the thread". */
   actions: { label: string; url: string }[]
   /** Why the person gets this mail, and how to stop it (non-essential mail). */
@@ -26,6 +28,7 @@ export function renderMail(content: MailContent, settings: MailSettings): { text
     ...content.paragraphs.flatMap((paragraph) => [paragraph, '']),
     ...(content.facts ?? []).flatMap((fact) => [`${fact.label}:`, indent(fact.value), '']),
     ...(content.post ? [`${content.post.authorName} wrote:`, '', quote(content.post.text), ''] : []),
+    ...(content.sections ?? []).flatMap((section) => [section.title, '', ...section.items.map((item) => `- ${item.label}\n  ${item.url}`), '']),
     ...content.actions.map((action) => `${action.label}: ${action.url}`),
     '',
     '-- ',
@@ -58,6 +61,12 @@ export function renderMail(content: MailContent, settings: MailSettings): { text
         ? html`<p style="margin:16px 0 4px;color:#57606a">${content.post.authorName} wrote:</p>
             <blockquote style="margin:0 0 16px;padding:0 0 0 12px;border-left:3px solid #d0d7de">${raw(content.post.html)}</blockquote>`
         : ''}
+      ${(content.sections ?? []).map(
+        (section) => html`<p style="margin:16px 0 4px;font-weight:600">${section.title}</p>
+          <ul style="margin:0 0 12px;padding-left:20px">
+            ${section.items.map((item) => html`<li style="margin:0 0 4px"><a href="${item.url}" style="color:#0969da">${item.label}</a></li>`)}
+          </ul>`,
+      )}
       <p style="margin:20px 0 0">
         ${content.actions.map(
           (action) =>

@@ -2,6 +2,7 @@ import { sql } from 'drizzle-orm'
 import type { Db } from '../db/client'
 import { queryRows } from '../db/client'
 import type { MailContent, MailSettings } from '../mail'
+import { issueFixLinks } from '../mail-preferences'
 
 // What a notice's mail says beyond the notice itself, read when the mail is composed: the
 // reproduction an engineer needs to act on an escalation without opening the app, the customer's
@@ -80,15 +81,11 @@ export async function fixOfThread(db: Db, threadId: number): Promise<{ loopReply
 
 /**
  * "This solved it" and "Still broken" in the fix mail, for the thread's asker (only they can
- * confirm). Today both open the thread's confirmation box (signing in if needed); this is the one
- * place that becomes the signed, single-use action links (action_tokens: fix_solved /
- * fix_still_broken) that work without signing in.
+ * confirm): signed, single-use links (action_tokens: fix_solved / fix_still_broken, 14 days) to
+ * a confirm page that works without signing in.
  */
-export function fixConfirmationActions(threadUrl: string, _fix: { loopReplyId: number }, _settings: MailSettings): MailContent['actions'] {
-  return [
-    { label: 'This solved it', url: `${threadUrl}#fix-confirmation` },
-    { label: 'Still broken', url: `${threadUrl}#fix-confirmation` },
-  ]
+export async function fixConfirmationActions(db: Db, args: { userId: number; loopReplyId: number; now: Date }, settings: MailSettings): Promise<MailContent['actions']> {
+  return issueFixLinks(db, args, settings)
 }
 
 /** Where a staff notice about neither an item nor a thread is acted on. */

@@ -2,6 +2,7 @@ import { sql } from 'drizzle-orm'
 import type { Db } from '../db/client'
 import { queryRows } from '../db/client'
 import { queueMail, renderMail, replyToOf, type MailContent, type MailSettings } from '../mail'
+import { mailFooterLinks, mailModesOf } from '../mail-preferences'
 import { escalationFacts, fixConfirmationActions, fixOfThread, replyPost, staffNoticeLink } from './mail-details'
 
 // The mail channel of in-app notifications: each notice becomes one mail to its person (one per
@@ -58,15 +59,20 @@ export async function mailNotifications(db: Db, notificationIds: number[], setti
       where n.id in (${sql.join(notificationIds.map((id) => sql`${id}`), sql`, `)})
       order by n.id`,
   )
+  // Each person's choice for the notice's kind: "never" and "in a digest" write no mail here (the
+  // in-app notice stays; the digest run lists the held ones).
+  const modeOf = await mailModesOf(db, notices.map((notice) => notice.user_id))
   let queued = 0
   for (const notice of notices) {
+    if (modeOf(notice.user_id, notice.kind) !== 'immediately') continue
     const content =
-      notice.role !== 'member' && notice.item_id ? await staffMail(db, notice, settings) : notice.thread_id ? await customerMail(db, notice, settings) : notice.role !== 'member' ? staffNoticeMail(notice, settings) : null
+      notice.role !== 'member' && notice.item_id ? await staffMail(db, notice, settings) : notice.thread_id ? await customerMail(db, notice, settings, now) : notice.role !== 'member' ? staffNoticeMail(notice, settings) : null
     if (!content) continue
     // Reply by mail: a Reply-To for this person and thread (or item), explained in the footer.
     const reply = await replyToOf(db, { userId: notice.user_id, threadId: notice.thread_id, itemId: notice.role !== 'member' ? notice.item_id : null }, settings, now)
     if (reply) content.body.footer.reason = `${content.body.footer.reason} ${reply.hint}`
-    const rendered = renderMail(content.body, settings)
+    const links = await mailFooterLinks(db, { userId: notice.user_id, kind: notice.kind, now }, settings)
+    const rendered = renderMail({ ...content.body, footer: { ...content.body.footer, ...links } }, settings)
     const id = await queueMail(
       db,
       {
@@ -78,6 +84,7 @@ export async function mailNotifications(db: Db, notificationIds: number[], setti
         html: rendered.html,
         threadId: notice.thread_id,
         ...(reply ? { replyTo: reply.replyTo } : {}),
+        unsubscribeUrl: links.unsubscribeUrl,
       },
       settings,
       now,
@@ -109,7 +116,7 @@ async function postOf(db: Db, notice: NoticeRow): Promise<PostRow | null> {
   return post ?? null
 }
 
-async function customerMail(db: Db, notice: NoticeRow, settings: MailSettings): Promise<{ subject: string; body: MailContent } | null> {
+async function customerMail(db: Db, notice: NoticeRow, settings: MailSettings, now: Date): Promise<{ subject: string; body: MailContent } | null> {
   // A notice about a thread that is gone or hidden has nothing public left to say.
   if (!notice.thread_id || !notice.thread_title) return null
   const post = await postOf(db, notice)
@@ -122,7 +129,7 @@ async function customerMail(db: Db, notice: NoticeRow, settings: MailSettings): 
     // Only the asker confirms (confirmFix); followers just read the reply.
     if (notice.is_asker) {
       paragraphs.push('Did it solve it for you? One click tells the team: “This solved it” closes the question; “Still broken” reopens it.')
-      actions.unshift(...fixConfirmationActions(threadUrl(notice, settings), fix, settings))
+      actions.unshift(...(await fixConfirmationActions(db, { userId: notice.user_id, loopReplyId: fix.loopReplyId, now }, settings)))
     }
   }
   if (notice.kind === 'needs_info') paragraphs.push('Reply on the thread with what they asked for; your question waits for your answer.')

@@ -12,10 +12,14 @@ export async function scheduleRecurring(db: Db, topic: string, now: Date): Promi
   await enqueue(db, { topic, key: recurringKey(topic), payload: {}, dueAt: now })
 }
 
-/** The outbox handler of a recurring job: runs it, then schedules its next run `everyMs` later. */
-export function recurringHandler(topic: string, everyMs: number, run: (context: DeliveryContext) => Promise<void>): OutboxHandler {
+/**
+ * The outbox handler of a recurring job: runs it, then schedules its next run `every` ms later,
+ * or at the time `every(now)` names (a job that runs at a time of day).
+ */
+export function recurringHandler(topic: string, every: number | ((now: Date) => Date), run: (context: DeliveryContext) => Promise<void>): OutboxHandler {
   return async (_payload, context) => {
     await run(context)
-    await enqueue(context.db, { topic, key: recurringKey(topic), payload: {}, dueAt: new Date(context.now.getTime() + everyMs), onConflict: 'replace' })
+    const dueAt = typeof every === 'number' ? new Date(context.now.getTime() + every) : every(context.now)
+    await enqueue(context.db, { topic, key: recurringKey(topic), payload: {}, dueAt, onConflict: 'replace' })
   }
 }

@@ -65,3 +65,9 @@ export const MAIL_DELIVER = 'mail.deliver'
 export interface MailPayload {
   mailId: number
 }
+
+/**
+ * Recurring, once a day at 06:00 UTC (and at start-up, catching up): the digests of people who
+ * chose "in a digest" (daily, or weekly on Mondays) and the staff's daily summary.
+ */
+export const MAIL_DIGESTS = 'mail.digests'

@@ -12,6 +12,7 @@ import { adminRoutes } from './routes/admin'
 import { assetRoutes } from './routes/assets'
 import { authRoutes } from './routes/auth'
 import { demoRoutes } from './routes/demo'
+import { mailRoutes } from './routes/mail'
 import { forumRoutes } from './routes/forum'
 import { apiRoutes } from './routes/api'
 import { inboundMailRoutes } from './routes/inbound-mail'
@@ -102,6 +103,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.route('/api/v1', inboundMailRoutes)
   app.route('/', engineeringRoutes)
   app.route('/', notificationRoutes)
+  app.route('/', mailRoutes)
   app.route('/', forumRoutes)
 
   app.notFound(handleNotFound)

@@ -7,6 +7,14 @@ import type { AppEnv } from './types'
 
 const UNSAFE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE'])
 const TOKEN_SHAPE = /^[a-z2-7]{32}$/
+/**
+ * RFC 8058 one-click unsubscribe: the mail provider POSTs `List-Unsubscribe=One-Click` to the
+ * URL in the mail's List-Unsubscribe header, from its own servers, with no cookie and no form
+ * token. CSRF protects what a browser's cookies authorise; this POST uses no session at all (the
+ * signed token in the path is the authority, and all it can do is stop one kind of mail), so
+ * exactly this path is exempt.
+ */
+const ONE_CLICK_UNSUBSCRIBE = /^\/mail\/unsubscribe\/[a-z2-7]{32}$/
 
 export const CSRF_FAILED =
   'This form could not be accepted because it expired or came from another site. Go back, reload the page and submit it again.'
@@ -27,7 +35,8 @@ export function csrfProtection(): MiddlewareHandler<AppEnv> {
     c.set('csrfToken', token)
 
     // The JSON API authenticates with bearer tokens only, never cookies: nothing to forge.
-    if (UNSAFE_METHODS.has(c.req.method) && !c.req.path.startsWith('/api/')) {
+    const oneClick = c.req.method === 'POST' && ONE_CLICK_UNSUBSCRIBE.test(c.req.path)
+    if (UNSAFE_METHODS.has(c.req.method) && !c.req.path.startsWith('/api/') && !oneClick) {
       if (!fromOwnOrigin(c)) throw new HTTPException(403, { message: CSRF_FAILED })
       const submitted = c.req.header('x-csrf-token') ?? (await submittedField(c))
       if (!hadToken || !submitted || !constantTimeEqual(submitted, token)) throw new HTTPException(403, { message: CSRF_FAILED })
