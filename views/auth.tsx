@@ -14,6 +14,9 @@ export function SignInPage({ chrome, form, next }: { chrome: Chrome; form: FormS
           <button type="submit">Sign in</button>
         </form>
         <p>
+          <a href="/password/forgot">Forgot your password?</a>
+        </p>
+        <p>
           New here? <a href={`/signup?next=${encodeURIComponent(next)}`}>Create an account</a>.
         </p>
       </section>

@@ -151,6 +151,9 @@ function SiteHeader({ chrome }: { chrome: Chrome }) {
                     <a href={`/u/${viewer.id}`}>Your profile</a>
                   </li>
                   <li>
+                    <a href="/account">Account and email</a>
+                  </li>
+                  <li>
                     <a href="/account/notifications">Email notifications</a>
                   </li>
                   {isAdmin(viewer) && (

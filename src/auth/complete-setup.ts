@@ -26,7 +26,9 @@ export async function completeSetup({ ctx, input }: VerbArgs): Promise<IssuedSes
     if (existing) throw new ConflictError('An account with this email already exists.', 'email')
     const [user] = await db
       .insert(users)
-      .values({ email: data.email, displayName: data.displayName, passwordHash, role: 'admin', createdAt: now })
+      // The operator typed this address with the console's one-time link: no mail to confirm it
+      // (mail may not even be configured yet on a fresh install).
+      .values({ email: data.email, displayName: data.displayName, passwordHash, role: 'admin', emailVerifiedAt: now, createdAt: now })
       .returning({ id: users.id })
     await db.delete(setupTokens)
     const session = await createSession(db, user!.id, now)

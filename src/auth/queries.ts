@@ -1,8 +1,9 @@
-import { and, asc, count, eq, gt, ilike, or, sql } from 'drizzle-orm'
+import { and, asc, count, desc, eq, gt, ilike, isNull, or, sql } from 'drizzle-orm'
 import type { Ctx } from '../ctx'
-import { organisations, setupTokens, users, type Organisation, type Role } from '../db/schema'
+import { actionTokens, organisations, setupTokens, users, type Organisation, type Role } from '../db/schema'
 import { NotFoundError } from '../errors'
-import { requireAdmin } from './policy'
+import { checkActionToken, type AccountTokenPurpose, type TokenState } from './action-tokens'
+import { requireAdmin, requireSignedIn } from './policy'
 import { hashToken } from './tokens'
 
 export const USERS_PAGE_SIZE = 50
@@ -109,4 +110,63 @@ export async function getUserForAdmin(ctx: Ctx, userId: number): Promise<UserRow
     .where(eq(users.id, userId))
   if (!user) throw new NotFoundError('That person')
   return user
+}
+
+export interface AccountPage {
+  displayName: string
+  email: string
+  emailVerifiedAt: Date | null
+  /** A change of address waiting for its confirmation link to be opened. */
+  pendingEmail: { newEmail: string; expiresAt: Date } | null
+}
+
+/** The signed-in person's own account: address, whether it is confirmed, a change in flight. */
+export async function getAccount(ctx: Ctx): Promise<AccountPage> {
+  const actor = requireSignedIn(ctx, 'see your account')
+  const now = ctx.now()
+  const [row] = await ctx.db
+    .select({
+      displayName: users.displayName,
+      email: users.email,
+      emailVerifiedAt: users.emailVerifiedAt,
+      pendingData: actionTokens.data,
+      pendingExpiresAt: actionTokens.expiresAt,
+    })
+    .from(users)
+    .leftJoin(
+      actionTokens,
+      and(
+        eq(actionTokens.userId, users.id),
+        eq(actionTokens.purpose, 'change_email'),
+        isNull(actionTokens.usedAt),
+        gt(actionTokens.expiresAt, now),
+      ),
+    )
+    .where(eq(users.id, actor.id))
+    .orderBy(desc(actionTokens.createdAt))
+    .limit(1)
+  if (!row) throw new NotFoundError('Your account')
+  const newEmail = row.pendingData?.newEmail
+  return {
+    displayName: row.displayName,
+    email: row.email,
+    emailVerifiedAt: row.emailVerifiedAt,
+    pendingEmail: typeof newEmail === 'string' && row.pendingExpiresAt ? { newEmail, expiresAt: row.pendingExpiresAt } : null,
+  }
+}
+
+export type AccountLink = { state: Exclude<TokenState, 'live'> } | { state: 'live'; email: string; newEmail: string | null }
+
+/**
+ * What a mailed account link would do, for its confirm page: opening a link changes nothing
+ * (mail scanners fetch links), so the page shows this and the action is the form's POST.
+ */
+export async function getAccountLink(ctx: Ctx, token: string, purpose: AccountTokenPurpose): Promise<AccountLink> {
+  const checked = await checkActionToken(ctx.db, token.slice(0, 100), purpose, ctx.now())
+  if (!('userId' in checked)) return { state: 'unknown' }
+  if (checked.state !== 'live') return { state: checked.state }
+  const [user] = await ctx.db.select({ email: users.email }).from(users).where(eq(users.id, checked.userId))
+  if (!user) return { state: 'unknown' }
+  const newEmail = checked.data.newEmail
+  return { state: 'live', email: user.email, newEmail: typeof newEmail === 'string' ? newEmail : null }
 }

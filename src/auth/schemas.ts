@@ -78,3 +78,29 @@ export const UpdateOrganisationInput = OrganisationInput.extend({ organisationId
 export const UserSearch = z.object({
   q: optionalText('Search', { max: 200, singleLine: true }).catch(''),
 })
+
+/** A token from an account link (reset, verify, change of address); its shape is all we check here. */
+const LinkToken = z.string().min(1, { error: 'This link is incomplete.' }).max(100, { error: 'This link is not valid.' })
+
+const CurrentPassword = z
+  .string({ error: 'Enter your current password.' })
+  .min(1, { error: 'Enter your current password.' })
+  .max(256, { error: 'That is not your current password.' })
+
+export const RequestPasswordResetInput = z.object({
+  email: Email,
+  clientIp: z.string().default('unknown'),
+})
+export type RequestPasswordResetInput = z.infer<typeof RequestPasswordResetInput>
+
+export const ResetPasswordInput = z.object({ token: LinkToken, password: NewPassword })
+export type ResetPasswordInput = z.infer<typeof ResetPasswordInput>
+
+export const AccountLinkInput = z.object({ token: LinkToken })
+export type AccountLinkInput = z.infer<typeof AccountLinkInput>
+
+export const RequestEmailChangeInput = z.object({ newEmail: Email, currentPassword: CurrentPassword })
+export type RequestEmailChangeInput = z.infer<typeof RequestEmailChangeInput>
+
+export const ChangePasswordInput = z.object({ currentPassword: CurrentPassword, newPassword: NewPassword })
+export type ChangePasswordInput = z.infer<typeof ChangePasswordInput>

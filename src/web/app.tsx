@@ -8,6 +8,7 @@ import { mailSettingsOf } from '../mail'
 import { createSearchIndex } from '../search/create-search-index'
 import { csrfProtection } from './csrf'
 import { handleError, handleNotFound } from './errors'
+import { accountRoutes } from './routes/account'
 import { adminRoutes } from './routes/admin'
 import { assetRoutes } from './routes/assets'
 import { authRoutes } from './routes/auth'
@@ -94,6 +95,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   if (deps.demo) app.route('/', demoRoutes)
   app.route('/', seoRoutes)
   app.route('/', authRoutes)
+  app.route('/', accountRoutes)
   app.route('/admin', adminRoutes)
   app.route('/', searchRoutes)
   app.route('/queue', queueRoutes)

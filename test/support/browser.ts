@@ -46,10 +46,10 @@ export interface ServedApp extends TestApp {
   baseUrl: string
 }
 
-/** The real app on a fresh database, listening on a free local port. */
-export async function serveTestApp(): Promise<ServedApp> {
+/** The real app on a fresh database, listening on a free local port (`env`: e.g. SMTP_URL of a sink the test runs). */
+export async function serveTestApp(options: { env?: Record<string, string> } = {}): Promise<ServedApp> {
   // A real browser drops cookies that expire in its past, so this clock starts at today.
-  const t = await createTestApp({ start: new Date() })
+  const t = await createTestApp({ start: new Date(), env: options.env })
   const server = await new Promise<ServerType>((resolve) => {
     const running = serve({ fetch: t.app.fetch, port: 0, hostname: '127.0.0.1' }, () => resolve(running))
   })
