@@ -1,6 +1,6 @@
 import { raw } from 'hono/html'
 import type { Child } from 'hono/jsx'
-import { isAdmin, isEngineer, isStaff } from '../src/auth/policy'
+import { isAdmin, isEngineer, isStaff } from '../src/policy'
 import type { Role } from '../src/db/schema'
 
 export interface Viewer {

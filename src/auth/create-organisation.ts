@@ -3,7 +3,7 @@ import { inTransaction, type VerbArgs } from '../ctx'
 import { organisations } from '../db/schema'
 import { ConflictError } from '../errors'
 import { parseInput } from '../validation'
-import { requireAdmin } from './policy'
+import { requireAdmin } from '../policy'
 import { OrganisationInput } from './schemas'
 
 export async function createOrganisation({ ctx, input }: VerbArgs) {

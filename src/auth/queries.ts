@@ -3,7 +3,7 @@ import type { Ctx } from '../ctx'
 import { actionTokens, organisations, setupTokens, users, type Organisation, type Role } from '../db/schema'
 import { NotFoundError } from '../errors'
 import { checkActionToken, type AccountTokenPurpose, type TokenState } from './action-tokens'
-import { requireAdmin, requireSignedIn } from './policy'
+import { requireAdmin, requireSignedIn } from '../policy'
 import { hashToken } from './tokens'
 
 export const USERS_PAGE_SIZE = 50

@@ -7,7 +7,7 @@ import { parseInput } from '../validation'
 import { queueChangeEmailMails } from './account-mails'
 import { CHANGE_EMAIL_LIFETIME_MS, issueActionToken, requireMailSettings } from './action-tokens'
 import { verifyPassword } from './passwords'
-import { requireSignedIn } from './policy'
+import { requireSignedIn } from '../policy'
 import { hitRateLimit } from './rate-limit'
 import { RequestEmailChangeInput } from './schemas'
 

@@ -4,7 +4,7 @@ import { users } from '../db/schema'
 import { ConflictError, RateLimitedError } from '../errors'
 import { queueVerifyEmailMail } from './account-mails'
 import { issueActionToken, requireMailSettings, VERIFY_EMAIL_LIFETIME_MS } from './action-tokens'
-import { requireSignedIn } from './policy'
+import { requireSignedIn } from '../policy'
 import { hitRateLimit } from './rate-limit'
 
 export const VERIFICATION_RESENDS_PER_PERSON = { limit: 3, windowMs: 60 * 60 * 1000 }

@@ -3,7 +3,7 @@ import { inTransaction, type VerbArgs } from '../ctx'
 import { organisations } from '../db/schema'
 import { ConflictError, NotFoundError } from '../errors'
 import { parseInput } from '../validation'
-import { requireAdmin } from './policy'
+import { requireAdmin } from '../policy'
 import { UpdateOrganisationInput } from './schemas'
 
 export async function updateOrganisation({ ctx, input }: VerbArgs) {

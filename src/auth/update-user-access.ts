@@ -3,7 +3,7 @@ import { inTransaction, type VerbArgs } from '../ctx'
 import { organisations, users } from '../db/schema'
 import { ConflictError, NotFoundError, ValidationError } from '../errors'
 import { parseInput } from '../validation'
-import { requireAdmin } from './policy'
+import { requireAdmin } from '../policy'
 import { UpdateUserAccessInput } from './schemas'
 
 /** An admin sets a person's role and organisation (which gives them their plan). */

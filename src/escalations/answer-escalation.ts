@@ -1,5 +1,5 @@
 import { eq, sql } from 'drizzle-orm'
-import { requireStaff } from '../auth'
+import { requireStaff } from '../policy'
 import { inTransaction, type VerbArgs } from '../ctx'
 import type { Db } from '../db/client'
 import { escalations, loopReplies, queueItems, type Escalation, type ItemState, type QueueItem } from '../db/schema'

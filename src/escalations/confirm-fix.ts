@@ -1,5 +1,5 @@
 import { eq } from 'drizzle-orm'
-import { requireSignedIn } from '../auth'
+import { requireSignedIn } from '../policy'
 import { inTransaction, type Actor, type Ctx, type VerbArgs } from '../ctx'
 import { escalations, loopReplies, threads } from '../db/schema'
 import { ConflictError, ForbiddenError, NotFoundError } from '../errors'

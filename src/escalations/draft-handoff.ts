@@ -1,6 +1,6 @@
 import { and, eq, gt, lte } from 'drizzle-orm'
 import type { z } from 'zod'
-import { isAdmin, requireStaff } from '../auth'
+import { isAdmin, requireStaff } from '../policy'
 import { inTransaction, type VerbArgs } from '../ctx'
 import { handoffs, rotationShifts, type Handoff } from '../db/schema'
 import { ConflictError, ForbiddenError, ValidationError } from '../errors'

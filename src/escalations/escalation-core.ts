@@ -1,6 +1,6 @@
 import { and, eq, sql } from 'drizzle-orm'
 import { DateTime } from 'luxon'
-import { isAdmin, isStaff } from '../auth'
+import { isAdmin, isStaff } from '../policy'
 import type { Actor } from '../ctx'
 import type { Db } from '../db/client'
 import { queryRows } from '../db/client'

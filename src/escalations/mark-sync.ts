@@ -1,4 +1,4 @@
-import { requireStaff } from '../auth'
+import { requireStaff } from '../policy'
 import { inTransaction, type VerbArgs } from '../ctx'
 import { syncMarks } from '../db/schema'
 import { ValidationError } from '../errors'

@@ -1,5 +1,5 @@
 import { eq } from 'drizzle-orm'
-import { isAdmin, requireStaff } from '../auth'
+import { isAdmin, requireStaff } from '../policy'
 import { inTransaction, type VerbArgs } from '../ctx'
 import { handoffs, rotations, rotationShifts, type Handoff } from '../db/schema'
 import { ConflictError, ForbiddenError, NotFoundError } from '../errors'

@@ -1,6 +1,6 @@
 import { and, asc, desc, eq, inArray, isNotNull, isNull, or, sql } from 'drizzle-orm'
 import { alias, type AnyPgColumn } from 'drizzle-orm/pg-core'
-import { isAdmin, requireStaff } from '../auth'
+import { isAdmin, requireStaff } from '../policy'
 import type { Ctx } from '../ctx'
 import { queryRows } from '../db/client'
 import { escalations, handoffs, loopReplies, queueItems, rotations, syncMarks, teams, threads, users, type Escalation, type Handoff, type ItemState, type LoopReply, type Severity } from '../db/schema'

@@ -1,5 +1,5 @@
 import { and, asc, eq, isNull, sql } from 'drizzle-orm'
-import { requireStaff } from '../auth'
+import { requireStaff } from '../policy'
 import { inTransaction, type VerbArgs } from '../ctx'
 import type { Db } from '../db/client'
 import { queryRows } from '../db/client'

@@ -1,5 +1,5 @@
 import { eq } from 'drizzle-orm'
-import { requireAdmin } from '../auth'
+import { requireAdmin } from '../policy'
 import { inTransaction, type VerbArgs } from '../ctx'
 import { categories, threads } from '../db/schema'
 import { ConflictError, NotFoundError } from '../errors'

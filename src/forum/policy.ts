@@ -1,4 +1,4 @@
-import { isStaff } from '../auth'
+import { isStaff } from '../policy'
 import type { Actor } from '../ctx'
 import { ConflictError, ForbiddenError } from '../errors'
 

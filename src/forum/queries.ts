@@ -2,7 +2,7 @@ import { and, asc, desc, eq, inArray, isNotNull, isNull, or, sql, type SQL } fro
 import { alias } from 'drizzle-orm/pg-core'
 import type { Placeholder } from 'drizzle-orm'
 import type { SelectResultFields } from 'drizzle-orm/query-builders/select.types'
-import { isStaff, requireAdmin, requireSignedIn } from '../auth'
+import { isStaff, requireAdmin, requireSignedIn } from '../policy'
 import type { Ctx } from '../ctx'
 import { categories, replies, tags, threads, users, type Category, type Role } from '../db/schema'
 import { preparedPerDb } from '../db/prepared'

@@ -1,5 +1,5 @@
 import { eq } from 'drizzle-orm'
-import { requireSignedIn } from '../auth'
+import { requireSignedIn } from '../policy'
 import { inTransaction, type VerbArgs } from '../ctx'
 import { threads } from '../db/schema'
 import { ConflictError } from '../errors'

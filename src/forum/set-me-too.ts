@@ -1,5 +1,5 @@
 import { and, eq, sql } from 'drizzle-orm'
-import { requireSignedIn } from '../auth'
+import { requireSignedIn } from '../policy'
 import { inTransaction, type VerbArgs } from '../ctx'
 import { meToos, threads } from '../db/schema'
 import { parseInput } from '../validation'

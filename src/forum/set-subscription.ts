@@ -1,4 +1,4 @@
-import { requireSignedIn } from '../auth'
+import { requireSignedIn } from '../policy'
 import { inTransaction, type VerbArgs } from '../ctx'
 import { parseInput } from '../validation'
 import { ThreadToggleInput } from './schemas'

@@ -1,5 +1,5 @@
 import { and, eq, inArray, sql } from 'drizzle-orm'
-import { isStaff } from '../auth'
+import { isStaff } from '../policy'
 import type { Actor } from '../ctx'
 import type { Db } from '../db/client'
 import { replies, subscriptions, tags, threads, threadTags, type Reply, type Thread } from '../db/schema'

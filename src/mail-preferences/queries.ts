@@ -1,5 +1,5 @@
 import { eq } from 'drizzle-orm'
-import { isStaff, requireSignedIn } from '../auth'
+import { isStaff, requireSignedIn } from '../policy'
 import type { Ctx } from '../ctx'
 import { mailDigests, mailPreferences, type MailMode } from '../db/schema'
 import { DIGEST_KIND, effectiveMode, MAIL_TOPICS, topicOf } from './kinds'

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm'
-import { isStaff, requireSignedIn } from '../auth'
+import { isStaff, requireSignedIn } from '../policy'
 import { inTransaction, type VerbArgs } from '../ctx'
 import { mailDigests, mailModes, mailPreferences, type MailMode } from '../db/schema'
 import { ValidationError } from '../errors'

@@ -1,5 +1,5 @@
 import { and, desc, eq, inArray, isNotNull, lt, or } from 'drizzle-orm'
-import { requireAdmin } from '../auth'
+import { requireAdmin } from '../policy'
 import type { Ctx } from '../ctx'
 import { mailMessages, users, type MailStatus } from '../db/schema'
 import { NotFoundError } from '../errors'

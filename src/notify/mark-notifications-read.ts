@@ -1,5 +1,5 @@
 import { and, eq, isNull } from 'drizzle-orm'
-import { requireSignedIn } from '../auth'
+import { requireSignedIn } from '../policy'
 import type { VerbArgs } from '../ctx'
 import { notifications } from '../db/schema'
 

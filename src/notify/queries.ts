@@ -1,5 +1,5 @@
 import { desc, eq, sql } from 'drizzle-orm'
-import { requireSignedIn } from '../auth'
+import { requireSignedIn } from '../policy'
 import type { Ctx } from '../ctx'
 import { queryRows } from '../db/client'
 import { notifications } from '../db/schema'

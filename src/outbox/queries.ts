@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm'
-import { requireAdmin } from '../auth'
+import { requireAdmin } from '../policy'
 import type { Ctx } from '../ctx'
 import { queryRows } from '../db/client'
 

@@ -1,6 +1,6 @@
 import { and, eq, isNotNull } from 'drizzle-orm'
 import { z } from 'zod'
-import { requireAdmin } from '../auth'
+import { requireAdmin } from '../policy'
 import type { VerbArgs } from '../ctx'
 import { outbox } from '../db/schema'
 import { NotFoundError } from '../errors'

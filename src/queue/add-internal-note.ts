@@ -1,5 +1,5 @@
 import { eq } from 'drizzle-orm'
-import { requireStaff } from '../auth'
+import { requireStaff } from '../policy'
 import { inTransaction, type VerbArgs } from '../ctx'
 import { internalNotes, queueItems, threads } from '../db/schema'
 import { NotFoundError, ValidationError } from '../errors'

@@ -1,5 +1,5 @@
 import { eq } from 'drizzle-orm'
-import { isStaff, requireStaff } from '../auth'
+import { isStaff, requireStaff } from '../policy'
 import { inTransaction, type VerbArgs } from '../ctx'
 import { queueItems, users, type QueueItem } from '../db/schema'
 import { ValidationError } from '../errors'

@@ -1,4 +1,4 @@
-import { requireStaff } from '../auth'
+import { requireStaff } from '../policy'
 import { inTransaction, type VerbArgs } from '../ctx'
 import type { QueueItem } from '../db/schema'
 import { parseInput } from '../validation'

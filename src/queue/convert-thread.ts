@@ -1,4 +1,4 @@
-import { requireStaff } from '../auth'
+import { requireStaff } from '../policy'
 import { inTransaction, type VerbArgs } from '../ctx'
 import { ConflictError, NotFoundError } from '../errors'
 import { parseInput } from '../validation'

@@ -1,4 +1,4 @@
-import { requireStaff } from '../auth'
+import { requireStaff } from '../policy'
 import { hashToken } from '../auth'
 import type { VerbArgs } from '../ctx'
 import { apiTokens } from '../db/schema'

@@ -1,6 +1,6 @@
 import { eq } from 'drizzle-orm'
 import { z } from 'zod'
-import { requireStaff } from '../auth'
+import { requireStaff } from '../policy'
 import type { VerbArgs } from '../ctx'
 import { macros } from '../db/schema'
 import { NotFoundError } from '../errors'

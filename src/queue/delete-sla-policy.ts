@@ -1,6 +1,6 @@
 import { eq } from 'drizzle-orm'
 import { z } from 'zod'
-import { requireAdmin } from '../auth'
+import { requireAdmin } from '../policy'
 import type { VerbArgs } from '../ctx'
 import { slaPolicies } from '../db/schema'
 import { NotFoundError } from '../errors'

@@ -1,5 +1,5 @@
 import { and, asc, eq, inArray, sql } from 'drizzle-orm'
-import { isStaff } from '../auth'
+import { isStaff } from '../policy'
 import type { Db } from '../db/client'
 import { queryRows } from '../db/client'
 import {

@@ -1,6 +1,6 @@
 import { and, asc, desc, eq, inArray, isNull, ne, or, sql, type SQL } from 'drizzle-orm'
 import { alias } from 'drizzle-orm/pg-core'
-import { isStaff, requireSignedIn, requireStaff } from '../auth'
+import { isStaff, requireSignedIn, requireStaff } from '../policy'
 import type { Ctx } from '../ctx'
 import { queryRows } from '../db/client'
 import {

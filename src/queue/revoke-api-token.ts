@@ -1,6 +1,6 @@
 import { and, eq, isNull } from 'drizzle-orm'
 import { z } from 'zod'
-import { isAdmin, requireStaff } from '../auth'
+import { isAdmin, requireStaff } from '../policy'
 import type { VerbArgs } from '../ctx'
 import { apiTokens } from '../db/schema'
 import { NotFoundError } from '../errors'

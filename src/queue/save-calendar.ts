@@ -1,5 +1,5 @@
 import { and, eq, ne } from 'drizzle-orm'
-import { requireAdmin } from '../auth'
+import { requireAdmin } from '../policy'
 import { inTransaction, type VerbArgs } from '../ctx'
 import { businessCalendars } from '../db/schema'
 import { ConflictError, NotFoundError, ValidationError } from '../errors'

@@ -1,5 +1,5 @@
 import { eq, sql } from 'drizzle-orm'
-import { requireAdmin } from '../auth'
+import { requireAdmin } from '../policy'
 import { inTransaction, type VerbArgs } from '../ctx'
 import { businessCalendars, slaPolicies } from '../db/schema'
 import { NotFoundError, ValidationError } from '../errors'

@@ -1,5 +1,5 @@
 import { eq, inArray } from 'drizzle-orm'
-import { isStaff, requireAdmin } from '../auth'
+import { isStaff, requireAdmin } from '../policy'
 import { inTransaction, type VerbArgs } from '../ctx'
 import { teamMembers, teams, users } from '../db/schema'
 import { ValidationError } from '../errors'

@@ -1,5 +1,5 @@
 import { eq } from 'drizzle-orm'
-import { isAdmin, isStaff, requireStaff } from '../auth'
+import { isAdmin, isStaff, requireStaff } from '../policy'
 import { inTransaction, type VerbArgs } from '../ctx'
 import { staffProfiles, users } from '../db/schema'
 import { ForbiddenError, NotFoundError, ValidationError } from '../errors'

@@ -1,6 +1,6 @@
 import { and, eq, gt, lt } from 'drizzle-orm'
 import { DateTime } from 'luxon'
-import { isAdmin, isStaff, requireStaff } from '../auth'
+import { isAdmin, isStaff, requireStaff } from '../policy'
 import { inTransaction, type VerbArgs } from '../ctx'
 import { rotationOverrides, rotations, users } from '../db/schema'
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../errors'

@@ -1,4 +1,4 @@
-import { isAdmin, requireStaff } from '../auth'
+import { isAdmin, requireStaff } from '../policy'
 import { inTransaction, type VerbArgs } from '../ctx'
 import { unavailability, type RotationShift } from '../db/schema'
 import { ForbiddenError } from '../errors'

@@ -1,5 +1,5 @@
 import { eq } from 'drizzle-orm'
-import { isAdmin, requireStaff } from '../auth'
+import { isAdmin, requireStaff } from '../policy'
 import { inTransaction, type VerbArgs } from '../ctx'
 import { rotations, shiftSwaps } from '../db/schema'
 import { ForbiddenError, NotFoundError } from '../errors'

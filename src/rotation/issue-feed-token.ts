@@ -1,5 +1,6 @@
 import { and, eq } from 'drizzle-orm'
-import { generateToken, hashToken, isAdmin, requireStaff } from '../auth'
+import { generateToken, hashToken } from '../auth'
+import { isAdmin, requireStaff } from '../policy'
 import { inTransaction, type VerbArgs } from '../ctx'
 import { personFeeds, rotationMembers, rotations } from '../db/schema'
 import { ForbiddenError, NotFoundError } from '../errors'

@@ -1,5 +1,5 @@
 import { and, eq } from 'drizzle-orm'
-import { isAdmin, requireStaff } from '../auth'
+import { isAdmin, requireStaff } from '../policy'
 import { inTransaction, type VerbArgs } from '../ctx'
 import { rotationOverrides } from '../db/schema'
 import { NotFoundError } from '../errors'

@@ -1,5 +1,5 @@
 import { and, eq } from 'drizzle-orm'
-import { requireStaff } from '../auth'
+import { requireStaff } from '../policy'
 import { inTransaction, type VerbArgs } from '../ctx'
 import { rotations, shiftSwaps } from '../db/schema'
 import { ConflictError, ForbiddenError } from '../errors'

@@ -1,6 +1,6 @@
 import { and, eq, inArray, ne, sql } from 'drizzle-orm'
 import { IANAZone } from 'luxon'
-import { requireAdmin } from '../auth'
+import { requireAdmin } from '../policy'
 import { inTransaction, type VerbArgs } from '../ctx'
 import { rotationMembers, rotations, rotationShifts, users, type Rotation } from '../db/schema'
 import { ConflictError, NotFoundError, ValidationError } from '../errors'

@@ -1,5 +1,5 @@
 import { and, eq, gt } from 'drizzle-orm'
-import { isAdmin, requireStaff } from '../auth'
+import { isAdmin, requireStaff } from '../policy'
 import type { Ctx } from '../ctx'
 import type { Db } from '../db/client'
 import { rotations, rotationShifts, type RotationShift } from '../db/schema'

@@ -1,4 +1,4 @@
-import { requireAdmin } from '../auth'
+import { requireAdmin } from '../policy'
 import { inTransaction, type VerbArgs } from '../ctx'
 import { parseInput } from '../validation'
 import { SwapRequestInput } from './schemas'

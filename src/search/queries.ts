@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm'
-import { requireStaff } from '../auth'
+import { requireStaff } from '../policy'
 import type { Ctx } from '../ctx'
 import { queryRows } from '../db/client'
 

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm'
-import { isAdmin, staffRoles } from '../auth'
+import { isAdmin, staffRoles } from '../policy'
 import type { Ctx } from '../ctx'
 import { queryRows } from '../db/client'
 import { DEFAULT_CATEGORY } from './defaults'

@@ -304,13 +304,14 @@ describe('one notice per person per event on the staff side', () => {
     const { item } = await bugThread()
     const [routed] = await itemsOf(item.threadId!)
     expect(routed!.assigneeId).toBe(support.id)
-    const before = (await t.db.select().from(notifications).where(eq(notifications.userId, support.id))).length
+    const noticesOfSupport = () => t.db.select().from(notifications).where(and(eq(notifications.userId, support.id), eq(notifications.itemId, item.id))).orderBy(asc(notifications.id))
+    const before = (await noticesOfSupport()).length
     const escalation = await escalateItem({ ctx: t.ctx(admin), input: { itemId: item.id, ...REPRODUCTION } })
-    const afterEscalation = (await t.db.select().from(notifications).where(eq(notifications.userId, support.id))).length
+    const afterEscalation = (await noticesOfSupport()).length
     // Someone else escalated the assignee's item: they hear of the move, once.
     expect(afterEscalation - before).toBe(1)
     await answerEscalation({ ctx: t.ctx(engineer), input: { escalationId: escalation.id, outcome: 'needs_info', answer: 'Which export size fails, and since when exactly?' } })
-    const told = (await t.db.select().from(notifications).where(eq(notifications.userId, support.id))).slice(afterEscalation)
+    const told = (await noticesOfSupport()).slice(afterEscalation)
     expect(told.map((notice) => notice.kind)).toEqual(['escalation_answered'])
   })
 })

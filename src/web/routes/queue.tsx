@@ -4,7 +4,7 @@ import { BoardPage, BoardRegion } from '../../../views/queue/board'
 import { emptyItemForms, ItemPageView, ReplyBox, type ItemForms } from '../../../views/queue/item'
 import type { StaffForms } from '../../../views/forum/thread'
 import { FileItemPage, MacrosPage, SlaSettingsPage, TeamsPage, TokensPage } from '../../../views/queue/settings'
-import { isAdmin } from '../../auth'
+import { isAdmin } from '../../policy'
 import { threadPath } from '../../../views/format'
 import {
   addInternalNote,
