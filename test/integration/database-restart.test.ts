@@ -63,6 +63,11 @@ describe.runIf(runHere)('a database restart under load', () => {
     cluster?.stop()
   })
 
+  // A request must get an answer (a page or a clean 503), not hang. The bound is generous because
+  // this file shares two cores with the rest of the suite and a quarter of the load hashes
+  // passwords (argon2id): CI measured sign-ups queued past 5 s with PostgreSQL up the whole time.
+  const REQUEST_TIMEOUT_MS = 20_000
+
   it('answers 503 while PostgreSQL restarts, never crashes or 500s, and works again afterwards', async () => {
     const csrf = await csrfCookie()
     const outcomes: Outcome[] = []
@@ -79,7 +84,7 @@ describe.runIf(runHere)('a database restart under load', () => {
               ? await fetch(`${base}/signup`, {
                   method: 'POST',
                   redirect: 'manual',
-                  signal: AbortSignal.timeout(5_000),
+                  signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
                   headers: {
                     'content-type': 'application/x-www-form-urlencoded',
                     cookie: `csrf=${csrf}`,
@@ -89,7 +94,7 @@ describe.runIf(runHere)('a database restart under load', () => {
                 })
               : await fetch(`${base}/categories`, {
                   redirect: 'manual',
-                  signal: AbortSignal.timeout(5_000),
+                  signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
                   headers: kind === 'htmx' ? { 'hx-request': 'true' } : {},
                 })
           outcomes.push({ kind, status: response.status, retryAfter: response.headers.get('retry-after'), body: await response.text(), startedAt })
@@ -158,7 +163,7 @@ describe.runIf(runHere)('a database restart under load', () => {
     }
     expect(pending).toBe(0)
     expect(child.exitCode, output).toBeNull()
-  }, 30_000)
+  }, 60_000)
 
   async function csrfCookie(): Promise<string> {
     const response = await fetch(`${base}/categories`)
