@@ -7,6 +7,7 @@ import { queueHandlers } from './queue'
 import { rotationHandlers } from './rotation'
 import { searchHandlers } from './search/handlers'
 import type { SearchIndex } from './search/types'
+import { webhookHandlers } from './webhooks'
 
 /** Every domain's outbox handlers, by topic: what the workers deliver. */
 export function outboxHandlers(services: { search: SearchIndex; mail: { settings: MailSettings; mailer: Mailer } }): OutboxHandlers {
@@ -18,5 +19,6 @@ export function outboxHandlers(services: { search: SearchIndex; mail: { settings
     ...mailDigestHandlers(services.mail.settings),
     ...rotationHandlers(),
     ...escalationHandlers(),
+    ...webhookHandlers({ publicUrl: services.mail.settings.publicUrl }),
   }
 }

@@ -9,6 +9,7 @@ import { canTransition, lockItem, moveItem, recomputePriorities, recordEvent } f
 import { parseInput } from '../validation'
 import { assertMayAnswer, lockEscalation, loopReplyBody, loopThreadsOf, type LoopKind } from './escalation-core'
 import { AnswerInput } from './schemas'
+import { emitWebhookEvent } from '../webhooks'
 
 const OUTCOME_WORDS = {
   fixed: 'fixed',
@@ -97,6 +98,7 @@ export async function answerEscalation({ ctx, input }: VerbArgs): Promise<Escala
         : `Engineering answered “${item.title}”: ${OUTCOME_WORDS[data.outcome]}.${drafts ? ` ${drafts === 1 ? 'A reply is' : `${drafts} replies are`} drafted for you to review and send.` : ''}`
     await notifyStaff(db, [fresh?.assigneeId, escalation.escalatedById].filter((id) => id !== actor.id), 'escalation_answered', item.id, what, now)
     await recomputePriorities(db, now, [item.id])
+    await emitWebhookEvent(db, 'escalation.answered', { itemId: item.id, escalationId: escalation.id, extra: { outcome: data.outcome } }, now)
     return answered!
   })
 }

@@ -8,6 +8,7 @@ import { assertTransition, lockItem, moveItem, recordEvent } from '../queue'
 import { parseInput } from '../validation'
 import { escalationTarget, isOutOfHours, openEscalationOf, responseHoursFor } from './escalation-core'
 import { EscalateInput } from './schemas'
+import { alertEscalation, emitWebhookEvent } from '../webhooks'
 
 const HOUR_MS = 3_600_000
 
@@ -62,6 +63,8 @@ export async function escalateItem({ ctx, input }: VerbArgs): Promise<Escalation
       now,
     )
     await notifyStaff(db, [target.engineerId], 'escalated', item.id, `Escalated to you: “${item.title}”. Please answer within ${hours} hours.`, now)
+    await emitWebhookEvent(db, 'escalation.created', { itemId: item.id, escalationId: escalation!.id, extra: { responseHours: hours, via: target.via } }, now)
+    await alertEscalation(db, escalation!.id, now)
     return escalation!
   })
 }

@@ -7,6 +7,7 @@ import { ESCALATION_TICK, recurringHandler, scheduleRecurring, type OutboxHandle
 import { moveItem, recordEvent } from '../queue'
 import { nextOnRotation, ROTATION_CONFIG, whoIsOnRotation } from '../rotation'
 import { summarisePeriod } from './handoff-summary'
+import { alertEscalationBreach } from '../webhooks'
 
 // The escalation path's clock, run every few minutes from the outbox. Each step is idempotent: a
 // breach is flagged once, a shift gets one handoff, an item resolves once.
@@ -38,6 +39,7 @@ export async function flagEscalationBreaches(db: Db, now: Date): Promise<number>
     const message = `The escalation “${escalation.title}” passed its response target without an answer.`
     await notifyStaff(db, [backupId], 'escalation_breached', escalation.item_id, `${message} You are called in: please answer it.`, now)
     await notifyStaff(db, [escalation.engineer_id, escalation.lead_id].filter((id) => id !== backupId), 'escalation_breached', escalation.item_id, message, now)
+    await alertEscalationBreach(db, escalation.id, backupId, now)
   }
   return due.length
 }

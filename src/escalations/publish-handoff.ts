@@ -8,6 +8,7 @@ import { parseInput } from '../validation'
 import { teamLeadOf } from './escalation-core'
 import { HandoffInput } from './schemas'
 import { whoIsOnRotation } from '../rotation'
+import { alertHandoff, emitWebhookEvent } from '../webhooks'
 
 /**
  * The outgoing engineer adds what the team should prioritise (their own words) to the drafted
@@ -46,6 +47,17 @@ export async function publishHandoff({ ctx, input }: VerbArgs): Promise<Handoff>
         `${actor.displayName} published the ${rotation.name} handoff: what the team should prioritise is on the handoffs page.`,
         now,
       )
+      await emitWebhookEvent(
+        db,
+        'handoff.published',
+        {
+          extra: {
+            handoff: { id: handoff.id, team: rotation.teamSlug, rotation: rotation.name, engineerId: handoff.engineerId, nextEngineerId: next?.userId ?? null, periodStart: handoff.periodStart.toISOString(), periodEnd: handoff.periodEnd.toISOString(), priorities: data.priorities, url: `/handoffs/${handoff.id}` },
+          },
+        },
+        now,
+      )
+      await alertHandoff(db, handoff.id, next?.userId ?? null, now)
     }
     return saved!
   })

@@ -11,6 +11,7 @@ import { canTransition, lockItem, moveItem, recordEvent } from '../queue'
 import { parseInput } from '../validation'
 import { trackerLinkLine } from './escalation-core'
 import { SendLoopRepliesInput } from './schemas'
+import { emitWebhookEvent } from '../webhooks'
 
 /**
  * Support sends the drafted replies (as reviewed, edited or not) with one click: each becomes a
@@ -53,6 +54,13 @@ export async function sendLoopReplies({ ctx, input }: VerbArgs): Promise<{ sent:
     notices.sort((a, b) => Number(b.own) - Number(a.own))
     const notified = await notifyCustomers(db, notices, `loop_${kind}`, now, `loop:${drafts[0]!.id}`)
     await recordEvent(db, item.id, 'loop_closed', actor.id, { kind, threads: drafts.length, notified, ...(trackerLine ? { trackerLinkPublished: true } : {}) }, now)
+    if (kind === 'fixed')
+      await emitWebhookEvent(
+        db,
+        'fix.announced',
+        { itemId: item.id, escalationId: escalation?.id ?? null, extra: { release: escalation?.release ?? null, threadIds: drafts.map((draft) => draft.threadId), customersNotified: notified } },
+        now,
+      )
 
     if (kind === 'fixed' && item.state === 'fixed_pending_confirmation')
       // The customers were told just now: their time to confirm starts here.

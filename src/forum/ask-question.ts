@@ -8,6 +8,7 @@ import { renderPostBody } from './render-post-body'
 import { AskQuestionInput } from './schemas'
 import { slugify } from './slug'
 import { setThreadTags, subscribeUnlessChosen, threadChanged } from './thread-state'
+import { emitWebhookEvent } from '../webhooks'
 
 /** A signed-in person asks a question; it is public at once and they follow it. */
 export async function askQuestion({ ctx, input }: VerbArgs): Promise<{ id: number; slug: string }> {
@@ -37,6 +38,7 @@ export async function askQuestion({ ctx, input }: VerbArgs): Promise<{ id: numbe
     await setThreadTags(db, thread!.id, data.tags)
     await subscribeUnlessChosen(db, thread!.id, actor.id, now)
     await threadChanged(db, thread!.id, now)
+    await emitWebhookEvent(db, 'thread.created', { threadId: thread!.id }, now)
     return { id: thread!.id, slug }
   })
 }

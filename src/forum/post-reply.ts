@@ -6,6 +6,7 @@ import { allowed, refuseReply } from './policy'
 import { renderPostBody } from './render-post-body'
 import { PostReplyInput } from './schemas'
 import { lockThread, refreshThreadCounters, replyPosted, subscribeUnlessChosen, threadChanged } from './thread-state'
+import { emitWebhookEvent } from '../webhooks'
 
 export async function postReply({ ctx, input }: VerbArgs): Promise<{ id: number; threadId: number }> {
   const actor = requireSignedIn(ctx, 'reply')
@@ -30,6 +31,7 @@ export async function postReply({ ctx, input }: VerbArgs): Promise<{ id: number;
     await subscribeUnlessChosen(db, thread.id, actor.id, now)
     await threadChanged(db, thread.id, now)
     await replyPosted(db, reply!.id, now)
+    await emitWebhookEvent(db, 'thread.answered', { threadId: thread.id, extra: { reply: { id: reply!.id, author: actor.displayName, byStaff: actor.role !== 'member', url: `/t/${thread.id}#reply-${reply!.id}` } } }, now)
     return { id: reply!.id, threadId: thread.id }
   })
 }

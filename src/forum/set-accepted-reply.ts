@@ -8,6 +8,7 @@ import { parseInput } from '../validation'
 import { allowed, refuseAccept } from './policy'
 import { ReplyToggleInput } from './schemas'
 import { lockReply, threadChanged } from './thread-state'
+import { emitWebhookEvent } from '../webhooks'
 
 /**
  * Marks a reply as the accepted solution (replacing any earlier one), or unmarks it.
@@ -26,7 +27,10 @@ export async function setAcceptedReply({ ctx, input }: VerbArgs): Promise<{ thre
         .set({ acceptedReplyId: reply.id, acceptedAt: ctx.now(), acceptedById: actor.id })
         .where(eq(threads.id, thread.id))
       await threadChanged(db, thread.id, ctx.now())
-      if (thread.acceptedReplyId !== reply.id) await enqueueThreadEvent(db, { kind: 'accepted', threadId: thread.id, replyId: reply.id }, ctx.now())
+      if (thread.acceptedReplyId !== reply.id) {
+        await enqueueThreadEvent(db, { kind: 'accepted', threadId: thread.id, replyId: reply.id }, ctx.now())
+        await emitWebhookEvent(db, 'thread.solved', { threadId: thread.id, extra: { acceptedReply: { id: reply.id, acceptedBy: actor.displayName } } }, ctx.now())
+      }
       return { threadId: thread.id, acceptedReplyId: reply.id }
     }
     if (thread.acceptedReplyId !== reply.id) return { threadId: thread.id, acceptedReplyId: thread.acceptedReplyId }

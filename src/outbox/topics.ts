@@ -71,3 +71,17 @@ export interface MailPayload {
  * chose "in a digest" (daily, or weekly on Mondays) and the staff's daily summary.
  */
 export const MAIL_DIGESTS = 'mail.digests'
+
+/** Written by src/webhooks with each delivery, and again (later) for each retry. Payload: WebhookDeliveryPayload. */
+export const WEBHOOK_DELIVER = 'webhook.deliver'
+
+export interface WebhookDeliveryPayload {
+  deliveryId: number
+}
+
+/** Written by src/webhooks with each team chat alert, and again for each retry. Payload: ChatAlertPayload. */
+export const CHAT_DELIVER = 'chat.deliver'
+
+export interface ChatAlertPayload {
+  alertId: number
+}

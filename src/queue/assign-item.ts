@@ -8,6 +8,7 @@ import { notifyStaff } from '../notify'
 import { recordEvent } from './item-core'
 import { lockItem } from './lock-item'
 import { AssignInput } from './schemas'
+import { emitWebhookEvent } from '../webhooks'
 
 /** Gives an item to a staff member (or to nobody); only staff can hold items. */
 export async function assignItem({ ctx, input }: VerbArgs): Promise<QueueItem> {
@@ -26,6 +27,7 @@ export async function assignItem({ ctx, input }: VerbArgs): Promise<QueueItem> {
     await db.update(queueItems).set({ assigneeId, updatedAt: now }).where(eq(queueItems.id, item.id))
     await recordEvent(db, item.id, assigneeId ? 'assigned' : 'unassigned', actor.id, { from: item.assigneeId, assigneeId, by: 'hand' }, now)
     if (assigneeId && assigneeId !== actor.id) await notifyStaff(db, [assigneeId], 'assigned', item.id, `${actor.displayName} assigned “${item.title}” to you.`, now)
+    await emitWebhookEvent(db, 'item.assigned', { itemId: item.id, extra: { by: 'hand', actorId: actor.id, previousAssigneeId: item.assigneeId } }, now)
     const [fresh] = await db.select().from(queueItems).where(eq(queueItems.id, item.id))
     return fresh!
   })

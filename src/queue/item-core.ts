@@ -28,6 +28,7 @@ import {
 import { notifyStaff } from '../notify'
 import { matchPolicy, snapshotOf, dueTimes, type PolicyWithCalendar } from './sla'
 import { recomputePriorities } from './recompute-priorities'
+import { emitWebhookEvent } from '../webhooks'
 
 // What the queue's verbs and rules share. Everything runs inside the caller's transaction.
 
@@ -186,6 +187,7 @@ export async function createItem(db: Db, input: NewItem, now: Date): Promise<Ite
   if (input.threadId) await syncAffectedCustomers(db, item!, now)
   await recomputePriorities(db, now, [item!.id])
   await routeItem(db, item!.id, input.teamSlug, now)
+  await emitWebhookEvent(db, 'item.created', { itemId: item!.id, threadId: input.threadId, extra: { source: input.source } }, now)
   return (await loadItemWithPriority(db, item!.id))!
 }
 
@@ -215,6 +217,7 @@ export async function routeItem(db: Db, itemId: number, teamSlug: string, now: D
   await db.update(staffProfiles).set({ lastAssignedAt: now }).where(eq(staffProfiles.userId, candidate.user_id))
   await recordEvent(db, itemId, 'assigned', null, { assigneeId: candidate.user_id, by: 'routing', load: candidate.load }, now)
   await notifyStaff(db, [candidate.user_id], 'assigned', itemId, 'A new item was routed to you.', now)
+  await emitWebhookEvent(db, 'item.assigned', { itemId, extra: { by: 'routing', previousAssigneeId: null } }, now)
   return candidate.user_id
 }
 

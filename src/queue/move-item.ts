@@ -6,6 +6,7 @@ import { recordEvent } from './item-core'
 import { recomputePriorities } from './recompute-priorities'
 import { pauseClock, resumeClock } from './sla-clock'
 import { assertTransition, isOpen, STATE_LABELS } from './transitions'
+import { emitWebhookEvent } from '../webhooks'
 
 export interface ItemMove {
   to: ItemState
@@ -71,5 +72,6 @@ export async function moveItem(db: Db, item: QueueItem, move: ItemMove, now: Dat
       now,
     )
   await recomputePriorities(db, now, [item.id])
+  await emitWebhookEvent(db, 'item.state_changed', { itemId: item.id, extra: { from: item.state, to: move.to, actorId: move.actorId, reason: move.reason ?? null } }, now)
   return moved!
 }

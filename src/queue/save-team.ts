@@ -19,8 +19,11 @@ export async function saveTeam({ ctx, input }: VerbArgs) {
     const now = ctx.now()
     await db
       .insert(teams)
-      .values({ slug: data.slug, name: data.name, leadId: data.leadId, createdAt: now })
-      .onConflictDoUpdate({ target: teams.slug, set: { name: data.name, leadId: data.leadId } })
+      .values({ slug: data.slug, name: data.name, leadId: data.leadId, chatWebhookUrl: data.chatWebhookUrl ?? null, chatAllowPrivateNetwork: data.chatAllowPrivateNetwork, createdAt: now })
+      .onConflictDoUpdate({
+        target: teams.slug,
+        set: { name: data.name, leadId: data.leadId, chatWebhookUrl: data.chatWebhookUrl ?? null, chatAllowPrivateNetwork: data.chatAllowPrivateNetwork },
+      })
     await db.delete(teamMembers).where(eq(teamMembers.teamSlug, data.slug))
     if (data.memberIds.length > 0) await db.insert(teamMembers).values([...new Set(data.memberIds)].map((userId) => ({ teamSlug: data.slug, userId })))
     return { slug: data.slug }

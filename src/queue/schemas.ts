@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { webhookUrl } from '../webhooks'
 import { apiScopes, itemKinds, itemSources, itemStates, plans, severities } from '../db/schema'
 import { flag, id, optionalId, optionalText, text } from '../validation'
 
@@ -77,6 +78,9 @@ export const TeamInput = z.object({
   name: text('Name', { min: 2, max: 60, singleLine: true }),
   leadId: optionalId('lead'),
   memberIds: z.array(id('member')).max(200).default([]),
+  // Where the team's chat alerts go (Slack-compatible incoming webhook); empty: no alerts.
+  chatWebhookUrl: z.preprocess((value) => (typeof value === 'string' && value.trim() === '' ? undefined : value), webhookUrl('Chat webhook URL').optional()),
+  chatAllowPrivateNetwork: flag,
 })
 
 export const CalendarInput = z.object({

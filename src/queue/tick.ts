@@ -7,6 +7,7 @@ import { recordEvent, routeItem } from './item-core'
 import { recomputePriorities } from './recompute-priorities'
 import { checkDueWatches } from './rules'
 import { TARGET_LABELS } from './sla'
+import { alertSlaBreach, emitWebhookEvent } from '../webhooks'
 
 // The queue's clock, run every minute from the outbox: time-based rules, SLA warnings and
 // breaches, routing of waiting items, and the set-wise priority recompute. Every step is
@@ -54,6 +55,7 @@ export async function fireSlaSignals(db: Db, now: Date): Promise<number> {
       await db.execute(sql`update queue_items set warned = array_append(warned, ${signal.target}), updated_at = ${at}::timestamptz where id = ${signal.id}`)
       await recordEvent(db, signal.id, 'sla_warning', null, { target: signal.target, dueAt: new Date(signal.due_at).toISOString() }, now)
       await notifyStaff(db, [signal.assignee_id], 'sla_warning', signal.id, `The ${label} target of “${signal.title}” is due soon.`, now)
+      await emitWebhookEvent(db, 'sla.warning', { itemId: signal.id, extra: { target: signal.target, dueAt: new Date(signal.due_at).toISOString() } }, now)
       continue
     }
     await db.execute(sql`
@@ -63,6 +65,8 @@ export async function fireSlaSignals(db: Db, now: Date): Promise<number> {
       where id = ${signal.id}`)
     await recordEvent(db, signal.id, 'sla_breached', null, { target: signal.target, dueAt: new Date(signal.due_at).toISOString() }, now)
     await notifyStaff(db, [signal.assignee_id, signal.lead_id], 'sla_breached', signal.id, `The ${label} target of “${signal.title}” was missed.`, now)
+    await emitWebhookEvent(db, 'sla.breached', { itemId: signal.id, extra: { target: signal.target, dueAt: new Date(signal.due_at).toISOString() } }, now)
+    await alertSlaBreach(db, signal.id, label, now)
     // Escalate: an item whose owner is away goes to someone on duty.
     if (!signal.assignee_id || signal.assignee_on_duty === false) {
       if (signal.assignee_id) {

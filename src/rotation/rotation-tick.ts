@@ -6,6 +6,7 @@ import { recurringHandler, ROTATION_TICK, scheduleRecurring, type OutboxHandlers
 import { replanRotation } from './replan'
 import { ROTATION_CONFIG } from './rotation-config'
 import { shiftWhen } from './shift-helpers'
+import { emitShiftsStarted } from '../webhooks'
 
 // The rotation's clock, run every few minutes from the outbox: it keeps every rotation planned a
 // quarter ahead. (What happens to escalations as time passes is the escalations domain's tick.)
@@ -13,12 +14,15 @@ import { shiftWhen } from './shift-helpers'
 export interface RotationTickSummary {
   shiftsPlanned: number
   shiftsAnnounced: number
+  /** Shifts that began within the last hour, sent as rotation.shift_started webhooks (once each). */
+  shiftsStarted: number
 }
 
 export async function runRotationTick(db: Db, now: Date): Promise<RotationTickSummary> {
   const shiftsPlanned = await db.transaction((tx) => extendPlanning(tx as unknown as Db, now))
   const shiftsAnnounced = await db.transaction((tx) => announceShiftsStarting(tx as unknown as Db, now))
-  return { shiftsPlanned, shiftsAnnounced }
+  const shiftsStarted = await db.transaction((tx) => emitShiftsStarted(tx as unknown as Db, now))
+  return { shiftsPlanned, shiftsAnnounced, shiftsStarted }
 }
 
 const ANNOUNCE_AHEAD_MS = 24 * 3_600_000

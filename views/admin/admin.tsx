@@ -8,7 +8,7 @@ import { Layout, type Chrome } from '../layout'
 import { MailTable } from './mail'
 import { SetupChecklistPanel } from '../setup/checklist'
 
-export function AdminNav({ current }: { current: 'users' | 'organisations' | 'categories' | 'outbox' | 'mail' }) {
+export function AdminNav({ current }: { current: 'users' | 'organisations' | 'categories' | 'outbox' | 'mail' | 'webhooks' }) {
   return (
     <Tabs
       label="Admin sections"
@@ -19,6 +19,7 @@ export function AdminNav({ current }: { current: 'users' | 'organisations' | 'ca
         ['categories', '/admin/categories', 'Categories'],
         ['outbox', '/admin/outbox', 'Background jobs'],
         ['mail', '/admin/mail', 'Mail'],
+        ['webhooks', '/admin/webhooks', 'Webhooks'],
       ]}
     />
   )

@@ -1,7 +1,7 @@
 import type { BusinessCalendarRow, Macro, SlaPolicy, Team } from '../../src/db/schema'
 import { itemKinds, plans, severities } from '../../src/db/schema'
 import { describeTarget, formatWindows, PLACEHOLDERS } from '../../src/queue'
-import { CsrfField, FormMessage, RelativeTime, Select, TextArea, TextField, type FormState } from '../components'
+import { Checkbox, CsrfField, FormMessage, RelativeTime, Select, TextArea, TextField, type FormState } from '../components'
 import { threadPath } from '../format'
 import { Layout, type Chrome } from '../layout'
 import { QueueNav } from './board'
@@ -295,6 +295,13 @@ export function TeamsPage(props: {
               ))}
               {props.form.errors.memberIds && <small class="field-error">{props.form.errors.memberIds}</small>}
             </fieldset>
+            <TextField
+              form={props.form}
+              name="chatWebhookUrl"
+              label="Chat webhook URL"
+              hint="A Slack-compatible incoming webhook (Slack, Mattermost, Rocket.Chat, a Teams workflow): escalations, missed response targets, SLA breaches and shift handovers are posted there. Leave empty for none."
+            />
+            <Checkbox form={props.form} name="chatAllowPrivateNetwork" label="Allow a private-network address (a self-hosted chat server)" />
             <button type="submit">Save team</button>
           </form>
         </section>

@@ -51,6 +51,10 @@ export const teams = pgTable('teams', {
   name: text('name').notNull(),
   // Notified when the team's items breach their SLA, and the escalation path of last resort.
   leadId: integer('lead_id').references(() => users.id, { onDelete: 'set null' }),
+  // A chat incoming-webhook URL (Slack-compatible JSON): escalations, breaches, handovers.
+  chatWebhookUrl: text('chat_webhook_url'),
+  // A self-hosted chat server on the private network: the SSRF guard lets its URL through.
+  chatAllowPrivateNetwork: boolean('chat_allow_private_network').notNull().default(false),
   createdAt: timestamptz('created_at').notNull(),
 })
 

@@ -9,6 +9,7 @@ import {
 } from '../../../views/admin/admin'
 import { MailListPage, MailPage } from '../../../views/admin/mail'
 import { OutboxPage } from '../../../views/admin/outbox'
+import { WebhookEndpointPage, WebhooksPage } from '../../../views/admin/webhooks'
 import { emptyForm, type FormState } from '../../../views/components'
 import { formatWindowHours } from '../../../views/format'
 import {
@@ -27,8 +28,19 @@ import { createCategory, deleteCategory, getCategoryForAdmin, listCategoriesForA
 import { QUEUE_CONFIG } from '../../queue'
 import { getSetupChecklist } from '../../setup'
 import { parseId } from '../../validation'
+import {
+  createWebhookEndpoint,
+  deleteWebhookEndpoint,
+  getWebhookEndpoint,
+  listWebhookEndpoints,
+  resendWebhookDelivery,
+  rotateWebhookSecret,
+  setWebhookEndpointEnabled,
+  updateWebhookEndpoint,
+  WEBHOOK_EVENT_TYPES,
+} from '../../webhooks'
 import { chrome } from '../chrome'
-import { readForm, submitForm, type FormStatus } from '../forms'
+import { readForm, readListField, submitForm, type FormStatus } from '../forms'
 import { idParam } from '../params'
 import type { AppEnv } from '../types'
 
@@ -216,3 +228,89 @@ adminRoutes.get('/mail', async (c) => {
 })
 
 adminRoutes.get('/mail/:id', async (c) => c.html(<MailPage chrome={chrome(c)} mail={await getMail(c.var.ctx, idParam(c, 'id', 'That mail'))} />))
+
+// --- Webhooks ------------------------------------------------------------------------
+
+async function webhooksPage(c: Context<AppEnv>, form: FormState, selected: string[], created: { id: number; secret: string } | null, status: FormStatus = 200) {
+  const endpoints = await listWebhookEndpoints(c.var.ctx)
+  return c.html(<WebhooksPage chrome={chrome(c)} endpoints={endpoints} eventTypes={WEBHOOK_EVENT_TYPES} form={form} selected={selected} created={created} />, status)
+}
+
+adminRoutes.get('/webhooks', (c) => webhooksPage(c, emptyForm({ enabled: '1' }), [], null))
+
+adminRoutes.post('/webhooks', async (c) => {
+  const values = await readForm(c)
+  const eventTypes = await readListField(c, 'eventTypes')
+  return submitForm(
+    c,
+    values,
+    () => createWebhookEndpoint({ ctx: c.var.ctx, input: { ...values, eventTypes } }),
+    // The secret is shown on this answer only: no redirect, nothing stored to show it again.
+    (created) => webhooksPage(c, emptyForm({ enabled: '1' }), [], created),
+    (failure) => webhooksPage(c, failure.state, eventTypes, null, failure.status),
+  )
+})
+
+async function webhookEndpointPage(c: Context<AppEnv>, endpointId: number, form: FormState | null, selected: string[] | null, rotatedSecret: string | null = null, status: FormStatus = 200) {
+  const { endpoint, deliveries } = await getWebhookEndpoint(c.var.ctx, endpointId)
+  const state =
+    form ??
+    emptyForm({
+      url: endpoint.url,
+      description: endpoint.description,
+      enabled: endpoint.enabled ? '1' : '0',
+      internal: endpoint.internal ? '1' : '0',
+      allowPrivateNetwork: endpoint.allowPrivateNetwork ? '1' : '0',
+    })
+  return c.html(
+    <WebhookEndpointPage
+      chrome={chrome(c)}
+      endpoint={endpoint}
+      deliveries={deliveries}
+      eventTypes={WEBHOOK_EVENT_TYPES}
+      form={state}
+      selected={selected ?? endpoint.eventTypes}
+      rotatedSecret={rotatedSecret}
+    />,
+    status,
+  )
+}
+
+adminRoutes.get('/webhooks/:id', (c) => webhookEndpointPage(c, idParam(c, 'id', 'That webhook endpoint'), null, null))
+
+adminRoutes.post('/webhooks/:id', async (c) => {
+  const endpointId = idParam(c, 'id', 'That webhook endpoint')
+  const values = await readForm(c)
+  const eventTypes = await readListField(c, 'eventTypes')
+  return submitForm(
+    c,
+    values,
+    () => updateWebhookEndpoint({ ctx: c.var.ctx, input: { ...values, eventTypes, endpointId } }),
+    () => c.redirect(`/admin/webhooks/${endpointId}`, 303),
+    (failure) => webhookEndpointPage(c, endpointId, failure.state, eventTypes, null, failure.status),
+  )
+})
+
+adminRoutes.post('/webhooks/:id/enabled', async (c) => {
+  const endpointId = idParam(c, 'id', 'That webhook endpoint')
+  const values = await readForm(c)
+  await setWebhookEndpointEnabled({ ctx: c.var.ctx, input: { endpointId, enabled: values.enabled ?? '' } })
+  return c.redirect(`/admin/webhooks/${endpointId}`, 303)
+})
+
+adminRoutes.post('/webhooks/:id/rotate', async (c) => {
+  const endpointId = idParam(c, 'id', 'That webhook endpoint')
+  const { secret } = await rotateWebhookSecret({ ctx: c.var.ctx, input: { endpointId } })
+  return webhookEndpointPage(c, endpointId, null, null, secret)
+})
+
+adminRoutes.post('/webhooks/:id/delete', async (c) => {
+  await deleteWebhookEndpoint({ ctx: c.var.ctx, input: { endpointId: idParam(c, 'id', 'That webhook endpoint') } })
+  return c.redirect('/admin/webhooks', 303)
+})
+
+adminRoutes.post('/webhooks/:id/deliveries/:deliveryId/resend', async (c) => {
+  const endpointId = idParam(c, 'id', 'That webhook endpoint')
+  await resendWebhookDelivery({ ctx: c.var.ctx, input: { endpointId, deliveryId: idParam(c, 'deliveryId', 'That delivery') } })
+  return c.redirect(`/admin/webhooks/${endpointId}#delivery-${c.req.param('deliveryId')}`, 303)
+})

@@ -309,7 +309,10 @@ async function teamsPage(c: Context<AppEnv>, form: FormState | null, memberIds: 
   const settings = await getTeamsSettings(c.var.ctx)
   const slug = c.req.query('team')
   const team = settings.teams.find((row) => row.slug === slug)
-  const state = form ?? emptyForm(team ? { slug: team.slug, name: team.name, leadId: team.leadId ? String(team.leadId) : '' } : slug ? { slug, name: slug } : {})
+  const state = form ?? emptyForm(
+      team
+        ? { slug: team.slug, name: team.name, leadId: team.leadId ? String(team.leadId) : '', chatWebhookUrl: team.chatWebhookUrl ?? '', chatAllowPrivateNetwork: team.chatAllowPrivateNetwork ? '1' : '0' }
+        : slug ? { slug, name: slug } : {})
   const members = memberIds ?? settings.members.filter((member) => member.teamSlug === slug).map((member) => String(member.userId))
   return c.html(<TeamsPage chrome={chrome(c)} {...settings} form={state} memberIds={members} canEdit={isAdmin(c.var.actor)} />, status)
 }

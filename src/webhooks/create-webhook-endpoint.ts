@@ -1,0 +1,20 @@
+import { inTransaction, type VerbArgs } from '../ctx'
+import { webhookEndpoints } from '../db/schema'
+import { requireAdmin } from '../policy'
+import { parseInput } from '../validation'
+import { WebhookEndpointInput } from './schemas'
+import { newWebhookSecret } from './secrets'
+
+/** An admin adds a receiver; its secret is returned this once (the page shows it, then never again). */
+export async function createWebhookEndpoint({ ctx, input }: VerbArgs<WebhookEndpointInput>): Promise<{ id: number; secret: string }> {
+  const actor = requireAdmin(ctx, 'manage webhooks')
+  const data = parseInput(WebhookEndpointInput, input)
+  return inTransaction(ctx, async ({ db, now }) => {
+    const secret = newWebhookSecret()
+    const [row] = await db
+      .insert(webhookEndpoints)
+      .values({ ...data, secret, createdById: actor.id, createdAt: now(), updatedAt: now() })
+      .returning({ id: webhookEndpoints.id })
+    return { id: row!.id, secret }
+  })
+}

@@ -1,0 +1,166 @@
+import { lookup as dnsLookup, type LookupAddress } from 'node:dns'
+import http from 'node:http'
+import https from 'node:https'
+import net from 'node:net'
+
+// Outgoing requests to URLs an admin typed: the SSRF guard. The name is resolved once, every
+// address is checked, and the socket connects to a checked address only (the request's `lookup`
+// answers with them), so DNS rebinding between check and connect cannot move it. Redirects are
+// never followed: a 3xx is a failed delivery.
+
+export const REQUEST_TIMEOUT_MS = 5_000
+export const RESPONSE_CAP_BYTES = 64 * 1024
+
+export class BlockedAddressError extends Error {}
+
+function ipv4Blocked(address: string): boolean {
+  const [a, b, c] = address.split('.').map(Number) as [number, number, number, number]
+  return (
+    a === 0 || // "this network", 0.0.0.0
+    a === 10 ||
+    a === 127 ||
+    (a === 100 && b >= 64 && b <= 127) || // carrier-grade NAT
+    (a === 169 && b === 254) || // link-local, cloud metadata
+    (a === 172 && b >= 16 && b <= 31) ||
+    (a === 192 && b === 168) ||
+    (a === 192 && b === 0 && (c === 0 || c === 2)) ||
+    (a === 198 && (b === 18 || b === 19)) || // benchmarking
+    (a === 198 && b === 51 && c === 100) ||
+    (a === 203 && b === 0 && c === 113) ||
+    a >= 224 // multicast, reserved, broadcast
+  )
+}
+
+/** Whether an address is one the open internet can reach (not private, loopback, link-local, reserved). */
+export function isPublicAddress(address: string): boolean {
+  const kind = net.isIP(address)
+  if (kind === 4) return !ipv4Blocked(address)
+  if (kind !== 6) return false
+  const lower = address.toLowerCase()
+  // IPv4-mapped and -compatible forms are judged as the IPv4 address they carry.
+  const mapped = /^(?:0*:)*(?:ffff:)?(?:0+:)?(\d+\.\d+\.\d+\.\d+)$/.exec(lower) ?? /^::ffff:(\d+\.\d+\.\d+\.\d+)$/.exec(lower)
+  if (mapped) return !ipv4Blocked(mapped[1]!)
+  const hex = /^::ffff:([0-9a-f]{1,4}):([0-9a-f]{1,4})$/.exec(lower)
+  if (hex) {
+    const hi = parseInt(hex[1]!, 16)
+    const lo = parseInt(hex[2]!, 16)
+    return !ipv4Blocked(`${hi >> 8}.${hi & 255}.${lo >> 8}.${lo & 255}`)
+  }
+  const words = expandIpv6(lower)
+  if (!words) return false
+  const first = words[0]!
+  if (words.every((word) => word === 0)) return false // ::
+  if (words.slice(0, 7).every((word) => word === 0) && words[7] === 1) return false // ::1
+  if ((first & 0xfe00) === 0xfc00) return false // fc00::/7 unique local
+  if ((first & 0xffc0) === 0xfe80) return false // fe80::/10 link-local
+  if ((first & 0xffc0) === 0xfec0) return false // fec0::/10 site-local (deprecated)
+  if ((first & 0xff00) === 0xff00) return false // multicast
+  if (first === 0x2001 && words[1] === 0x0db8) return false // documentation
+  if (first === 0x0064 && words[1] === 0xff9b) return false // NAT64 can reach private IPv4
+  if (first === 0x2002) return false // 6to4 embeds any IPv4
+  return (first & 0xe000) === 0x2000 // global unicast 2000::/3 only
+}
+
+function expandIpv6(address: string): number[] | null {
+  const zone = address.indexOf('%')
+  const plain = zone >= 0 ? address.slice(0, zone) : address
+  const [head, tail] = plain.split('::') as [string, string | undefined]
+  const parse = (part: string) => (part ? part.split(':').map((word) => parseInt(word, 16)) : [])
+  const left = parse(head)
+  const right = tail === undefined ? [] : parse(tail)
+  const missing = 8 - left.length - right.length
+  if (tail === undefined ? missing !== 0 : missing < 0) return null
+  const words = [...left, ...Array<number>(Math.max(0, missing)).fill(0), ...right]
+  return words.length === 8 && words.every((word) => Number.isInteger(word) && word >= 0 && word <= 0xffff) ? words : null
+}
+
+function lookupAll(host: string): Promise<LookupAddress[]> {
+  return new Promise((resolve, reject) => dnsLookup(host, { all: true, verbatim: true }, (error, addresses) => (error ? reject(error) : resolve(addresses))))
+}
+
+/** Resolves a URL's host and checks every address; returns the addresses a request may connect to. */
+export async function resolveChecked(url: URL, allowPrivateNetwork: boolean): Promise<LookupAddress[]> {
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new BlockedAddressError(`Only http and https URLs are allowed, not ${url.protocol}`)
+  const host = url.hostname.replace(/^\[|\]$/g, '')
+  const addresses = net.isIP(host) ? [{ address: host, family: net.isIP(host) }] : await lookupAll(host)
+  if (addresses.length === 0) throw new BlockedAddressError(`${host} has no address`)
+  if (!allowPrivateNetwork) {
+    const blocked = addresses.find((entry) => !isPublicAddress(entry.address))
+    if (blocked) throw new BlockedAddressError(`${host} resolves to ${blocked.address}, a private or reserved address (allow the private network on this endpoint to send there)`)
+  }
+  return addresses
+}
+
+export interface PostResult {
+  status: number
+  /** The start of the response body, at most RESPONSE_CAP_BYTES read. */
+  excerpt: string
+  durationMs: number
+}
+
+/** POSTs JSON through the guard, with a timeout for the whole exchange and a capped read of the answer. */
+export async function guardedPost(
+  target: string,
+  body: string,
+  headers: Record<string, string>,
+  options: { allowPrivateNetwork: boolean; timeoutMs?: number; maxBytes?: number; nowMs?: () => number },
+): Promise<PostResult> {
+  const nowMs = options.nowMs ?? performance.now.bind(performance)
+  const started = nowMs()
+  const url = new URL(target)
+  const timeoutMs = options.timeoutMs ?? REQUEST_TIMEOUT_MS
+  // The name's resolution counts against the same timeout: a resolver that never answers is a failure too.
+  let dnsTimer: NodeJS.Timeout | undefined
+  const addresses = await Promise.race([
+    resolveChecked(url, options.allowPrivateNetwork),
+    new Promise<never>((_, reject) => {
+      dnsTimer = setTimeout(() => reject(new Error(`No address for ${url.hostname} within ${timeoutMs / 1000} s`)), timeoutMs)
+    }),
+  ]).finally(() => clearTimeout(dnsTimer))
+  const maxBytes = options.maxBytes ?? RESPONSE_CAP_BYTES
+  const transport = url.protocol === 'https:' ? https : http
+  return new Promise<PostResult>((resolve, reject) => {
+    const request = transport.request(
+      url,
+      {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'user-agent': 'support-forum-webhooks/1', 'content-length': Buffer.byteLength(body), ...headers },
+        // Only the checked addresses: the connection cannot go anywhere the check did not see.
+        lookup: ((_host: string, lookupOptions: { all?: boolean }, callback: (...args: unknown[]) => void) => {
+          if (lookupOptions?.all) callback(null, addresses)
+          else callback(null, addresses[0]!.address, addresses[0]!.family)
+        }) as never,
+        agent: false,
+      },
+      (response) => {
+        const chunks: Buffer[] = []
+        let size = 0
+        const finish = () => {
+          clearTimeout(timer)
+          resolve({ status: response.statusCode ?? 0, excerpt: Buffer.concat(chunks).toString('utf8').slice(0, 2000), durationMs: Math.round(nowMs() - started) })
+        }
+        response.on('data', (chunk: Buffer) => {
+          if (size >= maxBytes) return
+          chunks.push(chunk.subarray(0, maxBytes - size))
+          size += chunk.length
+          // Enough read: the rest of a large answer is not waited for.
+          if (size >= maxBytes) {
+            response.destroy()
+            finish()
+          }
+        })
+        response.on('end', finish)
+        response.on('error', (error) => {
+          clearTimeout(timer)
+          reject(error)
+        })
+      },
+    )
+    const timer = setTimeout(() => request.destroy(new Error(`No answer within ${timeoutMs / 1000} s`)), timeoutMs)
+    request.on('error', (error) => {
+      clearTimeout(timer)
+      reject(error)
+    })
+    request.end(body)
+  })
+}

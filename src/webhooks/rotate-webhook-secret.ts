@@ -1,0 +1,28 @@
+import { eq } from 'drizzle-orm'
+import { inTransaction, type VerbArgs } from '../ctx'
+import { webhookEndpoints } from '../db/schema'
+import { NotFoundError } from '../errors'
+import { requireAdmin } from '../policy'
+import { parseInput } from '../validation'
+import { EndpointRef } from './schemas'
+import { newWebhookSecret, SECRET_OVERLAP_MS } from './secrets'
+
+/**
+ * A new secret, returned this once; the old one keeps signing beside it for a day (two
+ * signatures in `webhook-signature`), so the receiver can switch without losing a delivery.
+ */
+export async function rotateWebhookSecret({ ctx, input }: VerbArgs<EndpointRef>): Promise<{ secret: string; previousValidUntil: Date }> {
+  requireAdmin(ctx, 'manage webhooks')
+  const data = parseInput(EndpointRef, input)
+  return inTransaction(ctx, async ({ db, now }) => {
+    const [endpoint] = await db.select({ secret: webhookEndpoints.secret }).from(webhookEndpoints).where(eq(webhookEndpoints.id, data.endpointId)).for('update')
+    if (!endpoint) throw new NotFoundError('That webhook endpoint')
+    const secret = newWebhookSecret()
+    const previousValidUntil = new Date(now().getTime() + SECRET_OVERLAP_MS)
+    await db
+      .update(webhookEndpoints)
+      .set({ secret, previousSecret: endpoint.secret, previousSecretUntil: previousValidUntil, updatedAt: now() })
+      .where(eq(webhookEndpoints.id, data.endpointId))
+    return { secret, previousValidUntil }
+  })
+}

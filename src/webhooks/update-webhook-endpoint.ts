@@ -1,0 +1,22 @@
+import { eq } from 'drizzle-orm'
+import { inTransaction, type VerbArgs } from '../ctx'
+import { webhookEndpoints } from '../db/schema'
+import { NotFoundError } from '../errors'
+import { requireAdmin } from '../policy'
+import { parseInput } from '../validation'
+import { WebhookEndpointUpdate } from './schemas'
+
+/** An admin edits a receiver (URL, description, events, flags); enabling it again clears its failure record. */
+export async function updateWebhookEndpoint({ ctx, input }: VerbArgs<WebhookEndpointUpdate>): Promise<{ id: number }> {
+  requireAdmin(ctx, 'manage webhooks')
+  const { endpointId, ...data } = parseInput(WebhookEndpointUpdate, input)
+  return inTransaction(ctx, async ({ db, now }) => {
+    const [row] = await db
+      .update(webhookEndpoints)
+      .set({ ...data, updatedAt: now(), ...(data.enabled ? { failingSince: null, disabledReason: null } : {}) })
+      .where(eq(webhookEndpoints.id, endpointId))
+      .returning({ id: webhookEndpoints.id })
+    if (!row) throw new NotFoundError('That webhook endpoint')
+    return row
+  })
+}
