@@ -25,6 +25,7 @@ const EnvSchema = z.object({
     .optional(),
   MAIL_FROM: z.string().min(3).optional(),
   INBOUND_SMTP_PORT: z.coerce.number().int().min(0).max(65535).optional(),
+  API_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(600),
   INBOUND_MAIL_SECRET: z.string().min(16, { error: 'INBOUND_MAIL_SECRET must be at least 16 characters (a long random string).' }).optional(),
 })
 
@@ -54,6 +55,8 @@ export interface Env {
   inboundSmtpPort: number | undefined
   /** Shared secret of POST /api/v1/inbound-mail (a provider's inbound webhook); unset means the endpoint is off (404). */
   inboundMailSecret: string | undefined
+  /** Requests per minute per API token (or session user, or address for anonymous calls). */
+  apiRateLimitPerMinute: number
 }
 
 /** Reads configuration from the environment; a wrong value stops start-up with a clear message. */
@@ -84,5 +87,6 @@ export function loadEnv(source: Record<string, string | undefined> = process.env
     mailFrom: env.MAIL_FROM ?? `${env.SITE_NAME} <community@${new URL(env.PUBLIC_URL ?? `http://localhost:${env.PORT}`).hostname}>`,
     inboundSmtpPort: env.INBOUND_SMTP_PORT,
     inboundMailSecret: env.INBOUND_MAIL_SECRET,
+    apiRateLimitPerMinute: env.API_RATE_LIMIT_PER_MINUTE,
   }
 }

@@ -11,6 +11,10 @@ export interface RateRule {
 export interface RateDecision {
   allowed: boolean
   retryAfterSeconds: number
+  /** Hits left in the current window (for RateLimit-Remaining). */
+  remaining: number
+  /** Seconds until the current window ends (for RateLimit-Reset). */
+  resetSeconds: number
 }
 
 // Kept in PostgreSQL rather than memory so that every app instance behind a load balancer
@@ -35,7 +39,8 @@ export async function hitRateLimit(db: Db, key: string, rule: RateRule, now: Dat
 /** Says whether `key` is over its limit without counting a hit. */
 export async function peekRateLimit(db: Db, key: string, rule: RateRule, now: Date): Promise<RateDecision> {
   const [row] = await db.select().from(rateLimits).where(eq(rateLimits.key, key))
-  if (!row || row.windowStartedAt.getTime() <= now.getTime() - rule.windowMs) return { allowed: true, retryAfterSeconds: 0 }
+  if (!row || row.windowStartedAt.getTime() <= now.getTime() - rule.windowMs)
+    return { allowed: true, retryAfterSeconds: 0, remaining: rule.limit, resetSeconds: Math.ceil(rule.windowMs / 1000) }
   return decide({ hits: row.hits + 1, windowStartedAt: row.windowStartedAt }, rule, now)
 }
 
@@ -44,7 +49,9 @@ export async function clearRateLimit(db: Db, key: string): Promise<void> {
 }
 
 function decide(row: { hits: number; windowStartedAt: Date } | undefined, rule: RateRule, now: Date): RateDecision {
-  if (!row || row.hits <= rule.limit) return { allowed: true, retryAfterSeconds: 0 }
-  const retryAt = row.windowStartedAt.getTime() + rule.windowMs
-  return { allowed: false, retryAfterSeconds: Math.max(1, Math.ceil((retryAt - now.getTime()) / 1000)) }
+  const windowEnd = (row?.windowStartedAt.getTime() ?? now.getTime()) + rule.windowMs
+  const resetSeconds = Math.max(0, Math.ceil((windowEnd - now.getTime()) / 1000))
+  const remaining = Math.max(0, rule.limit - (row?.hits ?? 0))
+  if (!row || row.hits <= rule.limit) return { allowed: true, retryAfterSeconds: 0, remaining, resetSeconds }
+  return { allowed: false, retryAfterSeconds: Math.max(1, resetSeconds), remaining: 0, resetSeconds }
 }

@@ -106,6 +106,11 @@ export interface ListThreadsOptions {
   authorId?: number
   cursor?: string | null
   limit?: number
+  /**
+   * `activity` (the pages) moves a thread up when it gets a reply; `created` never moves a
+   * thread, so a client paging through it sees every thread once while others post.
+   */
+  order?: 'activity' | 'created'
 }
 
 /** Latest / unanswered / solved threads, optionally in one category or tag; newest activity first. */
@@ -118,9 +123,9 @@ export async function listThreads(ctx: Ctx, options: ListThreadsOptions = {}): P
   if (options.authorId) conditions.push(eq(threads.authorId, options.authorId))
   if (options.tagId)
     conditions.push(sql`exists (select 1 from thread_tags tt where tt.thread_id = threads.id and tt.tag_id = ${options.tagId})`)
+  const at = options.order === 'created' ? threads.createdAt : threads.lastActivityAt
   const cursor = decodeCursor(options.cursor)
-  if (cursor)
-    conditions.push(sql`(${threads.lastActivityAt}, ${threads.id}) < (${cursor.at.toISOString()}::timestamptz, ${cursor.id})`)
+  if (cursor) conditions.push(sql`(${at}, ${threads.id}) < (${cursor.at.toISOString()}::timestamptz, ${cursor.id})`)
 
   const rows = await ctx.db
     .select(listColumns)
@@ -128,11 +133,12 @@ export async function listThreads(ctx: Ctx, options: ListThreadsOptions = {}): P
     .innerJoin(categories, eq(categories.id, threads.categoryId))
     .innerJoin(users, eq(users.id, threads.authorId))
     .where(and(...conditions))
-    .orderBy(desc(threads.lastActivityAt), desc(threads.id))
+    .orderBy(desc(at), desc(threads.id))
     .limit(limit + 1)
   const items = rows.slice(0, limit).map(toListItem)
   const last = items[items.length - 1]
-  return { items, nextCursor: rows.length > limit && last ? encodeCursor(last.lastActivityAt, last.id) : null }
+  const lastAt = last && (options.order === 'created' ? last.createdAt : last.lastActivityAt)
+  return { items, nextCursor: rows.length > limit && last && lastAt ? encodeCursor(lastAt, last.id) : null }
 }
 
 export interface ThreadSummary extends ThreadListItem {

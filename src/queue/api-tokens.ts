@@ -35,3 +35,35 @@ export async function authenticateApiToken(db: Db, token: string, scope: ApiScop
   const { tokenId: _, scopes: __, ...actor } = row
   return actor
 }
+
+/** What a bearer token authorises: its owner (whose role still decides what they may see) and its scopes. */
+export interface ApiCredential {
+  tokenId: number
+  scopes: readonly string[]
+  actor: Actor
+}
+
+/**
+ * The credential behind a bearer token of any owner, if the token is known and not revoked;
+ * scope checks are the caller's (the API asks per resource). Marks the token as used.
+ */
+export async function resolveApiToken(db: Db, token: string, now: Date): Promise<ApiCredential | null> {
+  if (!token.startsWith(TOKEN_PREFIX)) return null
+  const [row] = await db
+    .select({
+      tokenId: apiTokens.id,
+      scopes: apiTokens.scopes,
+      id: users.id,
+      role: users.role,
+      displayName: users.displayName,
+      email: users.email,
+      organisationId: users.organisationId,
+    })
+    .from(apiTokens)
+    .innerJoin(users, eq(users.id, apiTokens.createdById))
+    .where(and(eq(apiTokens.tokenHash, hashToken(token)), isNull(apiTokens.revokedAt)))
+  if (!row) return null
+  await db.update(apiTokens).set({ lastUsedAt: now }).where(eq(apiTokens.id, row.tokenId))
+  const { tokenId, scopes, ...actor } = row
+  return { tokenId, scopes, actor }
+}

@@ -15,7 +15,7 @@ import { authRoutes } from './routes/auth'
 import { demoRoutes } from './routes/demo'
 import { mailRoutes } from './routes/mail'
 import { forumRoutes } from './routes/forum'
-import { apiRoutes } from './routes/api'
+import { apiDocsRoutes, apiRoutes } from './routes/api'
 import { inboundMailRoutes } from './routes/inbound-mail'
 import { engineeringRoutes } from './routes/escalations'
 import { notificationRoutes } from './routes/notifications'
@@ -102,6 +102,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.route('/rotations', rotationRoutes)
   app.route('/ical', icalRoutes)
   app.route('/api/v1', apiRoutes)
+  app.route('/api/docs', apiDocsRoutes)
   app.route('/api/v1', inboundMailRoutes)
   app.route('/', engineeringRoutes)
   app.route('/', notificationRoutes)

@@ -34,7 +34,8 @@ export function csrfProtection(): MiddlewareHandler<AppEnv> {
     const token = hadToken ? existing! : generateToken()
     c.set('csrfToken', token)
 
-    // The JSON API authenticates with bearer tokens only, never cookies: nothing to forge.
+    // The JSON API checks its own: bearer tokens need none, and a session call must send the
+    // X-CSRF-Token header (src/web/api/middleware.ts), answering problem+json rather than a page.
     const oneClick = c.req.method === 'POST' && ONE_CLICK_UNSUBSCRIBE.test(c.req.path)
     if (UNSAFE_METHODS.has(c.req.method) && !c.req.path.startsWith('/api/') && !oneClick) {
       if (!fromOwnOrigin(c)) throw new HTTPException(403, { message: CSRF_FAILED })

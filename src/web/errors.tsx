@@ -5,6 +5,7 @@ import { ErrorFragment, ErrorPage } from '../../views/errors'
 import { asDatabaseUnavailable } from '../db/unavailable'
 import { DatabaseUnavailableError, DomainError, RateLimitedError, UnauthenticatedError, ValidationError } from '../errors'
 import type { Chrome } from '../../views/layout'
+import { problem, ProblemError } from './api/problem'
 import { chrome } from './chrome'
 import { isHtmx, safeNext } from './htmx'
 import type { AppEnv } from './types'
@@ -41,6 +42,7 @@ export function handleError(error: Error, c: Context<AppEnv>): Response | Promis
     c.var.deps.logger.warn({ requestId: c.var.requestId, path: c.req.path, reason: unavailable.reason }, 'database unavailable')
     error = unavailable
   }
+  if (error instanceof ProblemError) return problem(c, error.problem)
   if (error instanceof DomainError) {
     if (error instanceof RateLimitedError || error instanceof DatabaseUnavailableError) c.header('Retry-After', String(error.retryAfterSeconds))
     if (error instanceof ValidationError && isApi(c)) return render(c, 422, Object.values(error.fields).join(' '), error.fields)
@@ -58,8 +60,8 @@ export function handleNotFound(c: Context<AppEnv>): Response | Promise<Response>
 }
 
 function render(c: Context<AppEnv>, status: ContentfulStatusCode, message: string, fields?: Record<string, string>) {
-  // The JSON API answers in JSON, with the same messages.
-  if (isApi(c)) return c.json({ error: { status, message, ...(fields ? { fields } : {}) } }, status)
+  // The JSON API answers with RFC 9457 problem details, with the same messages.
+  if (isApi(c)) return problem(c, { status, detail: message, ...(fields ? { errors: fields } : {}) })
   if (isHtmx(c)) return c.html(<ErrorFragment message={message} />, status)
   const title = status >= 500 && status !== 503 ? 'Something went wrong' : (TITLES[status] ?? 'Something is not right')
   // A 503 can come before the request context exists (the session lookup needs the database).

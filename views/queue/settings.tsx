@@ -380,6 +380,12 @@ export function TokensPage(props: {
             <label>
               <input type="checkbox" name="scopes" value="items:read" /> items:read
             </label>
+            <label>
+              <input type="checkbox" name="scopes" value="threads:read" /> threads:read (read threads, search; public content)
+            </label>
+            <label>
+              <input type="checkbox" name="scopes" value="threads:write" /> threads:write (ask and reply, as you)
+            </label>
             {props.form.errors.scopes && <small class="field-error">{props.form.errors.scopes}</small>}
           </fieldset>
           <button type="submit">Create token</button>

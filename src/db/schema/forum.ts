@@ -66,6 +66,8 @@ export const threads = pgTable(
   (t) => [
     // serves: latest list (home page, Atom feed), keyset on (last_activity_at, id)
     index('threads_latest_idx').on(t.lastActivityAt.desc(), t.id.desc()).where(sql`${t.hiddenAt} is null`),
+    // GET /api/v1/threads: newest first by creation, keyset (created_at, id), so pages stay stable while replies arrive.
+    index('threads_created_idx').on(t.createdAt.desc(), t.id.desc()).where(sql`${t.hiddenAt} is null`),
     // serves: per-category lists and feeds
     index('threads_category_latest_idx')
       .on(t.categoryId, t.lastActivityAt.desc(), t.id.desc())

@@ -316,7 +316,8 @@ export const macros = pgTable('macros', {
   updatedAt: timestamptz('updated_at').notNull(),
 })
 
-export const apiScopes = ['items:write', 'items:read'] as const
+// Per resource, read or write. Tokens created before the public resources keep their items scopes.
+export const apiScopes = ['items:write', 'items:read', 'threads:read', 'threads:write'] as const
 export type ApiScope = (typeof apiScopes)[number]
 
 /** Tokens for the staff API; only their SHA-256 is stored, and each can be revoked. */

@@ -2,7 +2,6 @@ import { Hono } from 'hono'
 import { SearchInsightsPage } from '../../../views/search/insights'
 import { SearchPageView, SearchResults } from '../../../views/search/search'
 import { SimilarQuestionsList } from '../../../views/search/similar'
-import { threadPath } from '../../../views/format'
 import { findSimilarQuestions, getSearchInsights, searchForum } from '../../search'
 import { chrome } from '../chrome'
 import { isHtmx } from '../htmx'
@@ -27,25 +26,6 @@ searchRoutes.get('/ask/similar', async (c) => {
     input: { title: c.req.query('title') ?? '', body: c.req.query('body') ?? '', limit: '5', visitorKey: visitorKey(c), record: true },
   })
   return c.html(<SimilarQuestionsList similar={similar} />)
-})
-
-/** JSON: the same ranking for other tools (a help widget, a support inbox). Public threads only. */
-searchRoutes.get('/api/v1/similar', async (c) => {
-  const origin = c.var.deps.env.publicUrl
-  const similar = await findSimilarQuestions({
-    ctx: c.var.ctx,
-    input: { title: c.req.query('title'), body: c.req.query('body'), limit: c.req.query('limit') },
-  })
-  return c.json({
-    results: similar.items.map(({ thread, score }) => ({
-      id: thread.id,
-      title: thread.title,
-      url: `${origin}${threadPath(thread)}`,
-      score: Math.round(score * 10_000) / 10_000,
-      solved: thread.solved,
-      acceptedAnswerExcerpt: thread.acceptedExcerpt,
-    })),
-  })
 })
 
 searchRoutes.get('/staff/search', async (c) => {

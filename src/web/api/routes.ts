@@ -1,0 +1,459 @@
+import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi'
+import type { Context } from 'hono'
+import { tagPath, threadPath } from '../../../views/format'
+import { NotFoundError } from '../../errors'
+import {
+  askQuestion,
+  getCategoryBySlug,
+  getReplyView,
+  getTagByName,
+  getThreadPage,
+  listCategories,
+  listPopularTags,
+  listThreads,
+  postReply,
+  type ReplyView,
+} from '../../forum'
+import { fileItem } from '../../queue'
+import { findSimilarQuestions, searchForum } from '../../search'
+import type { AppEnv } from '../types'
+import { visitorKey } from '../visitor'
+import { decodeApiCursor, encodeApiCursor, linkNext } from './cursor'
+import { apiAuth, apiRateLimit, idempotent, scope, type ApiEnv } from './middleware'
+import { fieldErrors, ProblemError } from './problem'
+import * as S from './schemas'
+
+const problemResponse = (description: string) => ({ description, content: { 'application/problem+json': { schema: S.Problem } } })
+const json = <T extends z.ZodType>(schema: T, description: string) => ({ description, content: { 'application/json': { schema } } })
+
+const COMMON_ERRORS = {
+  422: problemResponse('The request is invalid; `errors` says why, per field.'),
+  429: problemResponse('Too many requests; see Retry-After.'),
+} as const
+const IN_PROGRESS = { 409: problemResponse('A request with this Idempotency-Key is still running; retry in a moment.') } as const
+const BAD_BODY = { 400: problemResponse('The body is not a JSON object.') } as const
+const AUTH_ERRORS = { 401: problemResponse('No credentials, an invalid or revoked token, or a token without the scope.') } as const
+
+// Public reads work without credentials; a token, when sent, must be valid and carry the scope.
+const PUBLIC: Record<string, string[]>[] = [{}, { bearerAuth: [] }, { sessionCookie: [] }]
+const SIGNED_IN: Record<string, string[]>[] = [{ bearerAuth: [] }, { sessionCookie: [] }]
+
+const iso = (at: Date) => at.toISOString()
+const isoOrNull = (at: Date | null) => (at ? at.toISOString() : null)
+const str = (value: string | number | undefined) => (value === undefined ? undefined : String(value))
+
+// ---- routes ---------------------------------------------------------------------------------
+
+export const listThreadsRoute = createRoute({
+  method: 'get',
+  path: '/threads',
+  tags: ['Threads'],
+  summary: 'List threads',
+  description:
+    'Visible threads, newest first (by creation, so a client paging through sees each thread once while others post). Keyset-paginated: follow `next_cursor` or the `Link: rel="next"` header.',
+  security: PUBLIC,
+  middleware: [apiAuth(), apiRateLimit(), scope('threads:read', { anonymous: true })] as const,
+  request: {
+    query: z.object({
+      category: z.string().max(100).optional().openapi({ description: 'Category slug.', example: 'billing' }),
+      tag: z.string().max(100).optional().openapi({ description: 'Tag name.', example: 'export' }),
+      state: z.enum(['unanswered', 'solved']).optional().openapi({ description: 'Only threads without an answer, or with an accepted one.' }),
+      sort: z.enum(['latest']).optional().openapi({ description: 'Newest first (the only order).' }),
+      cursor: z.string().max(200).optional().openapi({ description: 'The `next_cursor` of the previous page.' }),
+      limit: S.Limit,
+    }),
+  },
+  responses: { 200: json(S.ThreadList, 'A page of threads.'), ...AUTH_ERRORS, 404: problemResponse('Unknown category or tag.'), ...COMMON_ERRORS },
+})
+
+export const getThreadRoute = createRoute({
+  method: 'get',
+  path: '/threads/{id}',
+  tags: ['Threads'],
+  summary: 'Read a thread with its replies and accepted answer',
+  description: 'Up to 100 replies, oldest first; `next_replies_cursor` pages on. Hidden threads and replies do not exist here (404).',
+  security: PUBLIC,
+  middleware: [apiAuth(), apiRateLimit(), scope('threads:read', { anonymous: true })] as const,
+  request: {
+    params: z.object({ id: S.ThreadId }),
+    query: z.object({ replies_cursor: z.string().max(200).optional().openapi({ description: 'The `next_replies_cursor` of the previous page.' }) }),
+  },
+  responses: { 200: json(S.Thread, 'The thread.'), ...AUTH_ERRORS, 404: problemResponse('No such thread (or hidden).'), ...COMMON_ERRORS },
+})
+
+export const createThreadRoute = createRoute({
+  method: 'post',
+  path: '/threads',
+  tags: ['Threads'],
+  summary: 'Ask a question (create a thread)',
+  description: 'Needs a token with `threads:write` or a session (with the X-CSRF-Token header). Send `Idempotency-Key` to retry safely.',
+  security: SIGNED_IN,
+  middleware: [apiAuth(), apiRateLimit(), scope('threads:write', { anonymous: false }), idempotent()] as const,
+  request: {
+    headers: S.IdempotencyKeyHeader,
+    body: { required: true, content: { 'application/json': { schema: S.CreateThreadBody } } },
+  },
+  responses: {
+    201: { ...json(S.Thread, 'Created; Location points at the thread in the API.'), headers: z.object({ Location: z.string() }) },
+    ...BAD_BODY,
+    ...AUTH_ERRORS,
+    403: problemResponse('Not allowed to post (e.g. a suspended account), or a session request without the CSRF header.'),
+    ...IN_PROGRESS,
+    ...COMMON_ERRORS,
+  },
+})
+
+export const createReplyRoute = createRoute({
+  method: 'post',
+  path: '/threads/{id}/replies',
+  tags: ['Threads'],
+  summary: 'Reply to a thread',
+  description: 'Needs a token with `threads:write` or a session (with the X-CSRF-Token header). Send `Idempotency-Key` to retry safely.',
+  security: SIGNED_IN,
+  middleware: [apiAuth(), apiRateLimit(), scope('threads:write', { anonymous: false }), idempotent()] as const,
+  request: {
+    params: z.object({ id: S.ThreadId }),
+    headers: S.IdempotencyKeyHeader,
+    body: { required: true, content: { 'application/json': { schema: S.CreateReplyBody } } },
+  },
+  responses: {
+    201: json(S.CreatedReply, 'The new reply.'),
+    ...BAD_BODY,
+    ...AUTH_ERRORS,
+    403: problemResponse('Not allowed to reply, or a session request without the CSRF header.'),
+    404: problemResponse('No such thread (or hidden).'),
+    409: problemResponse('The thread is locked, or a request with this Idempotency-Key is still running.'),
+    ...COMMON_ERRORS,
+  },
+})
+
+export const listCategoriesRoute = createRoute({
+  method: 'get',
+  path: '/categories',
+  tags: ['Categories and tags'],
+  summary: 'List categories',
+  security: PUBLIC,
+  middleware: [apiAuth(), apiRateLimit(), scope('threads:read', { anonymous: true })] as const,
+  responses: { 200: json(S.CategoryList, 'All categories, in display order.'), ...AUTH_ERRORS, 429: COMMON_ERRORS[429] },
+})
+
+export const listTagsRoute = createRoute({
+  method: 'get',
+  path: '/tags',
+  tags: ['Categories and tags'],
+  summary: 'List tags by use',
+  security: PUBLIC,
+  middleware: [apiAuth(), apiRateLimit(), scope('threads:read', { anonymous: true })] as const,
+  request: { query: z.object({ limit: S.Limit }) },
+  responses: { 200: json(S.TagList, 'The most used tags on visible threads.'), ...AUTH_ERRORS, ...COMMON_ERRORS },
+})
+
+export const searchRoute = createRoute({
+  method: 'get',
+  path: '/search',
+  tags: ['Search'],
+  summary: 'Search threads',
+  description: 'The forum search (same syntax and filters as /search), 20 results a page.',
+  security: PUBLIC,
+  middleware: [apiAuth(), apiRateLimit(), scope('threads:read', { anonymous: true })] as const,
+  request: {
+    query: z.object({
+      q: z.string().max(1000).openapi({ description: 'The query.', example: 'export csv' }),
+      category: z.string().max(100).optional(),
+      tag: z.string().max(100).optional(),
+      state: z.enum(['solved', 'unsolved']).optional(),
+      page: z.coerce.number({ error: 'page must be a whole number from 1 to 100.' }).int().min(1).max(100).optional(),
+    }),
+  },
+  responses: { 200: json(S.SearchResults, 'Results, best first.'), ...AUTH_ERRORS, ...COMMON_ERRORS },
+})
+
+export const similarRoute = createRoute({
+  method: 'get',
+  path: '/similar',
+  tags: ['Search'],
+  summary: 'Questions similar to a draft',
+  description: 'The ask page’s "maybe already answered" ranking, for help widgets and support inboxes. Visible threads only.',
+  security: PUBLIC,
+  middleware: [apiAuth(), apiRateLimit(), scope('threads:read', { anonymous: true })] as const,
+  request: {
+    query: z.object({
+      title: z.string().optional().openapi({ description: 'The draft title (required, up to 300 characters).' }),
+      body: z.string().optional().openapi({ description: 'The draft body.' }),
+      limit: z.string().optional().openapi({ description: 'How many, 1 to 10 (default 5).' }),
+    }),
+  },
+  responses: { 200: json(S.SimilarResults, 'Similar questions, best first.'), ...AUTH_ERRORS, ...COMMON_ERRORS },
+})
+
+export const createItemRoute = createRoute({
+  method: 'post',
+  path: '/items',
+  tags: ['Queue'],
+  summary: 'File a queue item',
+  description: 'From another tool (email bridge, chat, CRM). Needs a staff token with `items:write` (or a staff session). Send `Idempotency-Key` to retry safely.',
+  security: SIGNED_IN,
+  middleware: [apiAuth(), apiRateLimit(), scope('items:write', { anonymous: false }), idempotent()] as const,
+  request: {
+    headers: S.IdempotencyKeyHeader,
+    body: { required: true, content: { 'application/json': { schema: S.CreateItemBody } } },
+  },
+  responses: {
+    201: json(S.CreatedItem, 'The filed item, with its priority and first-response target.'),
+    ...BAD_BODY,
+    ...AUTH_ERRORS,
+    403: problemResponse('The caller is not staff.'),
+    ...IN_PROGRESS,
+    ...COMMON_ERRORS,
+  },
+})
+
+export const apiRouteDefinitions = [
+  listThreadsRoute,
+  getThreadRoute,
+  createThreadRoute,
+  createReplyRoute,
+  listCategoriesRoute,
+  listTagsRoute,
+  searchRoute,
+  similarRoute,
+  createItemRoute,
+] as const
+
+// ---- the app --------------------------------------------------------------------------------
+
+export function createApiApp(): OpenAPIHono<ApiEnv> {
+  const api = new OpenAPIHono<ApiEnv>({
+    // Invalid requests: one message per field, as problem+json; the handler never runs.
+    defaultHook: (result, c) => {
+      if (!result.success) throw new ProblemError({ status: 422, detail: Object.values(fieldErrors(result.error)).join(' '), errors: fieldErrors(result.error) })
+    },
+  })
+  api.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', {
+    type: 'http',
+    scheme: 'bearer',
+    description: 'An API token (`wire_...`) from /queue/settings; scopes per resource: threads:read, threads:write, items:read, items:write.',
+  })
+  api.openAPIRegistry.registerComponent('securitySchemes', 'sessionCookie', {
+    type: 'apiKey',
+    in: 'cookie',
+    name: 'session',
+    description: 'The signed-in session, for same-origin use (`__Host-session` over HTTPS). Unsafe methods also need the X-CSRF-Token header.',
+  })
+
+  // Per route (in each definition's middleware), not api.use(): mounted at /api/v1, a use()
+  // would also run for the other handlers there (the inbound mail webhook).
+
+  const origin = (c: { var: ApiEnv['Variables'] }) => c.var.deps.env.publicUrl
+
+  api.openapi(listThreadsRoute, async (c) => {
+    const query = c.req.valid('query')
+    const limit = query.limit ?? 30
+    const cursor = decodeApiCursor(query.cursor)
+    if (cursor === undefined) throw new ProblemError({ status: 422, detail: 'That cursor is not one this API gave out.', errors: { cursor: 'Invalid cursor.' } })
+    const ctx = c.var.ctx
+    const categoryId = query.category ? (await getCategoryBySlug(ctx, query.category)).id : undefined
+    const tagId = query.tag ? (await getTagByName(ctx, query.tag)).id : undefined
+    const page = await listThreads(ctx, { filter: query.state, categoryId, tagId, cursor, limit, order: 'created' })
+    const base = origin(c)
+    const nextCursor = page.nextCursor ? encodeApiCursor(page.nextCursor) : null
+    if (nextCursor) c.header('Link', linkNext(c.req.url, base, 'cursor', nextCursor))
+    return c.json(
+      {
+        data: page.items.map((t) => ({
+          id: t.id,
+          title: t.title,
+          slug: t.slug,
+          url: `${base}${threadPath(t)}`,
+          excerpt: t.excerpt,
+          category: t.category,
+          author: { id: t.author.id, display_name: t.author.displayName, role: t.author.role },
+          tags: t.tags,
+          reply_count: t.replyCount,
+          upvote_count: t.upvoteCount,
+          solved: t.solved,
+          created_at: iso(t.createdAt),
+          last_activity_at: iso(t.lastActivityAt),
+        })),
+        next_cursor: nextCursor,
+      },
+      200,
+    )
+  })
+
+  api.openapi(getThreadRoute, async (c) => {
+    const { id } = c.req.valid('param')
+    const after = decodeApiCursor(c.req.valid('query').replies_cursor)
+    if (after === undefined) throw new ProblemError({ status: 422, detail: 'That cursor is not one this API gave out.', errors: { replies_cursor: 'Invalid cursor.' } })
+    const body = await threadBody(c, id, after)
+    if (body.next_replies_cursor) c.header('Link', linkNext(c.req.url, origin(c), 'replies_cursor', body.next_replies_cursor))
+    return c.json(body, 200)
+  })
+
+  api.openapi(createThreadRoute, async (c) => {
+    const input = c.req.valid('json')
+    const ctx = c.var.ctx
+    const category = await getCategoryBySlug(ctx, input.category).catch((error: unknown) => {
+      if (error instanceof NotFoundError) return null
+      throw error
+    })
+    if (!category) throw new ProblemError({ status: 422, detail: 'There is no category with that slug.', errors: { category: 'There is no category with that slug.' } })
+    const created = await askQuestion({
+      ctx,
+      input: { title: input.title, body: input.body, categoryId: String(category.id), tags: (input.tags ?? []).join(','), visitorKey: visitorKey(c as unknown as Context<AppEnv>) },
+    })
+    c.header('Location', `${origin(c)}/api/v1/threads/${created.id}`)
+    return c.json(await threadBody(c, created.id, null), 201)
+  })
+
+  api.openapi(createReplyRoute, async (c) => {
+    const { id } = c.req.valid('param')
+    const ctx = c.var.ctx
+    // Hidden threads do not exist for the API, whoever asks.
+    const { thread } = await getThreadPage(ctx, id)
+    if (thread.hidden) throw new NotFoundError('That thread')
+    const reply = await postReply({ ctx, input: { threadId: id, body: c.req.valid('json').body } })
+    const view = await getReplyView(ctx, reply.id)
+    return c.json({ ...replyBody(view.reply, view.thread.acceptedReplyId), url: `${origin(c)}${threadPath(view.thread)}#reply-${reply.id}` }, 201)
+  })
+
+  api.openapi(listCategoriesRoute, async (c) => {
+    const categories = await listCategories(c.var.ctx)
+    const base = origin(c)
+    return c.json({ data: categories.map((k) => ({ id: k.id, slug: k.slug, name: k.name, description: k.description, url: `${base}/c/${k.slug}` })) }, 200)
+  })
+
+  api.openapi(listTagsRoute, async (c) => {
+    const tags = await listPopularTags(c.var.ctx, c.req.valid('query').limit ?? 100)
+    const base = origin(c)
+    return c.json({ data: tags.map((tag) => ({ name: tag.name, thread_count: Number(tag.count), url: `${base}${tagPath(tag.name)}` })) }, 200)
+  })
+
+  api.openapi(searchRoute, async (c) => {
+    const query = c.req.valid('query')
+    const page = await searchForum({
+      ctx: c.var.ctx,
+      input: {
+        raw: { q: query.q, category: query.category, tag: query.tag, state: query.state, page: query.page ? String(query.page) : undefined },
+        visitorKey: visitorKey(c as unknown as Context<AppEnv>),
+        record: false,
+      },
+    })
+    const base = origin(c)
+    return c.json(
+      {
+        data: page.results.map(({ thread, title, snippet }) => ({
+          id: thread.id,
+          title: title.map((part) => part.text).join(''),
+          url: `${base}${threadPath(thread)}`,
+          snippet: snippet.map((part) => part.text).join(''),
+          solved: thread.solved,
+          category: thread.category,
+          last_activity_at: iso(thread.lastActivityAt),
+        })),
+        total: page.total,
+        page: page.params.page,
+        page_count: page.pageCount,
+        corrected_query: page.correctedText ?? null,
+      },
+      200,
+    )
+  })
+
+  api.openapi(similarRoute, async (c) => {
+    const query = c.req.valid('query')
+    const similar = await findSimilarQuestions({ ctx: c.var.ctx, input: { title: query.title, body: query.body, limit: query.limit } })
+    const base = origin(c)
+    return c.json(
+      {
+        results: similar.items.map(({ thread, score }) => ({
+          id: thread.id,
+          title: thread.title,
+          url: `${base}${threadPath(thread)}`,
+          score: Math.round(score * 10_000) / 10_000,
+          solved: thread.solved,
+          acceptedAnswerExcerpt: thread.acceptedExcerpt,
+        })),
+      },
+      200,
+    )
+  })
+
+  api.openapi(createItemRoute, async (c) => {
+    const body = c.req.valid('json')
+    const item = await fileItem({
+      ctx: c.var.ctx,
+      input: {
+        source: str(body.source) ?? 'api',
+        title: str(body.title),
+        description: str(body.description),
+        requesterEmail: str(body.requester_email) ?? '',
+        organisationId: str(body.organisation_id) ?? '',
+        kind: str(body.kind) ?? 'question',
+        severity: str(body.severity) ?? 'normal',
+        teamSlug: str(body.team),
+      },
+    })
+    return c.json(
+      {
+        id: item.id,
+        url: `${origin(c)}/queue/items/${item.id}`,
+        state: item.state,
+        kind: item.kind,
+        severity: item.severity,
+        team: item.teamSlug,
+        priority: `P${item.priorityClass}`,
+        assignee_id: item.assigneeId,
+        first_response_due_at: item.firstResponseDueAt?.toISOString() ?? null,
+      },
+      201,
+    )
+  })
+
+  return api
+}
+
+function replyBody(reply: ReplyView, acceptedReplyId: number | null) {
+  return {
+    id: reply.id,
+    thread_id: reply.threadId,
+    body_html: reply.bodyHtml,
+    body_text: reply.bodyText,
+    author: { id: reply.author.id, display_name: reply.author.displayName, role: reply.author.role },
+    upvote_count: reply.upvoteCount,
+    accepted: reply.id === acceptedReplyId,
+    created_at: iso(reply.createdAt),
+    edited_at: isoOrNull(reply.editedAt),
+  }
+}
+
+/** A thread as the API shows it: public fields only, never hidden replies (nor internal notes, which live elsewhere). */
+async function threadBody(c: { var: ApiEnv['Variables'] }, id: number, after: string | null) {
+  const page = await getThreadPage(c.var.ctx, id, { after })
+  const t = page.thread
+  // Staff see hidden threads on the pages (to moderate them); the API shows public content only.
+  if (t.hidden) throw new NotFoundError('That thread')
+  const accepted = page.accepted && !page.accepted.hidden ? page.accepted : null
+  return {
+    id: t.id,
+    title: t.title,
+    slug: t.slug,
+    url: `${c.var.deps.env.publicUrl}${threadPath(t)}`,
+    body_html: t.bodyHtml,
+    body_text: t.bodyText,
+    category: t.category,
+    author: { id: t.author.id, display_name: t.author.displayName, role: t.author.role },
+    tags: t.tags,
+    locked: t.locked,
+    solved: t.acceptedReplyId !== null && accepted !== null,
+    reply_count: t.replyCount,
+    upvote_count: t.upvoteCount,
+    me_too_count: t.meTooCount,
+    created_at: iso(t.createdAt),
+    edited_at: isoOrNull(t.editedAt),
+    last_activity_at: iso(t.lastActivityAt),
+    accepted_answer: accepted ? replyBody(accepted, t.acceptedReplyId) : null,
+    replies: page.replies.filter((reply) => !reply.hidden).map((reply) => replyBody(reply, t.acceptedReplyId)),
+    next_replies_cursor: page.nextRepliesCursor ? encodeApiCursor(page.nextRepliesCursor) : null,
+  }
+}
