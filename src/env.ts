@@ -27,6 +27,7 @@ const EnvSchema = z.object({
   INBOUND_SMTP_PORT: z.coerce.number().int().min(0).max(65535).optional(),
   API_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(600),
   INBOUND_MAIL_SECRET: z.string().min(16, { error: 'INBOUND_MAIL_SECRET must be at least 16 characters (a long random string).' }).optional(),
+  METRICS_TOKEN: z.string().min(16, { error: 'METRICS_TOKEN must be at least 16 characters (a long random string).' }).optional(),
 })
 
 export interface Env {
@@ -55,6 +56,8 @@ export interface Env {
   inboundSmtpPort: number | undefined
   /** Shared secret of POST /api/v1/inbound-mail (a provider's inbound webhook); unset means the endpoint is off (404). */
   inboundMailSecret: string | undefined
+  /** Bearer token of GET /metrics; unset means /metrics answers loopback clients only. */
+  metricsToken: string | undefined
   /** Requests per minute per API token (or session user, or address for anonymous calls). */
   apiRateLimitPerMinute: number
 }
@@ -87,6 +90,7 @@ export function loadEnv(source: Record<string, string | undefined> = process.env
     mailFrom: env.MAIL_FROM ?? `${env.SITE_NAME} <community@${new URL(env.PUBLIC_URL ?? `http://localhost:${env.PORT}`).hostname}>`,
     inboundSmtpPort: env.INBOUND_SMTP_PORT,
     inboundMailSecret: env.INBOUND_MAIL_SECRET,
+    metricsToken: env.METRICS_TOKEN,
     apiRateLimitPerMinute: env.API_RATE_LIMIT_PER_MINUTE,
   }
 }

@@ -5,6 +5,7 @@ import { requestId } from 'hono/request-id'
 import { secureHeaders } from 'hono/secure-headers'
 import type { Ctx } from '../ctx'
 import { mailSettingsOf } from '../mail'
+import { createMetrics } from '../metrics'
 import { createSearchIndex } from '../search/create-search-index'
 import { csrfProtection } from './csrf'
 import { handleError, handleNotFound } from './errors'
@@ -14,6 +15,7 @@ import { assetRoutes } from './routes/assets'
 import { authRoutes } from './routes/auth'
 import { demoRoutes } from './routes/demo'
 import { mailRoutes } from './routes/mail'
+import { metricsRoutes } from './routes/metrics'
 import { forumRoutes } from './routes/forum'
 import { apiDocsRoutes, apiRoutes } from './routes/api'
 import { inboundMailRoutes } from './routes/inbound-mail'
@@ -25,6 +27,7 @@ import { searchRoutes } from './routes/search'
 import { seoRoutes } from './routes/seo'
 import { AnonymousPageCache } from './page-cache'
 import { refuseNul } from './refuse-nul'
+import { requestMetrics } from './request-metrics'
 import { loadSession } from './session'
 import type { AppDeps, AppEnv } from './types'
 
@@ -33,7 +36,8 @@ const MAX_BODY_BYTES = 256 * 1024
 
 export function createApp(deps: AppDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>()
-  const search = deps.search ?? createSearchIndex(deps.env, deps.database.db)
+  const metrics = createMetrics({ db: deps.database.db, clock: deps.clock, onError: (error) => deps.logger.error({ err: error }, 'metrics: reading the gauges failed') })
+  const search = metrics.instrumentSearch(deps.search ?? createSearchIndex(deps.env, deps.database.db))
   const withDefaults = { ...deps, pageCache: deps.pageCache ?? new AnonymousPageCache() }
   const mail = mailSettingsOf(deps.env)
 
@@ -51,6 +55,9 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
       'request',
     )
   })
+  app.use(requestMetrics({ metrics }))
+  // Before sessions and the rest: a scrape reads no cookie and touches no session row.
+  app.route('/', metricsRoutes(metrics))
   app.route('/static', assetRoutes)
   app.use(
     secureHeaders({
