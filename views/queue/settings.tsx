@@ -386,6 +386,12 @@ export function TokensPage(props: {
             <label>
               <input type="checkbox" name="scopes" value="threads:write" /> threads:write (ask and reply, as you)
             </label>
+            <label>
+              <input type="checkbox" name="scopes" value="notes:read" /> notes:read (internal notes on items read through the API)
+            </label>
+            <label>
+              <input type="checkbox" name="scopes" value="notes:write" /> notes:write (add internal notes)
+            </label>
             {props.form.errors.scopes && <small class="field-error">{props.form.errors.scopes}</small>}
           </fieldset>
           <button type="submit">Create token</button>

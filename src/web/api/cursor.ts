@@ -20,3 +20,14 @@ export function linkNext(requestUrl: string, publicUrl: string, param: string, c
   next.searchParams.set(param, cursor)
   return `<${next.toString()}>; rel="next"`
 }
+
+/** The board's own keyset cursor (base64url of four numbers), passed through as it is opaque already. */
+export function isBoardCursor(cursor: string): boolean {
+  if (!/^[A-Za-z0-9_-]{1,200}$/.test(cursor)) return false
+  try {
+    const value: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'))
+    return Array.isArray(value) && value.length === 4 && value.every((part) => typeof part === 'number' && Number.isFinite(part))
+  } catch {
+    return false
+  }
+}

@@ -1,7 +1,7 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi'
 import type { Context } from 'hono'
 import { tagPath, threadPath } from '../../../views/format'
-import { NotFoundError } from '../../errors'
+import { ForbiddenError, NotFoundError } from '../../errors'
 import {
   askQuestion,
   getCategoryBySlug,
@@ -14,14 +14,15 @@ import {
   postReply,
   type ReplyView,
 } from '../../forum'
-import { fileItem } from '../../queue'
+import { fileItem, getBoard, getItemPage } from '../../queue'
 import { findSimilarQuestions, searchForum } from '../../search'
 import type { AppEnv } from '../types'
 import { visitorKey } from '../visitor'
-import { decodeApiCursor, encodeApiCursor, linkNext } from './cursor'
+import { decodeApiCursor, encodeApiCursor, isBoardCursor, linkNext } from './cursor'
 import { apiAuth, apiRateLimit, idempotent, scope, type ApiEnv } from './middleware'
 import { fieldErrors, ProblemError } from './problem'
 import * as S from './schemas'
+import { itemStates } from '../../db/schema'
 
 const problemResponse = (description: string) => ({ description, content: { 'application/problem+json': { schema: S.Problem } } })
 const json = <T extends z.ZodType>(schema: T, description: string) => ({ description, content: { 'application/json': { schema } } })
@@ -208,6 +209,51 @@ export const createItemRoute = createRoute({
   },
 })
 
+export const listItemsRoute = createRoute({
+  method: 'get',
+  path: '/items',
+  tags: ['Queue'],
+  summary: 'List queue items (the board)',
+  description:
+    'The support board’s rows with its filters and order: priority class, unassigned first, score (highest first), then number. 50 a page; follow `next_cursor` or the `Link: rel="next"` header. Needs a staff token with `items:read` (or a staff session).',
+  security: SIGNED_IN,
+  middleware: [apiAuth(), apiRateLimit(), scope('items:read', { anonymous: false })] as const,
+  request: {
+    query: z.object({
+      team: z.string().max(40).optional().openapi({ description: 'Team slug.', example: 'platform' }),
+      assignee: z
+        .string()
+        .regex(/^(mine|unassigned|\d{1,10})$/, { error: 'assignee is mine, unassigned, or a person’s id.' })
+        .optional()
+        .openapi({ description: '`mine`, `unassigned`, or a staff member’s id.' }),
+      state: z
+        .enum(['open', 'closed', ...itemStates], { error: `state is open, closed, or one of: ${itemStates.join(', ')}.` })
+        .optional()
+        .openapi({ description: '`open` (the default), `closed`, or one state.' }),
+      priority: z
+        .enum(['P0', 'P1', 'P2', 'P3', 'P4'], { error: 'priority is P0 to P4.' })
+        .optional()
+        .openapi({ description: 'One priority class.' }),
+      risk: z.enum(['breached', 'soon'], { error: 'risk is breached or soon.' }).optional().openapi({ description: 'Breached, or due within the hour.' }),
+      cursor: z.string().max(200).optional().openapi({ description: 'The `next_cursor` of the previous page.' }),
+    }),
+  },
+  responses: { 200: json(S.ItemList, 'A page of the board.'), ...AUTH_ERRORS, 403: problemResponse('The caller is not staff.'), ...COMMON_ERRORS },
+})
+
+export const getItemRoute = createRoute({
+  method: 'get',
+  path: '/items/{id}',
+  tags: ['Queue'],
+  summary: 'Read a queue item with its timeline and priority',
+  description:
+    'The item, its timeline, and why it has its priority (class reason and score factors). Internal notes only for a staff token that also has `notes:read` (or a staff session). Needs `items:read`; for anyone but staff the item does not exist (404).',
+  security: SIGNED_IN,
+  middleware: [apiAuth(), apiRateLimit(), scope('items:read', { anonymous: false })] as const,
+  request: { params: z.object({ id: S.ItemId }) },
+  responses: { 200: json(S.Item, 'The item.'), ...AUTH_ERRORS, 404: problemResponse('No such item, or the caller is not staff.'), ...COMMON_ERRORS },
+})
+
 export const apiRouteDefinitions = [
   listThreadsRoute,
   getThreadRoute,
@@ -218,6 +264,8 @@ export const apiRouteDefinitions = [
   searchRoute,
   similarRoute,
   createItemRoute,
+  listItemsRoute,
+  getItemRoute,
 ] as const
 
 // ---- the app --------------------------------------------------------------------------------
@@ -232,7 +280,7 @@ export function createApiApp(): OpenAPIHono<ApiEnv> {
   api.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', {
     type: 'http',
     scheme: 'bearer',
-    description: 'An API token (`wire_...`) from /queue/settings; scopes per resource: threads:read, threads:write, items:read, items:write.',
+    description: 'An API token (`wire_...`) from /queue/settings; scopes per resource: threads:read, threads:write, items:read, items:write, notes:read, notes:write.',
   })
   api.openAPIRegistry.registerComponent('securitySchemes', 'sessionCookie', {
     type: 'apiKey',
@@ -410,7 +458,117 @@ export function createApiApp(): OpenAPIHono<ApiEnv> {
     )
   })
 
+  api.openapi(listItemsRoute, async (c) => {
+    const query = c.req.valid('query')
+    if (query.cursor !== undefined && !isBoardCursor(query.cursor))
+      throw new ProblemError({ status: 422, detail: 'That cursor is not one this API gave out.', errors: { cursor: 'Invalid cursor.' } })
+    const board = await getBoard(c.var.ctx, {
+      team: query.team,
+      assignee: query.assignee,
+      state: query.state,
+      priority: query.priority === undefined ? undefined : Number(query.priority.slice(1)),
+      risk: query.risk,
+      after: query.cursor,
+    })
+    const base = origin(c)
+    if (board.next) c.header('Link', linkNext(c.req.url, base, 'cursor', board.next))
+    return c.json(
+      {
+        data: board.rows.map((row) => ({
+          id: row.id,
+          url: `${base}/queue/items/${row.id}`,
+          title: row.title,
+          kind: row.kind,
+          severity: row.severity,
+          state: row.state,
+          tier: row.tier,
+          team: row.teamSlug,
+          source: row.source,
+          thread_id: row.threadId,
+          priority: `P${row.priorityClass}`,
+          priority_score: row.priorityScore,
+          priority_reason: row.classReason,
+          assignee: row.assignee ? { id: row.assignee.id, display_name: row.assignee.displayName } : null,
+          requester_name: row.requesterName,
+          organisation: row.organisation,
+          affected_customers: row.affectedCustomers,
+          due_at: isoOrNull(row.dueAt),
+          paused: row.paused,
+          breached: row.breached,
+          created_at: iso(row.createdAt),
+        })),
+        next_cursor: board.next,
+      },
+      200,
+    )
+  })
+
+  api.openapi(getItemRoute, async (c) => {
+    const { id } = c.req.valid('param')
+    return c.json(await itemBody(c, id), 200)
+  })
+
   return api
+}
+
+/** Queue items do not exist for callers who may not see them: the domain's refusal becomes a 404. */
+async function staffOnly<T>(work: Promise<T>): Promise<T> {
+  try {
+    return await work
+  } catch (error) {
+    if (error instanceof ForbiddenError) throw new NotFoundError('That queue item')
+    throw error
+  }
+}
+
+function canReadNotes(caller: ApiEnv['Variables']['api']): boolean {
+  return caller.scopes === 'all' || caller.scopes.includes('notes:read')
+}
+
+/** An item as the API shows it; internal notes only with the notes scope (getItemPage already refuses non-staff). */
+async function itemBody(c: { var: ApiEnv['Variables'] }, id: number) {
+  const page = await staffOnly(getItemPage(c.var.ctx, id))
+  const item = page.item
+  const why = item.priorityFactors
+  return {
+    id: item.id,
+    url: `${c.var.deps.env.publicUrl}/queue/items/${item.id}`,
+    title: item.title,
+    description: item.description,
+    kind: item.kind,
+    severity: item.severity,
+    state: item.state,
+    next_states: page.nextStates,
+    tier: item.tier,
+    team: item.teamSlug,
+    source: item.source,
+    thread_id: item.threadId,
+    assignee: page.assignee ? { id: page.assignee.id, display_name: page.assignee.displayName } : null,
+    priority: {
+      class: `P${item.priorityClass}`,
+      score: item.priorityScore,
+      why: why
+        ? {
+            class_reason: why.classReason,
+            urgency: why.urgency,
+            breached: why.breached,
+            affected_customers: why.affectedCustomers,
+            plan: why.plan,
+            mrr: why.mrr,
+            votes: why.votes,
+            views: why.views,
+            age: why.age,
+          }
+        : null,
+    },
+    first_response_due_at: isoOrNull(item.firstResponseDueAt),
+    resolution_due_at: isoOrNull(item.resolutionDueAt),
+    created_at: iso(item.createdAt),
+    timeline: page.timeline.map((entry) => ({ kind: entry.kind, actor_name: entry.actorName, data: entry.data, created_at: iso(entry.createdAt) })),
+    ...(canReadNotes(c.var.api)
+      ? { internal_notes: page.notes.map((note) => ({ id: note.id, author_name: note.authorName, body_html: note.html, on_thread: note.onThread, created_at: iso(note.createdAt) })) }
+      : {}),
+  }
 }
 
 function replyBody(reply: ReplyView, acceptedReplyId: number | null) {

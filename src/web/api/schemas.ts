@@ -194,3 +194,89 @@ export const IdempotencyKeyHeader = z
       .optional()
       .openapi({ description: 'Makes the request safe to retry: a retry with the same key and body returns the first answer.', example: '3f1c9a0e-1b2c-4d5e-8f90-123456789abc' }),
   })
+
+export const ItemId = z.coerce
+  .number({ error: 'The item id must be a number.' })
+  .int({ error: 'The item id must be a number.' })
+  .min(1, { error: 'The item id must be a number.' })
+  .max(2_147_483_647, { error: 'The item id must be a number.' })
+  .openapi({ param: { name: 'id', in: 'path' }, example: 42 })
+
+const Person = z.object({ id: z.number().int(), display_name: z.string() })
+
+export const ItemListEntry = z
+  .object({
+    id: z.number().int(),
+    url: z.string().url(),
+    title: z.string(),
+    kind: z.string(),
+    severity: z.string(),
+    state: z.string(),
+    tier: z.number().int(),
+    team: z.string(),
+    source: z.string(),
+    thread_id: z.number().int().nullable(),
+    priority: z.string().openapi({ description: 'P0 (most urgent) to P4.', example: 'P1' }),
+    priority_score: z.number(),
+    priority_reason: z.string().nullable(),
+    assignee: Person.nullable(),
+    requester_name: z.string().nullable(),
+    organisation: z.object({ name: z.string(), plan: z.string() }).nullable(),
+    affected_customers: z.number().int(),
+    due_at: z.string().datetime().nullable(),
+    paused: z.boolean(),
+    breached: z.boolean(),
+    created_at: z.string().datetime(),
+  })
+  .openapi('ItemListEntry')
+
+export const ItemList = z
+  .object({
+    data: z.array(ItemListEntry),
+    next_cursor: z.string().nullable().openapi({ description: 'Pass as `cursor` for the next page; null on the last page.' }),
+  })
+  .openapi('ItemList')
+
+export const Item = z
+  .object({
+    id: z.number().int(),
+    url: z.string().url(),
+    title: z.string(),
+    description: z.string().nullable(),
+    kind: z.string(),
+    severity: z.string(),
+    state: z.string(),
+    next_states: z.array(z.string()).openapi({ description: 'The states this item may move to now.' }),
+    tier: z.number().int(),
+    team: z.string(),
+    source: z.string(),
+    thread_id: z.number().int().nullable(),
+    assignee: Person.nullable(),
+    priority: z.object({
+      class: z.string().openapi({ example: 'P1' }),
+      score: z.number(),
+      why: z
+        .object({
+          class_reason: z.string().nullable(),
+          urgency: z.number(),
+          breached: z.number(),
+          affected_customers: z.number(),
+          plan: z.number(),
+          mrr: z.number(),
+          votes: z.number(),
+          views: z.number(),
+          age: z.number(),
+        })
+        .nullable()
+        .openapi({ description: 'The class’s reason and the score’s factors; null before the first computation.' }),
+    }),
+    first_response_due_at: z.string().datetime().nullable(),
+    resolution_due_at: z.string().datetime().nullable(),
+    created_at: z.string().datetime(),
+    timeline: z.array(z.object({ kind: z.string(), actor_name: z.string().nullable(), data: z.record(z.string(), z.unknown()), created_at: z.string().datetime() })),
+    internal_notes: z
+      .array(z.object({ id: z.number().int(), author_name: z.string(), body_html: z.string(), on_thread: z.boolean(), created_at: z.string().datetime() }))
+      .optional()
+      .openapi({ description: 'Only for a staff token with the `notes:read` scope (or a staff session).' }),
+  })
+  .openapi('Item')

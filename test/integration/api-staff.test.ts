@@ -1,0 +1,156 @@
+import type { ZodType } from 'zod'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { hashToken } from '../../src/auth'
+import { apiTokens, type ApiScope, type QueueItem, type User } from '../../src/db/schema'
+import { addInternalNote, fileItem } from '../../src/queue'
+import { newApiToken } from '../../src/queue/api-tokens'
+import { apiRouteDefinitions } from '../../src/web/api'
+import { createTestApp, type TestApp } from '../support/app'
+import { createTeam, createUser } from '../support/factories'
+
+// The staff resources of the JSON API: queue items, rotations, notifications.
+
+let t: TestApp
+let member: User
+let support: User
+let memberItems: string
+let memberThreads: string
+let staffRead: string
+let staffNotes: string
+let items: QueueItem[]
+
+async function makeToken(owner: User, scopes: ApiScope[]): Promise<string> {
+  const token = newApiToken()
+  await t.db.insert(apiTokens).values({ name: `test ${scopes.join(' ')}`, tokenHash: hashToken(token), scopes, createdById: owner.id, createdAt: t.clock.now() })
+  return token
+}
+
+type Declared = Record<string, { content?: Record<string, { schema: ZodType }> }>
+
+interface ApiResponse {
+  status: number
+  headers: Headers
+  body: any // eslint-disable-line @typescript-eslint/no-explicit-any -- checked against the route's schema below
+}
+
+/** Calls the API and checks the answer against the route's declared status, content type and schema. */
+async function call(method: string, path: string, options: { token?: string; body?: unknown } = {}): Promise<ApiResponse> {
+  const headers: Record<string, string> = {}
+  if (options.token) headers.authorization = `Bearer ${options.token}`
+  if (options.body !== undefined) headers['content-type'] = 'application/json'
+  const response = await t.app.request(path, { method, headers, ...(options.body !== undefined ? { body: JSON.stringify(options.body) } : {}) })
+  const pathname = new URL(path, 'http://localhost').pathname
+  const definition = apiRouteDefinitions.find(
+    (route) => route.method === method.toLowerCase() && new RegExp(`^/api/v1${route.path.replace(/\{[^}]+\}/g, '[^/]+')}$`).test(pathname),
+  )
+  expect(definition, `${method} ${path} is a declared route`).toBeDefined()
+  const text = await response.text()
+  const declared = (definition!.responses as Declared)[String(response.status)]
+  expect(declared, `${method} ${path} answered ${response.status}, which it does not declare: ${text}`).toBeDefined()
+  const [type, content] = Object.entries(declared!.content ?? {})[0]!
+  expect(response.headers.get('content-type')).toContain(type)
+  const body: unknown = JSON.parse(text)
+  const parsed = content.schema.safeParse(body)
+  expect(parsed.success, `${method} ${path} ${response.status}: ${JSON.stringify(parsed.error?.issues)}`).toBe(true)
+  return { status: response.status, headers: response.headers, body }
+}
+
+async function file(title: string, options: { severity?: string; team?: string } = {}): Promise<QueueItem> {
+  return fileItem({
+    ctx: t.ctx(support),
+    input: { source: 'email', title, description: `Customer wrote in: ${title}.`, requesterEmail: '', kind: 'question', severity: options.severity ?? 'normal', teamSlug: options.team ?? 'platform' },
+  })
+}
+
+beforeAll(async () => {
+  t = await createTestApp()
+  member = await createUser(t.db, { displayName: 'Mia Member' })
+  support = await createUser(t.db, { displayName: 'Sam Support', role: 'support' })
+  await createTeam(t, 'platform', [{ user: support }])
+  await createTeam(t, 'billing', [{ user: support }])
+  memberItems = await makeToken(member, ['items:read', 'items:write', 'notes:read', 'notes:write'])
+  memberThreads = await makeToken(member, ['threads:read'])
+  staffRead = await makeToken(support, ['items:read'])
+  staffNotes = await makeToken(support, ['items:read', 'items:write', 'notes:read', 'notes:write'])
+  items = []
+  items.push(await file('Invoices show the wrong total', { severity: 'critical' }))
+  items.push(await file('Refund has not arrived yet', { team: 'billing' }))
+  for (let n = 1; n <= 52; n++) items.push(await file(`Export number ${n} times out`))
+})
+afterAll(() => t.close())
+
+describe('GET /items', () => {
+  it('lists the board in its order, with its filters, and pages with an opaque cursor', async () => {
+    const first = await call('GET', '/api/v1/items', { token: staffRead })
+    expect(first.status).toBe(200)
+    expect(first.body.data).toHaveLength(50)
+    expect(first.body.data[0]).toMatchObject({ id: items[0]!.id, team: 'platform', state: items[0]!.state, url: `http://localhost/queue/items/${items[0]!.id}` })
+    const classes = first.body.data.map((row: { priority: string }) => Number(row.priority.slice(1)))
+    expect(classes).toEqual([...classes].sort((a, b) => a - b))
+    expect(first.body.next_cursor).toEqual(expect.any(String))
+    expect(first.headers.get('link')).toContain('rel="next"')
+
+    // Filed meanwhile: keyset paging neither repeats nor skips what was already there.
+    await file('A late arrival from the chat')
+    const second = await call('GET', `/api/v1/items?cursor=${first.body.next_cursor}`, { token: staffRead })
+    const seen = [...first.body.data, ...second.body.data].map((row: { id: number }) => row.id)
+    expect(new Set(seen).size).toBe(seen.length)
+    for (const item of items) expect(seen).toContain(item.id)
+
+    const billing = await call('GET', '/api/v1/items?team=billing', { token: staffRead })
+    expect(billing.body.data.map((row: { id: number }) => row.id)).toEqual([items[1]!.id])
+    expect(billing.body.next_cursor).toBeNull()
+    const closed = await call('GET', '/api/v1/items?state=closed&assignee=unassigned&risk=breached', { token: staffRead })
+    expect(closed.body.data).toEqual([])
+    const byClass = await call('GET', `/api/v1/items?priority=${first.body.data[0].priority}&team=platform`, { token: staffRead })
+    expect(byClass.body.data.every((row: { priority: string }) => row.priority === first.body.data[0].priority)).toBe(true)
+  })
+
+  it('answers 401 without a token or without the scope, and refuses a member', async () => {
+    expect((await call('GET', '/api/v1/items')).status).toBe(401)
+    expect((await call('GET', '/api/v1/items', { token: memberThreads })).status).toBe(401)
+    const refused = await call('GET', '/api/v1/items', { token: memberItems })
+    expect(refused.status).toBe(403)
+  })
+
+  it('answers bad filters and cursors with problem+json per field', async () => {
+    const bad = await call('GET', '/api/v1/items?state=lost&priority=P9', { token: staffRead })
+    expect(bad.status).toBe(422)
+    expect(Object.keys(bad.body.errors).sort()).toEqual(['priority', 'state'])
+    const cursor = await call('GET', '/api/v1/items?cursor=bm90LWEtY3Vyc29y', { token: staffRead })
+    expect(cursor.status).toBe(422)
+    expect(cursor.body.errors).toEqual({ cursor: 'Invalid cursor.' })
+  })
+})
+
+describe('GET /items/{id}', () => {
+  it('reads an item with its timeline and priority why; internal notes only with notes:read', async () => {
+    const item = items[0]!
+    await addInternalNote({ ctx: t.ctx(support), input: { itemId: String(item.id), body: 'Customer is on the enterprise plan; call them.' } })
+    const read = await call('GET', `/api/v1/items/${item.id}`, { token: staffRead })
+    expect(read.status).toBe(200)
+    expect(read.body).toMatchObject({ id: item.id, title: 'Invoices show the wrong total', team: 'platform', severity: 'critical' })
+    expect(read.body.timeline.length).toBeGreaterThan(0)
+    expect(read.body.priority.class).toMatch(/^P[0-4]$/)
+    expect(read.body.priority.why?.class_reason).toEqual(expect.any(String))
+    expect(read.body.internal_notes).toBeUndefined()
+    expect(JSON.stringify(read.body)).not.toContain('enterprise plan; call them')
+
+    const withNotes = await call('GET', `/api/v1/items/${item.id}`, { token: staffNotes })
+    expect(withNotes.body.internal_notes).toHaveLength(1)
+    expect(withNotes.body.internal_notes[0]).toMatchObject({ author_name: 'Sam Support', on_thread: false })
+    expect(withNotes.body.internal_notes[0].body_html).toContain('enterprise plan')
+  })
+
+  it('answers 401 without a token, 404 for a member (and for no such item), 422 for a bad id', async () => {
+    const id = items[0]!.id
+    expect((await call('GET', `/api/v1/items/${id}`)).status).toBe(401)
+    const hidden = await call('GET', `/api/v1/items/${id}`, { token: memberItems })
+    expect(hidden.status).toBe(404)
+    expect(JSON.stringify(hidden.body)).not.toContain('Invoices')
+    expect((await call('GET', '/api/v1/items/999999', { token: staffRead })).status).toBe(404)
+    const bad = await call('GET', '/api/v1/items/abc', { token: staffRead })
+    expect(bad.status).toBe(422)
+    expect(bad.body.errors.id).toBe('The item id must be a number.')
+  })
+})
