@@ -1,12 +1,12 @@
 import type { ZodType } from 'zod'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { hashToken } from '../../src/auth'
-import { apiTokens, type ApiScope, type QueueItem, type User } from '../../src/db/schema'
-import { addInternalNote, fileItem } from '../../src/queue'
+import { apiTokens, type ApiScope, type Category, type QueueItem, type User } from '../../src/db/schema'
+import { addInternalNote, convertThread, fileItem } from '../../src/queue'
 import { newApiToken } from '../../src/queue/api-tokens'
 import { apiRouteDefinitions } from '../../src/web/api'
 import { createTestApp, type TestApp } from '../support/app'
-import { createTeam, createUser } from '../support/factories'
+import { createCategory, createTeam, createThread, createUser } from '../support/factories'
 
 // The staff resources of the JSON API: queue items, rotations, notifications.
 
@@ -18,6 +18,9 @@ let memberThreads: string
 let staffRead: string
 let staffNotes: string
 let items: QueueItem[]
+let category: Category
+let engineer: User
+let staffWrite: string
 
 async function makeToken(owner: User, scopes: ApiScope[]): Promise<string> {
   const token = newApiToken()
@@ -72,6 +75,9 @@ beforeAll(async () => {
   memberThreads = await makeToken(member, ['threads:read'])
   staffRead = await makeToken(support, ['items:read'])
   staffNotes = await makeToken(support, ['items:read', 'items:write', 'notes:read', 'notes:write'])
+  engineer = await createUser(t.db, { displayName: 'Eve Engineer', role: 'engineer' })
+  category = await createCategory(t.db, { name: 'Billing', slug: 'billing', team: 'platform', position: 1 })
+  staffWrite = await makeToken(support, ['items:write'])
   items = []
   items.push(await file('Invoices show the wrong total', { severity: 'critical' }))
   items.push(await file('Refund has not arrived yet', { team: 'billing' }))
@@ -152,5 +158,111 @@ describe('GET /items/{id}', () => {
     const bad = await call('GET', '/api/v1/items/abc', { token: staffRead })
     expect(bad.status).toBe(422)
     expect(bad.body.errors.id).toBe('The item id must be a number.')
+  })
+})
+
+describe('changing items', () => {
+  it('moves an item along its transitions through the queue, and refuses a move it does not allow', async () => {
+    const item = await file('Changing state from the API')
+    const moved = await call('POST', `/api/v1/items/${item.id}/state`, { token: staffWrite, body: { state: 'in_progress', note: 'Looking at it' } })
+    expect(moved.status).toBe(200)
+    expect(moved.body.state).toBe('in_progress')
+    expect(moved.body.next_states).toContain('waiting_on_customer')
+    const refused = await call('POST', `/api/v1/items/${item.id}/state`, { token: staffWrite, body: { state: 'new' } })
+    expect(refused.status).toBe(409)
+    const again = await call('POST', `/api/v1/items/${item.id}/state`, { token: staffWrite, body: { state: 'in_progress' } })
+    expect(again.status).toBe(409)
+    const unknown = await call('POST', `/api/v1/items/${item.id}/state`, { token: staffWrite, body: { state: 'lost' } })
+    expect(unknown.status).toBe(422)
+    expect(unknown.body.errors.state).toEqual(expect.any(String))
+    expect((await call('POST', `/api/v1/items/${item.id}/state`, { token: staffWrite, body: { note: 'no state' } })).body.errors.state).toEqual(expect.any(String))
+    const read = await call('GET', `/api/v1/items/${item.id}`, { token: staffRead })
+    expect(read.body.timeline.map((entry: { kind: string }) => entry.kind)).toContain('state_changed')
+  })
+
+  it('assigns to a staff member, to me, and to nobody; refuses a member as assignee', async () => {
+    const item = await file('Assigning from the API')
+    const toEve = await call('POST', `/api/v1/items/${item.id}/assign`, { token: staffWrite, body: { assignee_id: engineer.id } })
+    expect(toEve.status).toBe(200)
+    expect(toEve.body.assignee).toEqual({ id: engineer.id, display_name: 'Eve Engineer' })
+    expect((await call('POST', `/api/v1/items/${item.id}/assign`, { token: staffWrite, body: { assignee_id: 'me' } })).body.assignee.id).toBe(support.id)
+    expect((await call('POST', `/api/v1/items/${item.id}/assign`, { token: staffWrite, body: { assignee_id: null } })).body.assignee).toBeNull()
+    const notStaff = await call('POST', `/api/v1/items/${item.id}/assign`, { token: staffWrite, body: { assignee_id: member.id } })
+    expect(notStaff.status).toBe(422)
+    expect(notStaff.body.errors.assignee_id).toMatch(/not support staff/)
+    const bad = await call('POST', `/api/v1/items/${item.id}/assign`, { token: staffWrite, body: { assignee_id: 'someone' } })
+    expect(bad.status).toBe(422)
+    expect(bad.body.errors.assignee_id).toEqual(expect.any(String))
+  })
+
+  it('adds internal notes with notes:write only, idempotently', async () => {
+    const item = await file('Noting from the API')
+    expect((await call('POST', `/api/v1/items/${item.id}/notes`, { token: staffWrite, body: { body: 'A note' } })).status).toBe(401)
+    const headers = { 'idempotency-key': `note-${item.id}` }
+    const send = () =>
+      t.app.request(`/api/v1/items/${item.id}/notes`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${staffNotes}`, 'content-type': 'application/json', ...headers },
+        body: JSON.stringify({ body: 'Called the customer; they will send logs.' }),
+      })
+    const created = await call('POST', `/api/v1/items/${item.id}/notes`, { token: staffNotes, body: { body: 'Called the customer; they will send logs.' } })
+    expect(created.status).toBe(201)
+    expect(created.body).toMatchObject({ item_id: item.id })
+    const first = (await (await send()).json()) as { id: number }
+    const retry = await send()
+    expect(retry.headers.get('idempotent-replayed')).toBe('true')
+    expect(((await retry.json()) as { id: number }).id).toBe(first.id)
+    const read = await call('GET', `/api/v1/items/${item.id}`, { token: staffNotes })
+    expect(read.body.internal_notes).toHaveLength(2)
+    const short = await call('POST', `/api/v1/items/${item.id}/notes`, { token: staffNotes, body: { body: 'x' } })
+    expect(short.status).toBe(422)
+    expect(short.body.errors.body).toEqual(expect.any(String))
+  })
+
+  it('replies on the item’s thread and moves it on', async () => {
+    const thread = await createThread(t, member, category)
+    const item = await convertThread({ ctx: t.ctx(support), input: { threadId: String(thread.id), kind: 'question', severity: 'normal' } })
+    const reply = await call('POST', `/api/v1/items/${item.id}/replies`, { token: staffWrite, body: { body: 'Settings → Widgets has the option you need.', then: 'waiting_on_customer' } })
+    expect(reply.status).toBe(201)
+    expect(reply.body).toMatchObject({ thread_id: thread.id, state: 'waiting_on_customer' })
+    expect(reply.body.url).toBe(`http://localhost/t/${thread.id}/${thread.slug}#reply-${reply.body.reply_id}`)
+    const noThread = await call('POST', `/api/v1/items/${items[0]!.id}/replies`, { token: staffWrite, body: { body: 'This item has no thread at all.' } })
+    expect(noThread.status).toBe(409)
+    const bad = await call('POST', `/api/v1/items/${item.id}/replies`, { token: staffWrite, body: { body: 'Fine thanks, but', then: 'later' } })
+    expect(bad.status).toBe(422)
+    expect(bad.body.errors.then).toEqual(expect.any(String))
+  })
+
+  it('triages with PATCH, keeping what is left out', async () => {
+    const item = await file('Triaging from the API')
+    const patched = await call('PATCH', `/api/v1/items/${item.id}`, { token: staffWrite, body: { kind: 'bug', tier: 3 } })
+    expect(patched.status).toBe(200)
+    expect(patched.body).toMatchObject({ kind: 'bug', tier: 3, severity: 'normal', team: 'platform' })
+    const moved = await call('PATCH', `/api/v1/items/${item.id}`, { token: staffWrite, body: { team: 'billing', severity: 'high' } })
+    expect(moved.body).toMatchObject({ kind: 'bug', tier: 3, severity: 'high', team: 'billing' })
+    const bad = await call('PATCH', `/api/v1/items/${item.id}`, { token: staffWrite, body: { team: 'nowhere', tier: 7 } })
+    expect(bad.status).toBe(422)
+    expect(Object.keys(bad.body.errors)).toContain('tier')
+    const unknownTeam = await call('PATCH', `/api/v1/items/${item.id}`, { token: staffWrite, body: { team: 'nowhere' } })
+    expect(unknownTeam.body.errors).toEqual({ team: 'There is no team “nowhere”.' })
+    const wrongType = await call('PATCH', `/api/v1/items/${item.id}`, { token: staffWrite, body: { tier: 'two' } })
+    expect(wrongType.status).toBe(422)
+  })
+
+  it('answers 401 without a token and 404 for a member, on every change', async () => {
+    const item = await file('Refusing changes from the API')
+    const changes: [string, string, unknown][] = [
+      ['POST', `/api/v1/items/${item.id}/state`, { state: 'in_progress' }],
+      ['POST', `/api/v1/items/${item.id}/assign`, { assignee_id: 'me' }],
+      ['POST', `/api/v1/items/${item.id}/notes`, { body: 'Members cannot write notes.' }],
+      ['POST', `/api/v1/items/${item.id}/replies`, { body: 'Members cannot reply from the queue.' }],
+      ['PATCH', `/api/v1/items/${item.id}`, { kind: 'bug' }],
+    ]
+    for (const [method, path, body] of changes) {
+      expect((await call(method, path, { body })).status, `${method} ${path}`).toBe(401)
+      expect((await call(method, path, { token: memberItems, body })).status, `${method} ${path}`).toBe(404)
+    }
+    const read = await call('GET', `/api/v1/items/${item.id}`, { token: staffNotes })
+    expect(read.body).toMatchObject({ state: 'new', kind: 'question', assignee: null, internal_notes: [] })
   })
 })

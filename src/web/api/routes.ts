@@ -1,7 +1,7 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi'
 import type { Context } from 'hono'
-import { tagPath, threadPath } from '../../../views/format'
-import { ForbiddenError, NotFoundError } from '../../errors'
+import { replyPath, tagPath, threadPath } from '../../../views/format'
+import { ForbiddenError, NotFoundError, ValidationError } from '../../errors'
 import {
   askQuestion,
   getCategoryBySlug,
@@ -14,7 +14,7 @@ import {
   postReply,
   type ReplyView,
 } from '../../forum'
-import { fileItem, getBoard, getItemPage } from '../../queue'
+import { addInternalNote, assignItem, changeItemState, fileItem, getBoard, getItemPage, replyToItem, updateItemDetails } from '../../queue'
 import { findSimilarQuestions, searchForum } from '../../search'
 import type { AppEnv } from '../types'
 import { visitorKey } from '../visitor'
@@ -254,6 +254,91 @@ export const getItemRoute = createRoute({
   responses: { 200: json(S.Item, 'The item.'), ...AUTH_ERRORS, 404: problemResponse('No such item, or the caller is not staff.'), ...COMMON_ERRORS },
 })
 
+const ITEM_NOT_FOUND = { 404: problemResponse('No such item, or the caller is not staff.') } as const
+
+export const changeItemStateRoute = createRoute({
+  method: 'post',
+  path: '/items/{id}/state',
+  tags: ['Queue'],
+  summary: 'Move an item to another state',
+  description: 'Along the allowed transitions (see `next_states`), through the queue’s single writer, as on the item page. Needs `items:write`. Answers the item as GET /items/{id} does.',
+  security: SIGNED_IN,
+  middleware: [apiAuth(), apiRateLimit(), scope('items:write', { anonymous: false })] as const,
+  request: { params: z.object({ id: S.ItemId }), body: { required: true, content: { 'application/json': { schema: S.ChangeItemStateBody } } } },
+  responses: {
+    200: json(S.Item, 'The item in its new state.'),
+    ...BAD_BODY,
+    ...AUTH_ERRORS,
+    ...ITEM_NOT_FOUND,
+    409: problemResponse('The item cannot move to that state from the one it is in.'),
+    ...COMMON_ERRORS,
+  },
+})
+
+export const assignItemRoute = createRoute({
+  method: 'post',
+  path: '/items/{id}/assign',
+  tags: ['Queue'],
+  summary: 'Assign an item (or unassign it)',
+  description: 'To a staff member, to the token’s owner (`"me"`), or to nobody (null). Needs `items:write`.',
+  security: SIGNED_IN,
+  middleware: [apiAuth(), apiRateLimit(), scope('items:write', { anonymous: false })] as const,
+  request: { params: z.object({ id: S.ItemId }), body: { required: true, content: { 'application/json': { schema: S.AssignItemBody } } } },
+  responses: { 200: json(S.Item, 'The item.'), ...BAD_BODY, ...AUTH_ERRORS, ...ITEM_NOT_FOUND, ...COMMON_ERRORS },
+})
+
+export const createItemNoteRoute = createRoute({
+  method: 'post',
+  path: '/items/{id}/notes',
+  tags: ['Queue'],
+  summary: 'Add an internal note to an item',
+  description: 'Staff only; customers never see it. Needs `notes:write`. Send `Idempotency-Key` to retry safely.',
+  security: SIGNED_IN,
+  middleware: [apiAuth(), apiRateLimit(), scope('notes:write', { anonymous: false }), idempotent()] as const,
+  request: {
+    params: z.object({ id: S.ItemId }),
+    headers: S.IdempotencyKeyHeader,
+    body: { required: true, content: { 'application/json': { schema: S.CreateNoteBody } } },
+  },
+  responses: { 201: json(S.CreatedNote, 'The note.'), ...BAD_BODY, ...AUTH_ERRORS, ...ITEM_NOT_FOUND, ...IN_PROGRESS, ...COMMON_ERRORS },
+})
+
+export const createItemReplyRoute = createRoute({
+  method: 'post',
+  path: '/items/{id}/replies',
+  tags: ['Queue'],
+  summary: 'Reply publicly on the item’s thread',
+  description:
+    'The staff reply of the item page: posted on the item’s thread, the response clock settled, and the item optionally moved on (`then`). Needs `items:write`. Send `Idempotency-Key` to retry safely.',
+  security: SIGNED_IN,
+  middleware: [apiAuth(), apiRateLimit(), scope('items:write', { anonymous: false }), idempotent()] as const,
+  request: {
+    params: z.object({ id: S.ItemId }),
+    headers: S.IdempotencyKeyHeader,
+    body: { required: true, content: { 'application/json': { schema: S.CreateItemReplyBody } } },
+  },
+  responses: {
+    201: json(S.CreatedItemReply, 'The reply.'),
+    ...BAD_BODY,
+    ...AUTH_ERRORS,
+    ...ITEM_NOT_FOUND,
+    409: problemResponse('The item has no thread (filed from outside the forum), `then` is not allowed from its state, or a request with this Idempotency-Key is still running.'),
+    ...COMMON_ERRORS,
+  },
+})
+
+export const updateItemRoute = createRoute({
+  method: 'patch',
+  path: '/items/{id}',
+  tags: ['Queue'],
+  summary: 'Triage an item: kind, severity, tier, team',
+  description: 'Fields left out keep their value; each change is a timeline event and the priority is recomputed. Needs `items:write`.',
+  security: SIGNED_IN,
+  middleware: [apiAuth(), apiRateLimit(), scope('items:write', { anonymous: false })] as const,
+  request: { params: z.object({ id: S.ItemId }), body: { required: true, content: { 'application/json': { schema: S.UpdateItemBody } } } },
+  responses: { 200: json(S.Item, 'The item.'), ...BAD_BODY, ...AUTH_ERRORS, ...ITEM_NOT_FOUND, ...COMMON_ERRORS },
+})
+
 export const apiRouteDefinitions = [
   listThreadsRoute,
   getThreadRoute,
@@ -266,6 +351,11 @@ export const apiRouteDefinitions = [
   createItemRoute,
   listItemsRoute,
   getItemRoute,
+  changeItemStateRoute,
+  assignItemRoute,
+  createItemNoteRoute,
+  createItemReplyRoute,
+  updateItemRoute,
 ] as const
 
 // ---- the app --------------------------------------------------------------------------------
@@ -508,7 +598,70 @@ export function createApiApp(): OpenAPIHono<ApiEnv> {
     return c.json(await itemBody(c, id), 200)
   })
 
+  api.openapi(changeItemStateRoute, async (c) => {
+    const { id } = c.req.valid('param')
+    const body = c.req.valid('json')
+    await asApi(changeItemState({ ctx: c.var.ctx, input: { itemId: String(id), state: body.state, note: body.note ?? '' } }))
+    return c.json(await itemBody(c, id), 200)
+  })
+
+  api.openapi(assignItemRoute, async (c) => {
+    const { id } = c.req.valid('param')
+    const { assignee_id } = c.req.valid('json')
+    await asApi(assignItem({ ctx: c.var.ctx, input: { itemId: String(id), assigneeId: assignee_id === null ? '' : String(assignee_id) } }))
+    return c.json(await itemBody(c, id), 200)
+  })
+
+  api.openapi(createItemNoteRoute, async (c) => {
+    const { id } = c.req.valid('param')
+    const note = await asApi(addInternalNote({ ctx: c.var.ctx, input: { itemId: String(id), body: c.req.valid('json').body } }))
+    return c.json({ id: note.id, item_id: id, thread_id: note.threadId }, 201)
+  })
+
+  api.openapi(createItemReplyRoute, async (c) => {
+    const { id } = c.req.valid('param')
+    const body = c.req.valid('json')
+    const reply = await asApi(replyToItem({ ctx: c.var.ctx, input: { itemId: String(id), body: body.body, then: body.then ?? 'keep' } }))
+    const [item, view] = await Promise.all([itemBody(c, id), getReplyView(c.var.ctx, reply.replyId)])
+    return c.json({ reply_id: reply.replyId, thread_id: reply.threadId, url: `${origin(c)}${replyPath(view.thread, reply.replyId)}`, state: item.state }, 201)
+  })
+
+  api.openapi(updateItemRoute, async (c) => {
+    const { id } = c.req.valid('param')
+    const body = c.req.valid('json')
+    // PATCH: what is left out keeps its value (the verb takes the whole triage form).
+    const { item } = await staffOnly(getItemPage(c.var.ctx, id))
+    await asApi(
+      updateItemDetails({
+        ctx: c.var.ctx,
+        input: {
+          itemId: String(id),
+          kind: body.kind ?? item.kind,
+          severity: body.severity ?? item.severity,
+          tier: String(body.tier ?? item.tier),
+          teamSlug: body.team ?? item.teamSlug,
+          flagged: item.flaggedAt !== null,
+        },
+      }),
+    )
+    return c.json(await itemBody(c, id), 200)
+  })
+
   return api
+}
+
+// The verbs name fields as the item page's forms do; the API's fields are these.
+const API_FIELDS: Record<string, string> = { itemId: 'id', assigneeId: 'assignee_id', teamSlug: 'team' }
+
+/** A verb's refusal and validation, as the API says them: non-staff get a 404, field names are the API's. */
+async function asApi<T>(work: Promise<T>): Promise<T> {
+  try {
+    return await staffOnly(work)
+  } catch (error) {
+    if (error instanceof ValidationError)
+      throw new ValidationError(Object.fromEntries(Object.entries(error.fields).map(([field, message]) => [API_FIELDS[field] ?? field, message])))
+    throw error
+  }
 }
 
 /** Queue items do not exist for callers who may not see them: the domain's refusal becomes a 404. */

@@ -280,3 +280,44 @@ export const Item = z
       .openapi({ description: 'Only for a staff token with the `notes:read` scope (or a staff session).' }),
   })
   .openapi('Item')
+
+export const ChangeItemStateBody = z
+  .object({
+    state: z.string().openapi({ description: 'The new state; one of the item’s `next_states`.', example: 'in_progress' }),
+    note: z.string().max(2000).optional().openapi({ description: 'Why, kept on the timeline.' }),
+  })
+  .openapi('ChangeItemState')
+
+export const AssignItemBody = z
+  .object({
+    assignee_id: z
+      .union([z.number().int().min(1), z.literal('me'), z.null()], { error: 'assignee_id is a staff member’s id, "me", or null to unassign.' })
+      .openapi({ description: 'A staff member’s id, `"me"`, or null to unassign.', example: 7 }),
+  })
+  .openapi('AssignItem')
+
+export const CreateNoteBody = z.object({ body: z.string().openapi({ description: 'Markdown, staff only.', example: 'Customer is on the legacy plan; check the invoice by hand.' }) }).openapi('CreateNote')
+
+export const CreatedNote = z
+  .object({ id: z.number().int(), item_id: z.number().int(), thread_id: z.number().int().nullable() })
+  .openapi('CreatedNote')
+
+export const CreateItemReplyBody = z
+  .object({
+    body: z.string().openapi({ description: 'Markdown; posted publicly on the item’s thread.', example: 'We found the cause and a fix ships today.' }),
+    then: z.enum(['keep', 'waiting_on_customer', 'resolved'], { error: 'then is keep, waiting_on_customer or resolved.' }).optional().openapi({ description: 'What happens to the item after the reply (default keep).' }),
+  })
+  .openapi('CreateItemReply')
+
+export const CreatedItemReply = z
+  .object({ reply_id: z.number().int(), thread_id: z.number().int(), url: z.string().url(), state: z.string() })
+  .openapi('CreatedItemReply')
+
+export const UpdateItemBody = z
+  .object({
+    kind: z.string().optional().openapi({ example: 'bug' }),
+    severity: z.string().optional().openapi({ example: 'high' }),
+    tier: z.number().int().optional().openapi({ description: '1, 2 (support) or 3 (engineering).', example: 2 }),
+    team: z.string().optional().openapi({ description: 'Team slug.', example: 'platform' }),
+  })
+  .openapi('UpdateItem', { description: 'Triage; fields left out keep their value.' })
