@@ -16,6 +16,7 @@ export { nextOnRotation, whoIsOnRotation, whoIsOnRotations, type OnRotation } fr
 export { rotationHandlers, runRotationTick, scheduleRotationTick } from './rotation-tick'
 export { issueFeedToken } from './issue-feed-token'
 export {
+  getOnRotationNow,
   getPersonFeed,
   getRotationChoices,
   getRotationFeed,
@@ -24,6 +25,7 @@ export {
   type AwayView,
   type FeedData,
   type MyShift,
+  type OnRotationNow,
   type OverrideView,
   type PersonRef,
   type RotationPage,

@@ -10,7 +10,7 @@ import { NotFoundError } from '../errors'
 import { daysToInterval } from './replan'
 import { ROTATION_CONFIG } from './rotation-config'
 import { applyOverrides, calendarWeeks, nextSegment, type CalendarDay, type Segment, type TimelineOverride, type TimelineShift } from './timeline'
-import { whoIsOnRotation, whoIsOnRotations, type OnRotation } from './who-is-on'
+import { nextOnRotation, whoIsOnRotation, whoIsOnRotations, type OnRotation } from './who-is-on'
 
 // Read models of the rotation pages and feeds. Each page region is one round trip; names come
 // joined in, never looked up per row.
@@ -560,4 +560,22 @@ export async function getPersonFeed(ctx: Ctx, token: string): Promise<FeedData> 
     personId: person.id,
     generatedAt: now,
   }
+}
+
+export interface OnRotationNow {
+  teamSlug: string
+  rotationId: number
+  onNow: OnRotation
+  next: PersonRef | null
+}
+
+/** Who is on rotation for one team now, and who takes over next (for staff; the API's on-now). */
+export async function getOnRotationNow(ctx: Ctx, teamSlug: string): Promise<OnRotationNow> {
+  requireStaff(ctx, 'see rotations')
+  const now = ctx.now()
+  const onNow = await whoIsOnRotation(ctx.db, teamSlug, now)
+  if (!onNow) throw new NotFoundError('A rotation for that team')
+  const nextId = await nextOnRotation(ctx.db, onNow.rotationId, onNow.until ?? now, onNow.userId)
+  const [next] = nextId ? await ctx.db.select({ id: users.id, displayName: users.displayName }).from(users).where(eq(users.id, nextId)) : []
+  return { teamSlug, rotationId: onNow.rotationId, onNow, next: next ?? null }
 }

@@ -2,11 +2,13 @@ import type { ZodType } from 'zod'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { hashToken } from '../../src/auth'
 import { apiTokens, type ApiScope, type Category, type QueueItem, type User } from '../../src/db/schema'
+import { notifyStaff } from '../../src/notify'
 import { addInternalNote, convertThread, fileItem } from '../../src/queue'
+import { whoIsOnRotation } from '../../src/rotation'
 import { newApiToken } from '../../src/queue/api-tokens'
 import { apiRouteDefinitions } from '../../src/web/api'
 import { createTestApp, type TestApp } from '../support/app'
-import { createCategory, createTeam, createThread, createUser } from '../support/factories'
+import { createCategory, createRotation, createTeam, createThread, createUser } from '../support/factories'
 
 // The staff resources of the JSON API: queue items, rotations, notifications.
 
@@ -264,5 +266,54 @@ describe('changing items', () => {
     }
     const read = await call('GET', `/api/v1/items/${item.id}`, { token: staffNotes })
     expect(read.body).toMatchObject({ state: 'new', kind: 'question', assignee: null, internal_notes: [] })
+  })
+})
+
+describe('GET /rotations/{team}/on-now', () => {
+  it('says who is on now, until when, and who is next', async () => {
+    const admin = await createUser(t.db, { displayName: 'Ann Admin', role: 'admin' })
+    const other = await createUser(t.db, { displayName: 'Olu Engineer', role: 'engineer' })
+    await createRotation(t, admin, 'platform', [engineer, other])
+    const expected = (await whoIsOnRotation(t.db, 'platform', t.clock.now()))!
+    const token = await makeToken(support, ['rotations:read'])
+    const on = await call('GET', '/api/v1/rotations/platform/on-now', { token })
+    expect(on.status).toBe(200)
+    expect(on.body).toMatchObject({ team: 'platform', rotation_id: expected.rotationId, on_now: { id: expected.userId, display_name: expected.displayName }, override: false })
+    expect(on.body.until).toBe(expected.until!.toISOString())
+    expect(on.body.next.id).toBe(expected.userId === engineer.id ? other.id : engineer.id)
+
+    expect((await call('GET', '/api/v1/rotations/billing/on-now', { token })).status).toBe(404)
+    expect((await call('GET', '/api/v1/rotations/platform/on-now')).status).toBe(401)
+    expect((await call('GET', '/api/v1/rotations/platform/on-now', { token: staffNotes })).status).toBe(401)
+    const memberToken = await makeToken(member, ['rotations:read'])
+    const hidden = await call('GET', '/api/v1/rotations/platform/on-now', { token: memberToken })
+    expect(hidden.status).toBe(404)
+    const bad = await call('GET', '/api/v1/rotations/Not%20a%20Team/on-now', { token })
+    expect(bad.status).toBe(422)
+    expect(bad.body.errors.team).toMatch(/slug/)
+  })
+})
+
+describe('GET /notifications', () => {
+  it('lists the token owner’s notices only, newest first', async () => {
+    const item = await file('Notified from the API')
+    // Later than the notices filing made (the test clock stands still otherwise).
+    await notifyStaff(t.db, [support.id], 'assigned', item.id, 'Ann assigned “Notified from the API” to you.', new Date(t.clock.now().getTime() + 60_000))
+    const token = await makeToken(support, ['notifications:read'])
+    const list = await call('GET', '/api/v1/notifications', { token })
+    expect(list.status).toBe(200)
+    expect(list.body.data.length).toBeGreaterThan(1)
+    expect(list.body.data[0]).toMatchObject({ kind: 'assigned', item_id: item.id, read: false, message: 'Ann assigned “Notified from the API” to you.', url: `http://localhost/queue/items/${item.id}` })
+
+    const mine = await call('GET', '/api/v1/notifications', { token: await makeToken(member, ['notifications:read']) })
+    expect(mine.status).toBe(200)
+    expect(mine.body.data.every((notice: { item_id: number | null }) => notice.item_id !== item.id)).toBe(true)
+  })
+
+  it('answers 401 without a token and for a token without the scope', async () => {
+    expect((await call('GET', '/api/v1/notifications')).status).toBe(401)
+    const refused = await call('GET', '/api/v1/notifications', { token: memberItems })
+    expect(refused.status).toBe(401)
+    expect(refused.body.detail).toMatch(/notifications:read/)
   })
 })

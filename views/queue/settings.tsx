@@ -392,6 +392,12 @@ export function TokensPage(props: {
             <label>
               <input type="checkbox" name="scopes" value="notes:write" /> notes:write (add internal notes)
             </label>
+            <label>
+              <input type="checkbox" name="scopes" value="rotations:read" /> rotations:read (who is on rotation)
+            </label>
+            <label>
+              <input type="checkbox" name="scopes" value="notifications:read" /> notifications:read (your notifications)
+            </label>
             {props.form.errors.scopes && <small class="field-error">{props.form.errors.scopes}</small>}
           </fieldset>
           <button type="submit">Create token</button>

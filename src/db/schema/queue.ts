@@ -318,7 +318,7 @@ export const macros = pgTable('macros', {
 
 // Per resource, read or write. Tokens created before the public resources keep their items scopes;
 // notes scopes are separate so that reading items never exposes internal notes by itself.
-export const apiScopes = ['items:write', 'items:read', 'threads:read', 'threads:write', 'notes:read', 'notes:write'] as const
+export const apiScopes = ['items:write', 'items:read', 'threads:read', 'threads:write', 'notes:read', 'notes:write', 'rotations:read', 'notifications:read'] as const
 export type ApiScope = (typeof apiScopes)[number]
 
 /** Tokens for the staff API; only their SHA-256 is stored, and each can be revoked. */

@@ -8,7 +8,7 @@ import { createApiApp } from './routes'
 export { apiRouteDefinitions } from './routes'
 
 const GUIDE = [
-  'Authentication: Authorization: Bearer <token> (tokens from /queue/settings, scoped per resource and read or write: threads:read, threads:write, items:read, items:write, notes:read, notes:write; notes only for staff), or the session cookie for same-origin calls (unsafe methods then need the X-CSRF-Token header). The token owner’s role still decides what it may see; what it may not see answers 404. Public threads, categories, tags and search need no credentials.',
+  'Authentication: Authorization: Bearer <token> (tokens from /queue/settings, scoped per resource and read or write: threads:read, threads:write, items:read, items:write, notes:read, notes:write, rotations:read, notifications:read; notes only for staff), or the session cookie for same-origin calls (unsafe methods then need the X-CSRF-Token header). The token owner’s role still decides what it may see; what it may not see answers 404. Public threads, categories, tags and search need no credentials.',
   'Pagination: lists return next_cursor (opaque) and a Link: <…>; rel="next" header; pass cursor=… and limit (1 to 100).',
   'Idempotency: send Idempotency-Key on POST; a retry with the same key and body returns the first answer (same status and body); the same key with another body is a 422.',
   'Errors: application/problem+json (RFC 9457) with type, title, status, detail, and errors (one message per field) for invalid input.',

@@ -16,6 +16,8 @@ import {
 } from '../../forum'
 import { addInternalNote, assignItem, changeItemState, fileItem, getBoard, getItemPage, replyToItem, updateItemDetails } from '../../queue'
 import { findSimilarQuestions, searchForum } from '../../search'
+import { getOnRotationNow } from '../../rotation'
+import { listNotifications } from '../../notify'
 import type { AppEnv } from '../types'
 import { visitorKey } from '../visitor'
 import { decodeApiCursor, encodeApiCursor, isBoardCursor, linkNext } from './cursor'
@@ -339,6 +341,29 @@ export const updateItemRoute = createRoute({
   responses: { 200: json(S.Item, 'The item.'), ...BAD_BODY, ...AUTH_ERRORS, ...ITEM_NOT_FOUND, ...COMMON_ERRORS },
 })
 
+export const onRotationNowRoute = createRoute({
+  method: 'get',
+  path: '/rotations/{team}/on-now',
+  tags: ['Rotations'],
+  summary: 'Who is on rotation now for a team',
+  description: 'The engineer on the team’s rotation at this instant (an override first, else the planned shift), until when, and who is next. Needs a staff token with `rotations:read`.',
+  security: SIGNED_IN,
+  middleware: [apiAuth(), apiRateLimit(), scope('rotations:read', { anonymous: false })] as const,
+  request: { params: z.object({ team: S.TeamSlug }) },
+  responses: { 200: json(S.OnRotationNow, 'Who is on now.'), ...AUTH_ERRORS, 404: problemResponse('No rotation for that team, or the caller is not staff.'), ...COMMON_ERRORS },
+})
+
+export const listNotificationsRoute = createRoute({
+  method: 'get',
+  path: '/notifications',
+  tags: ['Notifications'],
+  summary: 'The caller’s notifications',
+  description: 'The token owner’s 50 most recent notices, newest first, read or not (reading them here does not mark them read). Needs `notifications:read`; any role.',
+  security: SIGNED_IN,
+  middleware: [apiAuth(), apiRateLimit(), scope('notifications:read', { anonymous: false })] as const,
+  responses: { 200: json(S.NotificationList, 'The notices.'), ...AUTH_ERRORS, 429: COMMON_ERRORS[429] },
+})
+
 export const apiRouteDefinitions = [
   listThreadsRoute,
   getThreadRoute,
@@ -356,6 +381,8 @@ export const apiRouteDefinitions = [
   createItemNoteRoute,
   createItemReplyRoute,
   updateItemRoute,
+  onRotationNowRoute,
+  listNotificationsRoute,
 ] as const
 
 // ---- the app --------------------------------------------------------------------------------
@@ -370,7 +397,7 @@ export function createApiApp(): OpenAPIHono<ApiEnv> {
   api.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', {
     type: 'http',
     scheme: 'bearer',
-    description: 'An API token (`wire_...`) from /queue/settings; scopes per resource: threads:read, threads:write, items:read, items:write, notes:read, notes:write.',
+    description: 'An API token (`wire_...`) from /queue/settings; scopes per resource: threads:read, threads:write, items:read, items:write, notes:read, notes:write, rotations:read, notifications:read.',
   })
   api.openAPIRegistry.registerComponent('securitySchemes', 'sessionCookie', {
     type: 'apiKey',
@@ -647,6 +674,41 @@ export function createApiApp(): OpenAPIHono<ApiEnv> {
     return c.json(await itemBody(c, id), 200)
   })
 
+  api.openapi(onRotationNowRoute, async (c) => {
+    const on = await hideFromNonStaff(getOnRotationNow(c.var.ctx, c.req.valid('param').team), 'A rotation for that team')
+    return c.json(
+      {
+        team: on.teamSlug,
+        rotation_id: on.rotationId,
+        on_now: on.onNow.userId !== null && on.onNow.displayName !== null ? { id: on.onNow.userId, display_name: on.onNow.displayName } : null,
+        override: on.onNow.override,
+        until: isoOrNull(on.onNow.until),
+        next: on.next ? { id: on.next.id, display_name: on.next.displayName } : null,
+      },
+      200,
+    )
+  })
+
+  api.openapi(listNotificationsRoute, async (c) => {
+    const notices = await listNotifications(c.var.ctx)
+    const base = origin(c)
+    return c.json(
+      {
+        data: notices.map((notice) => ({
+          id: notice.id,
+          kind: notice.kind,
+          message: notice.message,
+          item_id: notice.itemId,
+          thread_id: notice.thread?.id ?? null,
+          url: notice.thread ? `${base}${threadPath(notice.thread)}` : notice.itemId ? `${base}/queue/items/${notice.itemId}` : null,
+          read: notice.readAt !== null,
+          created_at: iso(new Date(notice.createdAt)),
+        })),
+      },
+      200,
+    )
+  })
+
   return api
 }
 
@@ -664,15 +726,17 @@ async function asApi<T>(work: Promise<T>): Promise<T> {
   }
 }
 
-/** Queue items do not exist for callers who may not see them: the domain's refusal becomes a 404. */
-async function staffOnly<T>(work: Promise<T>): Promise<T> {
+/** Staff resources do not exist for callers who may not see them: the domain's refusal becomes a 404. */
+async function hideFromNonStaff<T>(work: Promise<T>, what: string): Promise<T> {
   try {
     return await work
   } catch (error) {
-    if (error instanceof ForbiddenError) throw new NotFoundError('That queue item')
+    if (error instanceof ForbiddenError) throw new NotFoundError(what)
     throw error
   }
 }
+
+const staffOnly = <T>(work: Promise<T>): Promise<T> => hideFromNonStaff(work, 'That queue item')
 
 function canReadNotes(caller: ApiEnv['Variables']['api']): boolean {
   return caller.scopes === 'all' || caller.scopes.includes('notes:read')

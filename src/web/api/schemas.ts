@@ -321,3 +321,36 @@ export const UpdateItemBody = z
     team: z.string().optional().openapi({ description: 'Team slug.', example: 'platform' }),
   })
   .openapi('UpdateItem', { description: 'Triage; fields left out keep their value.' })
+
+export const TeamSlug = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9-]{0,39}$/, { error: 'The team is a slug: lowercase letters, digits and hyphens (at most 40).' })
+  .openapi({ param: { name: 'team', in: 'path' }, example: 'platform' })
+
+export const OnRotationNow = z
+  .object({
+    team: z.string(),
+    rotation_id: z.number().int(),
+    on_now: Person.nullable().openapi({ description: 'Null when nobody covers this instant (a gap in the plan).' }),
+    override: z.boolean().openapi({ description: 'True when an override covers now.' }),
+    until: z.string().datetime().nullable().openapi({ description: 'When the current shift (or override) ends.' }),
+    next: Person.nullable().openapi({ description: 'Who takes over after that.' }),
+  })
+  .openapi('OnRotationNow')
+
+export const NotificationList = z
+  .object({
+    data: z.array(
+      z.object({
+        id: z.number().int(),
+        kind: z.string(),
+        message: z.string(),
+        item_id: z.number().int().nullable(),
+        thread_id: z.number().int().nullable(),
+        url: z.string().url().nullable().openapi({ description: 'The page the notice is about, when there is one.' }),
+        read: z.boolean(),
+        created_at: z.string().datetime(),
+      }),
+    ),
+  })
+  .openapi('NotificationList', { description: 'The token owner’s 50 most recent notices, newest first.' })
