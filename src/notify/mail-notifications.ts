@@ -62,11 +62,17 @@ export async function mailNotifications(db: Db, notificationIds: number[], setti
   // Each person's choice for the notice's kind: "never" and "in a digest" write no mail here (the
   // in-app notice stays; the digest run lists the held ones).
   const modeOf = await mailModesOf(db, notices.map((notice) => notice.user_id))
+  // A fan-out (a fix announced to thousands) is one event: its post and its fix are read once.
+  const shared = new Map<string, Promise<unknown>>()
+  const once = <T>(key: string, read: () => Promise<T>): Promise<T> => {
+    if (!shared.has(key)) shared.set(key, read())
+    return shared.get(key) as Promise<T>
+  }
   let queued = 0
   for (const notice of notices) {
     if (modeOf(notice.user_id, notice.kind) !== 'immediately') continue
     const content =
-      notice.role !== 'member' && notice.item_id ? await staffMail(db, notice, settings) : notice.thread_id ? await customerMail(db, notice, settings, now) : notice.role !== 'member' ? staffNoticeMail(notice, settings) : null
+      notice.role !== 'member' && notice.item_id ? await staffMail(db, notice, settings) : notice.thread_id ? await customerMail(db, notice, settings, now, once) : notice.role !== 'member' ? staffNoticeMail(notice, settings) : null
     if (!content) continue
     // Reply by mail: a Reply-To for this person and thread (or item), explained in the footer.
     const reply = await replyToOf(db, { userId: notice.user_id, threadId: notice.thread_id, itemId: notice.role !== 'member' ? notice.item_id : null }, settings, now)
@@ -116,11 +122,14 @@ async function postOf(db: Db, notice: NoticeRow): Promise<PostRow | null> {
   return post ?? null
 }
 
-async function customerMail(db: Db, notice: NoticeRow, settings: MailSettings, now: Date): Promise<{ subject: string; body: MailContent } | null> {
+type Once = <T>(key: string, read: () => Promise<T>) => Promise<T>
+
+async function customerMail(db: Db, notice: NoticeRow, settings: MailSettings, now: Date, once: Once): Promise<{ subject: string; body: MailContent } | null> {
   // A notice about a thread that is gone or hidden has nothing public left to say.
   if (!notice.thread_id || !notice.thread_title) return null
-  const post = await postOf(db, notice)
-  const fix = notice.kind === 'loop_fixed' ? await fixOfThread(db, notice.thread_id) : null
+  const threadId = notice.thread_id
+  const post = await once(`post:${notice.event_key}:${threadId}`, () => postOf(db, notice))
+  const fix = notice.kind === 'loop_fixed' ? await once(`fix:${threadId}`, () => fixOfThread(db, threadId)) : null
   const subject = fix?.release ? `Fixed in ${fix.release}: ${notice.thread_title}` : (CUSTOMER_SUBJECTS[notice.kind] ?? ((title: string) => title))(notice.thread_title)
   const actions = [{ label: 'View the thread', url: threadUrl(notice, settings, post ? `#reply-${post.id}` : '') }]
   const paragraphs: string[] = []

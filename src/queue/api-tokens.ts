@@ -1,8 +1,8 @@
-import { and, eq, isNull } from 'drizzle-orm'
+import { and, eq, isNull, lt, or } from 'drizzle-orm'
 import { generateToken, hashToken } from '../auth'
 import type { Actor } from '../ctx'
 import type { Db } from '../db/client'
-import { apiTokens, users, type ApiScope } from '../db/schema'
+import { apiTokens, users } from '../db/schema'
 
 /** Prefix that makes a leaked token recognisable in logs and secret scanners. */
 export const TOKEN_PREFIX = 'wire_'
@@ -11,32 +11,6 @@ export function newApiToken(): string {
   return `${TOKEN_PREFIX}${generateToken()}`
 }
 
-/**
- * The staff member behind a bearer token, if the token is known, not revoked, carries `scope`,
- * and its creator is still staff. Marks the token as used.
- */
-export async function authenticateApiToken(db: Db, token: string, scope: ApiScope, now: Date): Promise<Actor | null> {
-  if (!token.startsWith(TOKEN_PREFIX)) return null
-  const [row] = await db
-    .select({
-      tokenId: apiTokens.id,
-      scopes: apiTokens.scopes,
-      id: users.id,
-      role: users.role,
-      displayName: users.displayName,
-      email: users.email,
-      organisationId: users.organisationId,
-    })
-    .from(apiTokens)
-    .innerJoin(users, eq(users.id, apiTokens.createdById))
-    .where(and(eq(apiTokens.tokenHash, hashToken(token)), isNull(apiTokens.revokedAt)))
-  if (!row || !row.scopes.includes(scope) || row.role === 'member') return null
-  await db.update(apiTokens).set({ lastUsedAt: now }).where(eq(apiTokens.id, row.tokenId))
-  const { tokenId: _, scopes: __, ...actor } = row
-  return actor
-}
-
-/** What a bearer token authorises: its owner (whose role still decides what they may see) and its scopes. */
 export interface ApiCredential {
   tokenId: number
   scopes: readonly string[]
@@ -63,7 +37,11 @@ export async function resolveApiToken(db: Db, token: string, now: Date): Promise
     .innerJoin(users, eq(users.id, apiTokens.createdById))
     .where(and(eq(apiTokens.tokenHash, hashToken(token)), isNull(apiTokens.revokedAt)))
   if (!row) return null
-  await db.update(apiTokens).set({ lastUsedAt: now }).where(eq(apiTokens.id, row.tokenId))
+  // "Last used" to the minute: an API client's every request need not write the token's row.
+  await db
+    .update(apiTokens)
+    .set({ lastUsedAt: now })
+    .where(and(eq(apiTokens.id, row.tokenId), or(isNull(apiTokens.lastUsedAt), lt(apiTokens.lastUsedAt, new Date(now.getTime() - 60_000)))))
   const { tokenId, scopes, ...actor } = row
   return { tokenId, scopes, actor }
 }

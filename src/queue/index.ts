@@ -1,5 +1,5 @@
 export { addInternalNote } from './add-internal-note'
-export { authenticateApiToken, resolveApiToken, type ApiCredential } from './api-tokens'
+export { resolveApiToken, type ApiCredential } from './api-tokens'
 export { assignItem } from './assign-item'
 export { describeTarget, type BusinessCalendar } from './business-hours'
 export { formatWindows } from './calendar-text'
