@@ -64,6 +64,9 @@ export const sessions = pgTable(
       .references(() => users.id, { onDelete: 'cascade' }),
     expiresAt: timestamptz('expires_at').notNull(),
     createdAt: timestamptz('created_at').notNull(),
+    // How the person proved who they are: 'password' (also reset links and setup) or 'sso'.
+    // Requiring SSO for staff ends their sessions that did not come through a provider.
+    signInMethod: text('sign_in_method', { enum: ['password', 'sso'] }).notNull().default('password'),
   },
   // serves: signing a user out everywhere when their role changes
   (t) => [index('sessions_user_idx').on(t.userId)],
