@@ -318,10 +318,23 @@ export const macros = pgTable('macros', {
 
 // Per resource, read or write. Tokens created before the public resources keep their items scopes;
 // notes scopes are separate so that reading items never exposes internal notes by itself.
-export const apiScopes = ['items:write', 'items:read', 'threads:read', 'threads:write', 'notes:read', 'notes:write', 'rotations:read', 'notifications:read'] as const
+export const apiScopes = [
+  'items:write',
+  'items:read',
+  'threads:read',
+  'threads:write',
+  'notes:read',
+  'notes:write',
+  'escalations:read',
+  'escalations:write',
+  'rotations:read',
+  'organisations:read',
+  'people:read',
+  'notifications:read',
+] as const
 export type ApiScope = (typeof apiScopes)[number]
 
-/** Tokens for the staff API; only their SHA-256 is stored, and each can be revoked. */
+/** API tokens of any role (scopes offered by role, see policy/api-scopes.ts); only their SHA-256 is stored, and each can be revoked. */
 export const apiTokens = pgTable('api_tokens', {
   id: serial('id').primaryKey(),
   name: text('name').notNull(),
