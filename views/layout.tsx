@@ -124,6 +124,13 @@ function SiteHeader({ chrome }: { chrome: Chrome }) {
               </a>
             </li>
           )}
+          {isStaff(viewer) && (
+            <li>
+              <a href="/scoreboard" aria-current={chrome.path.startsWith('/scoreboard') ? 'page' : undefined}>
+                Scoreboard
+              </a>
+            </li>
+          )}
           {isEngineer(viewer) && (
             <li>
               <a href="/escalations/mine" aria-current={chrome.path.startsWith('/escalations') ? 'page' : undefined}>
