@@ -175,6 +175,11 @@ function SiteHeader({ chrome }: { chrome: Chrome }) {
                   )}
                   {isStaff(viewer) && (
                     <li>
+                      <a href="/bug-bash">Bug-bash list</a>
+                    </li>
+                  )}
+                  {isStaff(viewer) && (
+                    <li>
                       <a href="/staff/search">Search analytics</a>
                     </li>
                   )}
