@@ -45,9 +45,16 @@ export const users = pgTable(
     // Set when mail to this address bounced (shown on the person's admin page); cleared on change.
     mailFailingAt: timestamptz('mail_failing_at'),
     mailFailingReason: text('mail_failing_reason'),
+    // Trust level 0-3 (new, basic, member, regular; see safety.ts): what limits apply to posting.
+    // Raised automatically by behaviour; set by an admin, it is locked and no longer recomputed.
+    trustLevel: integer('trust_level').notNull().default(0),
+    trustLevelLockedAt: timestamptz('trust_level_locked_at'),
+    // A spammer deleted with all their posts: the row stays as an anonymised tombstone.
+    deletedAt: timestamptz('deleted_at'),
     createdAt: timestamptz('created_at').notNull(),
   },
   (t) => [
+    check('users_trust_level_known', sql`${t.trustLevel} between 0 and 3`),
     check('users_role_known', sql`${t.role} in ('member', 'support', 'engineer', 'admin')`),
     // serves: an organisation's members on the admin page, and customer context later
     index('users_organisation_idx').on(t.organisationId),
@@ -80,11 +87,16 @@ export const setupTokens = pgTable('setup_tokens', {
 })
 
 // Fixed-window counters shared by every app instance (sign-in and sign-up throttling).
-export const rateLimits = pgTable('rate_limits', {
-  key: text('key').primaryKey(),
-  windowStartedAt: timestamptz('window_started_at').notNull(),
-  hits: integer('hits').notNull(),
-})
+export const rateLimits = pgTable(
+  'rate_limits',
+  {
+    key: text('key').primaryKey(),
+    windowStartedAt: timestamptz('window_started_at').notNull(),
+    hits: integer('hits').notNull(),
+  },
+  // serves: the recurring sweep of windows that ended long ago
+  (t) => [index('rate_limits_window_idx').on(t.windowStartedAt)],
+)
 
 export type Organisation = typeof organisations.$inferSelect
 export type User = typeof users.$inferSelect

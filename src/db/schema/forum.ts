@@ -50,6 +50,9 @@ export const threads = pgTable(
     lockedById: integer('locked_by_id').references(() => users.id),
     hiddenAt: timestamptz('hidden_at'),
     hiddenById: integer('hidden_by_id').references(() => users.id),
+    // Why it is hidden: null or 'staff' (a moderator), 'flagged' (trusted flags), 'held' (waiting
+    // for approval in /review), 'rejected' (refused there), 'removed' (its author deleted as a spammer).
+    hiddenReason: text('hidden_reason'),
     // Set when staff mark this thread as a duplicate: its page points to the kept thread.
     duplicateOfId: integer('duplicate_of_id'),
     // Page views, counted in memory and written in batches (a popularity signal for priority).
@@ -105,6 +108,9 @@ export const replies = pgTable(
     upvoteCount: integer('upvote_count').notNull().default(0),
     hiddenAt: timestamptz('hidden_at'),
     hiddenById: integer('hidden_by_id').references(() => users.id),
+    // Why it is hidden: null or 'staff' (a moderator), 'flagged' (trusted flags), 'held' (waiting
+    // for approval in /review), 'rejected' (refused there), 'removed' (its author deleted as a spammer).
+    hiddenReason: text('hidden_reason'),
     externalId: text('external_id').unique(),
   },
   (t) => [

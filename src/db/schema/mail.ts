@@ -49,7 +49,7 @@ export const mailMessages = pgTable(
 
 export type MailMessage = typeof mailMessages.$inferSelect
 
-export const actionTokenPurposes = ['password_reset', 'verify_email', 'change_email', 'fix_solved', 'fix_still_broken', 'unsubscribe', 'csat'] as const
+export const actionTokenPurposes = ['password_reset', 'verify_email', 'change_email', 'fix_solved', 'fix_still_broken', 'unsubscribe', 'csat', 'sign_in_link'] as const
 export type ActionTokenPurpose = (typeof actionTokenPurposes)[number]
 
 /**
