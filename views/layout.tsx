@@ -163,6 +163,9 @@ function SiteHeader({ chrome }: { chrome: Chrome }) {
                   <li>
                     <a href="/account/notifications">Email notifications</a>
                   </li>
+                  <li>
+                    <a href="/account/tokens">API tokens</a>
+                  </li>
                   {isAdmin(viewer) && (
                     <li>
                       <a href="/admin">Admin</a>

@@ -2,3 +2,4 @@
 // every domain (the outbox and mail included) can ask it without importing auth, which itself
 // sends mail.
 export { isAdmin, isEngineer, isStaff, requireAdmin, requireSignedIn, requireStaff, staffRoles } from './roles'
+export { apiScopesFor, memberApiScopes } from './api-scopes'

@@ -1,6 +1,6 @@
 import { and, asc, desc, eq, inArray, isNull, ne, or, sql, type SQL } from 'drizzle-orm'
 import { alias } from 'drizzle-orm/pg-core'
-import { isStaff, requireSignedIn, requireStaff } from '../policy'
+import { apiScopesFor, isStaff, requireSignedIn, requireStaff } from '../policy'
 import type { Ctx } from '../ctx'
 import { queryRows } from '../db/client'
 import {
@@ -441,8 +441,9 @@ export async function getTeamsSettings(ctx: Ctx) {
   return { teams: teamRows, members, staff: staff.map((person) => ({ ...person, onDuty: person.onDuty ?? false })), slugs }
 }
 
-export async function listApiTokens(ctx: Ctx) {
-  const actor = requireStaff(ctx, 'see API tokens')
+/** The viewer's own API tokens, newest first; an admin on the queue's page (`everyone`) sees all of them. */
+export async function listApiTokens(ctx: Ctx, options: { everyone?: boolean } = {}) {
+  const actor = requireSignedIn(ctx, 'see API tokens')
   const owner = alias(users, 'token_owner')
   return ctx.db
     .select({
@@ -456,8 +457,15 @@ export async function listApiTokens(ctx: Ctx) {
     })
     .from(apiTokens)
     .innerJoin(owner, eq(owner.id, apiTokens.createdById))
-    .where(actor.role === 'admin' ? undefined : eq(apiTokens.createdById, actor.id))
+    .where(options.everyone && actor.role === 'admin' ? undefined : eq(apiTokens.createdById, actor.id))
     .orderBy(desc(apiTokens.createdAt))
+}
+
+/** The tokens page: the tokens listed, and the scopes the viewer's role may put on a new one. */
+export async function getApiTokensPage(ctx: Ctx, options: { everyone?: boolean } = {}) {
+  const actor = requireSignedIn(ctx, 'see API tokens')
+  if (options.everyone) requireStaff(ctx, 'see the queue’s API tokens')
+  return { tokens: await listApiTokens(ctx, options), scopes: apiScopesFor(actor.role) }
 }
 
 /** What the "file an item" form offers: teams and organisations. */

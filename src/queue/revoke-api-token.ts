@@ -1,14 +1,14 @@
 import { and, eq, isNull } from 'drizzle-orm'
 import { z } from 'zod'
-import { isAdmin, requireStaff } from '../policy'
+import { isAdmin, requireSignedIn } from '../policy'
 import type { VerbArgs } from '../ctx'
 import { apiTokens } from '../db/schema'
 import { NotFoundError } from '../errors'
 import { id, parseInput } from '../validation'
 
-/** Revokes a token at once; staff revoke their own, admins anyone's. */
+/** Revokes a token at once; everyone revokes their own, admins anyone's. */
 export async function revokeApiToken({ ctx, input }: VerbArgs): Promise<void> {
-  const actor = requireStaff(ctx, 'revoke API tokens')
+  const actor = requireSignedIn(ctx, 'revoke API tokens')
   const data = parseInput(z.object({ tokenId: id('token') }), input)
   const revoked = await ctx.db
     .update(apiTokens)

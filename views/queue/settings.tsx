@@ -1,4 +1,4 @@
-import type { BusinessCalendarRow, Macro, SlaPolicy, Team } from '../../src/db/schema'
+import type { ApiScope, BusinessCalendarRow, Macro, SlaPolicy, Team } from '../../src/db/schema'
 import { itemKinds, plans, severities } from '../../src/db/schema'
 import { describeTarget, formatWindows, PLACEHOLDERS } from '../../src/queue'
 import { Checkbox, CsrfField, FormMessage, RelativeTime, Select, TextArea, TextField, type FormState } from '../components'
@@ -310,18 +310,45 @@ export function TeamsPage(props: {
   )
 }
 
-export function TokensPage(props: {
+// What each scope lets a token do, in the words of the tokens page.
+const SCOPE_LABEL: Record<ApiScope, string> = {
+  'items:write': 'items:write (file items, change state, assign, triage, reply)',
+  'items:read': 'items:read (the board and items)',
+  'threads:read': 'threads:read (read threads, search; public content)',
+  'threads:write': 'threads:write (ask and reply, as you)',
+  'notes:read': 'notes:read (internal notes on items read through the API)',
+  'notes:write': 'notes:write (add internal notes)',
+  'escalations:read': 'escalations:read (escalations with their reproduction and answer)',
+  'escalations:write': 'escalations:write (escalate items, answer escalations)',
+  'rotations:read': 'rotations:read (who is on rotation, shifts)',
+  'organisations:read': 'organisations:read (customer organisations and plans)',
+  'people:read': 'people:read (people and their organisations)',
+  'notifications:read': 'notifications:read (your notifications)',
+}
+
+export interface TokensPageProps {
   chrome: Chrome
+  /** Where the page lives: the queue's settings (staff; an admin sees everyone's tokens) or the account (anyone, their own). */
+  place: 'queue' | 'account'
   tokens: { id: number; name: string; scopes: string[]; createdAt: Date; lastUsedAt: Date | null; revokedAt: Date | null; ownerName: string }[]
+  /** The scopes the viewer's role may put on a token. */
+  scopes: readonly ApiScope[]
   form: FormState
+  /** The scopes ticked when the form comes back with an error. */
+  chosen?: readonly string[]
   created: string | null
-}) {
+}
+
+export function TokensPage(props: TokensPageProps) {
+  const base = props.place === 'queue' ? '/queue/tokens' : '/account/tokens'
+  const chosen = props.chosen ?? [props.scopes.includes('items:write') ? 'items:write' : 'threads:read']
   return (
     <Layout chrome={props.chrome} meta={{ title: 'API tokens', noindex: true }}>
-      <QueueNav current="tokens" />
+      {props.place === 'queue' && <QueueNav current="tokens" />}
       <h1>API tokens</h1>
       <p>
-        For <code>POST /api/v1/items</code>: send <code>Authorization: Bearer &lt;token&gt;</code>. A token acts as the person who made it.
+        For scripts and other tools using the <a href="/api/docs">JSON API</a>: send <code>Authorization: Bearer &lt;token&gt;</code>. A token acts as the person who
+        made it and sees only what they may see; revoke it here when it is no longer needed.
       </p>
       {props.created && (
         <div class="token-once" role="status">
@@ -331,73 +358,58 @@ export function TokensPage(props: {
           <code class="token">{props.created}</code>
         </div>
       )}
-      <table class="striped">
-        <thead>
-          <tr>
-            <th scope="col">Name</th>
-            <th scope="col">Scopes</th>
-            <th scope="col">Owner</th>
-            <th scope="col">Last used</th>
-            <th scope="col">
-              <span class="visually-hidden">Actions</span>
-            </th>
-          </tr>
-        </thead>
-        <tbody>
-          {props.tokens.map((token) => (
-            <tr class={token.revokedAt ? 'revoked' : undefined}>
-              <td>{token.name}</td>
-              <td>{token.scopes.join(', ')}</td>
-              <td>{token.ownerName}</td>
-              <td>{token.lastUsedAt ? <RelativeTime at={token.lastUsedAt} now={props.chrome.now} /> : 'never'}</td>
-              <td>
-                {token.revokedAt ? (
-                  <span class="muted">revoked</span>
-                ) : (
-                  <form method="post" action={`/queue/tokens/${token.id}/revoke`} class="inline-form">
-                    <CsrfField token={props.chrome.csrfToken} />
-                    <button type="submit" class="small secondary outline" aria-label={`Revoke ${token.name}`}>
-                      Revoke
-                    </button>
-                  </form>
-                )}
-              </td>
+      {props.tokens.length === 0 ? (
+        <p class="muted">No tokens yet.</p>
+      ) : (
+        <table class="striped">
+          <thead>
+            <tr>
+              <th scope="col">Name</th>
+              <th scope="col">Scopes</th>
+              <th scope="col">Owner</th>
+              <th scope="col">Last used</th>
+              <th scope="col">
+                <span class="visually-hidden">Actions</span>
+              </th>
             </tr>
-          ))}
-        </tbody>
-      </table>
+          </thead>
+          <tbody>
+            {props.tokens.map((token) => (
+              <tr class={token.revokedAt ? 'revoked' : undefined}>
+                <td>{token.name}</td>
+                <td>{token.scopes.join(', ')}</td>
+                <td>{token.ownerName}</td>
+                <td>{token.lastUsedAt ? <RelativeTime at={token.lastUsedAt} now={props.chrome.now} /> : 'never'}</td>
+                <td>
+                  {token.revokedAt ? (
+                    <span class="muted">revoked</span>
+                  ) : (
+                    <form method="post" action={`${base}/${token.id}/revoke`} class="inline-form">
+                      <CsrfField token={props.chrome.csrfToken} />
+                      <button type="submit" class="small secondary outline" aria-label={`Revoke ${token.name}`}>
+                        Revoke
+                      </button>
+                    </form>
+                  )}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
       <section class="narrow" aria-labelledby="token-form-heading">
         <h2 id="token-form-heading">New token</h2>
-        <form method="post" action="/queue/tokens">
+        <form method="post" action={base}>
           <CsrfField token={props.chrome.csrfToken} />
           <FormMessage form={props.form} />
-          <TextField form={props.form} name="name" label="Name" hint="What uses it: “Zendesk bridge”, “sales CRM”." />
+          <TextField form={props.form} name="name" label="Name" hint="What uses it: “Zendesk bridge”, “sales CRM”, “my export script”." />
           <fieldset>
             <legend>Scopes</legend>
-            <label>
-              <input type="checkbox" name="scopes" value="items:write" checked /> items:write (file items)
-            </label>
-            <label>
-              <input type="checkbox" name="scopes" value="items:read" /> items:read
-            </label>
-            <label>
-              <input type="checkbox" name="scopes" value="threads:read" /> threads:read (read threads, search; public content)
-            </label>
-            <label>
-              <input type="checkbox" name="scopes" value="threads:write" /> threads:write (ask and reply, as you)
-            </label>
-            <label>
-              <input type="checkbox" name="scopes" value="notes:read" /> notes:read (internal notes on items read through the API)
-            </label>
-            <label>
-              <input type="checkbox" name="scopes" value="notes:write" /> notes:write (add internal notes)
-            </label>
-            <label>
-              <input type="checkbox" name="scopes" value="rotations:read" /> rotations:read (who is on rotation)
-            </label>
-            <label>
-              <input type="checkbox" name="scopes" value="notifications:read" /> notifications:read (your notifications)
-            </label>
+            {props.scopes.map((scope) => (
+              <label>
+                <input type="checkbox" name="scopes" value={scope} checked={chosen.includes(scope)} /> {SCOPE_LABEL[scope]}
+              </label>
+            ))}
             {props.form.errors.scopes && <small class="field-error">{props.form.errors.scopes}</small>}
           </fieldset>
           <button type="submit">Create token</button>

@@ -3,6 +3,8 @@ import { AccountPageView, type AccountForms, type AccountNotice } from '../../..
 import { LinkConfirmPage, LinkDonePage, UnusableLinkPage } from '../../../views/account/links'
 import { ForgotPasswordPage, ForgotPasswordSentPage, ResetPasswordPage } from '../../../views/account/password-reset'
 import { emptyForm, type FormState } from '../../../views/components'
+import { TokensPage } from '../../../views/queue/settings'
+import { createApiToken, getApiTokensPage, revokeApiToken } from '../../queue'
 import {
   changePassword,
   confirmEmailChange,
@@ -19,7 +21,7 @@ import {
 } from '../../auth'
 import { chrome } from '../chrome'
 import { clientIp } from '../client-ip'
-import { readForm, submitForm, type FormStatus } from '../forms'
+import { readForm, readListField, submitForm, type FormStatus } from '../forms'
 import { setSessionCookie } from '../session'
 import type { AppEnv } from '../types'
 
@@ -213,4 +215,33 @@ accountRoutes.post('/account/verify', async (c) => {
     () => c.redirect('/account?done=verification-sent', 303),
     (failure) => accountPage(c, { resend: failure.state }, failure.status),
   )
+})
+
+// --- API tokens: anyone's own, with the scopes their role may use -------------------
+
+async function tokensPage(c: Context<AppEnv>, state: { form?: FormState; chosen?: string[]; created?: string } = {}, status: 200 | 201 | FormStatus = 200) {
+  const page = await getApiTokensPage(c.var.ctx)
+  return c.html(
+    <TokensPage chrome={chrome(c)} place="account" tokens={page.tokens} scopes={page.scopes} form={state.form ?? emptyForm()} chosen={state.chosen} created={state.created ?? null} />,
+    status,
+  )
+}
+
+accountRoutes.get('/account/tokens', (c) => tokensPage(c))
+
+accountRoutes.post('/account/tokens', async (c) => {
+  const values = await readForm(c)
+  const scopes = await readListField(c, 'scopes')
+  return submitForm(
+    c,
+    values,
+    () => createApiToken({ ctx: c.var.ctx, input: { ...values, scopes } }),
+    (created) => tokensPage(c, { created: created.token }, 201),
+    (failure) => tokensPage(c, { form: failure.state, chosen: scopes }, failure.status),
+  )
+})
+
+accountRoutes.post('/account/tokens/:id/revoke', async (c) => {
+  await revokeApiToken({ ctx: c.var.ctx, input: { tokenId: c.req.param('id') } })
+  return c.redirect('/account/tokens', 303)
 })

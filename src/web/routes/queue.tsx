@@ -23,7 +23,7 @@ import {
   getMacro,
   getSlaSettings,
   getTeamsSettings,
-  listApiTokens,
+  getApiTokensPage,
   listMacros,
   replyToItem,
   revokeApiToken,
@@ -333,7 +333,15 @@ queueRoutes.post('/settings/teams', async (c) => {
 
 // --- API tokens and notifications ---------------------------------------------------------------
 
-queueRoutes.get('/tokens', async (c) => c.html(<TokensPage chrome={chrome(c)} tokens={await listApiTokens(c.var.ctx)} form={emptyForm()} created={null} />))
+async function queueTokensPage(c: Context<AppEnv>, state: { form?: FormState; chosen?: string[]; created?: string } = {}, status: 200 | 201 | FormStatus = 200) {
+  const page = await getApiTokensPage(c.var.ctx, { everyone: true })
+  return c.html(
+    <TokensPage chrome={chrome(c)} place="queue" tokens={page.tokens} scopes={page.scopes} form={state.form ?? emptyForm()} chosen={state.chosen} created={state.created ?? null} />,
+    status,
+  )
+}
+
+queueRoutes.get('/tokens', (c) => queueTokensPage(c))
 
 queueRoutes.post('/tokens', async (c) => {
   const values = await readForm(c)
@@ -341,9 +349,10 @@ queueRoutes.post('/tokens', async (c) => {
   return submitForm(
     c,
     values,
-    () => createApiToken({ ctx: c.var.ctx, input: { ...values, scopes } }),
-    async (created) => c.html(<TokensPage chrome={chrome(c)} tokens={await listApiTokens(c.var.ctx)} form={emptyForm()} created={created.token} />, 201),
-    async (failure) => c.html(<TokensPage chrome={chrome(c)} tokens={await listApiTokens(c.var.ctx)} form={failure.state} created={null} />, failure.status),
+    // The queue's page is staff's (members make theirs at /account/tokens): refused before anything is created.
+    async () => (await getApiTokensPage(c.var.ctx, { everyone: true }), createApiToken({ ctx: c.var.ctx, input: { ...values, scopes } })),
+    (created) => queueTokensPage(c, { created: created.token }, 201),
+    (failure) => queueTokensPage(c, { form: failure.state, chosen: scopes }, failure.status),
   )
 })
 
