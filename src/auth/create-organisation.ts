@@ -1,4 +1,5 @@
 import { eq } from 'drizzle-orm'
+import { recordStaffAction } from '../audit'
 import { inTransaction, type VerbArgs } from '../ctx'
 import { organisations } from '../db/schema'
 import { ConflictError } from '../errors'
@@ -16,6 +17,10 @@ export async function createOrganisation({ ctx, input }: VerbArgs) {
       .insert(organisations)
       .values({ name: data.name, plan: data.plan, mrrCents: data.mrr, isPriority: data.isPriority, isTrial: data.isTrial, createdAt: ctx.now() })
       .returning()
+    await recordStaffAction({
+      ctx: { ...ctx, db },
+      input: { action: 'organisation.created', subjectType: 'organisation', subjectId: organisation!.id, subjectLabel: organisation!.name, details: { plan: organisation!.plan } },
+    })
     return organisation!
   })
 }

@@ -1,4 +1,5 @@
 import { and, eq, ne } from 'drizzle-orm'
+import { recordStaffAction } from '../audit'
 import { inTransaction, type VerbArgs } from '../ctx'
 import { organisations } from '../db/schema'
 import { ConflictError, NotFoundError } from '../errors'
@@ -21,6 +22,16 @@ export async function updateOrganisation({ ctx, input }: VerbArgs) {
       .where(eq(organisations.id, data.organisationId))
       .returning()
     if (!organisation) throw new NotFoundError('That organisation')
+    await recordStaffAction({
+      ctx: { ...ctx, db },
+      input: {
+        action: 'organisation.updated',
+        subjectType: 'organisation',
+        subjectId: organisation.id,
+        subjectLabel: organisation.name,
+        details: { plan: organisation.plan, mrrCents: organisation.mrrCents, isPriority: organisation.isPriority, isTrial: organisation.isTrial },
+      },
+    })
     return organisation
   })
 }

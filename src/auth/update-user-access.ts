@@ -1,4 +1,5 @@
 import { and, eq, ne } from 'drizzle-orm'
+import { recordStaffAction } from '../audit'
 import { inTransaction, type VerbArgs } from '../ctx'
 import { organisations, users } from '../db/schema'
 import { ConflictError, NotFoundError, ValidationError } from '../errors'
@@ -33,6 +34,14 @@ export async function updateUserAccess({ ctx, input }: VerbArgs) {
       .set({ role: data.role, organisationId: data.organisationId })
       .where(eq(users.id, user.id))
       .returning()
+    const subject = { subjectType: 'user', subjectId: user.id, subjectLabel: `${user.displayName} <${user.email}>` }
+    if (user.role !== data.role)
+      await recordStaffAction({ ctx: { ...ctx, db }, input: { action: 'user.role_changed', ...subject, details: { from: user.role, to: data.role } } })
+    if (user.organisationId !== data.organisationId)
+      await recordStaffAction({
+        ctx: { ...ctx, db },
+        input: { action: 'user.organisation_changed', ...subject, details: { from: user.organisationId, to: data.organisationId } },
+      })
     return updated!
   })
 }

@@ -11,6 +11,7 @@ import { csrfProtection } from './csrf'
 import { handleError, handleNotFound } from './errors'
 import { accountRoutes } from './routes/account'
 import { adminRoutes } from './routes/admin'
+import { adminAuditRoutes } from './routes/admin-audit'
 import { assetRoutes } from './routes/assets'
 import { authRoutes } from './routes/auth'
 import { demoRoutes } from './routes/demo'
@@ -104,6 +105,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.route('/', authRoutes)
   app.route('/', accountRoutes)
   app.route('/admin', adminRoutes)
+  app.route('/admin', adminAuditRoutes)
   app.route('/', searchRoutes)
   app.route('/queue', queueRoutes)
   app.route('/rotations', rotationRoutes)

@@ -8,7 +8,7 @@ import { Layout, type Chrome } from '../layout'
 import { MailTable } from './mail'
 import { SetupChecklistPanel } from '../setup/checklist'
 
-export function AdminNav({ current }: { current: 'users' | 'organisations' | 'categories' | 'outbox' | 'mail' | 'webhooks' }) {
+export function AdminNav({ current }: { current: 'users' | 'organisations' | 'categories' | 'outbox' | 'mail' | 'webhooks' | 'audit' | 'sso' }) {
   return (
     <Tabs
       label="Admin sections"
@@ -20,6 +20,7 @@ export function AdminNav({ current }: { current: 'users' | 'organisations' | 'ca
         ['outbox', '/admin/outbox', 'Background jobs'],
         ['mail', '/admin/mail', 'Mail'],
         ['webhooks', '/admin/webhooks', 'Webhooks'],
+        ['audit', '/admin/audit', 'Audit log'],
       ]}
     />
   )
