@@ -208,3 +208,13 @@ export type WatchedWord = typeof watchedWords.$inferSelect
 export type AccountSanction = typeof accountSanctions.$inferSelect
 export type RemovedAccount = typeof removedAccounts.$inferSelect
 export type SafetySettings = typeof safetySettings.$inferSelect
+
+/**
+ * Keys the app signs its own short-lived values with (the sign-up and ask forms' timestamps),
+ * created on first use and shared by every instance on this database. Never shown anywhere.
+ */
+export const siteSecrets = pgTable('site_secrets', {
+  name: text('name').primaryKey(),
+  secret: text('secret').notNull(),
+  createdAt: timestamptz('created_at').notNull(),
+})
