@@ -1,3 +1,4 @@
+import { csatHandlers } from './csat'
 import { escalationHandlers } from './escalations'
 import { mailHandlers, type Mailer, type MailSettings } from './mail'
 import { mailDigestHandlers } from './mail-preferences'
@@ -19,6 +20,7 @@ export function outboxHandlers(services: { search: SearchIndex; mail: { settings
     ...mailDigestHandlers(services.mail.settings),
     ...rotationHandlers(),
     ...escalationHandlers(),
+    ...csatHandlers(),
     ...webhookHandlers({ publicUrl: services.mail.settings.publicUrl }),
   }
 }
