@@ -23,6 +23,13 @@ export interface Ctx {
   search?: SearchIndex
   /** Where mail links point and who mail is from; the app always provides it, verbs that mail require it. */
   mail?: MailSettings
+  /** The client's address (web requests only), for the per-address write limits. */
+  clientIp?: string
+  /**
+   * Whether per-minute write limits apply (src/safety). The web app sets it from WRITE_RATE_LIMITS;
+   * jobs, imports and inbound mail leave it unset, as they are not a visitor clicking.
+   */
+  writeLimits?: boolean
 }
 
 export interface VerbArgs<Input = unknown> {

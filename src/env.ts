@@ -25,6 +25,10 @@ const EnvSchema = z.object({
     .optional(),
   MAIL_FROM: z.string().min(3).optional(),
   INBOUND_SMTP_PORT: z.coerce.number().int().min(0).max(65535).optional(),
+  WRITE_RATE_LIMITS: z
+    .enum(['true', 'false', '1', '0', 'yes', 'no', ''])
+    .default('true')
+    .transform((value) => value === 'true' || value === '1' || value === 'yes'),
   API_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(600),
   INBOUND_MAIL_SECRET: z.string().min(16, { error: 'INBOUND_MAIL_SECRET must be at least 16 characters (a long random string).' }).optional(),
   METRICS_TOKEN: z.string().min(16, { error: 'METRICS_TOKEN must be at least 16 characters (a long random string).' }).optional(),
@@ -58,6 +62,8 @@ export interface Env {
   inboundMailSecret: string | undefined
   /** Bearer token of GET /metrics; unset means /metrics answers loopback clients only. */
   metricsToken: string | undefined
+  /** Per-account and per-address limits on posting, voting, flagging, editing and searching (on unless set to false). */
+  writeRateLimits: boolean
   /** Requests per minute per API token (or session user, or address for anonymous calls). */
   apiRateLimitPerMinute: number
 }
@@ -92,5 +98,6 @@ export function loadEnv(source: Record<string, string | undefined> = process.env
     inboundMailSecret: env.INBOUND_MAIL_SECRET,
     metricsToken: env.METRICS_TOKEN,
     apiRateLimitPerMinute: env.API_RATE_LIMIT_PER_MINUTE,
+    writeRateLimits: env.WRITE_RATE_LIMITS,
   }
 }

@@ -7,6 +7,7 @@ import type { Ctx } from '../ctx'
 import { mailSettingsOf } from '../mail'
 import { createMetrics } from '../metrics'
 import { createSearchIndex } from '../search/create-search-index'
+import { clientIp } from './client-ip'
 import { csrfProtection } from './csrf'
 import { handleError, handleNotFound } from './errors'
 import { accountRoutes } from './routes/account'
@@ -87,7 +88,16 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.use(loadSession())
   app.use(csrfProtection())
   app.use(async function provideCtx(c, next) {
-    const ctx: Ctx = { actor: c.var.actor, db: deps.database.db, now: () => deps.clock.now(), requestId: c.var.requestId, search, mail }
+    const ctx: Ctx = {
+      actor: c.var.actor,
+      db: deps.database.db,
+      now: () => deps.clock.now(),
+      requestId: c.var.requestId,
+      search,
+      mail,
+      clientIp: clientIp(c),
+      writeLimits: deps.env.writeRateLimits,
+    }
     c.set('ctx', ctx)
     await next()
     // A change may have written outbox rows: wake the worker instead of waiting for its poll.
