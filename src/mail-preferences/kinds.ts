@@ -40,6 +40,13 @@ export const MAIL_TOPICS: readonly MailTopic[] = [
     kinds: ['loop_fixed', 'loop_workaround', 'loop_wont_fix'],
     modes: CHOOSABLE,
   },
+  {
+    key: 'csat',
+    label: 'Requests to rate how we solved your question (once per question)',
+    audience: 'everyone',
+    kinds: ['csat_request'],
+    modes: CHOOSABLE,
+  },
   { key: 'assigned', label: 'Items assigned to you', audience: 'staff', kinds: ['assigned'], modes: CHOOSABLE },
   { key: 'sla', label: 'SLA warnings and breaches', audience: 'staff', kinds: ['sla_warning', 'sla_breached'], modes: CHOOSABLE },
   {

@@ -4,7 +4,7 @@ import { queryRows } from '../db/client'
 import type { MailMode } from '../db/schema'
 import type { MailSettings } from '../mail'
 import { effectiveMode, isFixedTopic, topicKeyOf } from './kinds'
-import { FIX_LINK_LIFETIME_MS, issueMailToken, UNSUBSCRIBE_LIFETIME_MS } from './mail-tokens'
+import { CSAT_LINK_LIFETIME_MS, FIX_LINK_LIFETIME_MS, issueMailToken, UNSUBSCRIBE_LIFETIME_MS } from './mail-tokens'
 
 // What the mail channel asks before it writes a mail: does this person want this kind of mail
 // now, and which links (unsubscribe, preferences, acting on a fix) does their mail carry.
@@ -59,4 +59,13 @@ export async function issueFixLinks(
     { label: 'This solved it', url: await link('fix_solved') },
     { label: 'Still broken', url: await link('fix_still_broken') },
   ]
+}
+
+/**
+ * The rating page of a CSAT mail for its asker: one signed, single-use link (30 days) to a page
+ * that works without signing in; `?rating=N` only preselects a rating there (a GET changes nothing).
+ */
+export async function issueCsatLink(db: Db, args: { userId: number; csatRequestId: number; now: Date }, settings: MailSettings): Promise<string> {
+  const token = await issueMailToken(db, { purpose: 'csat', userId: args.userId, data: { csatRequestId: args.csatRequestId }, lifetimeMs: CSAT_LINK_LIFETIME_MS, now: args.now })
+  return `${settings.publicUrl}/csat/${token}`
 }

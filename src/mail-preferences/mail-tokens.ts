@@ -7,10 +7,12 @@ import { actionTokens, type ActionTokenPurpose } from '../db/schema'
 // as their SHA-256, so a link cannot be forged and a leaked table cannot be replayed. Unlike
 // account links, a new one never retires older ones: every mail's link keeps working.
 
-export type MailTokenPurpose = Extract<ActionTokenPurpose, 'unsubscribe' | 'fix_solved' | 'fix_still_broken'>
+export type MailTokenPurpose = Extract<ActionTokenPurpose, 'unsubscribe' | 'fix_solved' | 'fix_still_broken' | 'csat'>
 
 export const UNSUBSCRIBE_LIFETIME_MS = 365 * 24 * 3_600_000
 export const FIX_LINK_LIFETIME_MS = 14 * 24 * 3_600_000
+// "Did this solve your problem?" is answered within days or not at all; a month covers holidays.
+export const CSAT_LINK_LIFETIME_MS = 30 * 24 * 3_600_000
 
 /** The shape generateToken makes: anything else is refused before it reaches the database. */
 export const MAIL_TOKEN_SHAPE = /^[a-z2-7]{32}$/
@@ -70,6 +72,21 @@ export async function useFixLinks(db: Db, userId: number, loopReplyId: number, n
         eq(actionTokens.userId, userId),
         inArray(actionTokens.purpose, ['fix_solved', 'fix_still_broken']),
         sql`${actionTokens.data}->>'loopReplyId' = ${String(loopReplyId)}`,
+        sql`${actionTokens.usedAt} is null`,
+      ),
+    )
+}
+
+/** Marks every rating link of one CSAT request used: the asker rates once, by mail or on the thread. */
+export async function useCsatLinks(db: Db, userId: number, csatRequestId: number, now: Date): Promise<void> {
+  await db
+    .update(actionTokens)
+    .set({ usedAt: now })
+    .where(
+      and(
+        eq(actionTokens.userId, userId),
+        eq(actionTokens.purpose, 'csat'),
+        sql`${actionTokens.data}->>'csatRequestId' = ${String(csatRequestId)}`,
         sql`${actionTokens.usedAt} is null`,
       ),
     )

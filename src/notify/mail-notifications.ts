@@ -2,7 +2,7 @@ import { sql } from 'drizzle-orm'
 import type { Db } from '../db/client'
 import { queryRows } from '../db/client'
 import { queueMail, renderMail, replyToOf, type MailContent, type MailSettings } from '../mail'
-import { mailFooterLinks, mailModesOf } from '../mail-preferences'
+import { issueCsatLink, mailFooterLinks, mailModesOf } from '../mail-preferences'
 import { escalationFacts, fixConfirmationActions, fixOfThread, replyPost, staffNoticeLink } from './mail-details'
 
 // The mail channel of in-app notifications: each notice becomes one mail to its person (one per
@@ -72,7 +72,15 @@ export async function mailNotifications(db: Db, notificationIds: number[], setti
   for (const notice of notices) {
     if (modeOf(notice.user_id, notice.kind) !== 'immediately') continue
     const content =
-      notice.role !== 'member' && notice.item_id ? await staffMail(db, notice, settings) : notice.thread_id ? await customerMail(db, notice, settings, now, once) : notice.role !== 'member' ? staffNoticeMail(notice, settings) : null
+      notice.kind === 'csat_request'
+        ? await csatMail(db, notice, settings, now)
+        : notice.role !== 'member' && notice.item_id
+          ? await staffMail(db, notice, settings)
+          : notice.thread_id
+            ? await customerMail(db, notice, settings, now, once)
+            : notice.role !== 'member'
+              ? staffNoticeMail(notice, settings)
+              : null
     if (!content) continue
     // Reply by mail: a Reply-To for this person and thread (or item), explained in the footer.
     const reply = await replyToOf(db, { userId: notice.user_id, threadId: notice.thread_id, itemId: notice.role !== 'member' ? notice.item_id : null }, settings, now)
@@ -185,6 +193,41 @@ async function staffMail(db: Db, notice: NoticeRow, settings: MailSettings): Pro
       ...(post ? { post } : {}),
       actions,
       footer: { reason: 'You get this because you work this queue.' },
+    },
+  }
+}
+
+/**
+ * "Did this solve your problem?" (csat/ wrote the notice with the event key csat:<request id>):
+ * one signed, single-use link to the rating page, and a link per rating that only preselects it
+ * there. The asker's own question and nothing else: never a note, never someone's comment.
+ */
+async function csatMail(db: Db, notice: NoticeRow, settings: MailSettings, now: Date): Promise<{ subject: string; body: MailContent } | null> {
+  const requestId = Number(/^csat:(\d+)$/.exec(notice.event_key ?? '')?.[1])
+  if (!Number.isInteger(requestId) || notice.role !== 'member') return null
+  const [request] = await queryRows<{ title: string }>(
+    db,
+    sql`select coalesce(t.title, i.title) as title from csat_requests q join queue_items i on i.id = q.item_id
+        left join threads t on t.id = q.thread_id and t.hidden_at is null
+        where q.id = ${requestId} and q.user_id = ${notice.user_id}
+          and not exists (select 1 from csat_ratings r where r.request_id = q.id)`,
+  )
+  // Rated on the thread before the mail went out: nothing to ask.
+  if (!request) return null
+  const url = await issueCsatLink(db, { userId: notice.user_id, csatRequestId: requestId, now }, settings)
+  const words = ['Not at all', 'Barely', 'Partly', 'Mostly', 'Completely']
+  return {
+    subject: `Did this solve your problem? ${request.title}`,
+    body: {
+      heading: `Did we solve your problem with “${request.title}”?`,
+      paragraphs: [
+        'Your question was resolved. One click tells the team how well: choose a rating from 1 (not at all) to 5 (completely), and add a comment if you like. Only the support team reads comments.',
+      ],
+      actions: [
+        { label: 'Rate it', url },
+        ...words.map((word, index) => ({ label: `${index + 1} – ${word}`, url: `${url}?rating=${index + 1}` })),
+      ],
+      footer: { reason: `You get this because you asked “${request.title}”. We ask once per question.` },
     },
   }
 }

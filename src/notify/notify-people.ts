@@ -41,7 +41,8 @@ export async function notifyStaff(
 
 export interface CustomerNotice {
   userId: number
-  threadId: number
+  /** Null only for a notice about an item filed without a thread (a CSAT request for a mailed-in question). */
+  threadId: number | null
   message: string
 }
 

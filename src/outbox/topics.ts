@@ -85,3 +85,13 @@ export const CHAT_DELIVER = 'chat.deliver'
 export interface ChatAlertPayload {
   alertId: number
 }
+
+/**
+ * Written by moveItem when an item resolves, due an hour later (CSAT_CONFIG.askDelayMinutes): its
+ * asker is asked once "Did this solve your problem?" if it is still resolved then. Payload: CsatAskPayload.
+ */
+export const CSAT_ASK = 'csat.ask'
+
+export interface CsatAskPayload {
+  itemId: number
+}

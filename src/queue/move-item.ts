@@ -7,6 +7,8 @@ import { recomputePriorities } from './recompute-priorities'
 import { pauseClock, resumeClock } from './sla-clock'
 import { assertTransition, isOpen, STATE_LABELS } from './transitions'
 import { emitWebhookEvent } from '../webhooks'
+import { CSAT_ASK, enqueue, type CsatAskPayload } from '../outbox'
+import { QUEUE_CONFIG } from './queue-config'
 
 export interface ItemMove {
   to: ItemState
@@ -72,6 +74,15 @@ export async function moveItem(db: Db, item: QueueItem, move: ItemMove, now: Dat
       now,
     )
   await recomputePriorities(db, now, [item.id])
+  if (move.to === 'resolved')
+    // csat/ asks the asker "Did this solve your problem?" a little later, if it is still resolved then
+    // (a quick "still broken" or reopening asks nothing); once per item, whatever the outbox redelivers.
+    await enqueue(db, {
+      topic: CSAT_ASK,
+      key: `csat:${item.id}:${now.getTime()}`,
+      payload: { itemId: item.id } satisfies CsatAskPayload,
+      dueAt: new Date(now.getTime() + QUEUE_CONFIG.csatAskDelayMinutes * 60_000),
+    })
   await emitWebhookEvent(db, 'item.state_changed', { itemId: item.id, extra: { from: item.state, to: move.to, actorId: move.actorId, reason: move.reason ?? null } }, now)
   return moved!
 }

@@ -22,6 +22,11 @@ export const QUEUE_CONFIG = {
   reopenWindowDays: 14,
   /** Open items a support engineer may hold before routing passes them over. */
   defaultItemCap: 25,
+  /**
+   * Minutes after an item resolves before its asker is asked "Did this solve your problem?":
+   * long enough for a "still broken" straight after to reopen it and ask nothing.
+   */
+  csatAskDelayMinutes: 60,
 } as const
 
 /**
