@@ -1,5 +1,6 @@
 import { eq } from 'drizzle-orm'
 import { requireAdmin } from '../policy'
+import { recordStaffAction } from '../audit'
 import { inTransaction, type VerbArgs } from '../ctx'
 import { categories } from '../db/schema'
 import { ConflictError } from '../errors'
@@ -16,6 +17,7 @@ export async function createCategory({ ctx, input }: VerbArgs) {
       .insert(categories)
       .values({ ...data, createdAt: ctx.now() })
       .returning()
+    await recordStaffAction({ ctx: { ...ctx, db }, input: { action: 'category.created', subjectType: 'category', subjectId: category!.id, subjectLabel: category!.name, details: { slug: category!.slug } } })
     return category!
   })
 }

@@ -1,5 +1,6 @@
 import { and, eq, ne } from 'drizzle-orm'
 import { requireAdmin } from '../policy'
+import { recordStaffAction } from '../audit'
 import { inTransaction, type VerbArgs } from '../ctx'
 import { categories } from '../db/schema'
 import { ConflictError, NotFoundError } from '../errors'
@@ -17,6 +18,7 @@ export async function updateCategory({ ctx, input }: VerbArgs) {
     if (clash) throw new ConflictError('Another category already uses this slug.', 'slug')
     const [category] = await db.update(categories).set(data).where(eq(categories.id, categoryId)).returning()
     if (!category) throw new NotFoundError('That category')
+    await recordStaffAction({ ctx: { ...ctx, db }, input: { action: 'category.updated', subjectType: 'category', subjectId: category.id, subjectLabel: category.name, details: data } })
     return category
   })
 }

@@ -1,7 +1,8 @@
 import { eq } from 'drizzle-orm'
 import { z } from 'zod'
 import { requireAdmin } from '../policy'
-import type { VerbArgs } from '../ctx'
+import { recordStaffAction } from '../audit'
+import { inTransaction, type VerbArgs } from '../ctx'
 import { slaPolicies } from '../db/schema'
 import { NotFoundError } from '../errors'
 import { id, parseInput } from '../validation'
@@ -10,6 +11,9 @@ import { id, parseInput } from '../validation'
 export async function deleteSlaPolicy({ ctx, input }: VerbArgs): Promise<void> {
   requireAdmin(ctx, 'manage SLA policies')
   const data = parseInput(z.object({ policyId: id('policy') }), input)
-  const deleted = await ctx.db.delete(slaPolicies).where(eq(slaPolicies.id, data.policyId)).returning({ id: slaPolicies.id })
-  if (deleted.length === 0) throw new NotFoundError('That SLA policy')
+  await inTransaction(ctx, async ({ db }) => {
+    const deleted = await db.delete(slaPolicies).where(eq(slaPolicies.id, data.policyId)).returning({ id: slaPolicies.id, name: slaPolicies.name })
+    if (deleted.length === 0) throw new NotFoundError('That SLA policy')
+    await recordStaffAction({ ctx: { ...ctx, db }, input: { action: 'sla_policy.deleted', subjectType: 'sla_policy', subjectId: data.policyId, subjectLabel: deleted[0]!.name } })
+  })
 }

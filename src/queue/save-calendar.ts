@@ -1,5 +1,6 @@
 import { and, eq, ne } from 'drizzle-orm'
 import { requireAdmin } from '../policy'
+import { recordStaffAction } from '../audit'
 import { inTransaction, type VerbArgs } from '../ctx'
 import { businessCalendars } from '../db/schema'
 import { ConflictError, NotFoundError, ValidationError } from '../errors'
@@ -40,9 +41,11 @@ export async function saveCalendar({ ctx, input }: VerbArgs) {
         .where(eq(businessCalendars.id, data.calendarId))
         .returning()
       if (!updated) throw new NotFoundError('That calendar')
+      await recordStaffAction({ ctx: { ...ctx, db }, input: { action: 'calendar.updated', subjectType: 'calendar', subjectId: updated.id, subjectLabel: updated.name, details: calendar } })
       return updated
     }
     const [created] = await db.insert(businessCalendars).values({ name: data.name, ...calendar, createdAt: ctx.now() }).returning()
+    await recordStaffAction({ ctx: { ...ctx, db }, input: { action: 'calendar.created', subjectType: 'calendar', subjectId: created!.id, subjectLabel: created!.name, details: calendar } })
     return created!
   })
 }

@@ -1,5 +1,6 @@
 import { eq, sql } from 'drizzle-orm'
 import { requireAdmin } from '../policy'
+import { recordStaffAction } from '../audit'
 import { inTransaction, type VerbArgs } from '../ctx'
 import { businessCalendars, slaPolicies } from '../db/schema'
 import { NotFoundError, ValidationError } from '../errors'
@@ -40,9 +41,11 @@ export async function saveSlaPolicy({ ctx, input }: VerbArgs) {
         .where(eq(slaPolicies.id, data.policyId))
         .returning()
       if (!updated) throw new NotFoundError('That SLA policy')
+      await recordStaffAction({ ctx: { ...ctx, db }, input: { action: 'sla_policy.updated', subjectType: 'sla_policy', subjectId: updated.id, subjectLabel: updated.name, details: { ...values, updatedAt: undefined, version: updated.version } } })
       return updated
     }
     const [created] = await db.insert(slaPolicies).values({ ...values, createdAt: now }).returning()
+    await recordStaffAction({ ctx: { ...ctx, db }, input: { action: 'sla_policy.created', subjectType: 'sla_policy', subjectId: created!.id, subjectLabel: created!.name, details: { ...values, updatedAt: undefined } } })
     return created!
   })
 }

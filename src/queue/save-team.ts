@@ -1,5 +1,6 @@
 import { eq, inArray } from 'drizzle-orm'
 import { isStaff, requireAdmin } from '../policy'
+import { recordStaffAction } from '../audit'
 import { inTransaction, type VerbArgs } from '../ctx'
 import { teamMembers, teams, users } from '../db/schema'
 import { ValidationError } from '../errors'
@@ -26,6 +27,17 @@ export async function saveTeam({ ctx, input }: VerbArgs) {
       })
     await db.delete(teamMembers).where(eq(teamMembers.teamSlug, data.slug))
     if (data.memberIds.length > 0) await db.insert(teamMembers).values([...new Set(data.memberIds)].map((userId) => ({ teamSlug: data.slug, userId })))
+    await recordStaffAction({
+      ctx: { ...ctx, db },
+      input: {
+        action: 'team.saved',
+        subjectType: 'team',
+        subjectId: data.slug,
+        subjectLabel: data.name,
+        // The chat URL is a credential (anyone holding it can post to the channel): only whether one is set.
+        details: { leadId: data.leadId, memberIds: [...new Set(data.memberIds)], chatAlerts: Boolean(data.chatWebhookUrl), chatAllowPrivateNetwork: data.chatAllowPrivateNetwork },
+      },
+    })
     return { slug: data.slug }
   })
 }

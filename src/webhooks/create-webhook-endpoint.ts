@@ -1,3 +1,4 @@
+import { recordStaffAction } from '../audit'
 import { inTransaction, type VerbArgs } from '../ctx'
 import { webhookEndpoints } from '../db/schema'
 import { requireAdmin } from '../policy'
@@ -15,6 +16,10 @@ export async function createWebhookEndpoint({ ctx, input }: VerbArgs<WebhookEndp
       .insert(webhookEndpoints)
       .values({ ...data, secret, createdById: actor.id, createdAt: now(), updatedAt: now() })
       .returning({ id: webhookEndpoints.id })
+    await recordStaffAction({
+      ctx: { ...ctx, db },
+      input: { action: 'webhook.endpoint_created', subjectType: 'webhook_endpoint', subjectId: row!.id, subjectLabel: data.url, details: { eventTypes: data.eventTypes, internal: data.internal, allowPrivateNetwork: data.allowPrivateNetwork } },
+    })
     return { id: row!.id, secret }
   })
 }

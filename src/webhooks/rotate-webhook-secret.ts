@@ -1,4 +1,5 @@
 import { eq } from 'drizzle-orm'
+import { recordStaffAction } from '../audit'
 import { inTransaction, type VerbArgs } from '../ctx'
 import { webhookEndpoints } from '../db/schema'
 import { NotFoundError } from '../errors'
@@ -15,7 +16,7 @@ export async function rotateWebhookSecret({ ctx, input }: VerbArgs<EndpointRef>)
   requireAdmin(ctx, 'manage webhooks')
   const data = parseInput(EndpointRef, input)
   return inTransaction(ctx, async ({ db, now }) => {
-    const [endpoint] = await db.select({ secret: webhookEndpoints.secret }).from(webhookEndpoints).where(eq(webhookEndpoints.id, data.endpointId)).for('update')
+    const [endpoint] = await db.select({ secret: webhookEndpoints.secret, url: webhookEndpoints.url }).from(webhookEndpoints).where(eq(webhookEndpoints.id, data.endpointId)).for('update')
     if (!endpoint) throw new NotFoundError('That webhook endpoint')
     const secret = newWebhookSecret()
     const previousValidUntil = new Date(now().getTime() + SECRET_OVERLAP_MS)
@@ -23,6 +24,10 @@ export async function rotateWebhookSecret({ ctx, input }: VerbArgs<EndpointRef>)
       .update(webhookEndpoints)
       .set({ secret, previousSecret: endpoint.secret, previousSecretUntil: previousValidUntil, updatedAt: now() })
       .where(eq(webhookEndpoints.id, data.endpointId))
+    await recordStaffAction({
+      ctx: { ...ctx, db },
+      input: { action: 'webhook.secret_rotated', subjectType: 'webhook_endpoint', subjectId: data.endpointId, subjectLabel: endpoint.url, details: { previousValidUntil: previousValidUntil.toISOString() } },
+    })
     return { secret, previousValidUntil }
   })
 }

@@ -1,4 +1,5 @@
 import { eq } from 'drizzle-orm'
+import { recordStaffAction } from '../audit'
 import { inTransaction, type VerbArgs } from '../ctx'
 import { webhookEndpoints } from '../db/schema'
 import { NotFoundError } from '../errors'
@@ -15,7 +16,11 @@ export async function setWebhookEndpointEnabled({ ctx, input }: VerbArgs<Endpoin
       .update(webhookEndpoints)
       .set({ enabled: data.enabled, updatedAt: now(), ...(data.enabled ? { failingSince: null, disabledReason: null } : {}) })
       .where(eq(webhookEndpoints.id, data.endpointId))
-      .returning({ id: webhookEndpoints.id })
+      .returning({ id: webhookEndpoints.id, url: webhookEndpoints.url })
     if (!row) throw new NotFoundError('That webhook endpoint')
+    await recordStaffAction({
+      ctx: { ...ctx, db },
+      input: { action: data.enabled ? 'webhook.endpoint_enabled' : 'webhook.endpoint_disabled', subjectType: 'webhook_endpoint', subjectId: row.id, subjectLabel: row.url },
+    })
   })
 }

@@ -1,4 +1,5 @@
 import { eq } from 'drizzle-orm'
+import { recordStaffAction } from '../audit'
 import { inTransaction, type VerbArgs } from '../ctx'
 import { webhookEndpoints } from '../db/schema'
 import { NotFoundError } from '../errors'
@@ -17,6 +18,10 @@ export async function updateWebhookEndpoint({ ctx, input }: VerbArgs<WebhookEndp
       .where(eq(webhookEndpoints.id, endpointId))
       .returning({ id: webhookEndpoints.id })
     if (!row) throw new NotFoundError('That webhook endpoint')
+    await recordStaffAction({
+      ctx: { ...ctx, db },
+      input: { action: 'webhook.endpoint_updated', subjectType: 'webhook_endpoint', subjectId: row.id, subjectLabel: data.url, details: { eventTypes: data.eventTypes, enabled: data.enabled, internal: data.internal, allowPrivateNetwork: data.allowPrivateNetwork } },
+    })
     return row
   })
 }

@@ -3,6 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { listAuditEntries, recordStaffAction } from '../../src/audit'
 import { inTransaction } from '../../src/ctx'
 import { auditEntries, type User } from '../../src/db/schema'
+import { deleteSlaPolicy, saveSlaPolicy, saveTeam } from '../../src/queue'
+import { createWebhookEndpoint, deleteWebhookEndpoint, rotateWebhookSecret, setWebhookEndpointEnabled } from '../../src/webhooks'
 import { createTestApp, type TestApp } from '../support/app'
 import { html, texts } from '../support/client'
 import { createOrganisation, createUser } from '../support/factories'
@@ -69,6 +71,27 @@ describe('role and organisation changes are recorded', () => {
     const organisationId = current.querySelector('select[name="organisationId"] option[selected]')?.getAttribute('value') ?? ''
     await client.post(`/admin/users/${member.id}`, { role: 'support', organisationId })
     expect(await count()).toBe(before)
+  })
+})
+
+describe('settings changes are recorded', () => {
+  it('webhooks, SLA policies, teams, categories: each change one entry, and no secret in it', async () => {
+    const ctx = t.ctx(admin)
+    const { id: endpointId, secret } = await createWebhookEndpoint({ ctx, input: { url: 'https://hooks.example/in', eventTypes: ['thread.created'] } })
+    await rotateWebhookSecret({ ctx, input: { endpointId } })
+    await setWebhookEndpointEnabled({ ctx, input: { endpointId, enabled: false } })
+    await deleteWebhookEndpoint({ ctx, input: { endpointId } })
+    const policy = await saveSlaPolicy({ ctx, input: { name: 'Enterprise', position: '1', matchPlan: 'enterprise', firstResponseMinutes: '60', nextResponseMinutes: '120', resolutionMinutes: '480' } })
+    await deleteSlaPolicy({ ctx, input: { policyId: String(policy.id) } })
+    await saveTeam({ ctx, input: { slug: 'platform', name: 'Platform', memberIds: [String(admin.id)], chatWebhookUrl: 'https://chat.example/hooks/SECRET-PATH' } })
+    const rows = await t.db.select().from(auditEntries).where(eq(auditEntries.actorId, admin.id))
+    const actions = rows.map((row) => row.action)
+    for (const action of ['webhook.endpoint_created', 'webhook.secret_rotated', 'webhook.endpoint_disabled', 'webhook.endpoint_deleted', 'sla_policy.created', 'sla_policy.deleted', 'team.saved'])
+      expect(actions, action).toContain(action)
+    const all = JSON.stringify(rows)
+    expect(all).not.toContain(secret)
+    expect(all).not.toContain('SECRET-PATH')
+    expect(rows.find((row) => row.action === 'team.saved')?.details).toMatchObject({ chatAlerts: true })
   })
 })
 
