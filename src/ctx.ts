@@ -30,6 +30,8 @@ export interface Ctx {
    * jobs, imports and inbound mail leave it unset, as they are not a visitor clicking.
    */
   writeLimits?: boolean
+  /** ALLOW_PASSWORD_SIGN_IN: passwords work whatever the sign-in policy says (the way back in for a locked-out admin). */
+  passwordSignInOverride?: boolean
 }
 
 export interface VerbArgs<Input = unknown> {

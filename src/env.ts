@@ -31,6 +31,7 @@ const EnvSchema = z.object({
     .transform((value) => value === 'true' || value === '1' || value === 'yes'),
   API_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(600),
   INBOUND_MAIL_SECRET: z.string().min(16, { error: 'INBOUND_MAIL_SECRET must be at least 16 characters (a long random string).' }).optional(),
+  ALLOW_PASSWORD_SIGN_IN: flag,
   METRICS_TOKEN: z.string().min(16, { error: 'METRICS_TOKEN must be at least 16 characters (a long random string).' }).optional(),
 })
 
@@ -66,6 +67,8 @@ export interface Env {
   writeRateLimits: boolean
   /** Requests per minute per API token (or session user, or address for anonymous calls). */
   apiRateLimitPerMinute: number
+  /** Passwords work whatever the sign-in policy at /admin/sso says: the way back in when SSO locks admins out. */
+  allowPasswordSignIn: boolean
 }
 
 /** Reads configuration from the environment; a wrong value stops start-up with a clear message. */
@@ -99,5 +102,6 @@ export function loadEnv(source: Record<string, string | undefined> = process.env
     metricsToken: env.METRICS_TOKEN,
     apiRateLimitPerMinute: env.API_RATE_LIMIT_PER_MINUTE,
     writeRateLimits: env.WRITE_RATE_LIMITS,
+    allowPasswordSignIn: env.ALLOW_PASSWORD_SIGN_IN,
   }
 }

@@ -8,6 +8,7 @@ import { hashPassword } from './passwords'
 import { clearRateLimit } from './rate-limit'
 import { ResetPasswordInput } from './schemas'
 import { createSession, type IssuedSession } from './sessions'
+import { requirePasswordAllowed } from './sign-in-policy'
 
 /**
  * Sets a new password from a reset link: burns the link, ends every session of the person
@@ -19,7 +20,9 @@ export async function resetPassword({ ctx, input }: VerbArgs<z.input<typeof Rese
   const now = ctx.now()
   return inTransaction(ctx, async ({ db }) => {
     const link = await takeActionToken(db, data.token, 'password_reset', now, 'This password reset link')
-    const [user] = await db.select({ email: users.email }).from(users).where(eq(users.id, link.userId)).for('update')
+    const [user] = await db.select({ email: users.email, role: users.role }).from(users).where(eq(users.id, link.userId)).for('update')
+    // A reset link signs the person in, so it must not become a way round "staff use SSO".
+    await requirePasswordAllowed({ ...ctx, db }, user?.role ?? null)
     await db.update(users).set({ passwordHash }).where(eq(users.id, link.userId))
     // The link reached the address it was mailed to, which proves the address as well as a verification link would.
     if (user && user.email === link.data.email) {

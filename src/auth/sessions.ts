@@ -23,10 +23,11 @@ export interface ValidSession {
   unreadNotifications: number
 }
 
-export async function createSession(db: Db, userId: number, now: Date): Promise<IssuedSession> {
+/** `method` records how the person proved who they are ('sso' through a provider, else 'password'). */
+export async function createSession(db: Db, userId: number, now: Date, method: 'password' | 'sso' = 'password'): Promise<IssuedSession> {
   const token = generateToken()
   const expiresAt = new Date(now.getTime() + SESSION_LIFETIME_MS)
-  await db.insert(sessions).values({ id: hashToken(token), userId, expiresAt, createdAt: now })
+  await db.insert(sessions).values({ id: hashToken(token), userId, expiresAt, createdAt: now, signInMethod: method })
   return { token, expiresAt }
 }
 

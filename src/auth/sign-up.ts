@@ -9,6 +9,7 @@ import { hashPassword } from './passwords'
 import { hitRateLimit } from './rate-limit'
 import { SignUpInput } from './schemas'
 import { createSession, type IssuedSession } from './sessions'
+import { requirePasswordAllowed } from './sign-in-policy'
 
 export const SIGN_UPS_PER_IP = { limit: 10, windowMs: 60 * 60 * 1000 }
 
@@ -19,6 +20,7 @@ export const SIGN_UPS_PER_IP = { limit: 10, windowMs: 60 * 60 * 1000 }
 export async function signUp({ ctx, input }: VerbArgs): Promise<IssuedSession & { userId: number }> {
   const settings = requireMailSettings(ctx, 'sign up')
   const data = parseInput(SignUpInput, input)
+  await requirePasswordAllowed(ctx, null)
   const now = ctx.now()
   const decision = await hitRateLimit(ctx.db, `sign-up:ip:${data.clientIp}`, SIGN_UPS_PER_IP, now)
   if (!decision.allowed) throw new RateLimitedError(decision.retryAfterSeconds)

@@ -97,6 +97,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
       mail,
       clientIp: clientIp(c),
       writeLimits: deps.env.writeRateLimits,
+      passwordSignInOverride: deps.env.allowPasswordSignIn,
     }
     c.set('ctx', ctx)
     await next()
