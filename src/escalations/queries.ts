@@ -42,7 +42,7 @@ const backup = alias(users, 'backup')
 const escalatedBy = alias(users, 'escalated_by')
 const answeredBy = alias(users, 'answered_by')
 
-function escalationViews(ctx: Ctx) {
+export function escalationViews(ctx: Ctx) {
   return ctx.db
     .select({
       escalation: escalations,
@@ -58,7 +58,7 @@ function escalationViews(ctx: Ctx) {
     .leftJoin(answeredBy, eq(answeredBy.id, escalations.answeredById))
 }
 
-const toView = (row: { escalation: Escalation; engineerName: string | null; backupName: string | null; escalatedByName: string; answeredByName: string | null }): EscalationView => ({
+export const toView = (row: { escalation: Escalation; engineerName: string | null; backupName: string | null; escalatedByName: string; answeredByName: string | null }): EscalationView => ({
   ...row.escalation,
   engineerName: row.engineerName,
   backupName: row.backupName,

@@ -6,7 +6,7 @@ import { isAdmin, requireAdmin, requireStaff, staffRoles } from '../policy'
 import type { Ctx } from '../ctx'
 import { queryRows, type Db } from '../db/client'
 import { personFeeds, rotationMembers, rotationOverrides, rotations, rotationShifts, shiftSwaps, teams, unavailability, users, type Rotation } from '../db/schema'
-import { NotFoundError } from '../errors'
+import { NotFoundError, ValidationError } from '../errors'
 import { daysToInterval } from './replan'
 import { ROTATION_CONFIG } from './rotation-config'
 import { applyOverrides, calendarWeeks, nextSegment, type CalendarDay, type Segment, type TimelineOverride, type TimelineShift } from './timeline'
@@ -578,4 +578,40 @@ export async function getOnRotationNow(ctx: Ctx, teamSlug: string): Promise<OnRo
   const nextId = await nextOnRotation(ctx.db, onNow.rotationId, onNow.until ?? now, onNow.userId)
   const [next] = nextId ? await ctx.db.select({ id: users.id, displayName: users.displayName }).from(users).where(eq(users.id, nextId)) : []
   return { teamSlug, rotationId: onNow.rotationId, onNow, next: next ?? null }
+}
+
+/** The longest range one shifts request may cover: a quarter, as the rotation's page shows. */
+export const SHIFT_RANGE_MAX_DAYS = 92
+
+export interface RotationShifts {
+  teamSlug: string
+  rotationId: number
+  timezone: string
+  /** Who is on when in [from, to): planned shifts with overrides cut in, in order. */
+  segments: (Segment & { displayName: string | null })[]
+}
+
+/**
+ * A team's rotation over a range, as it will be worked (overrides cut into the planned shifts),
+ * for staff (the API's shifts). Ranges over a quarter are refused rather than cut short silently.
+ */
+export async function getRotationShifts(ctx: Ctx, teamSlug: string, range: { from: Date; to: Date }): Promise<RotationShifts> {
+  requireStaff(ctx, 'see rotations')
+  if (range.to <= range.from) throw new ValidationError({ to: 'to must be later than from.' })
+  if (range.to.getTime() - range.from.getTime() > SHIFT_RANGE_MAX_DAYS * DAY_MS) throw new ValidationError({ to: `Ask for at most ${SHIFT_RANGE_MAX_DAYS} days at a time.` })
+  const [rotation] = await ctx.db.select({ id: rotations.id, timezone: rotations.timezone }).from(rotations).where(eq(rotations.teamSlug, teamSlug))
+  if (!rotation) throw new NotFoundError('A rotation for that team')
+  const [shiftRows, overrideRows] = await Promise.all([shiftsBetween(ctx.db, range.from, range.to, [rotation.id]), overridesBetween(ctx.db, range.from, range.to, [rotation.id])])
+  const names: Record<number, string> = {}
+  for (const row of shiftRows) if (row.shift.userId !== null && row.displayName) names[row.shift.userId] = row.displayName
+  for (const row of overrideRows) names[row.override.userId] = row.displayName
+  const segments = applyOverrides(shiftRows.map(timelineShift), overrideRows.map(timelineOverride)).filter(
+    (segment) => segment.endsAt > range.from && segment.startsAt < range.to,
+  )
+  return {
+    teamSlug,
+    rotationId: rotation.id,
+    timezone: rotation.timezone,
+    segments: segments.map((segment) => ({ ...segment, displayName: segment.userId === null ? null : (names[segment.userId] ?? null) })),
+  }
 }

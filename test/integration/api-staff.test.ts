@@ -114,9 +114,11 @@ describe('GET /items', () => {
     expect(byClass.body.data.every((row: { priority: string }) => row.priority === first.body.data[0].priority)).toBe(true)
   })
 
-  it('answers 401 without a token or without the scope, and refuses a member', async () => {
+  it('answers 401 without a token, 403 without the scope, and refuses a member', async () => {
     expect((await call('GET', '/api/v1/items')).status).toBe(401)
-    expect((await call('GET', '/api/v1/items', { token: memberThreads })).status).toBe(401)
+    const noScope = await call('GET', '/api/v1/items', { token: memberThreads })
+    expect(noScope.status).toBe(403)
+    expect(noScope.headers.get('www-authenticate')).toContain('error="insufficient_scope", scope="items:read"')
     const refused = await call('GET', '/api/v1/items', { token: memberItems })
     expect(refused.status).toBe(403)
   })
@@ -199,7 +201,7 @@ describe('changing items', () => {
 
   it('adds internal notes with notes:write only, idempotently', async () => {
     const item = await file('Noting from the API')
-    expect((await call('POST', `/api/v1/items/${item.id}/notes`, { token: staffWrite, body: { body: 'A note' } })).status).toBe(401)
+    expect((await call('POST', `/api/v1/items/${item.id}/notes`, { token: staffWrite, body: { body: 'A note' } })).status).toBe(403)
     const headers = { 'idempotency-key': `note-${item.id}` }
     const send = () =>
       t.app.request(`/api/v1/items/${item.id}/notes`, {
@@ -284,7 +286,7 @@ describe('GET /rotations/{team}/on-now', () => {
 
     expect((await call('GET', '/api/v1/rotations/billing/on-now', { token })).status).toBe(404)
     expect((await call('GET', '/api/v1/rotations/platform/on-now')).status).toBe(401)
-    expect((await call('GET', '/api/v1/rotations/platform/on-now', { token: staffNotes })).status).toBe(401)
+    expect((await call('GET', '/api/v1/rotations/platform/on-now', { token: staffNotes })).status).toBe(403)
     const memberToken = await makeToken(member, ['rotations:read'])
     const hidden = await call('GET', '/api/v1/rotations/platform/on-now', { token: memberToken })
     expect(hidden.status).toBe(404)
@@ -310,10 +312,10 @@ describe('GET /notifications', () => {
     expect(mine.body.data.every((notice: { item_id: number | null }) => notice.item_id !== item.id)).toBe(true)
   })
 
-  it('answers 401 without a token and for a token without the scope', async () => {
+  it('answers 401 without a token and 403 for a token without the scope', async () => {
     expect((await call('GET', '/api/v1/notifications')).status).toBe(401)
     const refused = await call('GET', '/api/v1/notifications', { token: memberItems })
-    expect(refused.status).toBe(401)
+    expect(refused.status).toBe(403)
     expect(refused.body.detail).toMatch(/notifications:read/)
   })
 })

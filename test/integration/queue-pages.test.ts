@@ -255,7 +255,7 @@ describe('filing items and the API', () => {
 
     const readOnly = await client.post('/queue/tokens', { name: 'Reader', scopes: 'items:read' })
     const readToken = (await html(readOnly)).querySelector('code.token')!.text
-    expect((await post(`Bearer ${readToken}`, { title: 'Should not be filed', description: 'Wrong scope token.', team: 'platform' })).status).toBe(401)
+    expect((await post(`Bearer ${readToken}`, { title: 'Should not be filed', description: 'Wrong scope token.', team: 'platform' })).status).toBe(403)
 
     await client.post(`/queue/tokens/${stored!.id}/revoke`)
     expect((await post(`Bearer ${token}`, { title: 'After revocation', description: 'This must be refused.', team: 'platform' })).status).toBe(401)

@@ -31,3 +31,16 @@ export function isBoardCursor(cursor: string): boolean {
     return false
   }
 }
+
+/** An id keyset (lists ordered by id) as an opaque cursor. */
+export function encodeIdCursor(id: number): string {
+  return Buffer.from(`id:${id}`, 'utf8').toString('base64url')
+}
+
+/** The id, 0 for no cursor, undefined for a cursor this API never gave out. */
+export function decodeIdCursor(cursor: string | undefined): number | undefined {
+  if (cursor === undefined || cursor === '') return 0
+  if (!/^[A-Za-z0-9_-]{1,40}$/.test(cursor)) return undefined
+  const match = /^id:(\d{1,10})$/.exec(Buffer.from(cursor, 'base64url').toString('utf8'))
+  return match ? Number(match[1]) : undefined
+}

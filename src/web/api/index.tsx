@@ -4,11 +4,13 @@ import type { AppEnv } from '../types'
 import { ApiReference } from './docs'
 import type { ApiEnv } from './middleware'
 import { createApiApp } from './routes'
+import { apiScopes } from '../../db/schema'
+import { memberApiScopes } from '../../policy'
 
 export { apiRouteDefinitions } from './routes'
 
 const GUIDE = [
-  'Authentication: Authorization: Bearer <token> (tokens from /queue/settings, scoped per resource and read or write: threads:read, threads:write, items:read, items:write, notes:read, notes:write, rotations:read, notifications:read; notes only for staff), or the session cookie for same-origin calls (unsafe methods then need the X-CSRF-Token header). The token owner’s role still decides what it may see; what it may not see answers 404. Public threads, categories, tags and search need no credentials.',
+  `Authentication: Authorization: Bearer <token> (anyone makes their own at /account/tokens, scoped per resource and read or write: ${apiScopes.join(', ')}; members may choose ${memberApiScopes.join(', ')}), or the session cookie for same-origin calls (unsafe methods then need the X-CSRF-Token header). The token owner’s role still decides what it may see: what it may not see does not exist for it (404). A missing, invalid or revoked token is a 401; a token without the scope a request needs is a 403 with WWW-Authenticate: Bearer error="insufficient_scope". Public threads, categories, tags and search need no credentials.`,
   'Pagination: lists return next_cursor (opaque) and a Link: <…>; rel="next" header; pass cursor=… and limit (1 to 100).',
   'Idempotency: send Idempotency-Key on POST; a retry with the same key and body returns the first answer (same status and body); the same key with another body is a 422.',
   'Errors: application/problem+json (RFC 9457) with type, title, status, detail, and errors (one message per field) for invalid input.',

@@ -31,8 +31,8 @@ function bearerToken(c: Context): string | null | undefined {
   return match ? match[1]! : null
 }
 
-function unauthenticated(c: Context, detail: string, error?: string, scope?: string): ProblemError {
-  c.header('WWW-Authenticate', `Bearer realm="api"${error ? `, error="${error}"` : ''}${scope ? `, scope="${scope}"` : ''}`)
+function unauthenticated(c: Context, detail: string, error?: string): ProblemError {
+  c.header('WWW-Authenticate', `Bearer realm="api"${error ? `, error="${error}"` : ''}`)
   return new ProblemError({ status: 401, detail })
 }
 
@@ -65,8 +65,8 @@ export function apiAuth(): MiddlewareHandler<ApiEnv> {
 }
 
 /**
- * Refuses a token without `scope` (and an anonymous caller unless `anonymous`) with a 401, as
- * the first API version did for a wrong-scope token.
+ * Refuses an anonymous caller (unless `anonymous`) with a 401, and a token without `scope` with
+ * a 403 and `error="insufficient_scope"` (RFC 6750 section 3.1): the token is fine, it may not do this.
  */
 export function requireScope(c: Context<ApiEnv>, scope: ApiScope, options: { anonymous: boolean }): void {
   const caller = c.var.api
@@ -75,7 +75,8 @@ export function requireScope(c: Context<ApiEnv>, scope: ApiScope, options: { ano
     throw unauthenticated(c, `Sign in, or send an API token with the ${scope} scope: Authorization: Bearer <token>.`)
   }
   if (caller.scopes === 'all' || caller.scopes.includes(scope)) return
-  throw unauthenticated(c, `This token lacks the ${scope} scope.`, 'insufficient_scope', scope)
+  c.header('WWW-Authenticate', `Bearer realm="api", error="insufficient_scope", scope="${scope}"`)
+  throw new ProblemError({ status: 403, type: 'insufficient-scope', detail: `This token lacks the ${scope} scope. Create a token with it at /account/tokens.` })
 }
 
 /** requireScope as route middleware, so refusals come before the request is even validated. */

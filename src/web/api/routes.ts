@@ -1,7 +1,7 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi'
 import type { Context } from 'hono'
 import { replyPath, tagPath, threadPath } from '../../../views/format'
-import { ForbiddenError, NotFoundError, ValidationError } from '../../errors'
+import { NotFoundError } from '../../errors'
 import {
   askQuestion,
   getCategoryBySlug,
@@ -24,25 +24,11 @@ import { decodeApiCursor, encodeApiCursor, isBoardCursor, linkNext } from './cur
 import { apiAuth, apiRateLimit, idempotent, scope, type ApiEnv } from './middleware'
 import { fieldErrors, ProblemError } from './problem'
 import * as S from './schemas'
-import { itemStates } from '../../db/schema'
+import { directoryRouteDefinitions, registerDirectoryRoutes } from './directory-routes'
+import { engineeringRouteDefinitions, registerEngineeringRoutes } from './engineering-routes'
+import { AUTH_ERRORS, BAD_BODY, COMMON_ERRORS, hideFromNonStaff, IN_PROGRESS, iso, isoOrNull, json, problemResponse, PUBLIC, SIGNED_IN, withApiFields } from './openapi-parts'
+import { apiScopes, itemStates } from '../../db/schema'
 
-const problemResponse = (description: string) => ({ description, content: { 'application/problem+json': { schema: S.Problem } } })
-const json = <T extends z.ZodType>(schema: T, description: string) => ({ description, content: { 'application/json': { schema } } })
-
-const COMMON_ERRORS = {
-  422: problemResponse('The request is invalid; `errors` says why, per field.'),
-  429: problemResponse('Too many requests; see Retry-After.'),
-} as const
-const IN_PROGRESS = { 409: problemResponse('A request with this Idempotency-Key is still running; retry in a moment.') } as const
-const BAD_BODY = { 400: problemResponse('The body is not a JSON object.') } as const
-const AUTH_ERRORS = { 401: problemResponse('No credentials, an invalid or revoked token, or a token without the scope.') } as const
-
-// Public reads work without credentials; a token, when sent, must be valid and carry the scope.
-const PUBLIC: Record<string, string[]>[] = [{}, { bearerAuth: [] }, { sessionCookie: [] }]
-const SIGNED_IN: Record<string, string[]>[] = [{ bearerAuth: [] }, { sessionCookie: [] }]
-
-const iso = (at: Date) => at.toISOString()
-const isoOrNull = (at: Date | null) => (at ? at.toISOString() : null)
 const str = (value: string | number | undefined) => (value === undefined ? undefined : String(value))
 
 // ---- routes ---------------------------------------------------------------------------------
@@ -100,7 +86,7 @@ export const createThreadRoute = createRoute({
     201: { ...json(S.Thread, 'Created; Location points at the thread in the API.'), headers: z.object({ Location: z.string() }) },
     ...BAD_BODY,
     ...AUTH_ERRORS,
-    403: problemResponse('Not allowed to post (e.g. a suspended account), or a session request without the CSRF header.'),
+    403: problemResponse('The token lacks `threads:write`, the account may not post (e.g. suspended), or a session request came without the CSRF header.'),
     ...IN_PROGRESS,
     ...COMMON_ERRORS,
   },
@@ -123,7 +109,7 @@ export const createReplyRoute = createRoute({
     201: json(S.CreatedReply, 'The new reply.'),
     ...BAD_BODY,
     ...AUTH_ERRORS,
-    403: problemResponse('Not allowed to reply, or a session request without the CSRF header.'),
+    403: problemResponse('The token lacks `threads:write`, the account may not reply, or a session request came without the CSRF header.'),
     404: problemResponse('No such thread (or hidden).'),
     409: problemResponse('The thread is locked, or a request with this Idempotency-Key is still running.'),
     ...COMMON_ERRORS,
@@ -205,7 +191,7 @@ export const createItemRoute = createRoute({
     201: json(S.CreatedItem, 'The filed item, with its priority and first-response target.'),
     ...BAD_BODY,
     ...AUTH_ERRORS,
-    403: problemResponse('The caller is not staff.'),
+    403: problemResponse('The caller is not staff, or the token lacks the scope.'),
     ...IN_PROGRESS,
     ...COMMON_ERRORS,
   },
@@ -240,7 +226,7 @@ export const listItemsRoute = createRoute({
       cursor: z.string().max(200).optional().openapi({ description: 'The `next_cursor` of the previous page.' }),
     }),
   },
-  responses: { 200: json(S.ItemList, 'A page of the board.'), ...AUTH_ERRORS, 403: problemResponse('The caller is not staff.'), ...COMMON_ERRORS },
+  responses: { 200: json(S.ItemList, 'A page of the board.'), ...AUTH_ERRORS, 403: problemResponse('The caller is not staff, or the token lacks the scope.'), ...COMMON_ERRORS },
 })
 
 export const getItemRoute = createRoute({
@@ -383,6 +369,8 @@ export const apiRouteDefinitions = [
   updateItemRoute,
   onRotationNowRoute,
   listNotificationsRoute,
+  ...engineeringRouteDefinitions,
+  ...directoryRouteDefinitions,
 ] as const
 
 // ---- the app --------------------------------------------------------------------------------
@@ -397,7 +385,7 @@ export function createApiApp(): OpenAPIHono<ApiEnv> {
   api.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', {
     type: 'http',
     scheme: 'bearer',
-    description: 'An API token (`wire_...`) from /queue/settings; scopes per resource: threads:read, threads:write, items:read, items:write, notes:read, notes:write, rotations:read, notifications:read.',
+    description: `An API token (\`wire_...\`) from /account/tokens; scopes per resource: ${apiScopes.join(', ')}.`,
   })
   api.openAPIRegistry.registerComponent('securitySchemes', 'sessionCookie', {
     type: 'apiKey',
@@ -709,6 +697,8 @@ export function createApiApp(): OpenAPIHono<ApiEnv> {
     )
   })
 
+  registerEngineeringRoutes(api)
+  registerDirectoryRoutes(api)
   return api
 }
 
@@ -716,25 +706,7 @@ export function createApiApp(): OpenAPIHono<ApiEnv> {
 const API_FIELDS: Record<string, string> = { itemId: 'id', assigneeId: 'assignee_id', teamSlug: 'team' }
 
 /** A verb's refusal and validation, as the API says them: non-staff get a 404, field names are the API's. */
-async function asApi<T>(work: Promise<T>): Promise<T> {
-  try {
-    return await staffOnly(work)
-  } catch (error) {
-    if (error instanceof ValidationError)
-      throw new ValidationError(Object.fromEntries(Object.entries(error.fields).map(([field, message]) => [API_FIELDS[field] ?? field, message])))
-    throw error
-  }
-}
-
-/** Staff resources do not exist for callers who may not see them: the domain's refusal becomes a 404. */
-async function hideFromNonStaff<T>(work: Promise<T>, what: string): Promise<T> {
-  try {
-    return await work
-  } catch (error) {
-    if (error instanceof ForbiddenError) throw new NotFoundError(what)
-    throw error
-  }
-}
+const asApi = <T>(work: Promise<T>): Promise<T> => withApiFields(staffOnly(work), API_FIELDS)
 
 const staffOnly = <T>(work: Promise<T>): Promise<T> => hideFromNonStaff(work, 'That queue item')
 

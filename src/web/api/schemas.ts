@@ -354,3 +354,144 @@ export const NotificationList = z
     ),
   })
   .openapi('NotificationList', { description: 'The token owner’s 50 most recent notices, newest first.' })
+
+// ---- escalations ------------------------------------------------------------------------------
+
+export const EscalationId = z.coerce
+  .number({ error: 'The escalation id must be a number.' })
+  .int({ error: 'The escalation id must be a number.' })
+  .min(1, { error: 'The escalation id must be a number.' })
+  .max(2_147_483_647, { error: 'The escalation id must be a number.' })
+  .openapi({ param: { name: 'id', in: 'path' }, example: 12 })
+
+export const Escalation = z
+  .object({
+    id: z.number().int(),
+    url: z.string().url().openapi({ description: 'The item page’s engineering section.' }),
+    state: z.enum(['open', 'answered']),
+    item: z.object({ id: z.number().int(), title: z.string(), state: z.string(), severity: z.string(), team: z.string() }),
+    engineer: Person.nullable().openapi({ description: 'Who it went to: the engineer on rotation then, or the team lead.' }),
+    backup: Person.nullable().openapi({ description: 'Who was called in when the response target passed.' }),
+    escalated_by: Person,
+    reproduction: z.object({
+      customer_did: z.string(),
+      what_happened: z.string(),
+      expected: z.string(),
+      logs: z.string(),
+      account: z.string(),
+      frequency: z.string(),
+      customers_affected: z.string(),
+    }),
+    response_due_at: z.string().datetime(),
+    breached: z.boolean().openapi({ description: 'Unanswered past its response target, or answered after it.' }),
+    out_of_hours: z.boolean(),
+    answer: z
+      .object({
+        outcome: z.enum(['fixed', 'workaround', 'needs_info', 'duplicate', 'wont_fix']),
+        text: z.string().nullable(),
+        tracker_url: z.string().nullable(),
+        release: z.string().nullable(),
+        duplicate_of_item_id: z.number().int().nullable(),
+        answered_by: Person.nullable(),
+        answered_at: z.string().datetime(),
+      })
+      .nullable()
+      .openapi({ description: 'Null while waiting for the engineer.' }),
+    created_at: z.string().datetime(),
+  })
+  .openapi('Escalation', { description: 'Staff only: the reproduction and the answer are internal.' })
+
+export const EscalationList = z
+  .object({
+    data: z.array(Escalation),
+    next_cursor: z.string().nullable().openapi({ description: 'Pass as `cursor` for the next page; null on the last page.' }),
+  })
+  .openapi('EscalationList')
+
+const text = (description: string, example: string) => z.string().optional().openapi({ description, example })
+
+export const CreateEscalationBody = z
+  .object({
+    customer_did: text('What the customer did (10 to 5000 characters).', 'Exported all projects as CSV from Settings → Export.'),
+    what_happened: text('What happened (10 to 5000 characters).', 'The export stops at 99% and never finishes.'),
+    expected: text('What should have happened (5 to 5000 characters).', 'A CSV with every project.'),
+    logs: text('Logs or links (5 to 20000 characters).', 'request id 7f3a…, export job 1234 stuck in state "finalising"'),
+    account: text('Account or organisation (2 to 500 characters).', 'Acme Corp (enterprise)'),
+    frequency: text('How often (2 to 500 characters).', 'Every time since Monday'),
+    customers_affected: text('How many customers (1 to 500 characters).', '3 so far'),
+  })
+  .openapi('CreateEscalation', { description: 'The reproduction, as on the item page’s escalate form; every field is required by the rules there.' })
+
+export const AnswerEscalationBody = z
+  .object({
+    outcome: z.string().openapi({ description: 'fixed, workaround, needs_info, duplicate or wont_fix.', example: 'fixed' }),
+    answer: z.string().optional().openapi({ description: 'Markdown; required for workaround (20+), needs_info (10+) and wont_fix (40+ characters).' }),
+    tracker_url: z.string().optional().openapi({ description: 'Issue or commit link (https://…).', example: 'https://git.example.com/app/issues/812' }),
+    release: z.string().optional().openapi({ description: 'The release that ships the fix (fixed needs this or tracker_url).', example: '2.4.2' }),
+    duplicate_of_item_id: z.number().int().min(1).optional().openapi({ description: 'For duplicate: the item this one duplicates.' }),
+  })
+  .openapi('AnswerEscalation')
+
+// ---- rotations -------------------------------------------------------------------------------
+
+export const RotationShifts = z
+  .object({
+    team: z.string(),
+    rotation_id: z.number().int(),
+    timezone: z.string().openapi({ example: 'Europe/Berlin' }),
+    from: z.string().datetime(),
+    to: z.string().datetime(),
+    data: z.array(
+      z.object({
+        starts_at: z.string().datetime(),
+        ends_at: z.string().datetime(),
+        person: Person.nullable().openapi({ description: 'Null for a gap in the plan.' }),
+        shift_id: z.number().int().nullable().openapi({ description: 'The planned shift this stretch belongs to; null for an override.' }),
+        override: z.object({ id: z.number().int(), reason: z.string() }).nullable(),
+        locked: z.boolean().openapi({ description: 'A swapped or hand-placed shift that re-planning keeps.' }),
+      }),
+    ),
+  })
+  .openapi('RotationShifts', { description: 'Who is on when, overrides cut into the planned shifts, in order.' })
+
+// ---- organisations and people ------------------------------------------------------------------
+
+export const RecordId = (what: string) =>
+  z.coerce
+    .number({ error: `The ${what} id must be a number.` })
+    .int({ error: `The ${what} id must be a number.` })
+    .min(1, { error: `The ${what} id must be a number.` })
+    .max(2_147_483_647, { error: `The ${what} id must be a number.` })
+    .openapi({ param: { name: 'id', in: 'path' }, example: 3 })
+
+export const Organisation = z
+  .object({
+    id: z.number().int(),
+    name: z.string(),
+    plan: z.enum(['free', 'startup', 'paid', 'enterprise']),
+    mrr_cents: z.number().int().openapi({ description: 'Monthly recurring revenue in cents.' }),
+    priority: z.boolean(),
+    trial: z.boolean(),
+    member_count: z.number().int(),
+    open_item_count: z.number().int().openapi({ description: 'Queue items filed for it (or by its people) that are not closed.' }),
+    created_at: z.string().datetime(),
+  })
+  .openapi('Organisation')
+
+export const OrganisationList = z
+  .object({ data: z.array(Organisation), next_cursor: z.string().nullable() })
+  .openapi('OrganisationList')
+
+export const PersonRecord = z
+  .object({
+    id: z.number().int(),
+    display_name: z.string(),
+    email: z.string(),
+    role: z.enum(['member', 'support', 'engineer', 'admin']),
+    email_verified: z.boolean(),
+    organisation: z.object({ id: z.number().int(), name: z.string(), plan: z.string() }).nullable(),
+    created_at: z.string().datetime(),
+  })
+  .openapi('Person')
+
+export const PersonList = z.object({ data: z.array(PersonRecord), next_cursor: z.string().nullable() }).openapi('PersonList')
