@@ -17,6 +17,7 @@ import { assetRoutes } from './routes/assets'
 import { authRoutes } from './routes/auth'
 import { demoRoutes } from './routes/demo'
 import { mailRoutes } from './routes/mail'
+import { csatRoutes } from './routes/csat'
 import { metricsRoutes } from './routes/metrics'
 import { forumRoutes } from './routes/forum'
 import { apiDocsRoutes, apiRoutes } from './routes/api'
@@ -127,6 +128,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.route('/', engineeringRoutes)
   app.route('/', notificationRoutes)
   app.route('/', mailRoutes)
+  app.route('/', csatRoutes)
   app.route('/', forumRoutes)
 
   app.notFound(handleNotFound)

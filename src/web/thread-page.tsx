@@ -2,6 +2,7 @@ import type { Context } from 'hono'
 import { emptyForm, type FormState } from '../../views/components'
 import { ThreadPage, type StaffForms } from '../../views/forum/thread'
 import { getThreadPage, REPLY_LIMITS, type ThreadPageData } from '../forum'
+import { getCsatPrompt } from '../csat'
 import { getFixConfirmation } from '../escalations'
 import { getResponseExpectation, getSupportStatus, getThreadNotes } from '../queue'
 import { chrome } from './chrome'
@@ -16,14 +17,16 @@ export async function threadPageView(
   c: Context<AppEnv>,
   data: ThreadPageData,
   replyForm: FormState,
-  options: { csrfToken?: string; replyPreviewHtml?: string; staffForms?: Partial<StaffForms> } = {},
+  options: { csrfToken?: string; replyPreviewHtml?: string; staffForms?: Partial<StaffForms>; csatForm?: FormState } = {},
 ) {
   const ctx = c.var.ctx
-  const [support, expectation, staffNotes, fixConfirmation] = await Promise.all([
+  const [support, expectation, staffNotes, fixConfirmation, csatPrompt] = await Promise.all([
     getSupportStatus(ctx, data.thread.id),
     data.viewer.isAuthor ? getResponseExpectation(ctx) : Promise.resolve(null),
     data.viewer.isStaff ? getThreadNotes(ctx, data.thread.id) : Promise.resolve(null),
     data.viewer.isAuthor ? getFixConfirmation(ctx, data.thread.id) : Promise.resolve(null),
+    // "Did this solve your problem?" for the asker (never for staff, never on the anonymous page).
+    data.viewer.isAuthor ? getCsatPrompt(ctx, data.thread.id) : Promise.resolve(null),
   ])
   const page = options.csrfToken ? { ...chrome(c), csrfToken: options.csrfToken } : chrome(c)
   return (
@@ -37,6 +40,7 @@ export async function threadPageView(
       expectation={expectation}
       staffNotes={staffNotes}
       fixConfirmation={fixConfirmation}
+      csatForm={csatPrompt ? (options.csatForm ?? emptyForm()) : null}
       staffForms={options.staffForms}
     />
   )
@@ -46,9 +50,13 @@ export async function threadPageView(
 export async function renderThread(
   c: Context<AppEnv>,
   threadId: number,
-  options: { replyForm?: FormState; status?: FormStatus; replyPreviewHtml?: string; staffForms?: Partial<StaffForms> } = {},
+  options: { replyForm?: FormState; status?: FormStatus; replyPreviewHtml?: string; staffForms?: Partial<StaffForms>; csatForm?: FormState } = {},
 ) {
   const data = await getThreadPage(c.var.ctx, threadId, { after: c.req.query('after') })
-  const view = await threadPageView(c, data, options.replyForm ?? emptyForm(), { replyPreviewHtml: options.replyPreviewHtml, staffForms: options.staffForms })
+  const view = await threadPageView(c, data, options.replyForm ?? emptyForm(), {
+    replyPreviewHtml: options.replyPreviewHtml,
+    staffForms: options.staffForms,
+    csatForm: options.csatForm,
+  })
   return c.html(view, options.status ?? 200)
 }

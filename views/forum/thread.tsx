@@ -2,6 +2,7 @@ import type { ReplyView, ThreadPageData, ThreadView, ViewerState } from '../../s
 import type { NoteView, PublicStatus, SupportStatus } from '../../src/queue'
 import { CsrfField, FormMessage, RelativeTime, SanitizedHtml, UserLink, type FormState } from '../components'
 import { formatDateTime, plural, replyPath, tagPath, threadPath } from '../format'
+import { CsatPrompt } from '../csat/rating'
 import { Layout, type Chrome } from '../layout'
 import { MarkdownEditor } from './editor'
 import { qaPageJsonLd, scriptSafeJson } from './structured-data'
@@ -20,6 +21,8 @@ export interface ThreadPageProps {
   staffNotes?: NoteView[] | null
   /** For the asker: the team's "fixed" reply waiting for their word on it. */
   fixConfirmation?: { loopReplyId: number; replyId: number } | null
+  /** For the asker, once their question resolved: "Did this solve your problem?" (null: nothing to ask). */
+  csatForm?: FormState | null
   /** Staff only: a refused staff form comes back with its input and a message by its field. */
   staffForms?: Partial<StaffForms>
 }
@@ -106,6 +109,7 @@ export function ThreadPage(props: ThreadPageProps) {
           )}
           {data.viewer.isAuthor && props.expectation && <p class="expectation">{props.expectation}</p>}
           {props.fixConfirmation && <FixConfirmation chrome={chrome} thread={thread} confirmation={props.fixConfirmation} />}
+          {props.csatForm && <CsatPrompt chrome={chrome} threadId={thread.id} form={props.csatForm} />}
         </header>
         <ThreadMain chrome={chrome} data={data} />
         <ThreadActions chrome={chrome} thread={thread} viewer={data.viewer} />

@@ -7,6 +7,8 @@ import { Layout, type Chrome } from '../layout'
 import { QueueNav } from './board'
 import { EngineeringSection } from '../escalations/item-panel'
 import { describeEvent, FACTOR_LABEL, KIND_LABEL, SEVERITY_LABEL, STATE_LABEL } from './labels'
+import type { ItemCsat } from '../../src/csat'
+import { ItemCsatSection } from '../csat/rating'
 
 export interface ItemForms {
   reply: FormState
@@ -66,7 +68,22 @@ function SlaRow({ chrome, label, due, met, breached, paused }: { chrome: Chrome;
   )
 }
 
-export function ItemPageView({ chrome, page, engineering, forms, macroText }: { chrome: Chrome; page: ItemPage; engineering: ItemEngineering; forms: ItemForms; macroText?: string }) {
+export function ItemPageView({
+  chrome,
+  page,
+  engineering,
+  csat = null,
+  forms,
+  macroText,
+}: {
+  chrome: Chrome
+  page: ItemPage
+  engineering: ItemEngineering
+  /** The asker's rating of the resolution, comment included (staff-only page). */
+  csat?: ItemCsat | null
+  forms: ItemForms
+  macroText?: string
+}) {
   const { item, thread } = page
   const names = new Map(page.staff.map((person) => [person.id, person.displayName]))
   const factors = item.priorityFactors
@@ -162,6 +179,8 @@ export function ItemPageView({ chrome, page, engineering, forms, macroText }: { 
             loopForm={forms.loop}
             open={isOpen(item.state)}
           />
+
+          <ItemCsatSection chrome={chrome} csat={csat} />
 
           <section class="notes" aria-labelledby="notes-heading">
             <h2 id="notes-heading">Internal notes</h2>

@@ -96,6 +96,14 @@ export function describeEvent(event: TimelineEntry, names: Map<number, string>):
       return 'The customer says it is still broken.'
     case 'auto_resolved':
       return `Resolved automatically: no answer ${str(data.afterDays)} days after the fix.`
+    case 'csat_requested':
+      return 'The asker was asked “Did this solve your problem?”.'
+    case 'csat_rated':
+      return `The asker rated the resolution ${str(data.rating)} of 5${data.commented ? ', with a comment' : ''}.`
+    case 'bug_bash_picked':
+      return `Picked for the bug-bash day of ${str(data.day)} (cluster #${str(data.clusterId)}).`
+    case 'bug_bash_fixed':
+      return `Fixed on a bug-bash day (cluster #${str(data.clusterId)}).`
     case 'flagged':
       return 'Flagged by sales or customer success.'
     case 'unflagged':

@@ -44,6 +44,7 @@ import { isHtmx } from '../htmx'
 import { idParam } from '../params'
 import { renderThread } from '../thread-page'
 import type { AppEnv } from '../types'
+import { getItemCsat } from '../../csat'
 
 export const queueRoutes = new Hono<AppEnv>()
 
@@ -58,6 +59,12 @@ function boardFilters(c: Context<AppEnv>): BoardFilters {
     priority: priority && /^[0-4]$/.test(priority) ? Number(priority) : undefined,
     risk: ['breached', 'soon'].includes(c.req.query('risk') ?? '') ? c.req.query('risk') : undefined,
     after: c.req.query('after') || undefined,
+    // The items behind a scoreboard figure.
+    ids: c.req.query('ids') || undefined,
+    kind: c.req.query('kind') || undefined,
+    from: c.req.query('from') || undefined,
+    to: c.req.query('to') || undefined,
+    answered: c.req.query('answered') || undefined,
   }
 }
 
@@ -77,8 +84,11 @@ queueRoutes.post('/duty', async (c) => {
 
 async function itemPage(c: Context<AppEnv>, itemId: number, change: Partial<ItemForms> = {}, status: FormStatus = 200, macroText?: string) {
   const page = await getItemPage(c.var.ctx, itemId)
-  const engineering = await getItemEngineering(c.var.ctx, page.item)
-  return c.html(<ItemPageView chrome={chrome(c)} page={page} engineering={engineering} forms={{ ...emptyItemForms(page), ...change }} macroText={macroText} />, status)
+  const [engineering, csat] = await Promise.all([getItemEngineering(c.var.ctx, page.item), getItemCsat(c.var.ctx, itemId)])
+  return c.html(
+    <ItemPageView chrome={chrome(c)} page={page} engineering={engineering} csat={csat} forms={{ ...emptyItemForms(page), ...change }} macroText={macroText} />,
+    status,
+  )
 }
 
 async function macroTextFor(c: Context<AppEnv>, itemId: number, macroId: number): Promise<string> {
