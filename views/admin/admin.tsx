@@ -8,7 +8,7 @@ import { Layout, type Chrome } from '../layout'
 import { MailTable } from './mail'
 import { SetupChecklistPanel } from '../setup/checklist'
 
-export function AdminNav({ current }: { current: 'users' | 'organisations' | 'categories' | 'outbox' | 'mail' | 'webhooks' | 'audit' | 'sso' }) {
+export function AdminNav({ current }: { current: 'users' | 'organisations' | 'categories' | 'outbox' | 'mail' | 'webhooks' | 'audit' | 'sso' | 'safety' }) {
   return (
     <Tabs
       label="Admin sections"
@@ -21,6 +21,7 @@ export function AdminNav({ current }: { current: 'users' | 'organisations' | 'ca
         ['mail', '/admin/mail', 'Mail'],
         ['webhooks', '/admin/webhooks', 'Webhooks'],
         ['audit', '/admin/audit', 'Audit log'],
+        ['safety', '/admin/safety', 'Trust and safety'],
       ]}
     />
   )
