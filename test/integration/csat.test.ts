@@ -124,7 +124,7 @@ describe('CSAT', () => {
     expect(await t.db.select().from(csatRatings).where(eq(csatRatings.itemId, item.id))).toHaveLength(1)
     // …and the thread's prompt is gone; rating there too is refused.
     expect((await html(await asker.get(`/t/${thread.id}/${thread.slug}`))).querySelector('#csat')).toBeNull()
-    await expect(rateOnThread({ ctx: t.ctx(customer), input: { threadId: thread.id, rating: '5' } })).rejects.toThrow('rated this already')
+    await expect(rateOnThread({ ctx: t.ctx(customer), input: { threadId: thread.id, rating: '5', comment: '' } })).rejects.toThrow('rated this already')
 
     // The comment is staff-only: on the item page for staff, nowhere public, not in the timeline's data.
     const itemPage = await html(await (await t.client().signInAs(otherSupport)).get(`/queue/items/${item.id}`))
