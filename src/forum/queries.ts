@@ -127,14 +127,23 @@ export async function listThreads(ctx: Ctx, options: ListThreadsOptions = {}): P
   const cursor = decodeCursor(options.cursor)
   if (cursor) conditions.push(sql`(${at}, ${threads.id}) < (${cursor.at.toISOString()}::timestamptz, ${cursor.id})`)
 
-  const rows = await ctx.db
-    .select(listColumns)
+  // The page's ids first, on their own: a subquery with a limit is planned alone, so it reads the
+  // list's partial index (latest, unanswered, solved, category) and stops after limit + 1 rows.
+  // Joined in one statement, PostgreSQL hash-joined every thread to users and sorted them all.
+  const page = ctx.db
+    .select({ id: threads.id })
     .from(threads)
-    .innerJoin(categories, eq(categories.id, threads.categoryId))
-    .innerJoin(users, eq(users.id, threads.authorId))
     .where(and(...conditions))
     .orderBy(desc(at), desc(threads.id))
     .limit(limit + 1)
+    .as('page')
+  const rows = await ctx.db
+    .select(listColumns)
+    .from(page)
+    .innerJoin(threads, eq(threads.id, page.id))
+    .innerJoin(categories, eq(categories.id, threads.categoryId))
+    .innerJoin(users, eq(users.id, threads.authorId))
+    .orderBy(desc(at), desc(threads.id))
   const items = rows.slice(0, limit).map(toListItem)
   const last = items[items.length - 1]
   const lastAt = last && (options.order === 'created' ? last.createdAt : last.lastActivityAt)
@@ -536,10 +545,20 @@ export interface FeedEntry {
   categoryName: string
   createdAt: Date
   lastActivityAt: Date
+  /** Moves with every change to the thread: a cached feed keyed by it is never stale. */
+  revision: number
 }
 
 /** Newest visible questions for Atom feeds (by creation: a feed entry is a new question). */
 export async function listFeedEntries(ctx: Ctx, options: { categoryId?: number; limit?: number } = {}): Promise<FeedEntry[]> {
+  // As in listThreads: the newest ids alone (threads_created_idx), then their rows.
+  const page = ctx.db
+    .select({ id: threads.id })
+    .from(threads)
+    .where(and(isNull(threads.hiddenAt), options.categoryId ? eq(threads.categoryId, options.categoryId) : undefined))
+    .orderBy(desc(threads.createdAt), desc(threads.id))
+    .limit(options.limit ?? 30)
+    .as('page')
   return ctx.db
     .select({
       id: threads.id,
@@ -550,13 +569,13 @@ export async function listFeedEntries(ctx: Ctx, options: { categoryId?: number; 
       categoryName: categories.name,
       createdAt: threads.createdAt,
       lastActivityAt: threads.lastActivityAt,
+      revision: threads.revision,
     })
-    .from(threads)
+    .from(page)
+    .innerJoin(threads, eq(threads.id, page.id))
     .innerJoin(users, eq(users.id, threads.authorId))
     .innerJoin(categories, eq(categories.id, threads.categoryId))
-    .where(and(isNull(threads.hiddenAt), options.categoryId ? eq(threads.categoryId, options.categoryId) : undefined))
     .orderBy(desc(threads.createdAt), desc(threads.id))
-    .limit(options.limit ?? 30)
 }
 
 export const SITEMAP_PAGE_SIZE = 50_000

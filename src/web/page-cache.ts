@@ -15,6 +15,8 @@ interface CachedPage {
 
 export class AnonymousPageCache {
   private readonly pages: LRUCache<string, CachedPage>
+  /** Fragments shared by every viewer, anonymous or signed in (see FragmentCache). */
+  readonly fragments = new FragmentCache()
 
   constructor(options: { maxBytes?: number; ttlMs?: number } = {}) {
     this.pages = new LRUCache<string, CachedPage>({
@@ -31,5 +33,37 @@ export class AnonymousPageCache {
 
   set(key: string, revision: number, html: string): void {
     this.pages.set(key, { revision, html })
+  }
+}
+
+/**
+ * Rendered HTML that is the same for every viewer (a list's rows and sidebar, a reply's body,
+ * a feed), keyed by everything it is rendered from: a changed thread, name or count is another
+ * key, so an entry is never stale. What is personal (vote state, CSRF tokens, staff tools, the
+ * viewer's name) is rendered around the fragment per request and never enters the key or the
+ * HTML. The time limit bounds the relative times ("3 h ago") a fragment was rendered with.
+ */
+export class FragmentCache {
+  private readonly entries: LRUCache<string, string>
+
+  constructor(options: { maxBytes?: number; ttlMs?: number } = {}) {
+    this.entries = new LRUCache<string, string>({
+      maxSize: options.maxBytes ?? 32 * 1024 * 1024,
+      sizeCalculation: (html, key) => (html.length + key.length) * 2,
+      ttl: options.ttlMs ?? 60_000,
+    })
+  }
+
+  /** The fragment for `key`, rendering (and keeping) it when absent. */
+  render(key: string, render: () => string): string {
+    const cached = this.entries.get(key)
+    if (cached !== undefined) return cached
+    const html = render()
+    this.entries.set(key, html)
+    return html
+  }
+
+  clear(): void {
+    this.entries.clear()
   }
 }

@@ -13,7 +13,7 @@ import {
   ThreadMain,
   ThreadVoteForm,
 } from '../../../views/forum/thread'
-import { ThreadListPageView } from '../../../views/forum/thread-list'
+import { ThreadListPageView, ThreadListRegion, type ThreadListRegionProps } from '../../../views/forum/thread-list'
 import { emptyForm, type FormState } from '../../../views/components'
 import { threadPath } from '../../../views/format'
 import {
@@ -51,7 +51,8 @@ import {
   type ThreadFilter,
 } from '../../forum'
 import { findSimilarQuestions, recordSearchClick } from '../../search'
-import { getSetupChecklist } from '../../setup'
+import { getSetupChecklist, type SetupChecklist } from '../../setup'
+import type { Category } from '../../db/schema'
 import { getResponseExpectation } from '../../queue'
 import { chrome } from '../chrome'
 import { readForm, submitForm, type FormStatus, type FormValues } from '../forms'
@@ -76,6 +77,40 @@ function filterOf(c: Context<AppEnv>, fallback: ThreadFilter = 'latest'): Thread
 
 // --- Lists ---------------------------------------------------------------
 
+type ListPage = Omit<ThreadListRegionProps, 'now' | 'categories'> & {
+  categories: Category[]
+  canonical: string
+  feed?: { title: string; href: string }
+  checklist?: SetupChecklist | null
+}
+
+/**
+ * A list page: its region (rows, tabs, pager, categories) is the same for every viewer, so it
+ * is rendered once per distinct content and reused (keyed by all of it, see FragmentCache);
+ * only the layout around it is rendered per request.
+ */
+function renderListPage(c: Context<AppEnv>, list: ListPage) {
+  const { canonical, feed, checklist, ...shared } = list
+  const region: Omit<ThreadListRegionProps, 'now'> = {
+    ...shared,
+    categories: list.categories.map(({ slug, name, description }) => ({ slug, name, description })),
+  }
+  const regionHtml = c.var.deps.pageCache.fragments.render(`list:${JSON.stringify(region)}`, () =>
+    String(<ThreadListRegion {...region} now={c.var.ctx.now()} />),
+  )
+  return c.html(
+    <ThreadListPageView
+      chrome={chrome(c)}
+      heading={list.heading}
+      intro={list.intro}
+      canonical={canonical}
+      feed={feed}
+      regionHtml={regionHtml}
+      checklist={checklist}
+    />,
+  )
+}
+
 async function homeList(c: Context<AppEnv>, filter: ThreadFilter) {
   const ctx = c.var.ctx
   const before = c.req.query('before')
@@ -90,19 +125,16 @@ async function homeList(c: Context<AppEnv>, filter: ThreadFilter) {
     solved: 'Solved questions',
   }
   const env = c.var.deps.env
-  return c.html(
-    <ThreadListPageView
-      chrome={chrome(c)}
-      heading={headings[filter]}
-      basePath="/"
-      filter={filter}
-      page={page}
-      categories={categories}
-      canonical={`${env.publicUrl}${filter === 'latest' ? '/' : `/${filter}`}`}
-      isLaterPage={!!before}
-      checklist={checklist}
-    />,
-  )
+  return renderListPage(c, {
+    heading: headings[filter],
+    basePath: '/',
+    filter,
+    page,
+    categories,
+    canonical: `${env.publicUrl}${filter === 'latest' ? '/' : `/${filter}`}`,
+    isLaterPage: !!before,
+    checklist,
+  })
 }
 
 forumRoutes.get('/', (c) => homeList(c, 'latest'))
@@ -118,20 +150,17 @@ forumRoutes.get('/c/:slug', async (c) => {
     listThreads(ctx, { filter, categoryId: category.id, cursor: before }),
     listCategories(ctx),
   ])
-  return c.html(
-    <ThreadListPageView
-      chrome={chrome(c)}
-      heading={category.name}
-      intro={category.description || undefined}
-      basePath={`/c/${category.slug}`}
-      filter={filter}
-      page={page}
-      categories={categories}
-      canonical={`${c.var.deps.env.publicUrl}/c/${category.slug}`}
-      feed={{ title: `${category.name}: latest questions`, href: `/c/${category.slug}/feed.atom` }}
-      isLaterPage={!!before}
-    />,
-  )
+  return renderListPage(c, {
+    heading: category.name,
+    intro: category.description || undefined,
+    basePath: `/c/${category.slug}`,
+    filter,
+    page,
+    categories,
+    canonical: `${c.var.deps.env.publicUrl}/c/${category.slug}`,
+    feed: { title: `${category.name}: latest questions`, href: `/c/${category.slug}/feed.atom` },
+    isLaterPage: !!before,
+  })
 })
 
 forumRoutes.get('/categories', async (c) => {
@@ -148,18 +177,15 @@ forumRoutes.get('/tags/:tag', async (c) => {
   const filter = filterOf(c)
   const before = c.req.query('before')
   const [page, categories] = await Promise.all([listThreads(ctx, { filter, tagId: tag.id, cursor: before }), listCategories(ctx)])
-  return c.html(
-    <ThreadListPageView
-      chrome={chrome(c)}
-      heading={`Tagged “${tag.name}”`}
-      basePath={`/tags/${encodeURIComponent(tag.name)}`}
-      filter={filter}
-      page={page}
-      categories={categories}
-      canonical={`${c.var.deps.env.publicUrl}/tags/${encodeURIComponent(tag.name)}`}
-      isLaterPage={!!before}
-    />,
-  )
+  return renderListPage(c, {
+    heading: `Tagged “${tag.name}”`,
+    basePath: `/tags/${encodeURIComponent(tag.name)}`,
+    filter,
+    page,
+    categories,
+    canonical: `${c.var.deps.env.publicUrl}/tags/${encodeURIComponent(tag.name)}`,
+    isLaterPage: !!before,
+  })
 })
 
 forumRoutes.get('/u/:id', async (c) => {
