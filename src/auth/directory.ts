@@ -31,10 +31,11 @@ const organisationColumns = {
   isPriority: organisations.isPriority,
   isTrial: organisations.isTrial,
   createdAt: organisations.createdAt,
-  memberCount: sql<number>`(select count(*)::int from users m where m.organisation_id = ${organisations.id})`,
+  memberCount: sql<number>`(select count(*)::int from users m where m.organisation_id = organisations.id)`,
+  // Written out in full: drizzle prints a bare "id" for a column of the one table selected from.
   openItemCount: sql<number>`(
     select count(*)::int from queue_items i left join users r on r.id = i.requester_id
-    where coalesce(i.organisation_id, r.organisation_id) = ${organisations.id} and i.state not in ('resolved', 'wont_fix'))`,
+    where coalesce(i.organisation_id, r.organisation_id) = organisations.id and i.state not in ('resolved', 'wont_fix'))`,
 }
 
 export async function browseOrganisations(
