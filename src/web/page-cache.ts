@@ -63,6 +63,16 @@ export class FragmentCache {
     return html
   }
 
+  /** A kept document that is not keyed by its content but expires after `ttlMs` (see set). */
+  get(key: string): string | undefined {
+    return this.entries.get(key)
+  }
+
+  /** Keeps `html` under `key`; `ttlMs` for documents whose key does not name their content. */
+  set(key: string, html: string, ttlMs?: number): void {
+    this.entries.set(key, html, ttlMs === undefined ? undefined : { ttl: ttlMs })
+  }
+
   clear(): void {
     this.entries.clear()
   }
