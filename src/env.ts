@@ -29,6 +29,10 @@ const EnvSchema = z.object({
     .enum(['true', 'false', '1', '0', 'yes', 'no', ''])
     .default('true')
     .transform((value) => value === 'true' || value === '1' || value === 'yes'),
+  FORM_BOT_CHECKS: z
+    .enum(['true', 'false', '1', '0', 'yes', 'no', ''])
+    .default('true')
+    .transform((value) => value === 'true' || value === '1' || value === 'yes'),
   API_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(600),
   INBOUND_MAIL_SECRET: z.string().min(16, { error: 'INBOUND_MAIL_SECRET must be at least 16 characters (a long random string).' }).optional(),
   ALLOW_PASSWORD_SIGN_IN: flag,
@@ -65,6 +69,8 @@ export interface Env {
   metricsToken: string | undefined
   /** Per-account and per-address limits on posting, voting, flagging, editing and searching (on unless set to false). */
   writeRateLimits: boolean
+  /** The honeypot field and minimum fill-in time of the sign-up and ask forms (on unless set to false). */
+  formBotChecks: boolean
   /** Requests per minute per API token (or session user, or address for anonymous calls). */
   apiRateLimitPerMinute: number
   /** Passwords work whatever the sign-in policy at /admin/sso says: the way back in when SSO locks admins out. */
@@ -102,6 +108,7 @@ export function loadEnv(source: Record<string, string | undefined> = process.env
     metricsToken: env.METRICS_TOKEN,
     apiRateLimitPerMinute: env.API_RATE_LIMIT_PER_MINUTE,
     writeRateLimits: env.WRITE_RATE_LIMITS,
+    formBotChecks: env.FORM_BOT_CHECKS,
     allowPasswordSignIn: env.ALLOW_PASSWORD_SIGN_IN,
   }
 }

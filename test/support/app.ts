@@ -51,9 +51,10 @@ export async function createTestApp(
 ): Promise<TestApp> {
   const database = await createTestDatabase()
   const clock = manualClock(options.start ?? TEST_START)
-  // Write limits are off unless a test turns them on (WRITE_RATE_LIMITS: 'true'): most tests post
-  // far faster than a person, and test/integration/safety-*.test.ts prove the limits themselves.
-  const env = loadEnv({ PUBLIC_URL: 'http://localhost', SITE_NAME: 'Test Community', WRITE_RATE_LIMITS: 'false', ...options.env })
+  // Write limits and the forms' bot checks are off unless a test turns them on (WRITE_RATE_LIMITS,
+  // FORM_BOT_CHECKS: 'true'): most tests post far faster than a person, on a clock that stands
+  // still, and test/integration/safety-*.test.ts prove both.
+  const env = loadEnv({ PUBLIC_URL: 'http://localhost', SITE_NAME: 'Test Community', WRITE_RATE_LIMITS: 'false', FORM_BOT_CHECKS: 'false', ...options.env })
   assets ??= loadAssets()
   const logger = pino({ level: process.env.TEST_LOG ?? 'error' })
   const search = options.search?.(database.db) ?? new PostgresSearchIndex(database.db)
