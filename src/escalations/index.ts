@@ -2,6 +2,7 @@
 // answer, the replies that close the loop with customers, fix confirmation, handoffs, the daily
 // sync and fairness. It reaches the queue only through src/queue/index.ts and asks rotation/
 // (scheduling) who is on; neither of those imports from here.
+export { announceFix, type AnnouncedFix } from './announce-fix'
 export { answerEscalation } from './answer-escalation'
 export { confirmFix } from './confirm-fix'
 export { confirmFixByToken } from './confirm-fix-by-token'

@@ -78,7 +78,7 @@ export async function sendLoopReplies({ ctx, input }: VerbArgs): Promise<{ sent:
 }
 
 /** The thread's asker and subscribers, and (on the item's own thread) every affected customer. */
-async function threadAudienceNotices(db: Db, itemId: number, draft: LoopReply, release: string | null, actorId: number): Promise<(CustomerNotice & { own: boolean })[]> {
+export async function threadAudienceNotices(db: Db, itemId: number, draft: Pick<LoopReply, 'threadId' | 'kind'>, release: string | null, actorId: number): Promise<(CustomerNotice & { own: boolean })[]> {
   const people = await queryRows<{ user_id: number; title: string; own: boolean }>(
     db,
     sql`

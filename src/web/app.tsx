@@ -18,6 +18,7 @@ import { authRoutes } from './routes/auth'
 import { demoRoutes } from './routes/demo'
 import { mailRoutes } from './routes/mail'
 import { csatRoutes } from './routes/csat'
+import { bugBashRoutes } from './routes/bug-bash'
 import { metricsRoutes } from './routes/metrics'
 import { forumRoutes } from './routes/forum'
 import { apiDocsRoutes, apiRoutes } from './routes/api'
@@ -129,6 +130,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.route('/', notificationRoutes)
   app.route('/', mailRoutes)
   app.route('/', csatRoutes)
+  app.route('/', bugBashRoutes)
   app.route('/', forumRoutes)
 
   app.notFound(handleNotFound)

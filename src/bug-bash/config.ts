@@ -1,0 +1,24 @@
+// How the bug-bash list finds recurring papercuts. One place, each number with its reason.
+export const BUG_BASH_CONFIG = {
+  /** Threads and items of the last quarter: a papercut that stopped recurring has stopped costing. */
+  windowDays: 90,
+  /**
+   * At most this many candidate threads (most recent activity first) are compared: each costs one
+   * similar() lookup, so the page stays a few hundred lookups at worst.
+   */
+  candidateLimit: 200,
+  /** Similar threads looked at per candidate. */
+  similarLimit: 8,
+  /**
+   * A similar() hit joins a thread's cluster when it scores at least this share of the thread's
+   * own score (the engine finds the thread itself first): relative, so it holds for both engines,
+   * whose scores are on different scales.
+   */
+  similarShare: 0.5,
+  /** Two threads sharing this many tags are about one thing: one shared tag is a product area, two a topic. */
+  minSharedTags: 2,
+  /** Open clusters shown, most affected customers first. */
+  listSize: 20,
+  /** Picked and fixed clusters shown. */
+  storedListSize: 30,
+} as const
