@@ -1,24 +1,35 @@
 import { CsrfField, FormMessage, TextField, type FormState } from './components'
 import { Layout, type Chrome } from './layout'
+import type { SignInOptions } from '../src/sso'
+import { SsoButtons } from './sso'
 
-export function SignInPage({ chrome, form, next }: { chrome: Chrome; form: FormState; next: string }) {
+export function SignInPage({ chrome, form, next, sso }: { chrome: Chrome; form: FormState; next: string; sso?: SignInOptions }) {
+  const passwords = sso?.passwordSignIn ?? true
   return (
     <Layout chrome={chrome} meta={{ title: 'Sign in', noindex: true }}>
       <section class="narrow auth-form" aria-labelledby="signin-heading">
         <h1 id="signin-heading">Sign in</h1>
-        <form method="post" action={`/login?next=${encodeURIComponent(next)}`}>
-          <CsrfField token={chrome.csrfToken} />
-          <FormMessage form={form} />
-          <TextField form={form} name="email" type="email" label="Email" required autocomplete="username" autofocus />
-          <TextField form={form} name="password" type="password" label="Password" required autocomplete="current-password" />
-          <button type="submit">Sign in</button>
-        </form>
-        <p>
-          <a href="/password/forgot">Forgot your password?</a>
-        </p>
-        <p>
-          New here? <a href={`/signup?next=${encodeURIComponent(next)}`}>Create an account</a>.
-        </p>
+        {!passwords && <FormMessage form={form} />}
+        <SsoButtons providers={sso?.providers ?? []} next={next} />
+        {passwords && (
+          <form method="post" action={`/login?next=${encodeURIComponent(next)}`}>
+            <CsrfField token={chrome.csrfToken} />
+            <FormMessage form={form} />
+            <TextField form={form} name="email" type="email" label="Email" required autocomplete="username" autofocus />
+            <TextField form={form} name="password" type="password" label="Password" required autocomplete="current-password" />
+            <button type="submit">Sign in</button>
+          </form>
+        )}
+        {passwords && (
+          <p>
+            <a href="/password/forgot">Forgot your password?</a>
+          </p>
+        )}
+        {passwords && (
+          <p>
+            New here? <a href={`/signup?next=${encodeURIComponent(next)}`}>Create an account</a>.
+          </p>
+        )}
       </section>
     </Layout>
   )

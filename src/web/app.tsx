@@ -13,6 +13,8 @@ import { handleError, handleNotFound } from './errors'
 import { accountRoutes } from './routes/account'
 import { adminRoutes } from './routes/admin'
 import { adminAuditRoutes } from './routes/admin-audit'
+import { adminSsoRoutes } from './routes/admin-sso'
+import { ssoRoutes } from './routes/sso'
 import { assetRoutes } from './routes/assets'
 import { authRoutes } from './routes/auth'
 import { demoRoutes } from './routes/demo'
@@ -119,6 +121,8 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.route('/', accountRoutes)
   app.route('/admin', adminRoutes)
   app.route('/admin', adminAuditRoutes)
+  app.route('/admin', adminSsoRoutes)
+  app.route('/', ssoRoutes)
   app.route('/', searchRoutes)
   app.route('/queue', queueRoutes)
   app.route('/rotations', rotationRoutes)

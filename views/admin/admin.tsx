@@ -20,6 +20,7 @@ export function AdminNav({ current }: { current: 'users' | 'organisations' | 'ca
         ['outbox', '/admin/outbox', 'Background jobs'],
         ['mail', '/admin/mail', 'Mail'],
         ['webhooks', '/admin/webhooks', 'Webhooks'],
+        ['sso', '/admin/sso', 'Sign-in'],
         ['audit', '/admin/audit', 'Audit log'],
         ['safety', '/admin/safety', 'Trust and safety'],
       ]}

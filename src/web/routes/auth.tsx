@@ -3,6 +3,7 @@ import { SetupPage, SignInPage, SignUpPage } from '../../../views/auth'
 import { emptyForm, type FormState } from '../../../views/components'
 import { ErrorPage } from '../../../views/errors'
 import { completeSetup, isSetupTokenValid, signIn, signOut, signUp } from '../../auth'
+import { getSignInOptions } from '../../sso'
 import { chrome } from '../chrome'
 import { clientIp } from '../client-ip'
 import { readForm, submitForm, type FormStatus } from '../forms'
@@ -17,8 +18,8 @@ const nextOf = (c: Context<AppEnv>) => safeNextPath(c.req.query('next'), c.var.d
 /** Passwords are never sent back into a page. */
 const withoutPassword = (form: FormState): FormState => ({ ...form, values: { ...form.values, password: '' } })
 
-const signInPage = (c: Context<AppEnv>, form: FormState, status: FormStatus = 200) =>
-  c.html(<SignInPage chrome={chrome(c)} form={withoutPassword(form)} next={nextOf(c)} />, status)
+const signInPage = async (c: Context<AppEnv>, form: FormState, status: FormStatus = 200) =>
+  c.html(<SignInPage chrome={chrome(c)} form={withoutPassword(form)} next={nextOf(c)} sso={await getSignInOptions(c.var.ctx)} />, status)
 
 const signUpPage = (c: Context<AppEnv>, form: FormState, status: FormStatus = 200) =>
   c.html(<SignUpPage chrome={chrome(c)} form={withoutPassword(form)} next={nextOf(c)} />, status)

@@ -1,0 +1,52 @@
+import { and, eq, lt } from 'drizzle-orm'
+import * as oidc from 'openid-client'
+import { hashToken } from '../auth'
+import { inTransaction, type VerbArgs } from '../ctx'
+import { ssoProviders, ssoSignInAttempts } from '../db/schema'
+import { NotFoundError, UnavailableError } from '../errors'
+import { requireSignedIn } from '../policy'
+import { parseInput } from '../validation'
+import { providerAuthorizationUrl } from './provider-clients'
+import { StartSsoInput } from './schemas'
+
+/** How long a person has at the provider before the sign-in must start again. */
+export const SSO_ATTEMPT_LIFETIME_MS = 10 * 60 * 1000
+
+/**
+ * Starts a sign-in (or, with `link`, the linking of a provider to the signed-in person): fresh
+ * state, PKCE verifier and nonce, kept on the server under the state's hash; the state also goes
+ * to the browser (the route's cookie), so only the browser that started can finish.
+ */
+export async function startSsoSignIn({ ctx, input }: VerbArgs<StartSsoInput>): Promise<{ redirectTo: string; state: string; expiresAt: Date }> {
+  const data = parseInput(StartSsoInput, input)
+  const linkUser = data.link ? requireSignedIn(ctx, 'link a sign-in to your account') : null
+  const [provider] = await ctx.db
+    .select()
+    .from(ssoProviders)
+    .where(and(eq(ssoProviders.slug, data.slug), eq(ssoProviders.enabled, true)))
+  if (!provider) throw new NotFoundError('That sign-in provider')
+  const secrets = { state: oidc.randomState(), codeVerifier: oidc.randomPKCECodeVerifier(), nonce: oidc.randomNonce(), redirectUri: data.redirectUri }
+  const now = ctx.now()
+  let url: URL
+  try {
+    url = await providerAuthorizationUrl(provider, secrets, now.getTime())
+  } catch {
+    throw new UnavailableError(`${provider.name} cannot be reached just now, so sign-in through it cannot start. Please try again in a moment.`)
+  }
+  const expiresAt = new Date(now.getTime() + SSO_ATTEMPT_LIFETIME_MS)
+  await inTransaction(ctx, async ({ db }) => {
+    // Abandoned attempts go as new ones arrive (served by sso_sign_in_attempts_expires_idx).
+    await db.delete(ssoSignInAttempts).where(lt(ssoSignInAttempts.expiresAt, now))
+    await db.insert(ssoSignInAttempts).values({
+      stateHash: hashToken(secrets.state),
+      providerId: provider.id,
+      codeVerifier: secrets.codeVerifier,
+      nonce: secrets.nonce,
+      returnTo: data.returnTo,
+      linkUserId: linkUser?.id ?? null,
+      expiresAt,
+      createdAt: now,
+    })
+  })
+  return { redirectTo: url.href, state: secrets.state, expiresAt }
+}
