@@ -79,29 +79,64 @@ export interface CalendarDay {
 
 /** Weeks (Monday to Sunday, in the rotation's timezone) of who is on rotation each day. */
 export function calendarWeeks(segments: Segment[], timezone: string, now: Date, weeks: number): CalendarDay[][] {
-  const today = DateTime.fromJSDate(now, { zone: timezone }).startOf('day')
-  const monday = today.minus({ days: today.weekday - 1 })
-  const result: CalendarDay[][] = []
-  for (let week = 0; week < weeks; week++) {
-    const days: CalendarDay[] = []
-    for (let offset = 0; offset < 7; offset++) {
-      const day = monday.plus({ days: week * 7 + offset })
-      const start = day.toJSDate()
-      const end = day.plus({ days: 1 }).toJSDate()
+  return dayGrid(timezone, now, weeks).map((week) =>
+    week.map((day) => {
       const entries: CalendarEntry[] = []
       for (const segment of segments) {
-        if (segment.endsAt <= start || segment.startsAt >= end) continue
+        if (segment.endsAt <= day.start || segment.startsAt >= day.end) continue
         const previous = entries[entries.length - 1]
         if (previous && previous.userId === segment.userId && previous.override === !!segment.override) continue
         entries.push({
           userId: segment.userId,
           override: !!segment.override,
-          from: segment.startsAt > start ? DateTime.fromJSDate(segment.startsAt, { zone: timezone }).toFormat('HH:mm') : null,
+          from: segment.startsAt > day.start ? clockIn(segment.startsAt, timezone) : null,
         })
       }
-      days.push({ date: day.toISODate()!, today: day.hasSame(today, 'day'), entries })
+      return { date: day.date, today: day.today, entries }
+    }),
+  )
+}
+
+interface GridDay {
+  date: string
+  start: Date
+  end: Date
+  today: boolean
+}
+
+// Local days are what luxon is slow at (each step asks Intl for the zone's offset), and every
+// rotation in a timezone shares them: the overview of 30 rotations built the same 840 days 30
+// times per request (40 % of its CPU). Grids are kept per timezone, day and length.
+const grids = new Map<string, GridDay[][]>()
+
+function dayGrid(timezone: string, now: Date, weeks: number): GridDay[][] {
+  const today = DateTime.fromJSDate(now, { zone: timezone }).startOf('day')
+  const key = `${timezone}|${today.toISODate()}|${weeks}`
+  const kept = grids.get(key)
+  if (kept) return kept
+  const monday = today.minus({ days: today.weekday - 1 })
+  const grid: GridDay[][] = []
+  for (let week = 0; week < weeks; week++) {
+    const days: GridDay[] = []
+    for (let offset = 0; offset < 7; offset++) {
+      const day = monday.plus({ days: week * 7 + offset })
+      days.push({ date: day.toISODate()!, start: day.toJSDate(), end: day.plus({ days: 1 }).toJSDate(), today: day.hasSame(today, 'day') })
     }
-    result.push(days)
+    grid.push(days)
   }
-  return result
+  if (grids.size >= 256) grids.clear()
+  grids.set(key, grid)
+  return grid
+}
+
+const clockFormats = new Map<string, Intl.DateTimeFormat>()
+
+/** "09:00": an instant's wall-clock time in a timezone (what luxon's toFormat('HH:mm') says, for a fraction of the cost). */
+export function clockIn(instant: Date, timezone: string): string {
+  let format = clockFormats.get(timezone)
+  if (!format) {
+    format = new Intl.DateTimeFormat('en-GB', { timeZone: timezone, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' })
+    clockFormats.set(timezone, format)
+  }
+  return format.format(instant)
 }

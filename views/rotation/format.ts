@@ -24,9 +24,17 @@ export function localDays(from: Date, to: Date, timezone: string): string {
   return `${first.toFormat('d LLL')} – ${last.toFormat('d LLL')}`
 }
 
-/** "2 Mar" from a local date like 2026-03-02. */
+const dayLabels = new Map<string, string>()
+
+/** "2 Mar" from a local date like 2026-03-02 (kept: a calendar shows the same days for every rotation). */
 export function dayLabel(date: string): string {
-  return DateTime.fromISO(date).setLocale('en-GB').toFormat('d LLL')
+  let label = dayLabels.get(date)
+  if (label === undefined) {
+    label = DateTime.fromISO(date).setLocale('en-GB').toFormat('d LLL')
+    if (dayLabels.size >= 4096) dayLabels.clear()
+    dayLabels.set(date, label)
+  }
+  return label
 }
 
 /** "24 Dec 2026" from a local date. */
