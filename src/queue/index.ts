@@ -1,7 +1,7 @@
 export { addInternalNote } from './add-internal-note'
 export { resolveApiToken, type ApiCredential } from './api-tokens'
 export { assignItem } from './assign-item'
-export { describeTarget, type BusinessCalendar } from './business-hours'
+export { businessMinutesBetween, describeTarget, type BusinessCalendar } from './business-hours'
 export { formatWindows } from './calendar-text'
 export { changeItemState } from './change-item-state'
 export { convertThread } from './convert-thread'

@@ -7,6 +7,7 @@ import {
   apiTokens,
   businessCalendars,
   internalNotes,
+  itemKinds,
   itemStates,
   macros,
   notifications,
@@ -20,6 +21,7 @@ import {
   teams,
   threads,
   users,
+  type ItemKind,
   type ItemState,
   type Macro,
   type Plan,
@@ -49,6 +51,18 @@ export interface BoardFilters {
   priority?: number
   /** 'breached' or 'soon' (due within the hour). */
   risk?: string
+  /** Item numbers, comma-separated (at most 500): the items behind a scoreboard figure. */
+  ids?: string
+  kind?: string
+  /** Created at or after / before these instants (ISO 8601). */
+  from?: string
+  to?: string
+  /** 'no': no first response yet (the unanswered backlog). */
+  answered?: string
+  /** 'no': leave out items closed as duplicates of another (as the scoreboard's timings do). */
+  duplicates?: string
+  /** An SLA policy's id, or 'none' for items no policy matched: the policy their snapshot names. */
+  policy?: string
   /** Where the page starts: the cursor of the previous page's last row (opaque to the viewer). */
   after?: string
 }
@@ -132,9 +146,39 @@ function decodeCursor(text: string | undefined): BoardCursor | null {
   }
 }
 
+export const BOARD_IDS_MAX = 500
+
+/** The item numbers of an `ids` filter, or null when it is absent or not a list of at most 500 numbers. */
+export function parseBoardIds(text: string | undefined): number[] | null {
+  if (!text || !/^\d{1,10}(,\d{1,10}){0,499}$/.test(text)) return null
+  return text.split(',').map(Number)
+}
+
+function instantOf(text: string | undefined): string | null {
+  if (!text || text.length > 40) return null
+  const at = new Date(text)
+  return Number.isNaN(at.getTime()) ? null : at.toISOString()
+}
+
 function filterSql(ctx: Ctx, filters: BoardFilters, now: Date): SQL | undefined {
   const conditions: (SQL | undefined)[] = []
-  if (filters.state === 'closed') conditions.push(sql`${queueItems.state} in ('resolved', 'wont_fix')`)
+  const ids = parseBoardIds(filters.ids)
+  if (ids) conditions.push(inArray(queueItems.id, ids))
+  if (filters.kind && (itemKinds as readonly string[]).includes(filters.kind)) conditions.push(eq(queueItems.kind, filters.kind as ItemKind))
+  const from = instantOf(filters.from)
+  const to = instantOf(filters.to)
+  if (from) conditions.push(sql`${queueItems.createdAt} >= ${from}::timestamptz`)
+  if (to) conditions.push(sql`${queueItems.createdAt} < ${to}::timestamptz`)
+  if (filters.answered === 'no') conditions.push(isNull(queueItems.firstResponseAt))
+  if (filters.duplicates === 'no')
+    conditions.push(
+      sql`${queueItems.mergedIntoItemId} is null and not exists (select 1 from queue_item_events m where m.item_id = ${queueItems.id} and m.kind = 'merged')`,
+    )
+  if (filters.policy === 'none') conditions.push(sql`${queueItems.sla}->>'policyId' is null`)
+  else if (filters.policy && /^\d{1,10}$/.test(filters.policy)) conditions.push(sql`(${queueItems.sla}->>'policyId')::int = ${Number(filters.policy)}`)
+  if (filters.state === 'all') {
+    // Every state: the items behind a figure, open or closed.
+  } else if (filters.state === 'closed') conditions.push(sql`${queueItems.state} in ('resolved', 'wont_fix')`)
   else if (filters.state && (itemStates as readonly string[]).includes(filters.state)) conditions.push(eq(queueItems.state, filters.state as ItemState))
   else conditions.push(OPEN)
   if (filters.team) conditions.push(eq(queueItems.teamSlug, filters.team))

@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm'
 import { requireStaff } from '../policy'
 import type { Ctx } from '../ctx'
-import { queryRows } from '../db/client'
+import { queryRows, type Db } from '../db/client'
 
 export interface QueryStat {
   query: string
@@ -60,32 +60,7 @@ export async function getSearchInsights(ctx: Ctx, days = 30): Promise<SearchInsi
         order by searches desc, max(e.created_at) desc
         limit 20`,
     ),
-    queryRows<{ kind: 'search' | 'similar'; lookups: number; solved_clicks: number; deflected: number }>(
-      ctx.db,
-      sql`
-        with lookups as (
-          select id, kind, visitor_key from search_events
-          where kind in ('search', 'similar') and created_at >= ${since}::timestamptz),
-        solved_clicks as (
-          select c.search_event_id, min(c.created_at) as clicked_at
-          from search_events c
-          where c.kind = 'click' and c.solved and c.created_at >= ${since}::timestamptz
-          group by c.search_event_id),
-        outcomes as (
-          select l.kind, l.id, sc.clicked_at is not null as solved_click,
-            sc.clicked_at is not null and not exists (
-              select 1 from threads t
-              where t.visitor_key = l.visitor_key
-                and t.created_at >= sc.clicked_at and t.created_at < sc.clicked_at + interval '24 hours') as deflected
-          from lookups l left join solved_clicks sc on sc.search_event_id = l.id)
-        select kinds.kind, count(o.id)::int as lookups,
-          count(*) filter (where o.solved_click)::int as solved_clicks,
-          count(*) filter (where o.deflected)::int as deflected
-        from (values ('search'), ('similar')) as kinds(kind)
-        left join outcomes o on o.kind = kinds.kind
-        group by kinds.kind
-        order by kinds.kind`,
-    ),
+    searchDeflection(ctx.db, new Date(since), null),
   ])
   return {
     days,
@@ -96,6 +71,42 @@ export async function getSearchInsights(ctx: Ctx, days = 30): Promise<SearchInsi
       clickRate: row.searches ? row.clicked / row.searches : 0,
     })),
     noResults: noResults.map((row) => ({ query: row.query, searches: row.searches, lastSearchedAt: new Date(row.last_ms) })),
-    deflection: deflection.map((row) => ({ kind: row.kind, lookups: row.lookups, solvedClicks: row.solved_clicks, deflected: row.deflected })),
+    deflection,
   }
+}
+
+/**
+ * Deflection from an instant (up to another, or now): lookups (searches, similar-question lookups) after which the
+ * visitor opened a solved thread, and of those, how many asked no question in the next 24 hours.
+ * The search analytics page and the scoreboard read the same figure from here.
+ */
+export async function searchDeflection(db: Db, from: Date, to: Date | null): Promise<DeflectionStat[]> {
+  const until = to ? sql`and created_at < ${to.toISOString()}::timestamptz` : sql``
+  const rows = await queryRows<{ kind: 'search' | 'similar'; lookups: number; solved_clicks: number; deflected: number }>(
+    db,
+    sql`
+      with lookups as (
+        select id, kind, visitor_key from search_events
+        where kind in ('search', 'similar') and created_at >= ${from.toISOString()}::timestamptz ${until}),
+      solved_clicks as (
+        select c.search_event_id, min(c.created_at) as clicked_at
+        from search_events c
+        where c.kind = 'click' and c.solved and c.created_at >= ${from.toISOString()}::timestamptz
+        group by c.search_event_id),
+      outcomes as (
+        select l.kind, l.id, sc.clicked_at is not null as solved_click,
+          sc.clicked_at is not null and not exists (
+            select 1 from threads t
+            where t.visitor_key = l.visitor_key
+              and t.created_at >= sc.clicked_at and t.created_at < sc.clicked_at + interval '24 hours') as deflected
+        from lookups l left join solved_clicks sc on sc.search_event_id = l.id)
+      select kinds.kind, count(o.id)::int as lookups,
+        count(*) filter (where o.solved_click)::int as solved_clicks,
+        count(*) filter (where o.deflected)::int as deflected
+      from (values ('search'), ('similar')) as kinds(kind)
+      left join outcomes o on o.kind = kinds.kind
+      group by kinds.kind
+      order by kinds.kind`,
+  )
+  return rows.map((row) => ({ kind: row.kind, lookups: row.lookups, solvedClicks: row.solved_clicks, deflected: row.deflected }))
 }

@@ -81,6 +81,7 @@ function BoardFilters({ board }: { board: Board }) {
   const f = board.filters
   return (
     <form method="get" action="/queue" class="board-filters" hx-get="/queue" hx-trigger="change" hx-target="#board" hx-swap="outerHTML" hx-push-url="true">
+      <FigureFilters filters={f} />
       <label>
         Team
         <select name="team">
@@ -121,6 +122,9 @@ function BoardFilters({ board }: { board: Board }) {
           <option value="closed" selected={f.state === 'closed'}>
             Closed
           </option>
+          <option value="all" selected={f.state === 'all'}>
+            Any state
+          </option>
         </select>
       </label>
       <label>
@@ -152,6 +156,30 @@ function BoardFilters({ board }: { board: Board }) {
         </button>
       </noscript>
     </form>
+  )
+}
+
+/**
+ * The filters a scoreboard figure links with (its items by number, kind, creation window,
+ * unanswered): kept while the other filters change, said in words, and removable in one click.
+ */
+function FigureFilters({ filters }: { filters: Board['filters'] }) {
+  const parts = [
+    filters.ids && `${filters.ids.split(',').length} ${filters.ids.includes(',') ? 'items' : 'item'} by number`,
+    filters.kind && `kind ${filters.kind.replace(/_/g, ' ')}`,
+    filters.from && `created from ${filters.from}`,
+    filters.to && `created before ${filters.to}`,
+    filters.answered === 'no' && 'no first response yet',
+    filters.duplicates === 'no' && 'not closed as duplicates',
+    filters.policy && (filters.policy === 'none' ? 'no SLA policy matched' : `SLA policy #${filters.policy}`),
+  ].filter(Boolean)
+  if (parts.length === 0) return null
+  return (
+    <p class="figure-filters">
+      {(['ids', 'kind', 'from', 'to', 'answered', 'duplicates', 'policy'] as const).map((key) => filters[key] && <input type="hidden" name={key} value={filters[key]} />)}
+      Showing the items behind a scoreboard figure: {parts.join(', ')}.{' '}
+      <a href={boardQuery(filters, { ids: undefined, kind: undefined, from: undefined, to: undefined, answered: undefined, duplicates: undefined, policy: undefined })}>Clear these</a>
+    </p>
   )
 }
 

@@ -65,6 +65,8 @@ function boardFilters(c: Context<AppEnv>): BoardFilters {
     from: c.req.query('from') || undefined,
     to: c.req.query('to') || undefined,
     answered: c.req.query('answered') || undefined,
+    duplicates: c.req.query('duplicates') || undefined,
+    policy: c.req.query('policy') || undefined,
   }
 }
 
