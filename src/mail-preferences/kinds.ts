@@ -77,6 +77,14 @@ export const MAIL_TOPICS: readonly MailTopic[] = [
     modes: ['immediately', 'never'],
     hint: 'Sent each morning (UTC) when you have open items or breaches.',
   },
+  {
+    key: 'scoreboard_weekly',
+    label: 'Weekly scoreboard: the top issues by support load, response times, SLA compliance, backlog',
+    audience: 'staff',
+    kinds: ['scoreboard_weekly'],
+    modes: ['immediately', 'never'],
+    hint: 'Sent to support and engineering on Monday mornings (UTC).',
+  },
 ]
 
 /** The digest mail itself: unsubscribing from it turns every topic held for the digest off. */

@@ -95,3 +95,9 @@ export const CSAT_ASK = 'csat.ask'
 export interface CsatAskPayload {
   itemId: number
 }
+
+/** Recurring, every minute: the scoreboard's timing rollup catches up with the item event log. */
+export const SCOREBOARD_ROLLUP = 'scoreboard.rollup'
+
+/** Recurring, weekly on Monday at 06:00 UTC (and at start-up, catching up): the scoreboard summary mail to the staff. */
+export const SCOREBOARD_WEEKLY = 'scoreboard.weekly'
