@@ -19,6 +19,7 @@ const EnvSchema = z.object({
   MEILI_API_KEY: z.string().optional(),
   MEILI_INDEX: z.string().regex(/^[A-Za-z0-9_-]{1,100}$/).default('threads'),
   OUTBOX_POLL_MS: z.coerce.number().int().min(50).max(60_000).default(1000),
+  OUTBOX_LEASE_MS: z.coerce.number().int().min(1_000).max(3_600_000).default(60_000),
   SMTP_URL: z
     .string()
     .regex(/^smtps?:\/\/[^\s]+$/, { error: 'SMTP_URL must look like smtp://user:pass@host:587 or smtps://user:pass@host:465.' })
@@ -57,6 +58,8 @@ export interface Env {
   meiliIndex: string
   /** How often the outbox worker looks for due work when nothing woke it. */
   outboxPollMs: number
+  /** How long a worker's claim on an outbox row lasts: after a crash, another instance retries the row this much later. */
+  outboxLeaseMs: number
   /** SMTP server for outgoing mail; unset means mail is kept in the database (/admin/mail). */
   smtpUrl: string | undefined
   /** The From of every mail, e.g. "Acme Community <community@acme.example>". */
@@ -101,6 +104,7 @@ export function loadEnv(source: Record<string, string | undefined> = process.env
     meiliApiKey: env.MEILI_API_KEY,
     meiliIndex: env.MEILI_INDEX,
     outboxPollMs: env.OUTBOX_POLL_MS,
+    outboxLeaseMs: env.OUTBOX_LEASE_MS,
     smtpUrl: env.SMTP_URL,
     mailFrom: env.MAIL_FROM ?? `${env.SITE_NAME} <community@${new URL(env.PUBLIC_URL ?? `http://localhost:${env.PORT}`).hostname}>`,
     inboundSmtpPort: env.INBOUND_SMTP_PORT,

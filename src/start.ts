@@ -70,6 +70,7 @@ export async function startForum(env: Env, options: StartOptions = {}): Promise<
     logger,
     workerId: `${hostname()}:${process.pid}`,
     pollMs: env.outboxPollMs,
+    leaseMs: env.outboxLeaseMs,
     concurrency: 4,
   })
   const app = createApp({ database, env, logger, clock, assets: loadAssets(), search, outbox: worker, demo: options.demo })
