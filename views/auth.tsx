@@ -35,12 +35,15 @@ export function SignInPage({ chrome, form, next, sso }: { chrome: Chrome; form: 
   )
 }
 
-export function SignUpPage({ chrome, form, next }: { chrome: Chrome; form: FormState; next: string }) {
+export function SignUpPage({ chrome, form, next, sso }: { chrome: Chrome; form: FormState; next: string; sso?: SignInOptions }) {
+  const passwords = sso?.passwordSignIn ?? true
   return (
     <Layout chrome={chrome} meta={{ title: 'Sign up', noindex: true }}>
       <section class="narrow auth-form" aria-labelledby="signup-heading">
         <h1 id="signup-heading">Create an account</h1>
-        <form method="post" action={`/signup?next=${encodeURIComponent(next)}`}>
+        <SsoButtons providers={sso?.providers ?? []} next={next} verb="Sign up" />
+        {!passwords && <p>Accounts here are made by signing up with one of the above: your account is created the first time you sign in.</p>}
+        <form method="post" action={`/signup?next=${encodeURIComponent(next)}`} hidden={!passwords}>
           <CsrfField token={chrome.csrfToken} />
           <FormMessage form={form} />
           <TextField form={form} name="email" type="email" label="Email" required autocomplete="email" autofocus hint="Never shown publicly." />

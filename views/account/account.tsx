@@ -72,6 +72,13 @@ export function AccountPageView({ chrome, account, forms, notice }: { chrome: Ch
         </form>
       </section>
 
+      <section class="narrow" aria-labelledby="sign-ins-link-heading">
+        <h2 id="sign-ins-link-heading">Ways to sign in</h2>
+        <p>
+          <a href="/account/sign-ins">Link or unlink another account</a> (single sign-on, GitHub, Google) to sign in with.
+        </p>
+      </section>
+
       <section class="narrow auth-form" aria-labelledby="change-password-heading">
         <h2 id="change-password-heading">Change your password</h2>
         <form method="post" action="/account/password">

@@ -21,8 +21,8 @@ const withoutPassword = (form: FormState): FormState => ({ ...form, values: { ..
 const signInPage = async (c: Context<AppEnv>, form: FormState, status: FormStatus = 200) =>
   c.html(<SignInPage chrome={chrome(c)} form={withoutPassword(form)} next={nextOf(c)} sso={await getSignInOptions(c.var.ctx)} />, status)
 
-const signUpPage = (c: Context<AppEnv>, form: FormState, status: FormStatus = 200) =>
-  c.html(<SignUpPage chrome={chrome(c)} form={withoutPassword(form)} next={nextOf(c)} />, status)
+const signUpPage = async (c: Context<AppEnv>, form: FormState, status: FormStatus = 200) =>
+  c.html(<SignUpPage chrome={chrome(c)} form={withoutPassword(form)} next={nextOf(c)} sso={await getSignInOptions(c.var.ctx)} />, status)
 
 authRoutes.get('/login', (c) => (c.var.actor ? c.redirect(nextOf(c)) : signInPage(c, emptyForm())))
 
