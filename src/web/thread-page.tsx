@@ -40,7 +40,9 @@ export async function threadPageView(
       expectation={expectation}
       staffNotes={staffNotes}
       fixConfirmation={fixConfirmation}
-      csatForm={csatPrompt ? (options.csatForm ?? emptyForm()) : null}
+      // A refused rating comes back with its message even when nothing is left to rate (rated twice).
+      csatForm={csatPrompt || options.csatForm ? (options.csatForm ?? emptyForm()) : null}
+      csatThanks={data.viewer.isAuthor && !csatPrompt && c.req.query('rated') === '1'}
       staffForms={options.staffForms}
     />
   )

@@ -166,6 +166,14 @@ describe('CSAT', () => {
     expect((await (await t.client().signInAs(stranger)).post(`/t/${thread.id}/csat`, { rating: '1' })).status).toBe(404)
     const rated = await asker.post(`/t/${thread.id}/csat`, { rating: '5', comment: 'Quick and clear.' })
     expect(rated.status).toBe(303)
+    // Back on the thread (its short URL redirects to the full one, keeping the query): thanks instead of the prompt.
+    const short = await asker.get(rated.headers.get('location')!)
+    const thanks = await html(await asker.get(short.headers.get('location')!))
+    expect(thanks.querySelector('#csat')?.text).toContain('Thank you for your rating')
+    // Sent twice (a double click): refused with a clear message, nothing changes.
+    const twice = await asker.post(`/t/${thread.id}/csat`, { rating: '1', comment: '' })
+    expect(twice.status).toBe(409)
+    expect((await html(twice)).querySelector('#csat .form-message')?.text).toContain('You rated this already')
     const [rating] = await t.db.select().from(csatRatings).where(eq(csatRatings.itemId, item.id))
     expect(rating?.rating).toBe(5)
     // The mail's link is spent with it.

@@ -23,6 +23,8 @@ export interface ThreadPageProps {
   fixConfirmation?: { loopReplyId: number; replyId: number } | null
   /** For the asker, once their question resolved: "Did this solve your problem?" (null: nothing to ask). */
   csatForm?: FormState | null
+  /** Just rated: a word of thanks where the prompt was. */
+  csatThanks?: boolean
   /** Staff only: a refused staff form comes back with its input and a message by its field. */
   staffForms?: Partial<StaffForms>
 }
@@ -110,6 +112,11 @@ export function ThreadPage(props: ThreadPageProps) {
           {data.viewer.isAuthor && props.expectation && <p class="expectation">{props.expectation}</p>}
           {props.fixConfirmation && <FixConfirmation chrome={chrome} thread={thread} confirmation={props.fixConfirmation} />}
           {props.csatForm && <CsatPrompt chrome={chrome} threadId={thread.id} form={props.csatForm} />}
+          {props.csatThanks && (
+            <p class="notice" role="status" id="csat">
+              Thank you for your rating: the team reads every one.
+            </p>
+          )}
         </header>
         <ThreadMain chrome={chrome} data={data} />
         <ThreadActions chrome={chrome} thread={thread} viewer={data.viewer} />
