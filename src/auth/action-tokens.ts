@@ -15,6 +15,8 @@ export const VERIFY_EMAIL_LIFETIME_MS = 7 * 24 * 60 * 60 * 1000
 export const CHANGE_EMAIL_LIFETIME_MS = 24 * 60 * 60 * 1000
 
 export type AccountTokenPurpose = Extract<ActionTokenPurpose, 'password_reset' | 'verify_email' | 'change_email'>
+/** Account links plus the mailed sign-in link (which has no confirm page of its own in /account). */
+export type LinkTokenPurpose = AccountTokenPurpose | 'sign_in_link'
 
 export interface IssuedActionToken {
   id: number
@@ -24,7 +26,7 @@ export interface IssuedActionToken {
 
 export async function issueActionToken(
   db: Db,
-  args: { purpose: AccountTokenPurpose; userId: number; data?: Record<string, unknown>; lifetimeMs: number; now: Date },
+  args: { purpose: LinkTokenPurpose; userId: number; data?: Record<string, unknown>; lifetimeMs: number; now: Date },
 ): Promise<IssuedActionToken> {
   const { purpose, userId, now } = args
   await db
@@ -54,7 +56,7 @@ export interface CheckedToken {
 export async function checkActionToken(
   db: Db,
   token: string,
-  purpose: AccountTokenPurpose,
+  purpose: LinkTokenPurpose,
   now: Date,
   { forUpdate = false }: { forUpdate?: boolean } = {},
 ): Promise<CheckedToken | { state: 'unknown' }> {
@@ -86,7 +88,7 @@ export function unusableLinkMessage(state: Exclude<TokenState, 'live'>, what: st
 }
 
 /** Takes a live token (locked) or throws the reason it cannot act; the caller marks it used. */
-export async function takeActionToken(db: Db, token: string, purpose: AccountTokenPurpose, now: Date, what: string): Promise<CheckedToken> {
+export async function takeActionToken(db: Db, token: string, purpose: LinkTokenPurpose, now: Date, what: string): Promise<CheckedToken> {
   const checked = await checkActionToken(db, token, purpose, now, { forUpdate: true })
   if (checked.state !== 'live') throw new UnusableLinkError(checked.state, what)
   return checked as CheckedToken

@@ -2,6 +2,7 @@ import { eq } from 'drizzle-orm'
 import { inTransaction, type VerbArgs } from '../ctx'
 import { users } from '../db/schema'
 import { ConflictError, RateLimitedError } from '../errors'
+import { screenSignUp } from '../safety'
 import { parseInput } from '../validation'
 import { queueVerifyEmailMail } from './account-mails'
 import { issueActionToken, requireMailSettings, VERIFY_EMAIL_LIFETIME_MS } from './action-tokens'
@@ -27,6 +28,8 @@ export async function signUp({ ctx, input }: VerbArgs): Promise<IssuedSession & 
 
   const passwordHash = await hashPassword(data.password)
   return inTransaction(ctx, async ({ db }) => {
+    // Throwaway-mail domains (when the admin refuses them) and removed spammers' addresses.
+    await screenSignUp(db, data.email)
     const [taken] = await db.select({ id: users.id }).from(users).where(eq(users.email, data.email))
     if (taken) throw new ConflictError('An account with this email already exists. Sign in instead.', 'email')
     const [user] = await db

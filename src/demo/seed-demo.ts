@@ -360,6 +360,8 @@ async function seedInto(db: Db, options: SeedDemoOptions, unusableHash: string):
         passwordHash: unusableHash,
         role: person.role,
         organisationId: person.organisation ? organisationIds.get(person.organisation)! : null,
+        // The demo's history is months old: its people are established members (trust level 2).
+        trustLevel: 2,
         createdAt: ago((person.role === 'member' ? rng.int(95, 690) : rng.int(400, 1_200)) * DAY),
       })),
     )

@@ -9,6 +9,7 @@ import { allowed, refuseAccept } from './policy'
 import { ReplyToggleInput } from './schemas'
 import { lockReply, threadChanged } from './thread-state'
 import { emitWebhookEvent } from '../webhooks'
+import { promoteIfEarned } from '../safety'
 
 /**
  * Marks a reply as the accepted solution (replacing any earlier one), or unmarks it.
@@ -30,6 +31,8 @@ export async function setAcceptedReply({ ctx, input }: VerbArgs): Promise<{ thre
       if (thread.acceptedReplyId !== reply.id) {
         await enqueueThreadEvent(db, { kind: 'accepted', threadId: thread.id, replyId: reply.id }, ctx.now())
         await emitWebhookEvent(db, 'thread.solved', { threadId: thread.id, extra: { acceptedReply: { id: reply.id, acceptedBy: actor.displayName } } }, ctx.now())
+        // Being accepted is what trust levels reward most.
+        await promoteIfEarned(db, reply.authorId, ctx.now())
       }
       return { threadId: thread.id, acceptedReplyId: reply.id }
     }

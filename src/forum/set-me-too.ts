@@ -3,6 +3,7 @@ import { requireSignedIn } from '../policy'
 import { inTransaction, type VerbArgs } from '../ctx'
 import { meToos, threads } from '../db/schema'
 import { parseInput } from '../validation'
+import { checkWriteAllowed } from '../safety'
 import { allowed, refuseOwnPost } from './policy'
 import { ThreadToggleInput } from './schemas'
 import { lockThread, subscribeUnlessChosen, threadChanged } from './thread-state'
@@ -14,6 +15,7 @@ import { lockThread, subscribeUnlessChosen, threadChanged } from './thread-state
 export async function setMeToo({ ctx, input }: VerbArgs): Promise<{ count: number; active: boolean }> {
   const actor = requireSignedIn(ctx, 'say "me too"')
   const data = parseInput(ThreadToggleInput, input)
+  await checkWriteAllowed(ctx, 'me_too')
   return inTransaction(ctx, async ({ db }) => {
     const thread = await lockThread(db, data.threadId, actor)
     allowed(refuseOwnPost(actor, thread, 'say "me too" on'))

@@ -3,6 +3,7 @@ import { requireSignedIn } from '../policy'
 import { inTransaction, type VerbArgs } from '../ctx'
 import { replies, replyVotes } from '../db/schema'
 import { parseInput } from '../validation'
+import { checkWriteAllowed } from '../safety'
 import { allowed, refuseOwnPost } from './policy'
 import { ReplyToggleInput } from './schemas'
 import { lockReply, threadChanged } from './thread-state'
@@ -11,6 +12,7 @@ import { lockReply, threadChanged } from './thread-state'
 export async function setReplyVote({ ctx, input }: VerbArgs): Promise<{ count: number; voted: boolean; threadId: number }> {
   const actor = requireSignedIn(ctx, 'vote')
   const data = parseInput(ReplyToggleInput, input)
+  await checkWriteAllowed(ctx, 'vote')
   return inTransaction(ctx, async ({ db }) => {
     const { reply } = await lockReply(db, data.replyId, actor)
     allowed(refuseOwnPost(actor, reply, 'vote on'))

@@ -3,6 +3,7 @@ import { requireSignedIn } from '../policy'
 import { inTransaction, type VerbArgs } from '../ctx'
 import { threads, threadVotes } from '../db/schema'
 import { parseInput } from '../validation'
+import { checkWriteAllowed } from '../safety'
 import { allowed, refuseOwnPost } from './policy'
 import { ThreadToggleInput } from './schemas'
 import { lockThread, threadChanged } from './thread-state'
@@ -14,6 +15,7 @@ import { lockThread, threadChanged } from './thread-state'
 export async function setThreadVote({ ctx, input }: VerbArgs): Promise<{ count: number; voted: boolean }> {
   const actor = requireSignedIn(ctx, 'vote')
   const data = parseInput(ThreadToggleInput, input)
+  await checkWriteAllowed(ctx, 'vote')
   return inTransaction(ctx, async ({ db }) => {
     const thread = await lockThread(db, data.threadId, actor)
     allowed(refuseOwnPost(actor, thread, 'vote on'))

@@ -94,6 +94,8 @@ async function resolveAuthors(db: Db, authors: ImportAuthor[], now: Date): Promi
             externalId: author.external_id ?? null,
             passwordHash,
             role: 'member' as const,
+            // People with a history in the old community arrive as members (trust level 2), not as new accounts.
+            trustLevel: 2,
             createdAt: now,
           })),
         )

@@ -19,6 +19,7 @@ import { assetRoutes } from './routes/assets'
 import { authRoutes } from './routes/auth'
 import { demoRoutes } from './routes/demo'
 import { mailRoutes } from './routes/mail'
+import { moderationRoutes } from './routes/moderation'
 import { csatRoutes } from './routes/csat'
 import { bugBashRoutes } from './routes/bug-bash'
 import { metricsRoutes } from './routes/metrics'
@@ -135,6 +136,8 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.route('/', mailRoutes)
   app.route('/', csatRoutes)
   app.route('/', bugBashRoutes)
+  // Before the forum's, whose /t/:id/:slug would take /t/:id/flag for a slug.
+  app.route('/', moderationRoutes)
   app.route('/', forumRoutes)
 
   app.notFound(handleNotFound)

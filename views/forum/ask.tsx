@@ -5,6 +5,7 @@ import { CsrfField, FormMessage, Select, TextField, type FormState } from '../co
 import { SimilarQuestionsList } from '../search/similar'
 import { Layout, type Chrome } from '../layout'
 import { MarkdownEditor } from './editor'
+import { FormGuardFields, type FormGuard } from '../safety/form-guard'
 
 export interface QuestionFormLimits {
   titleMin: number
@@ -19,6 +20,8 @@ export interface QuestionFormProps {
   form: FormState
   previewHtml?: string
   limits: QuestionFormLimits
+  /** The honeypot and signed timestamp against scripts (asking only; src/safety/form-stamps.ts). */
+  guard?: FormGuard | null
 }
 
 export interface AskPageProps extends QuestionFormProps {
@@ -69,6 +72,7 @@ export function QuestionForm(props: QuestionFormProps & { action: string; submit
     // hx-disabled-elt, find no submit button under themselves, and log an htmx error on every load.
     <form method="post" action={props.action} class="question-form" hx-disabled-elt="find button[type=submit]" hx-disinherit="hx-disabled-elt">
       <CsrfField token={props.chrome.csrfToken} />
+      <FormGuardFields guard={props.guard} />
       <FormMessage form={form} />
       <TextField
         form={form}

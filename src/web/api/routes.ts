@@ -18,6 +18,7 @@ import { addInternalNote, assignItem, changeItemState, fileItem, getBoard, getIt
 import { findSimilarQuestions, searchForum } from '../../search'
 import { getOnRotationNow } from '../../rotation'
 import { listNotifications } from '../../notify'
+import { checkWriteAllowed } from '../../safety'
 import type { AppEnv } from '../types'
 import { visitorKey } from '../visitor'
 import { decodeApiCursor, encodeApiCursor, isBoardCursor, linkNext } from './cursor'
@@ -484,6 +485,7 @@ export function createApiApp(): OpenAPIHono<ApiEnv> {
 
   api.openapi(searchRoute, async (c) => {
     const query = c.req.valid('query')
+    await checkWriteAllowed(c.var.ctx, 'search')
     const page = await searchForum({
       ctx: c.var.ctx,
       input: {
@@ -515,6 +517,7 @@ export function createApiApp(): OpenAPIHono<ApiEnv> {
 
   api.openapi(similarRoute, async (c) => {
     const query = c.req.valid('query')
+    await checkWriteAllowed(c.var.ctx, 'similar')
     const similar = await findSimilarQuestions({ ctx: c.var.ctx, input: { title: query.title, body: query.body, limit: query.limit } })
     const base = origin(c)
     return c.json(

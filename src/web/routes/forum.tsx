@@ -62,6 +62,8 @@ import type { AppEnv } from '../types'
 import { visitorKey } from '../visitor'
 import { renderThread, threadPageView } from '../thread-page'
 import { CSRF_SLOT } from '../page-cache'
+import { recordThreadRead } from '../../safety'
+import { checkFormGuard, formGuard } from '../form-guard'
 
 export const forumRoutes = new Hono<AppEnv>()
 
@@ -208,6 +210,8 @@ async function showThread(c: Context<AppEnv>) {
   }
   if (!c.var.actor && !c.req.query('after')) return showPublicThread(c, threadId)
   const data = await getThreadPage(ctx, threadId, { after: c.req.query('after') })
+  // Reading is what first earns a new account trust (src/safety/trust-levels.ts).
+  if (c.var.actor) await recordThreadRead(ctx, data.thread.id)
   if (c.req.param('slug') !== data.thread.slug) return c.redirect(`${threadPath(data.thread)}${new URL(c.req.url).search}`, 301)
   return c.html(await threadPageView(c, data, emptyForm()))
 }
@@ -358,7 +362,16 @@ async function askPage(c: Context<AppEnv>, form: FormState, status: FormStatus =
     getResponseExpectation(ctx),
   ])
   return c.html(
-    <AskPage chrome={chrome(c)} categories={categories} form={form} previewHtml={previewHtml} similar={similar} expectation={expectation} limits={QUESTION_LIMITS} />,
+    <AskPage
+      chrome={chrome(c)}
+      categories={categories}
+      form={form}
+      previewHtml={previewHtml}
+      similar={similar}
+      expectation={expectation}
+      limits={QUESTION_LIMITS}
+      guard={await formGuard(c, 'ask')}
+    />,
     status,
   )
 }
@@ -366,7 +379,9 @@ async function askPage(c: Context<AppEnv>, form: FormState, status: FormStatus =
 forumRoutes.get('/ask', async (c) => {
   const [{ categories }, expectation] = await Promise.all([getAskFormData(c.var.ctx), getResponseExpectation(c.var.ctx)])
   const form = emptyForm({ categoryId: c.req.query('category') ?? '', title: c.req.query('title') ?? '' })
-  return c.html(<AskPage chrome={chrome(c)} categories={categories} form={form} similar={null} expectation={expectation} limits={QUESTION_LIMITS} />)
+  return c.html(
+    <AskPage chrome={chrome(c)} categories={categories} form={form} similar={null} expectation={expectation} limits={QUESTION_LIMITS} guard={await formGuard(c, 'ask')} />,
+  )
 })
 
 forumRoutes.post('/ask', async (c) => {
@@ -375,7 +390,10 @@ forumRoutes.post('/ask', async (c) => {
   return submitForm(
     c,
     values,
-    () => askQuestion({ ctx: c.var.ctx, input: { ...values, visitorKey: visitorKey(c) } }),
+    async () => {
+      await checkFormGuard(c, 'ask', values)
+      return askQuestion({ ctx: c.var.ctx, input: { ...values, visitorKey: visitorKey(c) } })
+    },
     (thread) => c.redirect(threadPath(thread), 303),
     (failure) => askPage(c, failure.state, failure.status),
   )

@@ -3,6 +3,7 @@ import { SearchInsightsPage } from '../../../views/search/insights'
 import { SearchPageView, SearchResults } from '../../../views/search/search'
 import { SimilarQuestionsList } from '../../../views/search/similar'
 import { findSimilarQuestions, getSearchInsights, searchForum } from '../../search'
+import { checkWriteAllowed } from '../../safety'
 import { chrome } from '../chrome'
 import { isHtmx } from '../htmx'
 import type { AppEnv } from '../types'
@@ -11,6 +12,8 @@ import { visitorKey } from '../visitor'
 export const searchRoutes = new Hono<AppEnv>()
 
 searchRoutes.get('/search', async (c) => {
+  // Searching costs the engine work: counted per account and address like a write (src/safety).
+  if (c.req.query('q')) await checkWriteAllowed(c.var.ctx, 'search')
   const page = await searchForum({
     ctx: c.var.ctx,
     input: { raw: c.req.query(), visitorKey: visitorKey(c), record: true },
@@ -21,6 +24,7 @@ searchRoutes.get('/search', async (c) => {
 
 /** The ask page's "maybe already answered" list, as the title and body are typed. */
 searchRoutes.get('/ask/similar', async (c) => {
+  await checkWriteAllowed(c.var.ctx, 'similar')
   const similar = await findSimilarQuestions({
     ctx: c.var.ctx,
     input: { title: c.req.query('title') ?? '', body: c.req.query('body') ?? '', limit: '5', visitorKey: visitorKey(c), record: true },

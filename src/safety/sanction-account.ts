@@ -1,0 +1,47 @@
+import { eq } from 'drizzle-orm'
+import { recordStaffAction } from '../audit'
+import { inTransaction, type VerbArgs } from '../ctx'
+import { accountSanctions, sessions, users } from '../db/schema'
+import { ForbiddenError, NotFoundError } from '../errors'
+import { isStaff, requireStaff } from '../policy'
+import { parseInput } from '../validation'
+import { SanctionInput } from './schemas'
+
+const DAY_MS = 24 * 60 * 60 * 1000
+
+/**
+ * Suspends (cannot sign in; every session ends now) or silences (can read, cannot post, reply,
+ * vote or flag) a member, with a reason for staff, a message the person sees, and an end.
+ */
+export async function sanctionAccount({ ctx, input }: VerbArgs<SanctionInput>): Promise<{ id: number; endsAt: Date | null }> {
+  const actor = requireStaff(ctx, 'suspend or silence accounts')
+  const data = parseInput(SanctionInput, input)
+  return inTransaction(ctx, async (tx) => {
+    const [target] = await tx.db
+      .select({ id: users.id, role: users.role, displayName: users.displayName, deletedAt: users.deletedAt })
+      .from(users)
+      .where(eq(users.id, data.userId))
+      .for('update')
+    if (!target || target.deletedAt) throw new NotFoundError('That person')
+    if (isStaff(target)) throw new ForbiddenError('Staff accounts cannot be suspended or silenced; change their role first.')
+    if (target.id === actor.id) throw new ForbiddenError('You cannot suspend or silence yourself.')
+    const now = ctx.now()
+    const endsAt = data.duration === null ? null : new Date(now.getTime() + data.duration * DAY_MS)
+    const [row] = await tx.db
+      .insert(accountSanctions)
+      .values({ userId: target.id, kind: data.kind, reason: data.reason, message: data.message, startsAt: now, endsAt, createdById: actor.id })
+      .returning({ id: accountSanctions.id })
+    if (data.kind === 'suspend') await tx.db.delete(sessions).where(eq(sessions.userId, target.id))
+    await recordStaffAction({
+      ctx: tx,
+      input: {
+        action: data.kind === 'suspend' ? 'user.suspended' : 'user.silenced',
+        subjectType: 'user',
+        subjectId: target.id,
+        subjectLabel: target.displayName,
+        details: { reason: data.reason, message: data.message, endsAt: endsAt?.toISOString() ?? null },
+      },
+    })
+    return { id: row!.id, endsAt }
+  })
+}
