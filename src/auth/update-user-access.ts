@@ -1,10 +1,11 @@
 import { and, eq, ne } from 'drizzle-orm'
 import { recordStaffAction } from '../audit'
 import { inTransaction, type VerbArgs } from '../ctx'
-import { organisations, users } from '../db/schema'
+import { organisations, sessions, users } from '../db/schema'
 import { ConflictError, NotFoundError, ValidationError } from '../errors'
 import { parseInput } from '../validation'
-import { requireAdmin } from '../policy'
+import { isStaff, requireAdmin } from '../policy'
+import { getSignInPolicy } from './sign-in-policy'
 import { UpdateUserAccessInput } from './schemas'
 
 /** An admin sets a person's role and organisation (which gives them their plan). */
@@ -34,6 +35,12 @@ export async function updateUserAccess({ ctx, input }: VerbArgs) {
       .set({ role: data.role, organisationId: data.organisationId })
       .where(eq(users.id, user.id))
       .returning()
+    // Promoted to staff while staff must use SSO: a password session from before does not carry over.
+    if (isStaff({ role: data.role }) && !isStaff(user)) {
+      const policy = await getSignInPolicy({ ...ctx, db })
+      if (policy.staffRequireSso && !policy.overridden)
+        await db.delete(sessions).where(and(eq(sessions.userId, user.id), eq(sessions.signInMethod, 'password')))
+    }
     const subject = { subjectType: 'user', subjectId: user.id, subjectLabel: `${user.displayName} <${user.email}>` }
     if (user.role !== data.role)
       await recordStaffAction({ ctx: { ...ctx, db }, input: { action: 'user.role_changed', ...subject, details: { from: user.role, to: data.role } } })

@@ -238,6 +238,12 @@ describe('the sign-in policy', () => {
     expect(saved.status).toBe(303)
     expect((await ann.get('/admin/sso')).status).toBe(200)
     expect((await oldSession.get('/queue')).status).toBe(302)
+    // Someone promoted to staff afterwards loses their password session too.
+    const promoted = await createUser(t.db, { email: 'pro@wire.example' })
+    const promotedSession = await t.client().signInAs(promoted)
+    expect((await promotedSession.get('/account')).status).toBe(200)
+    expect((await ann.post(`/admin/users/${promoted.id}`, { role: 'support', organisationId: '' })).status).toBe(303)
+    expect((await promotedSession.get('/account')).status).toBe(302)
 
     const refused = await t.client().post('/login', { email: 'sam@wire.example', password: TEST_PASSWORD })
     expect(refused.status).toBe(403)
