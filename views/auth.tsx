@@ -1,4 +1,5 @@
 import { CsrfField, FormMessage, TextField, type FormState } from './components'
+import { FormGuardFields, type FormGuard } from './safety/form-guard'
 import { Layout, type Chrome } from './layout'
 import type { SignInOptions } from '../src/sso'
 import { SsoButtons } from './sso'
@@ -22,7 +23,7 @@ export function SignInPage({ chrome, form, next, sso }: { chrome: Chrome; form: 
         )}
         {passwords && (
           <p>
-            <a href="/password/forgot">Forgot your password?</a>
+            <a href="/password/forgot">Forgot your password?</a> · <a href="/login/link">Mail me a sign-in link</a>
           </p>
         )}
         {passwords && (
@@ -35,7 +36,7 @@ export function SignInPage({ chrome, form, next, sso }: { chrome: Chrome; form: 
   )
 }
 
-export function SignUpPage({ chrome, form, next, sso }: { chrome: Chrome; form: FormState; next: string; sso?: SignInOptions }) {
+export function SignUpPage({ chrome, form, next, sso, guard }: { chrome: Chrome; form: FormState; next: string; sso?: SignInOptions; guard?: FormGuard | null }) {
   const passwords = sso?.passwordSignIn ?? true
   return (
     <Layout chrome={chrome} meta={{ title: 'Sign up', noindex: true }}>
@@ -45,6 +46,7 @@ export function SignUpPage({ chrome, form, next, sso }: { chrome: Chrome; form: 
         {!passwords && <p>Accounts here are made by signing up with one of the above: your account is created the first time you sign in.</p>}
         <form method="post" action={`/signup?next=${encodeURIComponent(next)}`} hidden={!passwords}>
           <CsrfField token={chrome.csrfToken} />
+          <FormGuardFields guard={guard} />
           <FormMessage form={form} />
           <TextField form={form} name="email" type="email" label="Email" required autocomplete="email" autofocus hint="Never shown publicly." />
           <TextField form={form} name="displayName" label="Display name" required autocomplete="nickname" maxlength={50} hint="Shown next to your posts." />

@@ -95,7 +95,7 @@ export function ThreadPage(props: ThreadPageProps) {
           </p>
           {thread.hidden && (
             <p class="notice" role="status">
-              This thread is hidden by staff. Only you and staff can see it.
+              {hiddenNotice(thread.hiddenReason, 'question')}
             </p>
           )}
           {thread.duplicateOf && (
@@ -252,7 +252,7 @@ export function ReplyArticle(props: { chrome: Chrome; reply: ReplyView; thread: 
         )}
       </div>
       <div class="post-content">
-        {reply.hidden && <p class="notice">Hidden by staff: only staff and the author see this reply.</p>}
+        {reply.hidden && <p class="notice">{hiddenNotice(reply.hiddenReason, 'reply')}</p>}
         <SanitizedHtml html={reply.bodyHtml} />
         <PostFooter chrome={chrome} author={reply.author} createdAt={reply.createdAt} editedAt={reply.editedAt} verb="replied" />
         <div class="post-actions">
@@ -260,6 +260,11 @@ export function ReplyArticle(props: { chrome: Chrome; reply: ReplyView; thread: 
             Link
           </a>
           {reply.canEdit && <a href={`/r/${reply.id}/edit`}>Edit</a>}
+          {viewer.signedIn && !reply.hidden && reply.author.id !== chrome.viewer?.id && (
+            <a href={`/r/${reply.id}/flag`} class="secondary">
+              Flag
+            </a>
+          )}
           {viewer.canAccept && !reply.hidden && (
             <form method="post" action={`/r/${reply.id}/accept`} hx-post={`/r/${reply.id}/accept`} hx-target="#thread-main" hx-swap="outerHTML" class="inline-form">
               <CsrfField token={chrome.csrfToken} />
@@ -374,6 +379,11 @@ function ThreadActions({ chrome, thread, viewer }: { chrome: Chrome; thread: Thr
     <div class="thread-actions">
       <MeTooForm chrome={chrome} thread={thread} viewer={viewer} />
       {viewer.signedIn && <SubscriptionForm chrome={chrome} thread={thread} viewer={viewer} />}
+      {viewer.signedIn && !thread.hidden && thread.author.id !== chrome.viewer?.id && (
+        <a href={`/t/${thread.id}/flag`} class="secondary">
+          Flag
+        </a>
+      )}
       {viewer.canEdit && (
         <a href={`/t/${thread.id}/edit`} class="secondary">
           Edit question
@@ -591,4 +601,14 @@ export function ReplyComposer(props: {
       </form>
     </section>
   )
+}
+
+/** Why a post is out of sight, said to the only people who can still see it: its author and staff. */
+function hiddenNotice(reason: string | null, what: 'question' | 'reply'): string {
+  const it = what === 'question' ? 'This question' : 'This reply'
+  if (reason === 'held') return `${it} is waiting for a moderator's approval. Only you and staff can see it until then.`
+  if (reason === 'flagged') return `${it} is hidden after members flagged it, until a moderator reviews it. Only its author and staff can see it.`
+  if (reason === 'rejected') return `${it} was not approved by the moderators. Only its author and staff can see it.`
+  if (reason === 'removed') return `${it} was removed with its author's account. Only staff can see it.`
+  return what === 'question' ? 'This question is hidden by staff. Only its author and staff can see it.' : 'Hidden by staff: only staff and the author see this reply.'
 }

@@ -2,9 +2,11 @@ import { Hono, type Context } from 'hono'
 import { SetupPage, SignInPage, SignUpPage } from '../../../views/auth'
 import { emptyForm, type FormState } from '../../../views/components'
 import { ErrorPage } from '../../../views/errors'
-import { completeSetup, isSetupTokenValid, signIn, signOut, signUp } from '../../auth'
+import { completeSetup, isSetupTokenValid, requestSignInLink, signIn, signInWithLink, signOut, signUp } from '../../auth'
 import { getSignInOptions } from '../../sso'
+import { SignInLinkConfirmPage, SignInLinkRequestPage } from '../../../views/account/sign-in-link'
 import { chrome } from '../chrome'
+import { checkFormGuard, formGuard } from '../form-guard'
 import { clientIp } from '../client-ip'
 import { readForm, submitForm, type FormStatus } from '../forms'
 import { safeNextPath } from '../next-path'
@@ -22,7 +24,10 @@ const signInPage = async (c: Context<AppEnv>, form: FormState, status: FormStatu
   c.html(<SignInPage chrome={chrome(c)} form={withoutPassword(form)} next={nextOf(c)} sso={await getSignInOptions(c.var.ctx)} />, status)
 
 const signUpPage = async (c: Context<AppEnv>, form: FormState, status: FormStatus = 200) =>
-  c.html(<SignUpPage chrome={chrome(c)} form={withoutPassword(form)} next={nextOf(c)} sso={await getSignInOptions(c.var.ctx)} />, status)
+  c.html(
+    <SignUpPage chrome={chrome(c)} form={withoutPassword(form)} next={nextOf(c)} sso={await getSignInOptions(c.var.ctx)} guard={await formGuard(c, 'sign_up')} />,
+    status,
+  )
 
 authRoutes.get('/login', (c) => (c.var.actor ? c.redirect(nextOf(c)) : signInPage(c, emptyForm())))
 
@@ -47,12 +52,47 @@ authRoutes.post('/signup', async (c) => {
   return submitForm(
     c,
     values,
-    () => signUp({ ctx: c.var.ctx, input: { ...values, clientIp: clientIp(c) } }),
+    async () => {
+      await checkFormGuard(c, 'sign_up', values)
+      return signUp({ ctx: c.var.ctx, input: { ...values, clientIp: clientIp(c) } })
+    },
     (session) => {
       setSessionCookie(c, session.token, session.expiresAt)
       return c.redirect(nextOf(c), 303)
     },
     (failure) => signUpPage(c, failure.state, failure.status),
+  )
+})
+
+// --- Sign-in link by mail: the owner's way in while guessers have password sign-in paused ---
+
+authRoutes.get('/login/link', (c) => c.html(<SignInLinkRequestPage chrome={chrome(c)} form={emptyForm({ email: c.req.query('email') ?? '' })} />))
+
+authRoutes.post('/login/link', async (c) => {
+  const values = await readForm(c)
+  return submitForm(
+    c,
+    values,
+    () => requestSignInLink({ ctx: c.var.ctx, input: { email: values.email, clientIp: clientIp(c) } }),
+    () => c.html(<SignInLinkRequestPage chrome={chrome(c)} form={emptyForm()} sent />),
+    (failure) => c.html(<SignInLinkRequestPage chrome={chrome(c)} form={failure.state} />, failure.status),
+  )
+})
+
+authRoutes.get('/login/link/:token', (c) => c.html(<SignInLinkConfirmPage chrome={chrome(c)} token={c.req.param('token')} form={emptyForm()} />))
+
+authRoutes.post('/login/link/:token', async (c) => {
+  const token = c.req.param('token')
+  const values = await readForm(c)
+  return submitForm(
+    c,
+    values,
+    () => signInWithLink({ ctx: c.var.ctx, input: { token } }),
+    (session) => {
+      setSessionCookie(c, session.token, session.expiresAt)
+      return c.redirect('/', 303)
+    },
+    (failure) => c.html(<SignInLinkConfirmPage chrome={chrome(c)} token={token} form={failure.state} />, failure.status),
   )
 })
 
