@@ -6,6 +6,7 @@ import { notifyHandlers } from './notify'
 import type { OutboxHandlers } from './outbox'
 import { queueHandlers } from './queue'
 import { rotationHandlers } from './rotation'
+import { scoreboardHandlers } from './scoreboard'
 import { searchHandlers } from './search/handlers'
 import type { SearchIndex } from './search/types'
 import { webhookHandlers } from './webhooks'
@@ -21,6 +22,7 @@ export function outboxHandlers(services: { search: SearchIndex; mail: { settings
     ...rotationHandlers(),
     ...escalationHandlers(),
     ...csatHandlers(),
+    ...scoreboardHandlers(services.mail.settings),
     ...webhookHandlers({ publicUrl: services.mail.settings.publicUrl }),
   }
 }

@@ -29,6 +29,7 @@ import { inboundMailRoutes } from './routes/inbound-mail'
 import { engineeringRoutes } from './routes/escalations'
 import { notificationRoutes } from './routes/notifications'
 import { queueRoutes } from './routes/queue'
+import { scoreboardRoutes } from './routes/scoreboard'
 import { icalRoutes, rotationRoutes } from './routes/rotations'
 import { searchRoutes } from './routes/search'
 import { seoRoutes } from './routes/seo'
@@ -126,6 +127,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.route('/', ssoRoutes)
   app.route('/', searchRoutes)
   app.route('/queue', queueRoutes)
+  app.route('/', scoreboardRoutes)
   app.route('/rotations', rotationRoutes)
   app.route('/ical', icalRoutes)
   app.route('/api/v1', apiRoutes)
