@@ -10,7 +10,7 @@ import { firstTeamOf, knownTeamSlugs } from '../teams'
 import { escalationTarget, responseHoursFor } from './escalation-core'
 import type { HandoffSummary } from './handoff-summary'
 import { summarisePeriod } from './handoff-summary'
-import { whoIsOnRotation, type OnRotation } from '../rotation'
+import { whoIsOnRotation, whoIsOnRotations, type OnRotation } from '../rotation'
 
 // Read models for the escalation path: the item page's escalation region, the engineer's
 // inbox, handoffs, the daily sync and the fairness view. Staff only, checked here.
@@ -112,10 +112,10 @@ export interface EscalationInbox {
 export async function getMyEscalations(ctx: Ctx): Promise<EscalationInbox> {
   const actor = requireStaff(ctx, 'see escalations')
   const now = ctx.now()
-  const allRotations = await ctx.db.select({ teamSlug: rotations.teamSlug }).from(rotations)
-  const onRotation = (await Promise.all(allRotations.map(async ({ teamSlug }) => ({ teamSlug, on: await whoIsOnRotation(ctx.db, teamSlug, now) }))))
-    .filter(({ on }) => on?.userId === actor.id)
-    .map(({ teamSlug, on }) => ({ ...on!, teamSlug }))
+  // Who is on every rotation, in one statement (once per rotation, 30 rotations took 31 round trips).
+  const onRotation = [...(await whoIsOnRotations(ctx.db, now))]
+    .filter(([, on]) => on.userId === actor.id)
+    .map(([teamSlug, on]) => ({ ...on, teamSlug }))
   const myTeams = onRotation.map((entry) => entry.teamSlug)
   const mine = or(
     eq(escalations.engineerId, actor.id),
