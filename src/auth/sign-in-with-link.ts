@@ -9,6 +9,7 @@ import { markActionTokenUsed, takeActionToken } from './action-tokens'
 import { clearRateLimit } from './rate-limit'
 import { AccountLinkInput } from './schemas'
 import { createSession, type IssuedSession } from './sessions'
+import { requirePasswordAllowed } from './sign-in-policy'
 
 /**
  * Signs in with a mailed link: burns it, clears the account's paused password sign-in, confirms
@@ -26,6 +27,9 @@ export async function signInWithLink({ ctx, input }: VerbArgs<z.input<typeof Acc
     }
     const standing = await loadStanding(db, user, now)
     if (standing.suspension) throw new ForbiddenError(describeSanction(standing.suspension, 'suspended'))
+    // A mailed link is a way in beside the identity provider: where staff (or everyone) must use
+    // SSO, it is refused like a password, or offboarding someone at the provider would not lock them out.
+    await requirePasswordAllowed({ ...ctx, db }, user.role)
     await markActionTokenUsed(db, link.id, now)
     await db.update(users).set({ emailVerifiedAt: now }).where(and(eq(users.id, user.id), isNull(users.emailVerifiedAt)))
     await clearRateLimit(db, `sign-in:account:${user.email}`)

@@ -2,7 +2,7 @@ import { eq } from 'drizzle-orm'
 import { parse } from 'node-html-parser'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { signIn } from '../../src/auth'
-import { auditEntries, sessions, ssoProviders, ssoSignInAttempts, userIdentities, users, type User } from '../../src/db/schema'
+import { auditEntries, mailMessages, sessions, ssoProviders, ssoSignInAttempts, userIdentities, users, type User } from '../../src/db/schema'
 import { addOrganisationBinding, saveSignInPolicy, saveSsoProvider } from '../../src/sso'
 import { createTestApp, type TestApp } from '../support/app'
 import { html, texts, type TestClient } from '../support/client'
@@ -253,6 +253,15 @@ describe('the sign-in policy', () => {
     expect(wrong.status).toBe(422)
     // Customers keep their passwords.
     expect((await t.client().post('/login', { email: member.email, password: TEST_PASSWORD })).status).toBe(303)
+    // A sign-in link by mail is no way round it either.
+    expect((await t.client().post('/login/link', { email: 'sam@wire.example' })).status).toBe(200)
+    for (let round = 0; round < 4 && (await t.drain()) > 0; round++);
+    const [linkMail] = (await t.db.select().from(mailMessages)).filter((mail) => mail.toAddress.includes('sam@wire.example') && mail.textBody.includes('/login/link/'))
+    const linkPath = /\/login\/link\/[A-Za-z0-9]+/.exec(linkMail?.textBody ?? '')?.[0]
+    expect(linkPath, linkMail?.textBody).toBeTruthy()
+    const byLink = await t.client().post(linkPath!)
+    expect(byLink.status).toBe(403)
+    expect(await byLink.text()).toContain('Staff sign in with Acme SSO')
     // ALLOW_PASSWORD_SIGN_IN lets the password through (the way back in).
     await expect(signIn({ ctx: { ...t.ctx(), passwordSignInOverride: true }, input: { email: 'sam@wire.example', password: TEST_PASSWORD } })).resolves.toMatchObject({ userId: support.id })
 
