@@ -4,7 +4,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Page } from 'playwright-core'
 import type { User } from '../../src/db/schema'
 import { answerEscalation, escalateItem } from '../../src/escalations'
-import { setAcceptedReply } from '../../src/forum'
+import { pickCluster } from '../../src/bug-bash'
+import { markDuplicate, setAcceptedReply } from '../../src/forum'
 import { convertThread } from '../../src/queue'
 import { launchBrowser, serveTestApp, signIn, type Browser, type ServedApp } from '../support/browser'
 import { createCategory, createOrganisation, createReply, createRotation, createTeam, createThread, createUser, TEST_PASSWORD } from '../support/factories'
@@ -106,6 +107,11 @@ beforeAll(async () => {
     },
   })
   const [rotation] = await t.db.query.rotations.findMany()
+  // A recurring papercut for the bug-bash page: the export crash asked again, marked a duplicate, picked for a day.
+  const again = await createThread(t, people.member, category, { title: 'Exporting orders to CSV throws TypeError', body: 'Same stack trace as the others: reading "rows" of undefined.' })
+  await markDuplicate({ ctx: t.ctx(people.support), input: { threadId: again.id, duplicateOfId: String(bug.id) } })
+  await t.drain()
+  await pickCluster({ ctx: t.ctx(people.support), input: { threadId: bug.id, day: t.clock.now().toISOString().slice(0, 10) } })
 
   pages = [
     { name: 'home', path: '/', as: 'anonymous' },
@@ -169,5 +175,6 @@ describe('phones and screen readers', () => {
       await browser.close()
     }
     expect(problems).toEqual([])
-  })
+    // Two viewports and two axe runs per page, a dozen pages: past the browser project's 60 s on two busy cores.
+  }, 120_000)
 })
