@@ -33,6 +33,11 @@ export function ReviewPage(props: { chrome: Chrome; queue: ReviewQueue; failed?:
     <Layout chrome={chrome} meta={{ title: 'Review queue', noindex: true }}>
       <h1>Review queue</h1>
       {props.notice && <p role="status">{props.notice}</p>}
+      {props.failed && !queue.entries.some((entry) => entry.id === props.failed!.id) && props.failed.form.message && (
+        <p class="form-message" role="alert">
+          {props.failed.form.message}
+        </p>
+      )}
       <p>
         {queue.total === 0
           ? 'Nothing waits for review.'
