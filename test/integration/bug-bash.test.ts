@@ -1,7 +1,7 @@
 import { and, eq, inArray } from 'drizzle-orm'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { bugBashClusters, bugBashEvents, csatRequests, notifications, queueItemEvents, queueItems, replies, type Category, type User } from '../../src/db/schema'
-import { fixCluster, getBugBashList, pickCluster } from '../../src/bug-bash'
+import { fixCluster, getBugBashList, pickCluster, unpickCluster } from '../../src/bug-bash'
 import { markDuplicate, setMeToo } from '../../src/forum'
 import { convertThread } from '../../src/queue'
 import { createTestApp, type TestApp } from '../support/app'
@@ -143,8 +143,25 @@ describe('bug-bash list', () => {
     expect((await html(empty)).querySelector(`#note-${cluster!.id}-error`)?.text).toContain('at least 10 characters')
   })
 
+  it('takes a picked cluster off its day (open again, still stored), and fixes only picked clusters', async () => {
+    const picked = await pickCluster({ ctx: t.ctx(support), input: { threadId: threads.B2!.id, day: '2026-03-09' } })
+    expect(picked.anchorThreadId).toBe(threads.B1!.id)
+    await expect(pickCluster({ ctx: t.ctx(support), input: { threadId: threads.B1!.id, day: '2026-03-09' } })).rejects.toThrow('already picked for 2026-03-09')
+    const client = await t.client().signInAs(support)
+    expect((await client.post(`/bug-bash/${picked.id}/unpick`)).status).toBe(303)
+    const [stored] = await t.db.select().from(bugBashClusters).where(eq(bugBashClusters.id, picked.id))
+    expect(stored).toMatchObject({ state: 'open', bugBashDay: null })
+    expect((await t.db.select().from(bugBashEvents).where(eq(bugBashEvents.clusterId, picked.id))).map((event) => event.kind)).toEqual(['picked', 'unpicked'])
+    const list = await getBugBashList(t.ctx(support))
+    expect(list.open.find((cluster) => cluster.storedId === picked.id)?.threads.map((thread) => thread.id).sort((a, b) => a - b)).toEqual(idsOf('B1', 'B2'))
+    const refused = await client.post(`/bug-bash/${picked.id}/fix`, { note: 'Contrast fixed in the dark theme.', release: '' })
+    expect(refused.status).toBe(409)
+    expect((await html(refused)).querySelector(`#cluster-${picked.id} .form-message`)?.text).toContain('Pick this cluster for a bug-bash day first')
+    expect((await client.post(`/bug-bash/${picked.id}/unpick`)).status).toBe(409)
+  })
+
   it('marking fixed closes the loop on every thread: replies, notices, mail with "This solved it", items waiting for confirmation', async () => {
-    const [cluster] = await t.db.select().from(bugBashClusters)
+    const [cluster] = await t.db.select().from(bugBashClusters).where(eq(bugBashClusters.anchorThreadId, threads.C1!.id))
     const note = 'Reset mails were stuck behind a misconfigured sender address; they go out within a minute again.'
     const before = sink.received.length
     const done = await (await t.client().signInAs(engineer)).post(`/bug-bash/${cluster!.id}/fix`, { note, release: '2.4.1' })

@@ -74,6 +74,13 @@ function ClusterCard({ chrome, cluster, forms, today }: { chrome: Chrome; cluste
           </span>
         </p>
         {cluster.reasons.length > 0 && <p class="muted">Grouped by: {cluster.reasons.join('; ')}.</p>}
+        {/* A refused fix or unpick of a cluster that shows neither form (no longer picked) still says why. */}
+        {cluster.state !== 'picked' && cluster.storedId && (
+          <>
+            <FormMessage form={forms[`fix-${cluster.storedId}`] ?? empty} />
+            <FormMessage form={forms[`unpick-${cluster.storedId}`] ?? empty} />
+          </>
+        )}
       </header>
       <ul class="cluster-threads">
         {cluster.threads.map((thread) => (
