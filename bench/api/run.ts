@@ -24,16 +24,16 @@ function listsSection(run: ListsRun): string[] {
   return [
     `### (a) GET /api/v1/threads and GET /api/v1/items at ${int(run.counts.threads)} threads and ${int(run.counts.openItems)} open items (PostgreSQL 15)`,
     '',
-    `autocannon, ${run.connections} connections, ${run.duration} s per route after a warm-up, one route at a time; the app and the reference in one`,
+    `autocannon, ${run.connections} connections, one route at a time (seconds per route in the table; 3 s of warm-up first, except for the items list), the app and the reference in one`,
     'child process (bench/api/server.ts), database pools of 10 on both sides. Data: bench/queue/priority-seed.ts (100k open items over',
     `2,000 organisations, 50k threads) plus 50k more threads, priorities from the real recompute; seeded in ${run.seedSeconds.toFixed(0)} s.`,
     'Each API request runs the whole stack: token lookup, the per-token rate limit (counted in PostgreSQL), the scope, zod validation, the query, JSON.',
     '',
-    '| route | req/s | p50 ms | p99 ms | bytes/response | req/s vs reference |',
-    '|---|--:|--:|--:|--:|--:|',
+    '| route | s | req/s | p50 ms | p99 ms | timeouts (60 s) | bytes/response | req/s vs reference |',
+    '|---|--:|--:|--:|--:|--:|--:|--:|',
     ...run.results.map(
       (result) =>
-        `| ${result.label} | ${int(result.requestsPerSecond)} | ${result.p50} | ${result.p99} | ${int(result.bytesPerResponse)} | ${result.key === 'bare-pk' ? '1' : (result.requestsPerSecond / reference.requestsPerSecond).toFixed(2)} |`,
+        `| ${result.label} | ${result.duration} | ${int(result.requestsPerSecond)} | ${result.p50} | ${result.p99} | ${result.timeouts} | ${int(result.bytesPerResponse)} | ${result.key === 'bare-pk' ? '1' : (result.requestsPerSecond / reference.requestsPerSecond).toFixed(2)} |`,
     ),
     '',
   ]
@@ -44,7 +44,7 @@ function fanoutSection(run: FanoutRun): string[] {
   return [
     `### (b) Webhook fan-out: ${int(run.events)} events to ${run.endpoints} endpoints`,
     '',
-    `${int(run.events)} \`item.state_changed\` events written as the verbs write them (event, a delivery per endpoint, its outbox row; ${run.emitSeconds.toFixed(1)} s,`,
+    `${int(run.events)} \`item.state_changed\` events written as the verbs write them (event, a delivery per endpoint, its outbox row; 50 a transaction, ${run.emitSeconds.toFixed(1)} s,`,
     'not timed below), then two app instances (`src/server.ts`, outbox polling every 100 ms, 4 lanes each) on one PostgreSQL deliver them',
     'through the SSRF guard (loopback allowed for these endpoints) to 3 local HTTP receivers that verify every signature with `standardwebhooks`.',
     'The clock starts when the instances are started (their start-up included).',
