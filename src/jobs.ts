@@ -6,6 +6,7 @@ import { notifyHandlers } from './notify'
 import type { OutboxHandlers } from './outbox'
 import { queueHandlers } from './queue'
 import { rotationHandlers } from './rotation'
+import { safetyHandlers } from './safety'
 import { scoreboardHandlers } from './scoreboard'
 import { searchHandlers } from './search/handlers'
 import type { SearchIndex } from './search/types'
@@ -20,6 +21,7 @@ export function outboxHandlers(services: { search: SearchIndex; mail: { settings
     ...mailHandlers(services.mail.mailer),
     ...mailDigestHandlers(services.mail.settings),
     ...rotationHandlers(),
+    ...safetyHandlers(),
     ...escalationHandlers(),
     ...csatHandlers(),
     ...scoreboardHandlers(services.mail.settings),

@@ -14,6 +14,7 @@ import { startOutboxWorker } from './outbox'
 import { scheduleQueueTick } from './queue/handlers'
 import { scheduleEscalationTick } from './escalations'
 import { scheduleRotationTick } from './rotation'
+import { scheduleSafetyMaintenance } from './safety'
 import { scheduleScoreboardJobs } from './scoreboard'
 import { createSearchIndex } from './search/create-search-index'
 import { ensureDefaultCategory } from './setup'
@@ -65,6 +66,7 @@ export async function startForum(env: Env, options: StartOptions = {}): Promise<
   await scheduleSearchMaintenance(database.db, clock.now())
   await scheduleMailDigests(database.db, clock.now())
   await scheduleScoreboardJobs(database.db, clock.now())
+  await scheduleSafetyMaintenance(database.db, clock.now())
   const worker = startOutboxWorker({
     db: database.db,
     handlers: outboxHandlers({ search, mail: { settings: mailSettingsOf(env), mailer } }),

@@ -3,6 +3,7 @@
 // and the moderation domain resolves what lands in /review. Imports no domain that imports it.
 export { checkFormStamp, FORM_MIN_SECONDS, HONEYPOT_FIELD, issueFormStamp, STAMP_FIELD, type GuardedForm } from './form-stamps'
 export { deleteWatchedWord } from './delete-watched-word'
+export { SAFETY_MAINTAIN, safetyHandlers, scheduleSafetyMaintenance } from './handlers'
 export { liftSanction } from './lift-sanction'
 export * from './queries'
 export { queueForReview } from './queue-for-review'
