@@ -1,6 +1,7 @@
 import { and, eq, inArray, ne, sql } from 'drizzle-orm'
 import { IANAZone } from 'luxon'
 import { requireAdmin } from '../policy'
+import { recordStaffAction } from '../audit'
 import { inTransaction, type VerbArgs } from '../ctx'
 import { rotationMembers, rotations, rotationShifts, users, type Rotation } from '../db/schema'
 import { ConflictError, NotFoundError, ValidationError } from '../errors'
@@ -66,6 +67,16 @@ export async function saveRotation({ ctx, input }: VerbArgs): Promise<Rotation> 
     await db.delete(rotationMembers).where(eq(rotationMembers.rotationId, rotation.id))
     await db.insert(rotationMembers).values(memberIds.map((userId, position) => ({ rotationId: rotation.id, userId, position })))
     await replanRotation(db, rotation.id, now)
+    await recordStaffAction({
+      ctx: { ...ctx, db },
+      input: {
+        action: data.rotationId ? 'rotation.updated' : 'rotation.created',
+        subjectType: 'rotation',
+        subjectId: rotation.id,
+        subjectLabel: rotation.name,
+        details: { ...values, updatedAt: undefined, memberIds },
+      },
+    })
     return rotation
   })
 }
