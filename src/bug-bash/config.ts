@@ -9,6 +9,8 @@ export const BUG_BASH_CONFIG = {
   candidateLimit: 200,
   /** Similar threads looked at per candidate. */
   similarLimit: 8,
+  /** similar() lookups in flight at once (the page's cost is these lookups). */
+  similarConcurrency: 4,
   /**
    * A similar() hit joins a thread's cluster when it scores at least this share of the thread's
    * own score (the engine finds the thread itself first): relative, so it holds for both engines,

@@ -185,13 +185,18 @@ async function similarLinks(ctx: Ctx, nodes: CandidateRow[]): Promise<ClusterLin
   if (!search || nodes.length < 2) return []
   const ids = new Set(nodes.map((node) => node.id))
   const links: ClusterLink[] = []
-  for (const node of nodes) {
-    const hits = await search.similar({ title: node.title, limit: BUG_BASH_CONFIG.similarLimit })
-    const reference = hits.find((hit) => hit.threadId === node.id)?.score ?? hits[0]?.score ?? 0
-    if (reference <= 0) continue
-    for (const hit of hits)
-      if (hit.threadId !== node.id && ids.has(hit.threadId) && hit.score >= BUG_BASH_CONFIG.similarShare * reference)
-        links.push({ a: node.id, b: hit.threadId, reason: 'similar' })
+  // A few lookups at a time: PostgreSQL answers them on several pool connections (PGlite in turn).
+  for (let start = 0; start < nodes.length; start += BUG_BASH_CONFIG.similarConcurrency) {
+    const batch = nodes.slice(start, start + BUG_BASH_CONFIG.similarConcurrency)
+    const answers = await Promise.all(batch.map((node) => search.similar({ title: node.title, limit: BUG_BASH_CONFIG.similarLimit })))
+    batch.forEach((node, index) => {
+      const hits = answers[index]!
+      const reference = hits.find((hit) => hit.threadId === node.id)?.score ?? hits[0]?.score ?? 0
+      if (reference <= 0) return
+      for (const hit of hits)
+        if (hit.threadId !== node.id && ids.has(hit.threadId) && hit.score >= BUG_BASH_CONFIG.similarShare * reference)
+          links.push({ a: node.id, b: hit.threadId, reason: 'similar' })
+    })
   }
   return links
 }
