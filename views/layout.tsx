@@ -183,6 +183,11 @@ function SiteHeader({ chrome }: { chrome: Chrome }) {
                   )}
                   {isStaff(viewer) && (
                     <li>
+                      <a href="/review">Review queue</a>
+                    </li>
+                  )}
+                  {isStaff(viewer) && (
+                    <li>
                       <a href="/staff/search">Search analytics</a>
                     </li>
                   )}

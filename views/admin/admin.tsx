@@ -114,6 +114,9 @@ export function UserEditPage(props: {
           <h1>{props.user.displayName}</h1>
           <p>{props.user.email}</p>
         </hgroup>
+        <p>
+          <a href={`/moderation/users/${props.user.id}`}>Trust level, suspensions and spam removal</a>
+        </p>
         {props.mail?.failingSince ? (
           <p class="form-message error mail-failing" role="status">
             Mail failing since {formatDateTime(props.mail.failingSince)}: mail to {props.user.email} bounced, so this person may not hear from us.
