@@ -68,7 +68,7 @@ describe('sign-in limits', () => {
     expect(again.status).toBe(404)
     // Password sign-in works again for the owner.
     expect((await signIn('paused@example.com', TEST_PASSWORD, '198.51.100.99')).status).toBe(303)
-  })
+  }, 120_000) // 101 real argon2 checks of wrong passwords
 })
 
 describe('bot checks on the sign-up and ask forms', () => {
