@@ -1,9 +1,9 @@
 import { and, eq, lt } from 'drizzle-orm'
 import * as oidc from 'openid-client'
-import { hashToken } from '../auth'
+import { hashToken, hitRateLimit } from '../auth'
 import { inTransaction, type VerbArgs } from '../ctx'
 import { ssoProviders, ssoSignInAttempts } from '../db/schema'
-import { NotFoundError, UnavailableError } from '../errors'
+import { NotFoundError, RateLimitedError, UnavailableError } from '../errors'
 import { requireSignedIn } from '../policy'
 import { parseInput } from '../validation'
 import { providerAuthorizationUrl } from './provider-clients'
@@ -11,6 +11,9 @@ import { StartSsoInput } from './schemas'
 
 /** How long a person has at the provider before the sign-in must start again. */
 export const SSO_ATTEMPT_LIFETIME_MS = 10 * 60 * 1000
+
+/** Each start writes a row and may ask the provider for its discovery document: generous for people, not for a flood. */
+export const SSO_STARTS_PER_ADDRESS = { limit: 60, windowMs: 10 * 60 * 1000 }
 
 /**
  * Starts a sign-in (or, with `link`, the linking of a provider to the signed-in person): fresh
@@ -20,6 +23,8 @@ export const SSO_ATTEMPT_LIFETIME_MS = 10 * 60 * 1000
 export async function startSsoSignIn({ ctx, input }: VerbArgs<StartSsoInput>): Promise<{ redirectTo: string; state: string; expiresAt: Date }> {
   const data = parseInput(StartSsoInput, input)
   const linkUser = data.link ? requireSignedIn(ctx, 'link a sign-in to your account') : null
+  const perAddress = await hitRateLimit(ctx.db, `sso-start:ip:${ctx.clientIp ?? 'unknown'}`, SSO_STARTS_PER_ADDRESS, ctx.now())
+  if (!perAddress.allowed) throw new RateLimitedError(perAddress.retryAfterSeconds)
   const [provider] = await ctx.db
     .select()
     .from(ssoProviders)

@@ -16,7 +16,8 @@ let t: TestApp
 let admin: User
 
 beforeAll(async () => {
-  t = await createTestApp()
+  // Behind a proxy, so the start limit can be shown per address.
+  t = await createTestApp({ env: { TRUST_PROXY: 'true' } })
   admin = await createUser(t.db, { role: 'admin' })
   await saveSsoProvider({ ctx: t.ctx(admin), input: { kind: 'github', name: 'GitHub', clientId: 'gh-client', clientSecret: 'gh-secret', enabled: '1' } })
   await saveSsoProvider({ ctx: t.ctx(admin), input: { kind: 'google', name: 'Google', clientId: 'g-client.apps.example', clientSecret: 'g-secret', enabled: '1' } })
@@ -85,5 +86,17 @@ describe('Google', () => {
     const response = await (await t.client().signInAs(admin)).post('/admin/sso/providers/new?kind=google', { kind: 'google', name: 'Google again', clientId: 'x', clientSecret: 'y', enabled: '1' })
     expect(response.status).toBe(409)
     expect(await response.text()).toContain('Google is already set up')
+  })
+})
+
+describe('starting a sign-in', () => {
+  it('is limited per address (60 in 10 minutes) with Retry-After, and other addresses go on', async () => {
+    const client = t.client()
+    const from = (n: number) => ({ headers: { 'x-forwarded-for': `10.9.9.${n}` } })
+    let last: Response | null = null
+    for (let i = 0; i < 61; i++) last = await client.get('/auth/sso/google/start', from(1))
+    expect(last!.status).toBe(429)
+    expect(last!.headers.get('retry-after')).toMatch(/^\d+$/)
+    expect((await client.get('/auth/sso/google/start', from(2))).status).toBe(302)
   })
 })
