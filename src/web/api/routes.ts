@@ -14,7 +14,7 @@ import {
   postReply,
   type ReplyView,
 } from '../../forum'
-import { addInternalNote, assignItem, changeItemState, fileItem, getBoard, getItemPage, replyToItem, updateItemDetails } from '../../queue'
+import { addInternalNote, assignItem, changeItemState, fileItem, getBoardRows, getItemPage, replyToItem, updateItemDetails } from '../../queue'
 import { findSimilarQuestions, searchForum } from '../../search'
 import { getOnRotationNow } from '../../rotation'
 import { listNotifications } from '../../notify'
@@ -570,7 +570,7 @@ export function createApiApp(): OpenAPIHono<ApiEnv> {
     const query = c.req.valid('query')
     if (query.cursor !== undefined && !isBoardCursor(query.cursor))
       throw new ProblemError({ status: 422, detail: 'That cursor is not one this API gave out.', errors: { cursor: 'Invalid cursor.' } })
-    const board = await getBoard(c.var.ctx, {
+    const board = await getBoardRows(c.var.ctx, {
       team: query.team,
       assignee: query.assignee,
       state: query.state,
