@@ -1,6 +1,7 @@
 import { cpus } from 'node:os'
 import { fileURLToPath } from 'node:url'
 import { sql } from 'drizzle-orm'
+import { clearChartCache } from '../../src/charts'
 import { ScoreboardPage } from '../../views/scoreboard/scoreboard'
 import type { Chrome } from '../../views/layout'
 import type { Ctx } from '../../src/ctx'
@@ -75,7 +76,8 @@ async function main(): Promise<void> {
         assets: { css: '/a.css', pico: '/p.css', highlight: '/h.css', htmx: '/x.js', js: '/j.js' },
       }
       let bytes = 0
-      const page = (input: Record<string, string>) => async () => {
+      const page = (input: Record<string, string>, fresh = false) => async () => {
+        if (fresh) clearChartCache()
         const scoreboard = await getScoreboard(ctx, input)
         const html = await (<ScoreboardPage chrome={chrome} scoreboard={scoreboard} />).toString()
         bytes = html.length
@@ -86,8 +88,9 @@ async function main(): Promise<void> {
         ['/scoreboard, last 30 days', { period: '30' }],
         ['/scoreboard, last 90 days', { period: '90' }],
         ['/scoreboard, last 90 days, one team', { period: '90', team: 'platform' }],
+        ['/scoreboard, last 90 days, every chart drawn afresh', { period: '90' }],
       ] as const) {
-        const ms = await time(RUNS, page(input))
+        const ms = await time(RUNS, page(input, label.includes('afresh')))
         cases.push({ label, ms, bytes })
         console.log(`${label}: p50 ${quantile(ms, 0.5).toFixed(0)} ms, p95 ${quantile(ms, 0.95).toFixed(0)} ms`)
       }
@@ -96,6 +99,7 @@ async function main(): Promise<void> {
       console.log(`board: p50 ${quantile(reference, 0.5).toFixed(0)} ms, p95 ${quantile(reference, 0.95).toFixed(0)} ms`)
       const referenceP50 = quantile(reference, 0.5)
       const worstP95 = Math.max(...cases.slice(0, 4).map((entry) => quantile(entry.ms, 0.95)))
+      const freshP95 = quantile(cases[4]!.ms, 0.95)
       writeSection(
         RESULTS,
         SECTION,
@@ -111,12 +115,16 @@ resolved items. Seeding took ${seedSeconds.toFixed(1)} s.
 
 Each case: the read model (getScoreboard: twelve queries in parallel on a pool of 10) and the whole page rendered to HTML with its
 eleven server-drawn charts (${((cases[2]?.bytes ?? 0) / 1024).toFixed(0)} KiB for 90 days), ${RUNS} runs after one warm-up, wall-clock from Node.
+Drawing a chart with Observable Plot takes 20-40 ms, so src/charts keeps drawn SVGs keyed by their exact numbers: the first four cases
+are views whose numbers did not change since the last view (the rollup runs once a minute); "drawn afresh" empties that cache before
+every run, the cost of the first view after the numbers moved.
 
 | Case | p50 ms | p95 ms | max ms | p50 / reference |
 |---|--:|--:|--:|--:|
 ${cases.map((entry) => `| ${entry.label} | ${quantile(entry.ms, 0.5).toFixed(0)} | ${quantile(entry.ms, 0.95).toFixed(0)} | ${Math.max(...entry.ms).toFixed(0)} | ${(quantile(entry.ms, 0.5) / referenceP50).toFixed(1)} |`).join('\n')}
 
-Goal: p95 under 300 ms on PostgreSQL. Worst p95 measured: **${worstP95.toFixed(0)} ms**, ${worstP95 < 300 ? '**met**' : '**not met**'}.
+Goal: p95 under 300 ms on PostgreSQL. Worst p95 of the views with unchanged numbers: **${worstP95.toFixed(0)} ms**, ${worstP95 < 300 ? '**met**' : '**not met**'};
+with every chart drawn afresh: **${freshP95.toFixed(0)} ms**, ${freshP95 < 300 ? '**met**' : '**not met**'}.
 
 The timings (first response, resolution, SLA outcomes) come from the rollup scoreboard_item_facts, derived from the event log by
 the job scoreboard.rollup: a full rebuild of ${rebuilt.toLocaleString('en')} items took ${rebuildSeconds.toFixed(1)} s (business-hours arithmetic in Node, batches of

@@ -1,1 +1,1 @@
-export { renderBarChart, renderLineChart, type BarDatum, type ChartText, type LinePoint } from './render'
+export { clearChartCache, renderBarChart, renderLineChart, type BarDatum, type ChartText, type LinePoint } from './render'

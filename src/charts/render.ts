@@ -1,4 +1,5 @@
 import * as Plot from '@observablehq/plot'
+import { LRUCache } from 'lru-cache'
 import { parseHTML } from 'linkedom'
 
 // Charts drawn on the server as SVG by Observable Plot, with linkedom standing in for the
@@ -31,6 +32,27 @@ export interface LinePoint {
 }
 
 const SVG_NS = 'http://www.w3.org/2000/svg'
+
+/**
+ * Drawing a chart costs 20-40 ms of Plot's layout (bench/RESULTS.md, scoreboard); the SVG is a pure
+ * function of its text and numbers, so a page whose numbers did not change since the last view
+ * reuses it. Keyed by the whole input, so a changed number is always drawn afresh.
+ */
+const drawn = new LRUCache<string, string>({ max: 500 })
+
+function memo(kind: string, text: ChartText, data: unknown, draw: () => string): string {
+  const key = JSON.stringify([kind, text, data])
+  const cached = drawn.get(key)
+  if (cached !== undefined) return cached
+  const svg = draw()
+  drawn.set(key, svg)
+  return svg
+}
+
+/** Forgets every drawn chart (the benchmark measures drawing afresh with it). */
+export function clearChartCache(): void {
+  drawn.clear()
+}
 
 function documentForPlot(): Document {
   return parseHTML('<!doctype html><html><body></body></html>').document as unknown as Document
@@ -71,6 +93,10 @@ const baseOptions = (text: ChartText) => ({
 
 /** A bar chart (grouped by series when the data has one), as an SVG string. */
 export function renderBarChart(text: ChartText, data: readonly BarDatum[]): string {
+  return memo('bar', text, data, () => drawBarChart(text, data))
+}
+
+function drawBarChart(text: ChartText, data: readonly BarDatum[]): string {
   const document = documentForPlot()
   const grouped = data.some((datum) => datum.series !== undefined)
   const labels = [...new Set(data.map((datum) => datum.label))]
@@ -92,6 +118,10 @@ export function renderBarChart(text: ChartText, data: readonly BarDatum[]): stri
 
 /** A line chart over time (one line per series), as an SVG string. */
 export function renderLineChart(text: ChartText, points: readonly LinePoint[]): string {
+  return memo('line', text, points, () => drawLineChart(text, points))
+}
+
+function drawLineChart(text: ChartText, points: readonly LinePoint[]): string {
   const document = documentForPlot()
   const series = points.some((point) => point.series !== undefined)
   const rows = points.map((point) => ({ ...point }))

@@ -212,7 +212,9 @@ describe('the scoreboard', () => {
     const summary = mails.find((mail) => mail.subject?.startsWith('Scoreboard: week of 2026-03-02'))!
     expect(summary.text).toContain(`#${items.b} Exports of all orders stop half way: 2 customers, 2 items`)
     expect(summary.text).toContain('Median first response (business minutes): platform bugs 30.0 min; platform questions 105.0 min.')
-    expect(summary.headers.has('list-unsubscribe')).toBe(true)
+    // Opting out is one click (RFC 8058) and the footer says how.
+    expect(summary.headerLines.some((line) => line.key === 'list-unsubscribe')).toBe(true)
+    expect(summary.text).toMatch(/Unsubscribe: http:\/\/localhost\/mail\/unsubscribe\//)
     const rows = await t.db.select().from(mailMessages).where(eq(mailMessages.kind, 'scoreboard_weekly'))
     expect(rows.map((row) => row.userId).sort()).toEqual([support.id, engineer.id].sort())
   })
