@@ -122,6 +122,7 @@ beforeAll(async () => {
     { name: 'queue-board', path: '/queue', as: 'support' },
     { name: 'queue-item', path: `/queue/items/${item.id}`, as: 'support' },
     { name: 'bug-bash', path: '/bug-bash', as: 'support' },
+    { name: 'scoreboard', path: '/scoreboard?period=90', as: 'support' },
     { name: 'escalation-inbox', path: '/escalations/mine', as: 'engineer' },
     { name: 'rotations', path: '/rotations', as: 'engineer' },
     { name: 'rotation', path: `/rotations/${rotation!.id}`, as: 'admin' },
