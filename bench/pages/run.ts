@@ -379,13 +379,37 @@ async function profileStatements(monitor: Sql, base: string, route: PageRoute, c
   }
 }
 
-async function measurePage(server: BenchServer, route: PageRoute, cookies: Cookies, postmaster: number | null, port?: number): Promise<PageResult> {
+/**
+ * Waits until the requests wrk left in flight are done: a slow page (the queue board at 100k
+ * items) keeps PostgreSQL busy for seconds after wrk stops, and the next page would pay for it.
+ */
+async function drain(monitor: Sql | null): Promise<void> {
+  if (!monitor) return new Promise((resolve) => setTimeout(resolve, 2000))
+  const deadline = Date.now() + 60_000
+  while (Date.now() < deadline) {
+    const [row] = await monitor<{ active: number }[]>`
+      select count(*)::int as active from pg_stat_activity
+      where datname = current_database() and state <> 'idle' and pid <> pg_backend_pid()`
+    if (!row || row.active === 0) return
+    await new Promise((resolve) => setTimeout(resolve, 250))
+  }
+}
+
+async function measurePage(
+  server: BenchServer,
+  route: PageRoute,
+  cookies: Cookies,
+  postmaster: number | null,
+  monitor: Sql | null,
+  port?: number,
+): Promise<PageResult> {
   const url = `http://127.0.0.1:${port ?? server.port}${route.path}`
   if (config.warmup > 0) await wrk(url, cookies[route.as], config.warmup, config.connections)
   const before = snapshotCpu(server.pid, postmaster)
   const result = await wrk(url, cookies[route.as], config.duration, config.connections)
   const after = snapshotCpu(server.pid, postmaster)
   const cpu = cpuUsageBetween(before, after, result.total)
+  await drain(monitor)
   log(
     `  ${route.key.padEnd(22)} ${Math.round(result.requestsPerSecond).toString().padStart(6)} req/s  p50 ${result.p50.toFixed(1)} ms  p99 ${result.p99.toFixed(1)} ms${result.errors ? `  ERRORS ${result.errors}` : ''}`,
   )
@@ -434,22 +458,33 @@ async function measureSize(
   }
   const referenceRoute: PageRoute = { key: 'reference', label: 'Reference: bare Hono + postgres.js, one primary-key select', group: 'reference', as: 'anonymous', path: `/bench/users/${targets.userId}` }
   log(`${kind} ${threads.toLocaleString('en-US')}: ${config.duration} s per page at ${config.connections} connections`)
-  const referenceBefore = await measurePage(server, referenceRoute, cookies, postmaster, server.referencePort)
+  const referenceBefore = await measurePage(server, referenceRoute, cookies, postmaster, monitor, server.referencePort)
   const pages: PageResult[] = []
   for (const route of routes) {
-    const result = await measurePage(server, route, cookies, postmaster)
+    const result = await measurePage(server, route, cookies, postmaster, monitor)
     pages.push({ ...result, bytes: bytes.get(route.key) ?? 0, statements: profiles.get(route.key) ?? null })
   }
-  const referenceAfter = await measurePage(server, referenceRoute, cookies, postmaster, server.referencePort)
+  const referenceAfter = await measurePage(server, referenceRoute, cookies, postmaster, monitor, server.referencePort)
   return { kind, threads, reference: [referenceBefore, referenceAfter], pages, loadAverage: loadavg(), searchIndexed: prepared.searchIndexed }
 }
 
 // --- Main --------------------------------------------------------------------------------------
 
+/** With BENCH_MERGE=1, the sizes of the previous run's raw figures (BENCH_JSON) that this run does not measure are kept in the report. */
+function previousFigures(): { runs: SizeRun[]; seeding: { kind: string; threads: number; seconds: number | null }[] } {
+  if (process.env.BENCH_MERGE !== '1' || !existsSync(config.json)) return { runs: [], seeding: [] }
+  return JSON.parse(readFileSync(config.json, 'utf8'))
+}
+
 async function main(): Promise<void> {
   const startedAt = new Date()
+  const previous = previousFigures()
   const runs: SizeRun[] = []
   const seeding: { kind: string; threads: number; seconds: number | null }[] = []
+  const onPostgres = (threads: number) => config.databases.includes('postgres') && config.sizes.includes(threads)
+  const onPglite = (threads: number) => config.databases.includes('pglite') && config.pgliteSizes.includes(threads)
+  runs.push(...previous.runs.filter((run) => !(run.kind === 'postgres' ? onPostgres(run.threads) : onPglite(run.threads))))
+  seeding.push(...previous.seeding.filter((entry) => !(entry.kind === 'PGlite' ? onPglite(entry.threads) : onPostgres(entry.threads))))
   if (config.databases.includes('postgres')) {
     const cluster = await startKeptCluster(config.dataRoot)
     const stopCluster = onCleanup('PostgreSQL cluster', () => cluster.stop())
@@ -488,6 +523,7 @@ async function main(): Promise<void> {
     }
   }
   if (config.seedOnly) return
+  runs.sort((a, b) => (a.kind === b.kind ? a.threads - b.threads : a.kind === 'postgres' ? -1 : 1))
   const section = renderPagesSection({
     title: SECTION_TITLE,
     runs,
