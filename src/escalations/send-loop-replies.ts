@@ -9,7 +9,7 @@ import { postReply } from '../forum'
 import { notifyCustomers, type CustomerNotice } from '../notify'
 import { canTransition, lockItem, moveItem, recordEvent } from '../queue'
 import { parseInput } from '../validation'
-import { trackerLinkLine } from './escalation-core'
+import { loopThreadsOf, trackerLinkLine } from './escalation-core'
 import { SendLoopRepliesInput } from './schemas'
 import { emitWebhookEvent } from '../webhooks'
 
@@ -33,6 +33,26 @@ export async function sendLoopReplies({ ctx, input }: VerbArgs): Promise<{ sent:
       .orderBy(asc(loopReplies.id))
       .for('update')
     if (drafts.length === 0) throw new ConflictError('There is nothing to send: these replies were already sent.')
+    // A thread marked as a duplicate after the engineer answered gets the same reply, so its asker
+    // hears on their own thread (with the fix mail's links) like every other asker.
+    const threads = drafts[0]!.escalationId !== null ? await loopThreadsOf(db, item) : []
+    if (threads.length > 0) {
+      const joined = await db
+        .insert(loopReplies)
+        .values(
+          threads.map((thread) => ({
+            itemId: item.id,
+            escalationId: drafts[0]!.escalationId,
+            threadId: thread.threadId,
+            kind: drafts[0]!.kind,
+            body: drafts[0]!.body,
+            createdAt: now,
+          })),
+        )
+        .onConflictDoNothing()
+        .returning()
+      drafts.push(...joined)
+    }
     const edited = new Map(data.drafts.map((draft) => [draft.id, draft.body]))
     const unknown = data.drafts.find((draft) => !drafts.some((row) => row.id === draft.id))
     if (unknown) throw new ConflictError('One of these replies was already sent or removed; reload the page to see where things stand.')
