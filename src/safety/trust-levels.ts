@@ -65,16 +65,16 @@ function statsQuery(now: Date, which: ReturnType<typeof sql>) {
  * regular, which has to be kept up (as in Discourse). Levels an admin set by hand are left alone.
  * Returns the people whose level changed.
  */
-async function applyEarnedLevels(db: Db, rows: StatsRow[], now: Date): Promise<{ userId: number; from: number; to: number }[]> {
+async function applyEarnedLevels(db: Db, rows: StatsRow[], now: Date, highest: number = TRUST.regular): Promise<{ userId: number; from: number; to: number }[]> {
   const changes: { userId: number; from: number; to: number }[] = []
   for (const row of rows) {
-    const earned = earnedTrustLevel({
+    const earned = Math.min(highest, earnedTrustLevel({
       readThreads: row.read_threads,
       visiblePosts: row.visible_posts,
       acceptedAnswers: row.accepted_answers,
       recentPenalties: row.recent_penalties,
       accountAgeMs: now.getTime() - new Date(row.created_at).getTime(),
-    })
+    }))
     const next = earned > row.trust_level ? earned : row.trust_level === TRUST.regular && earned < TRUST.regular ? TRUST.member : row.trust_level
     if (next === row.trust_level) continue
     await db.execute(sql`update users set trust_level = ${next} where id = ${row.id} and trust_level_locked_at is null`)
@@ -83,10 +83,14 @@ async function applyEarnedLevels(db: Db, rows: StatsRow[], now: Date): Promise<{
   return changes
 }
 
-/** On an event (a post, a read, an accepted answer): this one person's level, in the caller's transaction. */
+/**
+ * On an event (a post, a read, an accepted answer): this one person's level, in the caller's
+ * transaction, up to member. Regular is about sustained behaviour and is judged by the hourly job,
+ * so members and above cost one indexed lookup here, not the full count.
+ */
 export async function promoteIfEarned(db: Db, userId: number, now: Date): Promise<number | null> {
-  const rows = await queryRows<StatsRow>(db, statsQuery(now, sql`u.id = ${userId}`))
-  const [change] = await applyEarnedLevels(db, rows, now)
+  const rows = await queryRows<StatsRow>(db, statsQuery(now, sql`u.id = ${userId} and u.trust_level < ${TRUST.member}`))
+  const [change] = await applyEarnedLevels(db, rows, now, TRUST.member)
   return change?.to ?? null
 }
 

@@ -1,7 +1,7 @@
 import { eq } from 'drizzle-orm'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { auditEntries, users, type Category, type User } from '../../src/db/schema'
-import { FORM_MIN_SECONDS, HONEYPOT_FIELD, STAMP_FIELD } from '../../src/safety'
+import { auditEntries, threadReads, users, type Category, type User } from '../../src/db/schema'
+import { FORM_MIN_SECONDS, HONEYPOT_FIELD, recomputeTrustLevels, STAMP_FIELD } from '../../src/safety'
 import { createTestApp, type TestApp } from '../support/app'
 import { html } from '../support/client'
 import { createCategory, createThread, createUser, TEST_PASSWORD } from '../support/factories'
@@ -167,6 +167,20 @@ describe('trust levels', () => {
     const page = await html(await admin.get(`/moderation/users/${person.id}`))
     expect(page.text).toMatch(/Trust level: new \(set by hand\)/)
     expect((await t.db.select().from(auditEntries).where(eq(auditEntries.action, 'user.trust_level_changed'))).length).toBe(1)
+  })
+
+  it('recomputes levels in the hourly job: time alone can earn one, and a regular who stopped helping becomes a member', async () => {
+    const asker = await createUser(t.db)
+    const reads = await Promise.all(Array.from({ length: 5 }, () => createThread(t, asker, category)))
+    const quiet = await createUser(t.db, { displayName: 'Quiet Reader', trustLevel: 0, createdAt: t.clock.now() })
+    await t.db.insert(threadReads).values(reads.map((thread) => ({ userId: quiet.id, threadId: thread.id, firstReadAt: t.clock.now() })))
+    const former = await createUser(t.db, { displayName: 'Former Regular', trustLevel: 3 })
+    t.clock.advance(2 * 3600 * 1000)
+    const result = await recomputeTrustLevels(t.db, t.clock.now())
+    expect(result.changed).toBeGreaterThanOrEqual(2)
+    const level = async (id: number) => (await t.db.select().from(users).where(eq(users.id, id)))[0]!.trustLevel
+    expect(await level(quiet.id)).toBe(1)
+    expect(await level(former.id)).toBe(2)
   })
 
   it('holds the first post of a new account when the admin asks for approval', async () => {
