@@ -77,6 +77,11 @@ function labelled(node: HTMLElement | SVGSVGElement, document: Document, text: C
     svg.setAttribute('aria-labelledby', `${text.id}-title ${text.id}-desc`)
     svg.removeAttribute('aria-label')
     svg.removeAttribute('aria-description')
+    // Inside role="img" everything is presentational: Plot's labels on its groups are not allowed there.
+    for (const part of svg.querySelectorAll('[aria-label], [aria-description]')) {
+      part.removeAttribute('aria-label')
+      part.removeAttribute('aria-description')
+    }
     svg.setAttribute('class', `${svg.getAttribute('class') ?? ''} chart`.trim())
   }
   return node.outerHTML
