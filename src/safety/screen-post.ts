@@ -77,8 +77,8 @@ export async function screenPost(db: Db, standing: Standing, draft: PostDraft, n
   }
 
   if (watched?.action === 'require_approval') return { hold: { reason: 'watched_word', detail: `Contains the watched word “${watched.word}”.` }, flag: null }
-  const settings = await getSafetySettings(db)
   if (standing.trust === TRUST.new) {
+    const settings = await getSafetySettings(db)
     const siteHost = siteUrl ? hostOf(siteUrl) : null
     const domains = [...new Set(links.map(hostOf).filter((host): host is string => !!host && host !== siteHost))]
     if (domains.length > settings.newAccountMaxLinkDomains)

@@ -210,6 +210,23 @@ describe('suspending and silencing', () => {
   })
 })
 
+describe('hostile input in the new fields', () => {
+  it('is shown as text on /review and the moderation page, never as markup', async () => {
+    const hostile = '<script>alert(1)</script><img src=x onerror=alert(2)>'
+    const thread = await createThread(t, asker, category)
+    const person = await createUser(t.db, { displayName: 'Hostile Flagger' })
+    await (await t.client().signInAs(person)).post(`/t/${thread.id}/flag`, { reason: 'other', note: hostile })
+    const staff = await t.client().signInAs(moderator)
+    const review = await (await staff.get('/review')).text()
+    expect(review).not.toContain('<script>alert(1)')
+    expect(review).toContain('&lt;script&gt;alert(1)&lt;/script&gt;')
+    await staff.post(`/moderation/users/${person.id}/sanctions`, { kind: 'silence', reason: hostile, message: hostile, duration: '1' })
+    const page = await (await staff.get(`/moderation/users/${person.id}`)).text()
+    expect(page).not.toContain('<img src=x')
+    expect(page).toContain('&lt;img src=x onerror=alert(2)&gt;')
+  })
+})
+
 describe('removing a spammer', () => {
   it('hides every post, signs them out, keeps a record and refuses their address at sign-up', async () => {
     const spammer = await createUser(t.db, { displayName: 'Spam Bot', email: 'spam@bot.example', trustLevel: 0 })
