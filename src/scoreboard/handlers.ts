@@ -15,7 +15,9 @@ export async function scheduleScoreboardJobs(db: Db, now: Date): Promise<void> {
 export function scoreboardHandlers(settings: MailSettings): OutboxHandlers {
   return {
     [SCOREBOARD_ROLLUP]: recurringHandler(SCOREBOARD_ROLLUP, ROLLUP_EVERY_MS, async ({ db, now, logger }) => {
-      const result = await db.transaction((tx) => runScoreboardRollup(tx as unknown as Db, now))
+      // Not one transaction: a first run over a large database rebuilds every item (minutes at 100k),
+      // batch by batch; each batch's upsert stands alone and a rerun recomputes the same rows.
+      const result = await runScoreboardRollup(db, now)
       if (result.full || result.items > 0) logger.debug(result, 'scoreboard rollup')
     }),
     [SCOREBOARD_WEEKLY]: recurringHandler(SCOREBOARD_WEEKLY, nextWeeklyRun, async ({ db, now, logger }) => {
