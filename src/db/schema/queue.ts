@@ -208,6 +208,9 @@ export const queueItems = pgTable(
     uniqueIndex('queue_items_open_thread_idx')
       .on(t.threadId)
       .where(sql`${t.threadId} is not null and ${t.state} not in ('resolved', 'wont_fix')`),
+    // serves: a thread's support status on its page (its items open or closed, newest first);
+    // without it every signed-in thread page scanned all items (38 ms at 100k items)
+    index('queue_items_thread_idx').on(t.threadId),
     // serves: the board (a team's open items)
     index('queue_items_board_idx').on(t.teamSlug).where(sql`${t.state} not in ('resolved', 'wont_fix')`),
     // serves: "mine" and routing's load count

@@ -1,0 +1,1 @@
+CREATE INDEX "queue_items_thread_idx" ON "queue_items" USING btree ("thread_id");
