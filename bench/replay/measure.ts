@@ -41,7 +41,8 @@ export interface ReplayFigures {
     toldByMail: number
     /** Askers whose own thread got no public fix reply (and so no "This solved it" links): told, but on the kept thread only. */
     withoutReplyOnOwnThread: number
-    missing: { itemId: number; userId: number; inApp: boolean; byMail: boolean }[] }
+    missing: { itemId: number; userId: number; inApp: boolean; byMail: boolean; joinedAfterAnnouncement: boolean }[]
+  }
   reopened: { total: number; byReason: Record<string, number> }
   load: {
     shiftsPerEngineer: { engineer: string; shifts: number; escalations: number; outOfHours: number }[]
@@ -116,7 +117,7 @@ export async function measureReplay(run: ReplayRun, options: { database: string;
   const announcements = await rows<{ item_id: number; escalation_id: number; sent_at: string }>(sql`
     select item_id, escalation_id, min(sent_at)::text as sent_at from loop_replies
     where kind = 'fixed' and sent_at is not null group by item_id, escalation_id order by 3`)
-  const askersOf = await rows<{ item_id: number; user_id: number; email: string; replied: boolean }>(sql`
+  const askersOf = await rows<{ item_id: number; user_id: number; email: string; replied: boolean; joined_late: boolean }>(sql`
     with kept as (select i.id as item_id, i.thread_id from queue_items i where i.id in (select item_id from loop_replies where kind = 'fixed' and sent_at is not null)),
     threads_of as (
       select k.item_id, k.thread_id from kept k
@@ -124,7 +125,10 @@ export async function measureReplay(run: ReplayRun, options: { database: string;
       union select k.item_id, m.thread_id from kept k join queue_items m on m.merged_into_item_id = k.item_id where m.thread_id is not null
       union select k.item_id, t.id from kept k join queue_items m on m.merged_into_item_id = k.item_id join threads t on t.duplicate_of_id = m.thread_id)
     select distinct x.item_id, t.author_id as user_id, u.email,
-      exists (select 1 from loop_replies l where l.thread_id = x.thread_id and l.kind = 'fixed' and l.sent_at is not null) as replied
+      exists (select 1 from loop_replies l where l.thread_id = x.thread_id and l.kind = 'fixed' and l.sent_at is not null) as replied,
+      -- closed into the item (as a duplicate) only after its fix was announced
+      coalesce((select min(e.created_at) from queue_items q join queue_item_events e on e.item_id = q.id and e.kind = 'merged' where q.thread_id = x.thread_id), '-infinity')
+        > (select min(l.sent_at) from loop_replies l where l.item_id = x.item_id and l.kind = 'fixed' and l.sent_at is not null) as joined_late
     from threads_of x join threads t on t.id = x.thread_id join users u on u.id = t.author_id and u.role = 'member'`)
   {
     // One row per asker and item: someone who asked twice (their thread and a duplicate) is one asker.
@@ -132,7 +136,7 @@ export async function measureReplay(run: ReplayRun, options: { database: string;
     for (const asker of askersOf) {
       const key = `${asker.item_id}:${asker.user_id}`
       const seen = byKey.get(key)
-      byKey.set(key, seen ? { ...seen, replied: seen.replied && asker.replied } : asker)
+      byKey.set(key, seen ? { ...seen, replied: seen.replied && asker.replied, joined_late: seen.joined_late && asker.joined_late } : asker)
     }
     askersOf.splice(0, askersOf.length, ...byKey.values())
   }
@@ -154,7 +158,7 @@ export async function measureReplay(run: ReplayRun, options: { database: string;
     const mail = (run.mail.fixSubjects.get(asker.email.toLowerCase())?.length ?? 0) >= (expectedMails.get(asker.email) ?? 0)
     if (app) toldInApp++
     if (mail) toldByMail++
-    if (!app || !mail) missing.push({ itemId: asker.item_id, userId: asker.user_id, inApp: app, byMail: mail })
+    if (!app || !mail) missing.push({ itemId: asker.item_id, userId: asker.user_id, inApp: app, byMail: mail, joinedAfterAnnouncement: asker.joined_late })
   }
 
   const reopenRows = await rows<{ reason: string; n: number }>(sql`

@@ -92,7 +92,13 @@ export function renderReport(results: ReplayFigures[], meta: Meta): { markdown: 
       ),
       '',
     )
-    if (f.missing.length) out.push(table(['item', 'asker (user id)', 'in the app', 'by mail'], f.missing.map((m) => [`#${m.itemId}`, m.userId, m.inApp ? 'yes' : 'no', m.byMail ? 'yes' : 'no'])), '')
+    if (f.missing.length)
+      out.push(
+        'Askers not told (an asker who joined after the announcement is one whose report engineering closed into the item as a duplicate once the fix had gone out: the product tells nobody then):',
+        '',
+        table(['item', 'asker (user id)', 'in the app', 'by mail', 'joined after the announcement'], f.missing.map((m) => [`#${m.itemId}`, m.userId, m.inApp ? 'yes' : 'no', m.byMail ? 'yes' : 'no', m.joinedAfterAnnouncement ? 'yes' : 'no'])),
+        '',
+      )
 
     out.push('### Items reopened, and why', '')
     out.push(figures.reopened.total ? table(['reason', 'times'], Object.entries(figures.reopened.byReason)) : 'None.', '')
@@ -158,24 +164,32 @@ export function renderReport(results: ReplayFigures[], meta: Meta): { markdown: 
 }
 
 export function resultsSection(results: ReplayFigures[], meta: Meta): string {
-  const lines = ['## Replay: a month of support', '']
+  const lines = [meta.week ? '## Replay: a week of support' : '## Replay: a month of support', '']
   lines.push(
-    `\`npm run bench:replay\` (bench/replay/): one month of customers, support and a five-engineer rotation replayed against the real application on an injected clock, ` +
+    `\`npm run bench:replay${meta.week ? ' -- --week' : ''}\` (bench/replay/): one ${meta.week ? 'week' : 'month'} of customers, support and a five-engineer rotation replayed against the real application on an injected clock, ` +
       `mail to a real SMTP sink, webhooks to a receiver verifying signatures. Seed ${meta.seed}, ${meta.cores} cores, load average ${meta.loadAverage.toFixed(1)} at the end. ` +
-      'Full report with charts: bench/replay/REPORT.md.',
+      `Full report with charts: bench/replay/${meta.week ? 'REPORT-week.md' : 'REPORT.md'}.`,
     '',
   )
-  const goalNames = judgeGoals(results[0]!, 600).map((goal) => goal.goal)
+  const limit = meta.week ? null : 600
+  const goalNames = judgeGoals(results[0]!, limit).map((goal) => goal.goal)
   lines.push(row(['goal', ...results.map((r) => r.database)]), row(['---', ...results.map(() => '---')]))
   for (const name of goalNames)
     lines.push(
       row([
         name,
         ...results.map((r) => {
-          const goal = judgeGoals(r, 600).find((g) => g.goal === name)!
+          const goal = judgeGoals(r, limit).find((g) => g.goal === name)!
           return `${goal.met ? '' : '**missed:** '}${goal.value}`
         }),
       ]),
+    )
+  for (const r of results)
+    lines.push(
+      '',
+      `${r.database}: ${r.traffic.questions} questions, ${r.items.total} items, ${r.escalations.total} escalations, ${r.fixes.announcements} fixes announced, ` +
+        `${r.mail.total} mails, ${r.webhooks.total} webhooks; wall ${(r.cost.wallSeconds / 60).toFixed(1)} min for ${r.cost.minutes} simulated minutes ` +
+        `(${r.cost.outboxRuns} outbox runs), ${r.cost.statements ?? 'uncounted'} statements, peak RSS ${r.cost.peakRssMb.toFixed(0)} MB.`,
     )
   lines.push('')
   return lines.join('\n')

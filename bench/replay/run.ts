@@ -98,8 +98,9 @@ try {
   const { markdown, charts } = renderReport(results, { week, seed, cores: cpus().length, loadAverage })
   for (const [name, svg] of charts) writeFileSync(join(outDir, 'charts', name), svg)
   writeFileSync(join(outDir, week ? 'REPORT-week.md' : 'REPORT.md'), markdown)
-  if (!week) writeSection(join(repoRoot, 'bench', 'RESULTS.md'), '## Replay: a month of support', resultsSection(results, { seed, cores: cpus().length, loadAverage }))
-  log(`wrote bench/replay/${week ? 'REPORT-week.md' : 'REPORT.md'}${week ? '' : ' and bench/RESULTS.md'}`)
+  const title = week ? '## Replay: a week of support' : '## Replay: a month of support'
+  writeSection(join(repoRoot, 'bench', 'RESULTS.md'), title, resultsSection(results, { week, seed, cores: cpus().length, loadAverage }))
+  log(`wrote bench/replay/${week ? 'REPORT-week.md' : 'REPORT.md'} and the "${title.slice(3)}" section of bench/RESULTS.md`)
 } finally {
   await cleanUpAll()
 }

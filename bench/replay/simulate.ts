@@ -35,6 +35,9 @@ export interface ReplayOptions {
   start?: Date
   /** Quiet minutes between outbox runs at most (see due-work.ts). */
   safetyMinutes?: number
+  /** How often each support engineer looks at their bell (and the board when it rings), and each engineer at theirs. */
+  supportEveryMinutes?: number
+  engineerEveryMinutes?: number
   onProgress?(message: string): void
 }
 
@@ -508,6 +511,15 @@ export async function runReplay(options: ReplayOptions): Promise<ReplayRun> {
     const open = engineering.escalations.some((escalation) => !escalation.answeredAt)
     if (open) return
     const rounds = engineering.escalations.length
+    // The asker hears first that support reproduced it and what happens next (the first response).
+    if (rounds === 0 && memory.lastAnswered === 0) {
+      if (
+        await act('acknowledge', () =>
+          replyToItem({ ctx, input: { itemId, body: 'Thanks for the report: we reproduced it and passed it to engineering with the details. We will update this thread.', then: 'keep' } }),
+        )
+      )
+        memory.lastAnswered++
+    }
     if (
       await act('escalate', () =>
         escalateItem({ ctx, input: { itemId, ...REPRODUCTION(question, bug, rounds, customer) } }),
@@ -635,6 +647,8 @@ export async function runReplay(options: ReplayOptions): Promise<ReplayRun> {
   let nextDue = start.getTime()
   let drains = 0
   let onRotationNow: number | null = null
+  const supportEvery = options.supportEveryMinutes ?? 5
+  const engineerEvery = options.engineerEveryMinutes ?? 15
   const timings = { people: 0, support: 0, engineers: 0, outbox: 0 }
   for (let now = start.getTime(); now <= checkedAt; now += MINUTE) {
     clock.set(new Date(now))
@@ -652,15 +666,15 @@ export async function runReplay(options: ReplayOptions): Promise<ReplayRun> {
     spent('people')
     if (inOfficeHours(now))
       for (const [n, person] of world.support.entries())
-        if ((time.minute + 3 * n) % 5 === 0) await act('work board', () => workBoard(person, (time.minute + 3 * n) % 30 === 0))
+        if ((time.minute + 3 * n) % supportEvery === 0) await act('work board', () => workBoard(person, (time.minute + 3 * n) % 30 === 0))
     spent('support')
     if (time.minute === 0) onRotationNow = (await whoIsOnRotation(world.database.db, 'support', clock.now()))?.userId ?? null
     for (const [n, person] of world.engineers.entries()) {
-      if ((time.minute + n * 3) % 15 !== 0) continue
+      if ((time.minute + n * 3) % engineerEvery !== 0) continue
       const ctx = world.ctx(person)
       // Paged by a notice (mail and bell); otherwise the on-call engineer looks in every hour.
       const unread = await countUnreadNotifications(ctx)
-      if (unread > 0 || (time.minute < 15 && onRotationNow === person.id)) {
+      if (unread > 0 || (time.minute < engineerEvery && onRotationNow === person.id)) {
         await act('read notices', () => markNotificationsRead({ ctx, input: {} }))
         await act('work inbox', () => workInbox(person))
       }

@@ -40,6 +40,16 @@ export const WEEK: ReplayScale = {
   organisationsPerPlan: { free: 2, startup: 2, paid: 2, enterprise: 2 },
 }
 
+/** The short version in `npm test`: one week, a handful of customers, one small incident. */
+export const SHORT_WEEK: ReplayScale = {
+  days: 7,
+  questionsPerWeekday: 3,
+  incidents: 1,
+  incidentReporters: 4,
+  customersPerPlan: { community: 4, free: 2, startup: 2, paid: 3, enterprise: 3 },
+  organisationsPerPlan: { free: 1, startup: 1, paid: 1, enterprise: 1 },
+}
+
 /** Ten times the month's traffic: the soak. */
 export function scaled(scale: ReplayScale, factor: number): ReplayScale {
   const times = (record: Record<string, number>) => Object.fromEntries(Object.entries(record).map(([key, value]) => [key, Math.round(value * factor)]))
