@@ -211,6 +211,20 @@ describe('limits shared by several app instances', () => {
     expect((await first.post(`/t/${thread.id}/replies`, { body: body(4) }, from('198.51.100.43'))).status).toBe(429)
   })
 
+  it('answers a held post through the API with 202 and no public body', async () => {
+    const thread = await createThread(t, asker, category)
+    const fresh = await newAccount('Api Poster')
+    const c = await client(fresh)
+    const token = await c.csrfToken()
+    const response = await c.request(`/api/v1/threads/${thread.id}/replies`, {
+      method: 'POST',
+      body: JSON.stringify({ body: linky(77) }),
+      headers: { 'content-type': 'application/json', 'x-csrf-token': token, 'x-forwarded-for': '198.51.100.61' },
+    })
+    expect(response.status).toBe(202)
+    expect(await response.json()).toMatchObject({ status: 'held_for_review' })
+  })
+
   it('answers the API with problem+json and Retry-After', async () => {
     const fresh = await newAccount('Api Burst')
     const c = await client(fresh)

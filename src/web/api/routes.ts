@@ -71,6 +71,16 @@ export const getThreadRoute = createRoute({
   responses: { 200: json(S.Thread, 'The thread.'), ...AUTH_ERRORS, 404: problemResponse('No such thread (or hidden).'), ...COMMON_ERRORS },
 })
 
+/** A post trust and safety held for a moderator: created, but not public (and so not in the API) until approved. */
+const HELD_DETAIL = "Your post is waiting for a moderator's approval; it will appear once approved."
+const HeldForReview = z
+  .object({
+    id: z.number().int(),
+    status: z.literal('held_for_review'),
+    detail: z.string(),
+  })
+  .openapi('HeldForReview')
+
 export const createThreadRoute = createRoute({
   method: 'post',
   path: '/threads',
@@ -85,6 +95,7 @@ export const createThreadRoute = createRoute({
   },
   responses: {
     201: { ...json(S.Thread, 'Created; Location points at the thread in the API.'), headers: z.object({ Location: z.string() }) },
+    202: json(HeldForReview, "Accepted but held for a moderator's approval (a new account's links, a watched word, approval of first posts); it appears once approved."),
     ...BAD_BODY,
     ...AUTH_ERRORS,
     403: problemResponse('The token lacks `threads:write`, the account may not post (e.g. suspended), or a session request came without the CSRF header.'),
@@ -108,6 +119,7 @@ export const createReplyRoute = createRoute({
   },
   responses: {
     201: json(S.CreatedReply, 'The new reply.'),
+    202: json(HeldForReview, "Accepted but held for a moderator's approval; it appears once approved."),
     ...BAD_BODY,
     ...AUTH_ERRORS,
     403: problemResponse('The token lacks `threads:write`, the account may not reply, or a session request came without the CSRF header.'),
@@ -456,6 +468,7 @@ export function createApiApp(): OpenAPIHono<ApiEnv> {
       ctx,
       input: { title: input.title, body: input.body, categoryId: String(category.id), tags: (input.tags ?? []).join(','), visitorKey: visitorKey(c as unknown as Context<AppEnv>) },
     })
+    if (created.held) return c.json({ id: created.id, status: 'held_for_review' as const, detail: HELD_DETAIL }, 202)
     c.header('Location', `${origin(c)}/api/v1/threads/${created.id}`)
     return c.json(await threadBody(c, created.id, null), 201)
   })
@@ -467,6 +480,7 @@ export function createApiApp(): OpenAPIHono<ApiEnv> {
     const { thread } = await getThreadPage(ctx, id)
     if (thread.hidden) throw new NotFoundError('That thread')
     const reply = await postReply({ ctx, input: { threadId: id, body: c.req.valid('json').body } })
+    if (reply.held) return c.json({ id: reply.id, status: 'held_for_review' as const, detail: HELD_DETAIL }, 202)
     const view = await getReplyView(ctx, reply.id)
     return c.json({ ...replyBody(view.reply, view.thread.acceptedReplyId), url: `${origin(c)}${threadPath(view.thread)}#reply-${reply.id}` }, 201)
   })
