@@ -41,7 +41,7 @@ export function FlagPage(props: { chrome: Chrome; target: FlagTarget; form: Form
         <form method="post" action={action}>
           <CsrfField token={chrome.csrfToken} />
           <FormMessage form={form} />
-          <fieldset aria-invalid={form.errors.reason ? 'true' : undefined} aria-describedby={form.errors.reason ? 'reason-error' : undefined}>
+          <fieldset class="choice-hints" aria-invalid={form.errors.reason ? 'true' : undefined} aria-describedby={form.errors.reason ? 'reason-error' : undefined}>
             <legend>What is wrong with it?</legend>
             {REASONS.map(([value, label, hint]) => (
               <label>
