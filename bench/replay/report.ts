@@ -38,7 +38,7 @@ export function renderReport(results: ReplayFigures[], meta: Meta): { markdown: 
     '',
   )
   for (const figures of results) {
-    const id = figures.database.toLowerCase().replace(/[^a-z0-9]+/g, '-')
+    const id = `${meta.week ? 'week' : 'month'}-${figures.database.toLowerCase().replace(/[^a-z0-9]+/g, '-')}`
     out.push(`## ${figures.database}`, '')
     out.push(`Period ${figures.period.start.slice(0, 10)} to ${figures.period.trafficEnd.slice(0, 10)} (${figures.period.days} days); checks taken at ${figures.period.checkedAt.slice(0, 16)} UTC (an hour into the next business day).`, '')
     out.push('### Goals', '', table(['goal', 'value', 'met'], judgeGoals(figures, meta.week ? null : 600).map((goal) => [goal.goal, goal.value, goal.met ? 'yes' : '**no**'])), '')
