@@ -1,4 +1,3 @@
-import type { ZodType } from 'zod'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { hashToken } from '../../src/auth'
 import { apiTokens, type ApiScope, type Category, type QueueItem, type User } from '../../src/db/schema'
@@ -8,6 +7,7 @@ import { whoIsOnRotation } from '../../src/rotation'
 import { newApiToken } from '../../src/queue/api-tokens'
 import { apiRouteDefinitions } from '../../src/web/api'
 import { createTestApp, type TestApp } from '../support/app'
+import { callApi } from '../support/api'
 import { createCategory, createRotation, createTeam, createThread, createUser } from '../support/factories'
 
 // The staff resources of the JSON API: queue items, rotations, notifications.
@@ -30,35 +30,7 @@ async function makeToken(owner: User, scopes: ApiScope[]): Promise<string> {
   return token
 }
 
-type Declared = Record<string, { content?: Record<string, { schema: ZodType }> }>
-
-interface ApiResponse {
-  status: number
-  headers: Headers
-  body: any // eslint-disable-line @typescript-eslint/no-explicit-any -- checked against the route's schema below
-}
-
-/** Calls the API and checks the answer against the route's declared status, content type and schema. */
-async function call(method: string, path: string, options: { token?: string; body?: unknown } = {}): Promise<ApiResponse> {
-  const headers: Record<string, string> = {}
-  if (options.token) headers.authorization = `Bearer ${options.token}`
-  if (options.body !== undefined) headers['content-type'] = 'application/json'
-  const response = await t.app.request(path, { method, headers, ...(options.body !== undefined ? { body: JSON.stringify(options.body) } : {}) })
-  const pathname = new URL(path, 'http://localhost').pathname
-  const definition = apiRouteDefinitions.find(
-    (route) => route.method === method.toLowerCase() && new RegExp(`^/api/v1${route.path.replace(/\{[^}]+\}/g, '[^/]+')}$`).test(pathname),
-  )
-  expect(definition, `${method} ${path} is a declared route`).toBeDefined()
-  const text = await response.text()
-  const declared = (definition!.responses as Declared)[String(response.status)]
-  expect(declared, `${method} ${path} answered ${response.status}, which it does not declare: ${text}`).toBeDefined()
-  const [type, content] = Object.entries(declared!.content ?? {})[0]!
-  expect(response.headers.get('content-type')).toContain(type)
-  const body: unknown = JSON.parse(text)
-  const parsed = content.schema.safeParse(body)
-  expect(parsed.success, `${method} ${path} ${response.status}: ${JSON.stringify(parsed.error?.issues)}`).toBe(true)
-  return { status: response.status, headers: response.headers, body }
-}
+const call = (method: string, path: string, options: { token?: string; body?: unknown } = {}) => callApi(t, method, path, options)
 
 async function file(title: string, options: { severity?: string; team?: string } = {}): Promise<QueueItem> {
   return fileItem({

@@ -1,7 +1,6 @@
 import { createHash } from 'node:crypto'
 import SwaggerParser from '@apidevtools/swagger-parser'
 import { eq } from 'drizzle-orm'
-import type { ZodType } from 'zod'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { claimIdempotencyKey } from '../../src/api'
 import { hashToken } from '../../src/auth'
@@ -10,6 +9,7 @@ import { setAcceptedReply, setReplyHidden, setThreadHidden } from '../../src/for
 import { newApiToken } from '../../src/queue/api-tokens'
 import { apiRouteDefinitions } from '../../src/web/api'
 import { createTestApp, type TestApp } from '../support/app'
+import { callApi } from '../support/api'
 import { html, type TestClient } from '../support/client'
 import { createCategory, createReply, createTeam, createThread, createUser } from '../support/factories'
 
@@ -28,48 +28,11 @@ async function makeToken(owner: User, scopes: ApiScope[]): Promise<string> {
   return token
 }
 
-type Declared = Record<string, { content?: Record<string, { schema: ZodType }> }>
-
-/** The route definition serving a request, so its declared responses can be checked. */
-function definitionFor(method: string, path: string) {
-  const pathname = new URL(path, 'http://localhost').pathname
-  return apiRouteDefinitions.find(
-    (route) => route.method === method.toLowerCase() && new RegExp(`^/api/v1${route.path.replace(/\{[^}]+\}/g, '[^/]+')}$`).test(pathname),
-  )
-}
-
-interface ApiResponse {
-  status: number
-  headers: Headers
-  body: any // eslint-disable-line @typescript-eslint/no-explicit-any -- checked against the route's schema below
-}
-
-/**
- * Calls the API and checks the answer against what the route declares: the status is one it
- * lists, the content type matches, and the body parses with the declared zod schema.
- */
-async function call(
+const call = (
   method: string,
   path: string,
   options: { token?: string; body?: unknown; headers?: Record<string, string>; client?: TestClient; app?: TestApp } = {},
-): Promise<ApiResponse> {
-  const headers: Record<string, string> = { ...options.headers }
-  if (options.token) headers.authorization = `Bearer ${options.token}`
-  if (options.body !== undefined) headers['content-type'] = 'application/json'
-  const init: RequestInit = { method, headers, ...(options.body !== undefined ? { body: typeof options.body === 'string' ? options.body : JSON.stringify(options.body) } : {}) }
-  const response = options.client ? await options.client.request(path, init) : await (options.app ?? t).app.request(path, init)
-  const definition = definitionFor(method, path)
-  expect(definition, `${method} ${path} is a declared route`).toBeDefined()
-  const declared = (definition!.responses as Declared)[String(response.status)]
-  const text = await response.text()
-  expect(declared, `${method} ${path} answered ${response.status}, which it does not declare: ${text}`).toBeDefined()
-  const [type, content] = Object.entries(declared!.content ?? {})[0]!
-  expect(response.headers.get('content-type')).toContain(type)
-  const body: unknown = JSON.parse(text)
-  const parsed = content.schema.safeParse(body)
-  expect(parsed.success, `${method} ${path} ${response.status}: ${JSON.stringify(parsed.error?.issues)}`).toBe(true)
-  return { status: response.status, headers: response.headers, body }
-}
+) => callApi(options.app ?? t, method, path, options)
 
 beforeAll(async () => {
   t = await createTestApp()

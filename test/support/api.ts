@@ -5,6 +5,7 @@ import { apiTokens, type ApiScope, type User } from '../../src/db/schema'
 import { newApiToken } from '../../src/queue/api-tokens'
 import { apiRouteDefinitions } from '../../src/web/api'
 import type { TestApp } from './app'
+import type { TestClient } from './client'
 
 // Calling the JSON API in tests: every answer is checked against what its route declares in
 // the OpenAPI document (status listed, content type, body parsing with the declared schema).
@@ -28,12 +29,16 @@ export async function callApi(
   t: TestApp,
   method: string,
   path: string,
-  options: { token?: string; body?: unknown; headers?: Record<string, string> } = {},
+  options: { token?: string; body?: unknown; headers?: Record<string, string>; client?: TestClient } = {},
 ): Promise<ApiResponse> {
   const headers: Record<string, string> = { ...options.headers }
   if (options.token) headers.authorization = `Bearer ${options.token}`
   if (options.body !== undefined) headers['content-type'] = 'application/json'
-  const response = await t.app.request(path, { method, headers, ...(options.body !== undefined ? { body: JSON.stringify(options.body) } : {}) })
+  // A string body goes as it is (a malformed document, say); anything else as JSON.
+  const sent = options.body === undefined ? undefined : typeof options.body === 'string' ? options.body : JSON.stringify(options.body)
+  const init: RequestInit = { method, headers, ...(sent !== undefined ? { body: sent } : {}) }
+  // Through a signed-in client (its session cookie and CSRF) or straight to the app.
+  const response = options.client ? await options.client.request(path, init) : await t.app.request(path, init)
   const pathname = new URL(path, 'http://localhost').pathname
   const definition = apiRouteDefinitions.find(
     (route) => route.method === method.toLowerCase() && new RegExp(`^/api/v1${route.path.replace(/\{[^}]+\}/g, '[^/]+')}$`).test(pathname),
