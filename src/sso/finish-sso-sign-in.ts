@@ -44,6 +44,8 @@ export async function finishSsoSignIn({ ctx, input }: VerbArgs<FinishSsoInput>):
 
   let profile: ProviderProfile
   try {
+    // The wall clock on purpose, not ctx.now(): the provider stamps the ID token's iat/exp with its
+    // real time, and checking them against an injected clock would refuse every fresh token.
     profile = await providerProfile(provider, callbackUrl, { state, codeVerifier: attempt.codeVerifier, nonce: attempt.nonce, redirectUri: data.redirectUri }, Date.now())
   } catch (error) {
     if (error instanceof ProviderFlowError) throw new SsoSignInRefused(`Signing in with ${provider.name} did not complete: ${error.message}. Start it again.`)
