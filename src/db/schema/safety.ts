@@ -97,6 +97,8 @@ export const reviewItems = pgTable(
     createdAt: timestamptz('created_at').notNull(),
     resolvedAt: timestamptz('resolved_at'),
     resolvedById: integer('resolved_by_id').references(() => users.id, { onDelete: 'set null' }),
+    /** When staff were told it waits (the batched notice of posts hidden or held); null until then. */
+    staffNotifiedAt: timestamptz('staff_notified_at'),
   },
   (t) => [
     check('review_items_reason_known', sql`${t.reason} in ('flagged', 'first_post', 'link_domains', 'watched_word')`),

@@ -1,0 +1,1 @@
+ALTER TABLE "review_items" ADD COLUMN "staff_notified_at" timestamp with time zone;
