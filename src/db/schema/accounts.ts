@@ -86,7 +86,9 @@ export const setupTokens = pgTable('setup_tokens', {
   createdAt: timestamptz('created_at').notNull(),
 })
 
-// Fixed-window counters shared by every app instance (sign-in and sign-up throttling).
+// Fixed-window counters shared by every app instance (sign-in and sign-up throttling, the API).
+// UNLOGGED (migration 0025): a crash may reset the windows, which is harmless, and no WAL is
+// written for the upsert every API request makes.
 export const rateLimits = pgTable(
   'rate_limits',
   {
