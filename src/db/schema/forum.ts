@@ -85,6 +85,8 @@ export const threads = pgTable(
       .where(sql`${t.hiddenAt} is null and ${t.acceptedReplyId} is not null`),
     // serves: a user's own threads on their profile
     index('threads_author_idx').on(t.authorId, t.createdAt.desc()),
+    // serves: a thread's duplicates (the scoreboard's top issues, the bug-bash candidates)
+    index('threads_duplicate_of_idx').on(t.duplicateOfId).where(sql`${t.duplicateOfId} is not null`),
     // serves: search analytics (did this visitor ask after searching?)
     index('threads_visitor_idx').on(t.visitorKey, t.createdAt).where(sql`${t.visitorKey} is not null`),
   ],

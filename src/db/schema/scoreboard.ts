@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm'
-import { bigint, boolean, index, integer, pgTable, real, text, timestamp } from 'drizzle-orm/pg-core'
+import { bigint, boolean, date, index, integer, pgTable, primaryKey, real, text, timestamp } from 'drizzle-orm/pg-core'
 import { users } from './accounts'
 import { queueItems } from './queue'
 
@@ -58,6 +58,31 @@ export const scoreboardItemFacts = pgTable(
   (t) => [
     // serves: every scoreboard figure over items created in a period (optionally one team's)
     index('scoreboard_item_facts_created_idx').on(t.createdAt, t.teamSlug),
+  ],
+)
+
+/**
+ * Who did which work on which item on which UTC day (assigned to them, answered publicly,
+ * closed), one row per day however many events: the event log reduced for the scoreboard's
+ * "load per person", kept by the job scoreboard.rollup (each dirty item's rows recomputed from
+ * its whole log) and rebuildable at any moment. The team is the item's as of that recompute.
+ */
+export const scoreboardPersonDays = pgTable(
+  'scoreboard_person_days',
+  {
+    day: date('day', { mode: 'string' }).notNull(),
+    userId: integer('user_id').notNull(),
+    what: text('what').notNull(),
+    itemId: integer('item_id')
+      .notNull()
+      .references(() => queueItems.id, { onDelete: 'cascade' }),
+    teamSlug: text('team_slug').notNull(),
+  },
+  (t) => [
+    // serves: the scoreboard's whole days of a period (an index-only scan)
+    primaryKey({ columns: [t.day, t.userId, t.what, t.itemId] }),
+    // serves: the rollup's recompute of one item's rows
+    index('scoreboard_person_days_item_idx').on(t.itemId),
   ],
 )
 
