@@ -9,6 +9,7 @@ import { canTransition, lockItem, moveItem, recomputePriorities, recordEvent } f
 import { parseInput } from '../validation'
 import { assertMayAnswer, lockEscalation, loopReplyBody, loopThreadsOf, type LoopKind } from './escalation-core'
 import { AnswerInput } from './schemas'
+import { tellLateAskers } from './tell-late-askers'
 import { emitWebhookEvent } from '../webhooks'
 
 const OUTCOME_WORDS = {
@@ -87,6 +88,8 @@ export async function answerEscalation({ ctx, input }: VerbArgs): Promise<Escala
         break
       case 'duplicate':
         await closeInto(db, item, other!, actor.id, now)
+        // Closed into an item whose fix went out already: these askers hear of it now, not never.
+        await tellLateAskers({ ...ctx, db }, other!.id)
         break
     }
     if (data.outcome !== 'duplicate') await db.update(queueItems).set({ tier: 2, updatedAt: now }).where(eq(queueItems.id, item.id))

@@ -3,10 +3,11 @@ import type { Db } from '../db/client'
 import { queryRows } from '../db/client'
 import { escalations, handoffs, queueItems } from '../db/schema'
 import { notifyStaff } from '../notify'
-import { ESCALATION_TICK, recurringHandler, scheduleRecurring, type OutboxHandlers } from '../outbox'
+import { ESCALATION_TICK, LOOP_TELL_LATE_ASKERS, recurringHandler, scheduleRecurring, type LateAskersPayload, type OutboxHandlers } from '../outbox'
 import { moveItem, recordEvent } from '../queue'
 import { nextOnRotation, ROTATION_CONFIG, whoIsOnRotation } from '../rotation'
 import { summarisePeriod } from './handoff-summary'
+import { tellLateAskersOfThread } from './tell-late-askers'
 import { alertEscalationBreach } from '../webhooks'
 
 // The escalation path's clock, run every few minutes from the outbox. Each step is idempotent: a
@@ -123,5 +124,6 @@ export function escalationHandlers(): OutboxHandlers {
       const summary = await runEscalationTick(db, now)
       if (Object.values(summary).some(Boolean)) logger.info(summary, 'escalation tick')
     }),
+    [LOOP_TELL_LATE_ASKERS]: (payload, context) => tellLateAskersOfThread(payload as LateAskersPayload, context),
   }
 }

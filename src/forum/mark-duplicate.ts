@@ -3,6 +3,7 @@ import { requireStaff } from '../policy'
 import { inTransaction, type VerbArgs } from '../ctx'
 import { threads } from '../db/schema'
 import { ValidationError } from '../errors'
+import { enqueue, LOOP_TELL_LATE_ASKERS, type LateAskersPayload } from '../outbox'
 import { parseInput } from '../validation'
 import { DuplicateInput } from './schemas'
 import { lockThread, threadChanged } from './thread-state'
@@ -40,6 +41,14 @@ export async function markDuplicate({ ctx, input }: VerbArgs): Promise<{ id: num
     await threadChanged(db, thread.id, now, { searchable: false })
     if (keptId !== null) await threadChanged(db, keptId, now, { searchable: false })
     if (previous !== null && previous !== keptId) await threadChanged(db, previous, now, { searchable: false })
+    // If the kept thread's fix was announced already, escalations/ tells this thread's askers now.
+    if (keptId !== null && keptId !== previous)
+      await enqueue(db, {
+        topic: LOOP_TELL_LATE_ASKERS,
+        key: `loop:late:${thread.id}:${keptId}`,
+        payload: { threadId: thread.id, actorId: actor.id } satisfies LateAskersPayload,
+        dueAt: now,
+      })
     return { id: thread.id, duplicateOfId: keptId }
   })
 }

@@ -101,3 +101,16 @@ export const SCOREBOARD_ROLLUP = 'scoreboard.rollup'
 
 /** Recurring, weekly on Monday at 06:00 UTC (and at start-up, catching up): the scoreboard summary mail to the staff. */
 export const SCOREBOARD_WEEKLY = 'scoreboard.weekly'
+
+/**
+ * Written by the forum when staff mark a thread as a duplicate: if the kept thread's item already
+ * announced its fix, escalations/ tells the newcomers at once (tellLateAskers). Payload: LateAskersPayload.
+ */
+export const LOOP_TELL_LATE_ASKERS = 'loop.tell_late_askers'
+
+export interface LateAskersPayload {
+  /** The thread just marked as a duplicate. */
+  threadId: number
+  /** Who marked it: they post the fix reply on the thread. */
+  actorId: number
+}
