@@ -7,6 +7,7 @@ import { parseInput } from '../validation'
 import { notifyStaff } from '../notify'
 import { recordEvent } from './item-core'
 import { lockItem } from './lock-item'
+import { recomputePriorities } from './recompute-priorities'
 import { AssignInput } from './schemas'
 import { emitWebhookEvent } from '../webhooks'
 
@@ -25,6 +26,8 @@ export async function assignItem({ ctx, input }: VerbArgs): Promise<QueueItem> {
     if (item.assigneeId === assigneeId) return item
     const now = ctx.now()
     await db.update(queueItems).set({ assigneeId, updatedAt: now }).where(eq(queueItems.id, item.id))
+    // The board's order keeps unassigned items first: its sort key follows at once.
+    await recomputePriorities(db, now, [item.id])
     await recordEvent(db, item.id, assigneeId ? 'assigned' : 'unassigned', actor.id, { from: item.assigneeId, assigneeId, by: 'hand' }, now)
     if (assigneeId && assigneeId !== actor.id) await notifyStaff(db, [assigneeId], 'assigned', item.id, `${actor.displayName} assigned “${item.title}” to you.`, now)
     await emitWebhookEvent(db, 'item.assigned', { itemId: item.id, extra: { by: 'hand', actorId: actor.id, previousAssigneeId: item.assigneeId } }, now)

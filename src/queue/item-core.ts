@@ -214,6 +214,8 @@ export async function routeItem(db: Db, itemId: number, teamSlug: string, now: D
   )
   if (!candidate) return null
   await db.update(queueItems).set({ assigneeId: candidate.user_id, updatedAt: now }).where(eq(queueItems.id, itemId))
+  // The board's sort key (unassigned first) follows the assignee at once.
+  await recomputePriorities(db, now, [itemId])
   await db.update(staffProfiles).set({ lastAssignedAt: now }).where(eq(staffProfiles.userId, candidate.user_id))
   await recordEvent(db, itemId, 'assigned', null, { assigneeId: candidate.user_id, by: 'routing', load: candidate.load }, now)
   await notifyStaff(db, [candidate.user_id], 'assigned', itemId, 'A new item was routed to you.', now)

@@ -8,6 +8,12 @@ import { PRIORITY_WEIGHTS as W, QUEUE_CONFIG } from './queue-config'
 // rows whose class, score or reason moved are written (to the narrow queue_priorities table);
 // a class change is an event on the item. Arithmetic stays in float8 (date_part, not extract,
 // which returns numeric): over 100k rows the numeric version cost about 240 ms more.
+//
+// It also keeps the board's sort key whole: copies of whether the item is open and who holds it
+// (queue_priorities.open, .assignee_id), beside class and score, so the board reads its first
+// page straight from queue_priorities_board_idx. Every writer of an item's state (moveItem) or
+// assignee (assignItem, routing, the SLA tick) calls this in the same transaction, so the copy
+// changes when the item does; the periodic full run also repairs any copy that drifted.
 
 const OPEN = sql.raw(`('resolved', 'wont_fix')`)
 
@@ -32,6 +38,7 @@ export async function recomputePriorities(db: Db, now: Date, itemIds?: number[])
         group by c.item_id),
       inputs as (
         select i.id, p.priority_class as old_class, p.score as old_score, p.reason as old_reason,
+          p.open as old_open, p.assignee_id as old_assignee, i.assignee_id,
           p.item_id is null as first_time, i.kind, i.severity, i.state, i.flagged_at, i.breached,
           coalesce(o.plan, 'free') as plan, coalesce(o.mrr_cents, 0) as mrr_cents,
           coalesce(o.is_priority, false) as is_priority, coalesce(o.is_trial, false) as is_trial,
@@ -85,31 +92,42 @@ export async function recomputePriorities(db: Db, now: Date, itemIds?: number[])
         from inputs),
       -- Materialised so that each row's factors are computed once, not once per use below.
       computed as materialized (
-        select id, old_class, old_score, old_reason, first_time, new_class, class_reason, urgency, breached_points, affected_points,
+        select id, old_class, old_score, old_reason, old_open, old_assignee, assignee_id, first_time, new_class, class_reason, urgency, breached_points, affected_points,
           plan_points_f, mrr_points, vote_points, view_points, age_points,
           (round((urgency + breached_points + affected_points + plan_points_f + mrr_points + vote_points + view_points + age_points) * 100) / 100)::real as score
         from classed),
-      -- Rows that exist are updated in place (cheaper than an upsert, and HOT: only the key is
-      -- indexed); an item's first priority is inserted.
+      -- Rows that exist are updated in place (cheaper than an upsert); an item's first priority
+      -- is inserted. Only rows whose key moved are written: the board's index holds class and
+      -- score, so a write is no longer HOT, and most rows of a periodic run keep their score.
       updated as (
         update queue_priorities q set
+          open = true, assignee_id = c.assignee_id,
           priority_class = c.new_class, score = c.score, reason = c.class_reason, urgency = c.urgency, breached = c.breached_points,
           affected_customers = c.affected_points, plan = c.plan_points_f, mrr = c.mrr_points, votes = c.vote_points, views = c.view_points, age = c.age_points
         from computed c
         where q.item_id = c.id and not c.first_time
-          and (c.old_class, c.old_score, c.old_reason) is distinct from (c.new_class::smallint, c.score, c.class_reason)
+          and (c.old_class, c.old_score, c.old_reason, c.old_open, c.old_assignee)
+            is distinct from (c.new_class::smallint, c.score, c.class_reason, true, c.assignee_id)
         returning q.item_id),
       inserted as (
-        insert into queue_priorities (item_id, priority_class, score, reason, urgency, breached, affected_customers, plan, mrr, votes, views, age)
-        select id, new_class, score, class_reason, urgency, breached_points, affected_points, plan_points_f, mrr_points, vote_points, view_points, age_points
+        insert into queue_priorities (item_id, open, assignee_id, priority_class, score, reason, urgency, breached, affected_customers, plan, mrr, votes, views, age)
+        select id, true, assignee_id, new_class, score, class_reason, urgency, breached_points, affected_points, plan_points_f, mrr_points, vote_points, view_points, age_points
         from computed
         where first_time
         on conflict (item_id) do update set
-          priority_class = excluded.priority_class, score = excluded.score, reason = excluded.reason,
+          open = true, assignee_id = excluded.assignee_id, priority_class = excluded.priority_class, score = excluded.score, reason = excluded.reason,
           urgency = excluded.urgency, breached = excluded.breached, affected_customers = excluded.affected_customers,
           plan = excluded.plan, mrr = excluded.mrr, votes = excluded.votes, views = excluded.views, age = excluded.age
         returning item_id),
       changed as (select item_id from updated union all select item_id from inserted),
+      -- A closed item keeps its class and score (the closed board still orders by them) but
+      -- leaves the open board's index; its assignee copy follows it too.
+      closed as (
+        update queue_priorities q set open = false, assignee_id = i.assignee_id
+        from queue_items i
+        where i.id = q.item_id and i.state in ${OPEN}
+          and ${itemIds ? sql`(q.open or q.assignee_id is distinct from i.assignee_id)` : sql`q.open`} ${only}
+        returning 1),
       class_events as (
         insert into queue_item_events (item_id, kind, actor_id, data, created_at)
         select c.id, 'priority_changed', null,
@@ -118,7 +136,8 @@ export async function recomputePriorities(db: Db, now: Date, itemIds?: number[])
         -- An item's first class is part of its creation, not a change.
         where c.old_class <> c.new_class and not c.first_time
         returning 1)
-      select (select count(*) from changed)::int as updated, (select count(*) from class_events)::int as class_changes`,
+      select (select count(*) from changed)::int as updated, (select count(*) from class_events)::int as class_changes,
+        (select count(*) from closed)::int as closed`,
   )
   return { updated: row?.updated ?? 0, classChanges: row?.class_changes ?? 0 }
 }

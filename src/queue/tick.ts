@@ -73,7 +73,8 @@ export async function fireSlaSignals(db: Db, now: Date): Promise<number> {
         await db.update(queueItems).set({ assigneeId: null, updatedAt: now }).where(eq(queueItems.id, signal.id))
         await recordEvent(db, signal.id, 'unassigned', null, { from: signal.assignee_id, reason: 'SLA breached while the assignee was off duty' }, now)
       }
-      await routeItem(db, signal.id, signal.team_slug, now)
+      // routeItem recomputes when it finds someone; an item left unassigned needs its sort key moved here.
+      if ((await routeItem(db, signal.id, signal.team_slug, now)) === null && signal.assignee_id) await recomputePriorities(db, now, [signal.id])
     }
   }
   return due.length
