@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm'
-import { bigint, boolean, date, index, integer, pgTable, primaryKey, real, text, timestamp } from 'drizzle-orm/pg-core'
+import { bigint, boolean, index, integer, pgTable, real, text, timestamp } from 'drizzle-orm/pg-core'
 import { users } from './accounts'
 import { queueItems } from './queue'
 
@@ -62,27 +62,32 @@ export const scoreboardItemFacts = pgTable(
 )
 
 /**
- * Who did which work on which item on which UTC day (assigned to them, answered publicly,
- * closed), one row per day however many events: the event log reduced for the scoreboard's
- * "load per person", kept by the job scoreboard.rollup (each dirty item's rows recomputed from
- * its whole log) and rebuildable at any moment. The team is the item's as of that recompute.
+ * Who did which work on which item when (assigned to them, answered publicly, closed): the event
+ * log reduced to the scoreboard's "load per person", kept by the job scoreboard.rollup (each dirty
+ * item's rows recomputed from its whole log) and rebuildable at any moment. `prev_at` is when the
+ * same person last did the same work on the same item (null the first time), so the distinct
+ * items of any period are the rows in it whose `prev_at` is before it: a count, not a sort.
+ * The team is the item's as of that recompute.
  */
-export const scoreboardPersonDays = pgTable(
-  'scoreboard_person_days',
+export const scoreboardPersonWork = pgTable(
+  'scoreboard_person_work',
   {
-    day: date('day', { mode: 'string' }).notNull(),
+    at: timestamptz('at').notNull(),
     userId: integer('user_id').notNull(),
     what: text('what').notNull(),
     itemId: integer('item_id')
       .notNull()
       .references(() => queueItems.id, { onDelete: 'cascade' }),
+    prevAt: timestamptz('prev_at'),
     teamSlug: text('team_slug').notNull(),
   },
   (t) => [
-    // serves: the scoreboard's whole days of a period (an index-only scan)
-    primaryKey({ columns: [t.day, t.userId, t.what, t.itemId] }),
+    // serves: the scoreboard's load per person over a period, all teams (an index-only scan)
+    index('scoreboard_person_work_at_idx').on(t.at, t.userId, t.what, t.itemId, t.prevAt),
+    // serves: the same for one team
+    index('scoreboard_person_work_team_idx').on(t.teamSlug, t.at, t.userId, t.what, t.itemId, t.prevAt),
     // serves: the rollup's recompute of one item's rows
-    index('scoreboard_person_days_item_idx').on(t.itemId),
+    index('scoreboard_person_work_item_idx').on(t.itemId),
   ],
 )
 

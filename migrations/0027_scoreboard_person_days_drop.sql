@@ -1,0 +1,1 @@
+DROP TABLE "scoreboard_person_days" CASCADE;
