@@ -563,6 +563,8 @@ export interface FeedEntry {
   revision: number
 }
 
+export const FEED_ENTRIES = 30
+
 /** Newest visible questions for Atom feeds (by creation: a feed entry is a new question). */
 export async function listFeedEntries(ctx: Ctx, options: { categoryId?: number; limit?: number } = {}): Promise<FeedEntry[]> {
   // As in listThreads: the newest ids alone (threads_created_idx), then their rows.
@@ -571,7 +573,7 @@ export async function listFeedEntries(ctx: Ctx, options: { categoryId?: number; 
     .from(threads)
     .where(and(isNull(threads.hiddenAt), options.categoryId ? eq(threads.categoryId, options.categoryId) : undefined))
     .orderBy(newestFirst(threads.createdAt), newestFirst(threads.id))
-    .limit(options.limit ?? 30)
+    .limit(options.limit ?? FEED_ENTRIES)
     .as('page')
   return ctx.db
     .select({
@@ -592,9 +594,13 @@ export async function listFeedEntries(ctx: Ctx, options: { categoryId?: number; 
     .orderBy(desc(threads.createdAt), desc(threads.id))
 }
 
-export const SITEMAP_PAGE_SIZE = 50_000
+/**
+ * URLs per sitemap file. The protocol allows 50,000; files of 10,000 (about 1.5 MB, 150 KB
+ * gzipped) are built, kept and sent far more cheaply, and crawlers read the index for all.
+ */
+export const SITEMAP_PAGE_SIZE = 10_000
 
-/** How many sitemap files the visible threads need (each holds up to 50,000 URLs). */
+/** How many sitemap files the visible threads need (each holds up to SITEMAP_PAGE_SIZE URLs). */
 export async function countSitemapPages(ctx: Ctx): Promise<{ pages: number; lastModified: Date | null }> {
   const [row] = await ctx.db
     .select({ count: sql<number>`count(*)::int`, lastModified: sql<Date | null>`max(${threads.lastActivityAt})`.mapWith(threads.lastActivityAt) })
@@ -616,4 +622,88 @@ export async function listSitemapThreads(ctx: Ctx, page: number): Promise<{ id: 
     .orderBy(asc(threads.id))
     .limit(SITEMAP_PAGE_SIZE)
     .offset((page - 1) * SITEMAP_PAGE_SIZE)
+}
+
+// --- Stamps: what a kept rendering of a list or feed must match to be current ---------------
+
+/** Which threads a list shows: all, one category's (by slug) or one tag's (by name). */
+export type ListScope = { kind: 'all' } | { kind: 'category'; slug: string } | { kind: 'tag'; name: string }
+
+export interface ListStamp {
+  /** The category's or tag's id; null when it does not exist (and always for `all`). */
+  scopeId: number | null
+  /**
+   * Changes whenever the rendered list would: any of the page's threads (its revision moves
+   * with every change to it: a reply, vote, edit, accepted solution), which threads are on the
+   * page and in what order, their authors' names and roles, and any category (the sidebar).
+   */
+  version: string
+}
+
+/**
+ * Every category as the sidebar and headings show it, as one digest: a renamed, described or
+ * moved category changes every list's stamp.
+ */
+const categoriesDigest = sql`(select md5(coalesce(string_agg(c.id || '.' || c.slug || '.' || c.name || '.' || c.description || '.' || c.position, ',' order by c.position, c.name), '')) from categories c)`
+
+const scopeIdOf = (kind: ListScope['kind']) =>
+  kind === 'category'
+    ? sql`(select id from categories where slug = ${sql.placeholder('scope')})`
+    : kind === 'tag'
+      ? sql`(select id from tags where name = lower(${sql.placeholder('scope')}))`
+      : sql`null::int`
+
+/** One prepared statement per kind of list (filter, scope, later page): built and planned once per connection. */
+const listStampStatements = new Map<string, ReturnType<typeof buildListStamp>>()
+
+function buildListStamp(filter: ThreadFilter, scope: ListScope['kind'], paged: boolean, forFeed: boolean) {
+  return preparedPerDb((db) => {
+    const at = forFeed ? threads.createdAt : threads.lastActivityAt
+    const conditions: (SQL | undefined)[] = [isNull(threads.hiddenAt)]
+    if (filter === 'unanswered') conditions.push(isNull(threads.answeredAt))
+    if (filter === 'solved') conditions.push(isNotNull(threads.acceptedReplyId))
+    if (scope === 'category') conditions.push(sql`${threads.categoryId} = ${scopeIdOf('category')}`)
+    if (scope === 'tag') conditions.push(sql`exists (select 1 from thread_tags tt where tt.thread_id = threads.id and tt.tag_id = ${scopeIdOf('tag')})`)
+    if (paged) conditions.push(sql`(${at}, ${threads.id}) < (${sql.placeholder('at')}::timestamptz, ${sql.placeholder('cursorId')}::int)`)
+    // As listThreads reads it (the same index, the same order, one row more for the pager).
+    const page = db
+      .select({ id: threads.id, revision: threads.revision, authorId: threads.authorId, categoryId: threads.categoryId, at: sql<Date>`${at}`.as('at') })
+      .from(threads)
+      .where(and(...conditions))
+      .orderBy(newestFirst(at), newestFirst(threads.id))
+      .limit(sql.placeholder('limit'))
+      .as('page')
+    return db
+      .select({
+        scopeId: sql<number | null>`${scopeIdOf(scope)}`,
+        version: sql<string>`md5(coalesce(string_agg(${page.id} || '.' || ${page.revision} || '.' || ${page.categoryId} || '.' || ${users.displayName} || '.' || ${users.role}, ',' order by ${page.at} desc, ${page.id} desc), '')) || ${categoriesDigest}`,
+      })
+      .from(page)
+      .innerJoin(users, eq(users.id, page.authorId))
+      .prepare(`list_stamp_${filter}_${scope}${paged ? '_paged' : ''}${forFeed ? '_feed' : ''}`)
+  })
+}
+
+/**
+ * One statement that says whether a kept rendering of a list page (or a feed: `forFeed`, newest
+ * questions by creation) is still current, without reading the rows it shows.
+ */
+export async function getListStamp(
+  ctx: Ctx,
+  options: { filter?: ThreadFilter; scope?: ListScope; cursor?: string | null; forFeed?: boolean; rows?: number },
+): Promise<ListStamp> {
+  const filter = options.filter ?? 'latest'
+  const scope = options.scope ?? { kind: 'all' }
+  const cursor = decodeCursor(options.cursor)
+  const name = `${filter}:${scope.kind}:${!!cursor}:${!!options.forFeed}`
+  let statement = listStampStatements.get(name)
+  if (!statement) listStampStatements.set(name, (statement = buildListStamp(filter, scope.kind, !!cursor, !!options.forFeed)))
+  const [row] = await statement(ctx.db).execute({
+    scope: scope.kind === 'category' ? scope.slug : scope.kind === 'tag' ? scope.name : '',
+    at: (cursor?.at ?? new Date(0)).toISOString(),
+    cursorId: cursor?.id ?? 0,
+    // A list page reads one row more than it shows (whether there is a next page); a feed none.
+    limit: options.rows ?? (options.forFeed ? FEED_ENTRIES : THREADS_PAGE_SIZE + 1),
+  })
+  return { scopeId: row?.scopeId ?? null, version: row?.version ?? '' }
 }

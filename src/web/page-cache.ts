@@ -1,22 +1,41 @@
+import { createHash } from 'node:crypto'
+import type { Context } from 'hono'
 import { LRUCache } from 'lru-cache'
+import type { AppEnv } from './types'
 
-// Anonymous visitors see the same thread page (only their CSRF token differs), so a rendering
-// is kept and reused while the thread's revision is unchanged: every change to a thread bumps
-// its revision, so a reused page is never stale. The time limit covers what a revision does not
-// (relative times, a renamed category or a changed role badge).
+// Anonymous visitors see the same page (only their CSRF token differs), so a rendering is kept
+// and reused while its version is unchanged: a thread page's version is the thread's revision
+// (every change to a thread bumps it), a list page's a stamp over its threads' revisions, names
+// and the categories (getListStamp), so a reused page is never stale. The time limit covers
+// what a version does not (relative times, a changed role badge on a thread page).
 
 /** Stands where the visitor's CSRF token goes in a cached page; filled in per response. */
 export const CSRF_SLOT = '__csrf_token_slot__'
 
-interface CachedPage {
-  revision: number
+export interface CachedPage {
+  version: number | string
   html: string
+  /** A hash of the rendering, made once: with the visitor's token, the page's ETag. */
+  etag: string
+}
+
+/** A public document (a feed, a sitemap) as sent: its ETag, its text and that text gzipped, made once. */
+export interface KeptDocument {
+  etag: string
+  body: string
+  gzipped: Uint8Array<ArrayBuffer>
 }
 
 export class AnonymousPageCache {
   private readonly pages: LRUCache<string, CachedPage>
   /** Fragments shared by every viewer, anonymous or signed in (see FragmentCache). */
   readonly fragments = new FragmentCache()
+  /** Feeds and sitemaps, keyed by their stamp (feeds) or kept for a while (sitemaps, see seo.ts). */
+  readonly documents = new LRUCache<string, KeptDocument>({
+    maxSize: 64 * 1024 * 1024,
+    sizeCalculation: (document) => document.body.length * 2 + document.gzipped.length,
+    ttl: 60_000,
+  })
 
   constructor(options: { maxBytes?: number; ttlMs?: number } = {}) {
     this.pages = new LRUCache<string, CachedPage>({
@@ -26,14 +45,45 @@ export class AnonymousPageCache {
     })
   }
 
-  get(key: string, revision: number, csrfToken: string): string | undefined {
-    const page = this.pages.get(key)
-    return page && page.revision === revision ? page.html.replaceAll(CSRF_SLOT, csrfToken) : undefined
+  get(key: string, version: number | string, csrfToken: string): string | undefined {
+    const page = this.lookup(key, version)
+    return page?.html.replaceAll(CSRF_SLOT, csrfToken)
   }
 
-  set(key: string, revision: number, html: string): void {
-    this.pages.set(key, { revision, html })
+  /** The kept page of `key` when it is of this version. */
+  lookup(key: string, version: number | string): CachedPage | undefined {
+    const page = this.pages.get(key)
+    return page && page.version === version ? page : undefined
   }
+
+  set(key: string, version: number | string, html: string): CachedPage {
+    const page = { version, html, etag: createHash('sha1').update(html).digest('base64url').slice(0, 20) }
+    this.pages.set(key, page)
+    return page
+  }
+}
+
+/**
+ * Sends the anonymous rendering of a page kept under `key` at `version`, rendering (with
+ * CSRF_SLOT for the token) and keeping it when absent or older. Its ETag names the rendering
+ * and the visitor's token, so a browser revalidating (`private, no-cache`) gets 304 while
+ * nothing changed, and never a page carrying someone else's token.
+ */
+export async function sendPublicPage(
+  c: Context<AppEnv>,
+  key: string,
+  version: number | string,
+  render: () => Promise<string>,
+): Promise<Response> {
+  const { pageCache } = c.var.deps
+  const page = pageCache.lookup(key, version) ?? pageCache.set(key, version, await render())
+  const token = c.var.csrfToken
+  const etag = `W/"${page.etag}.${createHash('sha1').update(token).digest('base64url').slice(0, 10)}"`
+  c.header('ETag', etag)
+  c.header('Vary', 'Cookie')
+  const known = c.req.header('if-none-match')
+  if (known && known.split(',').some((tag) => tag.trim() === etag)) return c.body(null, 304)
+  return c.html(page.html.replaceAll(CSRF_SLOT, token))
 }
 
 /**

@@ -25,9 +25,9 @@ import {
   getCategoryBySlug,
   getReplyForEdit,
   getReplyView,
-  getTagByName,
   getThreadForEdit,
   getThreadHeader,
+  getListStamp,
   getPublicThreadStamp,
   getThreadPage,
   getUserProfile,
@@ -48,10 +48,11 @@ import {
   setThreadVote,
   threadFilters,
   TITLE_LIMITS,
+  type ListScope,
   type ThreadFilter,
 } from '../../forum'
 import { findSimilarQuestions, recordSearchClick } from '../../search'
-import { getSetupChecklist, type SetupChecklist } from '../../setup'
+import { getSetupChecklist } from '../../setup'
 import type { Category } from '../../db/schema'
 import { getResponseExpectation } from '../../queue'
 import { chrome } from '../chrome'
@@ -61,7 +62,8 @@ import { idParam } from '../params'
 import type { AppEnv } from '../types'
 import { visitorKey } from '../visitor'
 import { renderThread, threadPageView } from '../thread-page'
-import { CSRF_SLOT } from '../page-cache'
+import { CSRF_SLOT, sendPublicPage } from '../page-cache'
+import { NotFoundError } from '../../errors'
 import { recordThreadRead } from '../../safety'
 import { checkFormGuard, formGuard } from '../form-guard'
 
@@ -79,63 +81,85 @@ function filterOf(c: Context<AppEnv>, fallback: ThreadFilter = 'latest'): Thread
 
 // --- Lists ---------------------------------------------------------------
 
-type ListPage = Omit<ThreadListRegionProps, 'now' | 'categories'> & {
-  categories: Category[]
+/** A list page besides the layout: kept together under the list's stamp (getListStamp). */
+interface ListParts {
+  heading: string
+  intro?: string
   canonical: string
   feed?: { title: string; href: string }
-  checklist?: SetupChecklist | null
+  /** ThreadListRegion rendered: rows, tabs, pager and categories, the same for every viewer. */
+  regionHtml: string
+}
+
+/** What a list shows, read and rendered when no kept rendering is current. */
+type ListContent = Omit<ThreadListRegionProps, 'now' | 'categories' | 'filter' | 'isLaterPage'> & {
+  categories: Category[]
+  canonical: string
+  feed?: ListParts['feed']
 }
 
 /**
- * A list page: its region (rows, tabs, pager, categories) is the same for every viewer, so it
- * is rendered once per distinct content and reused (keyed by all of it, see FragmentCache);
- * only the layout around it is rendered per request.
+ * A list page (home, unanswered, solved, a category, a tag). One statement (the list's stamp)
+ * says whether a kept rendering is current. Anonymous visitors get the whole page kept (with
+ * an ETag, see sendPublicPage); members the kept list region inside a layout rendered for them.
+ * A change to any thread on the page, to which threads are on it, an author's name or a
+ * category is another stamp, so nothing kept is ever stale; nothing personal is ever kept.
  */
-function renderListPage(c: Context<AppEnv>, list: ListPage) {
-  const { canonical, feed, checklist, ...shared } = list
-  const region: Omit<ThreadListRegionProps, 'now'> = {
-    ...shared,
-    categories: list.categories.map(({ slug, name, description }) => ({ slug, name, description })),
-  }
-  const regionHtml = c.var.deps.pageCache.fragments.render(`list:${JSON.stringify(region)}`, () =>
-    String(<ThreadListRegion {...region} now={c.var.ctx.now()} />),
-  )
-  return c.html(
-    <ThreadListPageView
-      chrome={chrome(c)}
-      heading={list.heading}
-      intro={list.intro}
-      canonical={canonical}
-      feed={feed}
-      regionHtml={regionHtml}
-      checklist={checklist}
-    />,
-  )
-}
-
-async function homeList(c: Context<AppEnv>, filter: ThreadFilter) {
+async function serveList(c: Context<AppEnv>, scope: ListScope, filter: ThreadFilter, load: (scopeId: number) => Promise<ListContent>) {
   const ctx = c.var.ctx
   const before = c.req.query('before')
-  const [page, categories, checklist] = await Promise.all([
-    listThreads(ctx, { filter, cursor: before }),
-    listCategories(ctx),
-    getSetupChecklist(ctx),
-  ])
-  const headings: Record<ThreadFilter, string> = {
-    latest: 'Latest questions',
-    unanswered: 'Unanswered questions',
-    solved: 'Solved questions',
+  const stamp = await getListStamp(ctx, { filter, scope, cursor: before })
+  if (scope.kind !== 'all' && stamp.scopeId === null) throw new NotFoundError(scope.kind === 'category' ? 'That category' : 'That tag')
+  const scopeId = stamp.scopeId ?? 0
+  const { fragments } = c.var.deps.pageCache
+  const partsKey = `list:${filter}:${JSON.stringify(scope)}:${before ?? ''}:${stamp.version}`
+  const listParts = async (): Promise<ListParts> => {
+    const kept = fragments.get(partsKey)
+    if (kept !== undefined) {
+      const newline = kept.indexOf('\n')
+      return { ...(JSON.parse(kept.slice(0, newline)) as Omit<ListParts, 'regionHtml'>), regionHtml: kept.slice(newline + 1) }
+    }
+    const { canonical, feed, ...content } = await load(scopeId)
+    const regionHtml = String(
+      <ThreadListRegion
+        {...content}
+        filter={filter}
+        isLaterPage={!!before}
+        categories={content.categories.map(({ slug, name, description }) => ({ slug, name, description }))}
+        now={ctx.now()}
+      />,
+    )
+    const meta = { heading: content.heading, intro: content.intro, canonical, feed }
+    fragments.set(partsKey, `${JSON.stringify(meta)}\n${regionHtml}`)
+    return { ...meta, regionHtml }
   }
-  const env = c.var.deps.env
-  return renderListPage(c, {
-    heading: headings[filter],
-    basePath: '/',
-    filter,
-    page,
-    categories,
-    canonical: `${env.publicUrl}${filter === 'latest' ? '/' : `/${filter}`}`,
-    isLaterPage: !!before,
-    checklist,
+  if (!c.var.actor) {
+    const url = new URL(c.req.url)
+    return sendPublicPage(c, `list:${url.pathname}${url.search}`, stamp.version, async () =>
+      String(<ThreadListPageView chrome={{ ...chrome(c), csrfToken: CSRF_SLOT }} {...await listParts()} />),
+    )
+  }
+  const [parts, checklist] = await Promise.all([listParts(), scope.kind === 'all' ? getSetupChecklist(ctx) : null])
+  return c.html(<ThreadListPageView chrome={chrome(c)} {...parts} checklist={checklist} />)
+}
+
+const HOME_HEADINGS: Record<ThreadFilter, string> = {
+  latest: 'Latest questions',
+  unanswered: 'Unanswered questions',
+  solved: 'Solved questions',
+}
+
+function homeList(c: Context<AppEnv>, filter: ThreadFilter) {
+  return serveList(c, { kind: 'all' }, filter, async () => {
+    const [page, categories] = await Promise.all([listThreads(c.var.ctx, { filter, cursor: c.req.query('before') }), listCategories(c.var.ctx)])
+    const env = c.var.deps.env
+    return {
+      heading: HOME_HEADINGS[filter],
+      basePath: '/',
+      page,
+      categories,
+      canonical: `${env.publicUrl}${filter === 'latest' ? '/' : `/${filter}`}`,
+    }
   })
 }
 
@@ -143,25 +167,22 @@ forumRoutes.get('/', (c) => homeList(c, 'latest'))
 forumRoutes.get('/unanswered', (c) => homeList(c, 'unanswered'))
 forumRoutes.get('/solved', (c) => homeList(c, 'solved'))
 
-forumRoutes.get('/c/:slug', async (c) => {
-  const ctx = c.var.ctx
-  const category = await getCategoryBySlug(ctx, c.req.param('slug'))
+forumRoutes.get('/c/:slug', (c) => {
+  const slug = c.req.param('slug')
   const filter = filterOf(c)
-  const before = c.req.query('before')
-  const [page, categories] = await Promise.all([
-    listThreads(ctx, { filter, categoryId: category.id, cursor: before }),
-    listCategories(ctx),
-  ])
-  return renderListPage(c, {
-    heading: category.name,
-    intro: category.description || undefined,
-    basePath: `/c/${category.slug}`,
-    filter,
-    page,
-    categories,
-    canonical: `${c.var.deps.env.publicUrl}/c/${category.slug}`,
-    feed: { title: `${category.name}: latest questions`, href: `/c/${category.slug}/feed.atom` },
-    isLaterPage: !!before,
+  return serveList(c, { kind: 'category', slug }, filter, async (categoryId) => {
+    const ctx = c.var.ctx
+    const [page, categories] = await Promise.all([listThreads(ctx, { filter, categoryId, cursor: c.req.query('before') }), listCategories(ctx)])
+    const category = categories.find((each) => each.id === categoryId) ?? (await getCategoryBySlug(ctx, slug))
+    return {
+      heading: category.name,
+      intro: category.description || undefined,
+      basePath: `/c/${category.slug}`,
+      page,
+      categories,
+      canonical: `${c.var.deps.env.publicUrl}/c/${category.slug}`,
+      feed: { title: `${category.name}: latest questions`, href: `/c/${category.slug}/feed.atom` },
+    }
   })
 })
 
@@ -173,20 +194,19 @@ forumRoutes.get('/tags', async (c) => {
   return c.html(<TagsPage chrome={chrome(c)} tags={await listPopularTags(c.var.ctx)} />)
 })
 
-forumRoutes.get('/tags/:tag', async (c) => {
-  const ctx = c.var.ctx
-  const tag = await getTagByName(ctx, c.req.param('tag'))
+forumRoutes.get('/tags/:tag', (c) => {
+  const name = c.req.param('tag').toLowerCase()
   const filter = filterOf(c)
-  const before = c.req.query('before')
-  const [page, categories] = await Promise.all([listThreads(ctx, { filter, tagId: tag.id, cursor: before }), listCategories(ctx)])
-  return renderListPage(c, {
-    heading: `Tagged “${tag.name}”`,
-    basePath: `/tags/${encodeURIComponent(tag.name)}`,
-    filter,
-    page,
-    categories,
-    canonical: `${c.var.deps.env.publicUrl}/tags/${encodeURIComponent(tag.name)}`,
-    isLaterPage: !!before,
+  return serveList(c, { kind: 'tag', name }, filter, async (tagId) => {
+    const ctx = c.var.ctx
+    const [page, categories] = await Promise.all([listThreads(ctx, { filter, tagId, cursor: c.req.query('before') }), listCategories(ctx)])
+    return {
+      heading: `Tagged “${name}”`,
+      basePath: `/tags/${encodeURIComponent(name)}`,
+      page,
+      categories,
+      canonical: `${c.var.deps.env.publicUrl}/tags/${encodeURIComponent(name)}`,
+    }
   })
 })
 
@@ -222,14 +242,10 @@ async function showPublicThread(c: Context<AppEnv>, threadId: number) {
   const stamp = await getPublicThreadStamp(ctx, threadId)
   if (!stamp) return renderThread(c, threadId)
   if (c.req.param('slug') !== stamp.slug) return c.redirect(threadPath({ id: threadId, slug: stamp.slug }), 301)
-  const { pageCache } = c.var.deps
-  const key = `thread:${threadId}`
-  const cached = pageCache.get(key, stamp.revision, c.var.csrfToken)
-  if (cached) return c.html(cached)
-  const data = await getThreadPage(ctx, threadId)
-  const html = await (await threadPageView(c, data, emptyForm(), { csrfToken: CSRF_SLOT })).toString()
-  pageCache.set(key, data.thread.revision, html)
-  return c.html(html.replaceAll(CSRF_SLOT, c.var.csrfToken))
+  return sendPublicPage(c, `thread:${threadId}`, stamp.revision, async () => {
+    const data = await getThreadPage(ctx, threadId)
+    return (await threadPageView(c, data, emptyForm(), { csrfToken: CSRF_SLOT })).toString()
+  })
 }
 
 forumRoutes.post('/t/:id/replies', async (c) => {

@@ -1,0 +1,180 @@
+import { gunzipSync } from 'node:zlib'
+import { eq } from 'drizzle-orm'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { users, type Category, type User } from '../../src/db/schema'
+import { setPostVisibility, setThreadHidden, setThreadVote, updateCategory } from '../../src/forum'
+import { createTestApp, type TestApp } from '../support/app'
+import { html } from '../support/client'
+import { createCategory, createReply, createThread, createUser } from '../support/factories'
+
+// Anonymous list pages are kept whole and checked by one statement (the list's stamp), feeds by
+// the same stamp, and a signed-in thread page reuses each reply's shared rendering (issue 20).
+// What these tests hold them to: every change a visitor could see shows on the next request,
+// a browser that has the page gets 304 only while nothing changed, and nothing one viewer may
+// not see (a held post, another person's name or token, staff tools) comes out of a cache.
+
+let t: TestApp
+let category: Category
+let asker: User
+let helper: User
+let member: User
+let staff: User
+let admin: User
+
+beforeAll(async () => {
+  t = await createTestApp()
+  category = await createCategory(t.db, { name: 'Kept pages', slug: 'kept-pages', position: 1 })
+  asker = await createUser(t.db, { displayName: 'Ada Asker' })
+  helper = await createUser(t.db, { displayName: 'Hal Helper' })
+  member = await createUser(t.db, { displayName: 'Mia Member' })
+  staff = await createUser(t.db, { displayName: 'Sol Support', role: 'support' })
+  admin = await createUser(t.db, { displayName: 'Ari Admin', role: 'admin' })
+})
+afterAll(() => t.close())
+
+const LISTS = ['/', '/unanswered', '/c/kept-pages', '/tags/kept']
+
+async function listed(path: string, threadId: number, client = t.client()) {
+  const page = await html(await client.get(path))
+  return page.querySelectorAll('.thread-row').find((row) => row.querySelector(`a[href^="/t/${threadId}/"]`)) ?? null
+}
+
+describe('an anonymous list page kept whole', () => {
+  it('answers 304 to its ETag while nothing changed, and the new page at once after a change', async () => {
+    t.clock.advance(60_000)
+    const thread = await createThread(t, asker, category, { title: 'Kept list: before anything happens', tags: 'kept' })
+    const visitor = t.client()
+    for (const path of LISTS) {
+      const first = await visitor.get(path)
+      expect(first.status).toBe(200)
+      const etag = first.headers.get('etag')
+      expect(etag, path).toMatch(/^W\/".+"$/)
+      expect(await first.text()).toContain('Kept list: before anything happens')
+      const again = await visitor.get(path, { headers: { 'if-none-match': etag! } })
+      expect(again.status, path).toBe(304)
+      expect(await again.text()).toBe('')
+    }
+    const etags = new Map<string, string>()
+    for (const path of LISTS) etags.set(path, (await visitor.get(path)).headers.get('etag')!)
+
+    // A vote moves the thread's revision: every list holding it renders anew, the old ETag is refused.
+    await setThreadVote({ ctx: t.ctx(member), input: { threadId: thread.id, on: '1' } })
+    for (const path of LISTS) {
+      const after = await visitor.get(path, { headers: { 'if-none-match': etags.get(path)! } })
+      expect(after.status, path).toBe(200)
+      const row = (await html(after)).querySelectorAll('.thread-row').find((each) => each.querySelector(`a[href^="/t/${thread.id}/"]`))
+      expect(row?.querySelector('.stat strong')?.text, path).toBe('1')
+    }
+
+    // A reply answers it: off the unanswered list, one reply on the others.
+    await createReply(t, helper, thread.id, 'Kept pages change when their threads do.')
+    expect(await listed('/unanswered', thread.id, visitor)).toBeNull()
+    for (const path of ['/', '/c/kept-pages', '/tags/kept']) expect((await listed(path, thread.id, visitor))?.querySelector('.replies strong')?.text, path).toBe('1')
+
+    // A new question tops the list on the next request.
+    const newer = await createThread(t, helper, category, { title: 'Kept list: a newer question', tags: 'kept' })
+    for (const path of LISTS) expect(await listed(path, newer.id, visitor), path).not.toBeNull()
+  })
+
+  it('shows a renamed author, a renamed category and a hidden thread at once', async () => {
+    t.clock.advance(60_000)
+    const thread = await createThread(t, asker, category, { title: 'Kept list: renames and hiding', tags: 'kept' })
+    for (const path of LISTS) expect((await listed(path, thread.id))?.text, path).toContain('Ada Asker')
+
+    await t.db.update(users).set({ displayName: 'Ada Renamed' }).where(eq(users.id, asker.id))
+    for (const path of LISTS) {
+      const text = (await listed(path, thread.id))?.text ?? ''
+      expect(text, path).toContain('Ada Renamed')
+      expect(text, path).not.toContain('Ada Asker')
+    }
+
+    await updateCategory({
+      ctx: t.ctx(admin),
+      input: { categoryId: String(category.id), name: 'Kept and renamed', slug: 'kept-pages', description: 'Now with a description', team: category.team, position: '1', unansweredWindowHours: '' },
+    })
+    const home = await html(await t.client().get('/'))
+    expect(home.querySelector('aside .category-list')?.text).toContain('Kept and renamed')
+    const categoryPage = await html(await t.client().get('/c/kept-pages'))
+    expect(categoryPage.querySelector('h1')?.text).toBe('Kept and renamed')
+    expect(categoryPage.querySelector('hgroup p')?.text).toBe('Now with a description')
+
+    await setThreadHidden({ ctx: t.ctx(staff), input: { threadId: thread.id, on: '1' } })
+    for (const path of LISTS) expect(await listed(path, thread.id), path).toBeNull()
+  })
+
+  it('gives every visitor their own CSRF token and ETag, and never a member’s name', async () => {
+    t.clock.advance(60_000)
+    await createThread(t, asker, category, { title: 'Kept list: tokens', tags: 'kept' })
+    const signedIn = await t.client().signInAs(member)
+    const first = t.client()
+    const second = t.client()
+    // The member looks first, then two anonymous visitors get the kept page.
+    expect(await (await signedIn.get('/')).text()).toContain('Mia Member')
+    const a = await first.get('/')
+    const aBody = await a.text()
+    const b = await second.get('/')
+    const bBody = await b.text()
+    const tokens = { first: await first.csrfToken(), second: await second.csrfToken(), member: await signedIn.csrfToken() }
+    expect(aBody).toContain(tokens.first)
+    expect(bBody).toContain(tokens.second)
+    for (const body of [aBody, bBody]) {
+      expect(body).not.toContain('Mia Member')
+      expect(body).not.toContain(tokens.member)
+      expect(body).not.toContain('__csrf_token_slot__')
+    }
+    expect(aBody).not.toContain(tokens.second)
+    expect(bBody).not.toContain(tokens.first)
+    expect(a.headers.get('etag')).not.toBe(b.headers.get('etag'))
+    // One visitor's ETag is no good for another's page (it would carry the wrong token).
+    expect((await second.get('/', { headers: { 'if-none-match': a.headers.get('etag')! } })).status).toBe(200)
+    // The member's page is rendered for them, never answered from the anonymous one.
+    const memberPage = await (await signedIn.get('/')).text()
+    expect(memberPage).toContain('Mia Member')
+    expect(memberPage).toContain(tokens.member)
+    expect(memberPage).not.toContain(tokens.first)
+  })
+
+  it('keeps a held question off every list, for the visitor who loads it after staff did', async () => {
+    t.clock.advance(60_000)
+    const held = await createThread(t, asker, category, { title: 'Kept list: held for review', tags: 'kept' })
+    await setPostVisibility(t.db, { threadId: held.id, replyId: null }, { hidden: true, reason: 'held', byId: null }, t.ctx(staff).now())
+    const staffClient = await t.client().signInAs(staff)
+    for (const path of LISTS) await staffClient.get(path)
+    for (const path of LISTS) expect(await listed(path, held.id), path).toBeNull()
+    expect(await (await t.client().get(`/t/${held.id}`)).text()).not.toContain('Kept list: held for review')
+  })
+})
+
+describe('kept feeds and sitemaps', () => {
+  it('show an edit, a vote-free reply and a category rename on the next request', async () => {
+    t.clock.advance(60_000)
+    const thread = await createThread(t, asker, category, { title: 'Kept feed entry' })
+    const before = await t.client().get('/c/kept-pages/feed.atom')
+    const etag = before.headers.get('etag')!
+    expect(await before.text()).toContain('Kept feed entry')
+    expect((await t.client().get('/c/kept-pages/feed.atom', { headers: { 'if-none-match': etag } })).status).toBe(304)
+
+    await t.db.update(users).set({ displayName: 'Ada Feed Name' }).where(eq(users.id, asker.id))
+    const renamed = await t.client().get('/c/kept-pages/feed.atom', { headers: { 'if-none-match': etag } })
+    expect(renamed.status).toBe(200)
+    expect(await renamed.text()).toContain('Ada Feed Name')
+
+    await setThreadHidden({ ctx: t.ctx(staff), input: { threadId: thread.id, on: '1' } })
+    expect(await (await t.client().get('/feed.atom')).text()).not.toContain('Kept feed entry')
+    expect(await (await t.client().get('/c/kept-pages/feed.atom')).text()).not.toContain('Kept feed entry')
+    expect((await t.client().get('/c/no-such-category/feed.atom')).status).toBe(404)
+  })
+
+  it('sends a sitemap gzipped to a client that takes gzip, the same document as plain', async () => {
+    const plain = await t.client().get('/sitemaps/threads-1.xml')
+    expect(plain.headers.get('content-encoding')).toBeNull()
+    const text = await plain.text()
+    expect(text).toContain('<urlset')
+    const zipped = await t.client().get('/sitemaps/threads-1.xml', { headers: { 'accept-encoding': 'br, gzip;q=0.8' } })
+    expect(zipped.headers.get('content-encoding')).toBe('gzip')
+    expect(zipped.headers.get('vary')).toContain('Accept-Encoding')
+    expect(gunzipSync(Buffer.from(await zipped.arrayBuffer())).toString('utf8')).toBe(text)
+    const refused = await t.client().get('/sitemaps/threads-1.xml', { headers: { 'accept-encoding': 'gzip;q=0' } })
+    expect(refused.headers.get('content-encoding')).toBeNull()
+  })
+})
