@@ -24,9 +24,15 @@ export class NotFoundError extends DomainError {
   }
 }
 
-/** Signed in, but not allowed to do this. */
+/** Signed in, but not allowed to do this; `field` names the form field the refusal belongs by, if one. */
 export class ForbiddenError extends DomainError {
   readonly code = 'forbidden'
+  constructor(
+    message: string,
+    readonly field?: string,
+  ) {
+    super(message)
+  }
 }
 
 /** Needs a signed-in person. */

@@ -2,6 +2,7 @@ import { raw } from 'hono/html'
 import type { Child } from 'hono/jsx'
 import { isAdmin, isEngineer, isStaff } from '../src/policy'
 import type { Role } from '../src/db/schema'
+import { formatDateTime } from './format'
 
 export interface Viewer {
   id: number
@@ -20,6 +21,10 @@ export interface Chrome {
   assets: { css: string; pico: string; highlight: string; htmx: string; js: string }
   /** Unread in-app notifications of the viewer (0 when signed out). */
   unreadNotifications?: number
+  /** The viewer's silence in force: every page says so, with staff's message and the end. */
+  silence?: { message: string; endsAt: Date | null } | null
+  /** Posts waiting in /review (staff only): the header shows the count. */
+  pendingReviews?: number
   /** Running as `npm run demo`: every page says so and links to the demo's sign-ins. */
   demo?: boolean
 }
@@ -77,6 +82,7 @@ export function Layout(props: { chrome: Chrome; meta: Meta; children: Child; wid
           </a>
           {chrome.demo && <DemoBanner />}
           <SiteHeader chrome={chrome} />
+          {chrome.silence && <SilenceBanner silence={chrome.silence} />}
           <main id="main" class={props.wide ? 'container-fluid' : 'container'}>
             {props.children}
           </main>
@@ -128,6 +134,18 @@ function SiteHeader({ chrome }: { chrome: Chrome }) {
             <li>
               <a href="/scoreboard" aria-current={chrome.path.startsWith('/scoreboard') ? 'page' : undefined}>
                 Scoreboard
+              </a>
+            </li>
+          )}
+          {isStaff(viewer) && (chrome.pendingReviews ?? 0) > 0 && (
+            <li>
+              <a
+                href="/review"
+                class="notifications-link"
+                aria-current={chrome.path.startsWith('/review') ? 'page' : undefined}
+                aria-label={`Review queue: ${chrome.pendingReviews} waiting`}
+              >
+                Review <span class="unread-count">{chrome.pendingReviews}</span>
               </a>
             </li>
           )}
@@ -220,6 +238,31 @@ function SiteHeader({ chrome }: { chrome: Chrome }) {
         </ul>
       </nav>
     </header>
+  )
+}
+
+/** What a posting form says by its text field while the viewer is silenced. */
+export function silencedFieldNote(chrome: Pick<Chrome, 'silence'>): string | undefined {
+  const silence = chrome.silence
+  if (!silence) return undefined
+  const until = silence.endsAt ? `until ${formatDateTime(silence.endsAt)}` : 'until the moderators lift it'
+  return `Your account is silenced ${until}, so this cannot be posted. You can keep your text and post it when the silence ends.`
+}
+
+/** A silenced person's lasting notice: what they may not do, until when, and what staff told them. */
+export function SilenceBanner({ silence }: { silence: { message: string; endsAt: Date | null } }) {
+  return (
+    <aside class="sanction-banner" role="note" aria-label="Your account is silenced">
+      <p>
+        <strong>Your account is silenced {silence.endsAt ? `until ${formatDateTime(silence.endsAt)}` : 'until the moderators lift it'}.</strong> You can read
+        and search, but not ask, reply, edit, vote, say “me too” or flag.
+      </p>
+      {silence.message && (
+        <p>
+          From the moderators: <q>{silence.message}</q>
+        </p>
+      )}
+    </aside>
   )
 }
 

@@ -3,6 +3,8 @@ import type { Actor } from '../ctx'
 import type { Db } from '../db/client'
 import { preparedPerDb } from '../db/prepared'
 import { sessions, users } from '../db/schema'
+import { staffRoles } from '../policy'
+import { requireAccountOpen, sanctionFromJson, sanctionInForceSql, type ActiveSanction } from '../safety'
 import { generateToken, hashToken } from './tokens'
 
 // Lucia's published session design: a session lives 30 days and slides forward whenever
@@ -21,10 +23,19 @@ export interface ValidSession {
   /** True when the expiry moved forward, so the cookie must be sent again. */
   renewed: boolean
   unreadNotifications: number
+  /** A silence in force: every page tells the person (what staff wrote, until when). */
+  silence: ActiveSanction | null
+  /** Posts waiting in /review, for staff (0 for everyone else). */
+  pendingReviews: number
 }
 
-/** `method` records how the person proved who they are ('sso' through a provider, else 'password'). */
+/**
+ * `method` records how the person proved who they are ('sso' through a provider, else 'password').
+ * Every way in (password, mailed link, reset, setup, sign-up, SSO) ends here, so a removed or
+ * suspended account is refused here whatever door it came through.
+ */
 export async function createSession(db: Db, userId: number, now: Date, method: 'password' | 'sso' = 'password'): Promise<IssuedSession> {
+  await requireAccountOpen(db, userId, now)
   const token = generateToken()
   const expiresAt = new Date(now.getTime() + SESSION_LIFETIME_MS)
   await db.insert(sessions).values({ id: hashToken(token), userId, expiresAt, createdAt: now, signInMethod: method })
@@ -43,6 +54,12 @@ const sessionStatement = preparedPerDb((db) =>
       organisationId: users.organisationId,
       // The header's unread count rides along with the session, so pages need no extra round trip.
       unreadNotifications: sql<number>`(select count(*)::int from notifications n where n.user_id = ${users.id} and n.read_at is null)`,
+      // Sessions end when an account is suspended or removed; these make sure none outlives it.
+      deleted: sql<boolean>`${users.deletedAt} is not null`,
+      suspension: sanctionInForceSql(users.id, 'suspend', sql`${sql.placeholder('now')}::timestamptz`),
+      silence: sanctionInForceSql(users.id, 'silence', sql`${sql.placeholder('now')}::timestamptz`),
+      // Staff's header count of /review: an index-only count of the pending entries (review_items_pending_idx).
+      pendingReviews: sql<number>`case when ${users.role} in (${sql.join(staffRoles.map((role) => sql`${role}`), sql`, `)}) then (select count(*)::int from review_items ri where ri.status = 'pending') else 0 end`,
     })
     .from(sessions)
     .innerJoin(users, eq(users.id, sessions.userId))
@@ -52,19 +69,20 @@ const sessionStatement = preparedPerDb((db) =>
 
 export async function validateSessionToken(db: Db, token: string, now: Date): Promise<ValidSession | null> {
   const sessionId = hashToken(token)
-  const [row] = await sessionStatement(db).execute({ sessionId })
+  const [row] = await sessionStatement(db).execute({ sessionId, now: now.toISOString() })
   if (!row) return null
-  if (row.expiresAt.getTime() <= now.getTime()) {
+  if (row.expiresAt.getTime() <= now.getTime() || row.deleted || row.suspension) {
     await db.delete(sessions).where(eq(sessions.id, sessionId))
     return null
   }
-  const { expiresAt, unreadNotifications, ...actor } = row
+  const { expiresAt, unreadNotifications, deleted: _deleted, suspension: _suspension, silence: silenceJson, pendingReviews, ...actor } = row
+  const extras = { unreadNotifications, silence: sanctionFromJson(silenceJson), pendingReviews }
   if (expiresAt.getTime() - now.getTime() < RENEW_WHEN_LESS_THAN_MS) {
     const renewedUntil = new Date(now.getTime() + SESSION_LIFETIME_MS)
     await db.update(sessions).set({ expiresAt: renewedUntil }).where(eq(sessions.id, sessionId))
-    return { actor, expiresAt: renewedUntil, renewed: true, unreadNotifications }
+    return { actor, expiresAt: renewedUntil, renewed: true, ...extras }
   }
-  return { actor, expiresAt, renewed: false, unreadNotifications }
+  return { actor, expiresAt, renewed: false, ...extras }
 }
 
 export async function invalidateSession(db: Db, token: string): Promise<void> {

@@ -3,10 +3,11 @@ import { simpleParser, type AddressObject, type ParsedMail } from 'mailparser'
 import { inTransaction, type Actor, type Ctx, type VerbArgs } from '../ctx'
 import type { Db } from '../db/client'
 import { inboundMails, inboundStatuses, users } from '../db/schema'
-import { DomainError, ValidationError } from '../errors'
+import { DomainError, ForbiddenError, ValidationError } from '../errors'
 import { postReply } from '../forum'
 import { findReplyAddress, parseReplyAddress, type MailSettings, type ReplyAddress } from '../mail'
 import { addInternalNote, replyToItem } from '../queue'
+import { requireAccountOpen } from '../safety'
 import { autoReplyReason, bounceOf, type MailHeaders } from './classify-inbound-mail'
 import { mailTextToMarkdown } from './mail-text-to-markdown'
 import { markMailFailing } from './mark-mail-failing'
@@ -119,6 +120,13 @@ async function decide(
   // The token is the secret; the sender check stops a forwarded notification from posting as its recipient.
   if (message.fromAddress !== person.email)
     return refused(`Sent from ${message.fromAddress || 'no address'}, not from the address this reply address was issued to; a forwarded mail is not posted.`, person.id)
+  // A removed or suspended account posts nothing by mail either (a silenced one is refused by the verb that posts).
+  try {
+    await requireAccountOpen(tx.db, person.id, now)
+  } catch (error) {
+    if (error instanceof ForbiddenError) return refused(`Not posted: ${error.message}`, person.id)
+    throw error
+  }
 
   const text = stripQuotedText(mail.text ?? '')
   if (!text) return refused('Nothing was left after removing the quoted mail and the signature.', person.id)

@@ -3,6 +3,7 @@ import { generateToken, hashToken } from '../auth'
 import type { Actor } from '../ctx'
 import type { Db } from '../db/client'
 import { apiTokens, users } from '../db/schema'
+import { sanctionFromJson, sanctionInForceSql, type ActiveSanction } from '../safety'
 
 /** Prefix that makes a leaked token recognisable in logs and secret scanners. */
 export const TOKEN_PREFIX = 'wire_'
@@ -15,6 +16,8 @@ export interface ApiCredential {
   tokenId: number
   scopes: readonly string[]
   actor: Actor
+  /** The owner's suspension in force: the token is genuine, but the account may do nothing now. */
+  suspension: ActiveSanction | null
 }
 
 /**
@@ -32,16 +35,18 @@ export async function resolveApiToken(db: Db, token: string, now: Date): Promise
       displayName: users.displayName,
       email: users.email,
       organisationId: users.organisationId,
+      suspension: sanctionInForceSql(users.id, 'suspend', now),
     })
     .from(apiTokens)
     .innerJoin(users, eq(users.id, apiTokens.createdById))
-    .where(and(eq(apiTokens.tokenHash, hashToken(token)), isNull(apiTokens.revokedAt)))
+    // A removed account's tokens are revoked with it; its tombstone answers for none that slipped by.
+    .where(and(eq(apiTokens.tokenHash, hashToken(token)), isNull(apiTokens.revokedAt), isNull(users.deletedAt)))
   if (!row) return null
   // "Last used" to the minute: an API client's every request need not write the token's row.
   await db
     .update(apiTokens)
     .set({ lastUsedAt: now })
     .where(and(eq(apiTokens.id, row.tokenId), or(isNull(apiTokens.lastUsedAt), lt(apiTokens.lastUsedAt, new Date(now.getTime() - 60_000)))))
-  const { tokenId, scopes, ...actor } = row
-  return { tokenId, scopes, actor }
+  const { tokenId, scopes, suspension, ...actor } = row
+  return { tokenId, scopes, actor, suspension: sanctionFromJson(suspension) }
 }

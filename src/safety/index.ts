@@ -16,7 +16,22 @@ export { CONTENT_LIMITS, DAILY_LIMITS, screenPost, type PostDraft, type Screenin
 export { isDisposableAddress, screenSignUp } from './screen-sign-up'
 export { setTrustLevel } from './set-trust-level'
 export { DEFAULT_SAFETY, getSafetySettings, type SafetyChoices } from './settings'
-export { describeSanction, loadStanding, PAYING_CUSTOMER_TRUST, STAFF_TRUST, TRUST, trustName, type ActiveSanction, type Standing } from './standing'
+export {
+  describeSanction,
+  loadStanding,
+  PAYING_CUSTOMER_TRUST,
+  REMOVED_ACCOUNT_MESSAGE,
+  requireAccountOpen,
+  sanctionFromJson,
+  sanctionInForceSql,
+  STAFF_TRUST,
+  suspendedMessage,
+  TRUST,
+  trustName,
+  type ActiveSanction,
+  type SanctionJson,
+  type Standing,
+} from './standing'
 export { earnedTrustLevel, promoteIfEarned, recomputeTrustLevels, type TrustStats } from './trust-levels'
 export { findWatchedWord, watchedWordPattern } from './watched-words'
 export { checkWriteAllowed, WRITE_RULES, writeActions, writeRuleFor, type WriteAction } from './write-limits'

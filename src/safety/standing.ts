@@ -1,4 +1,5 @@
-import { sql } from 'drizzle-orm'
+import { sql, type SQL, type SQLWrapper } from 'drizzle-orm'
+import { ForbiddenError } from '../errors'
 import { isStaff } from '../policy'
 import type { Actor } from '../ctx'
 import type { Db } from '../db/client'
@@ -72,4 +73,54 @@ export function describeSanction(sanction: ActiveSanction, what: 'suspended' | '
   const until = sanction.endsAt ? `until ${sanction.endsAt.toISOString().slice(0, 16).replace('T', ' ')} UTC` : 'until staff lift it'
   const doing = what === 'suspended' ? 'Your account is suspended' : 'Your account is silenced: you can read, but not post, reply, vote or flag,'
   return `${doing} ${until}. ${sanction.message}`.trim()
+}
+
+/** A sanction as the in-force SQL below returns it (json). */
+export interface SanctionJson {
+  id: number
+  kind: SanctionKind
+  message: string
+  ends_at: string | null
+}
+
+/**
+ * SQL: the sanction of `kind` in force at `at` for the user in `userId`, as json (SanctionJson) or
+ * null; the one that lasts longest when there are several. Other domains' hot reads (the session
+ * lookup, the API token lookup) embed it to learn a person's standing in their own round trip.
+ * Served by account_sanctions_user_idx.
+ */
+export function sanctionInForceSql(userId: SQLWrapper, kind: SanctionKind, at: SQL | Date): SQL<SanctionJson | null> {
+  const instant = at instanceof Date ? sql`${at.toISOString()}::timestamptz` : at
+  return sql<SanctionJson | null>`(select json_build_object('id', s.id, 'kind', s.kind, 'message', s.message, 'ends_at', s.ends_at)
+      from account_sanctions s
+     where s.user_id = ${userId} and s.kind = ${kind} and s.lifted_at is null and s.starts_at <= ${instant}
+       and (s.ends_at is null or s.ends_at > ${instant})
+     order by s.ends_at desc nulls first limit 1)`
+}
+
+export function sanctionFromJson(json: SanctionJson | null | undefined): ActiveSanction | null {
+  return json ? { id: json.id, kind: json.kind, message: json.message, endsAt: json.ends_at ? new Date(json.ends_at) : null } : null
+}
+
+/** What a suspended person is told at every door (sign-in, API, mail): the sanction's words. */
+export function suspendedMessage(sanction: ActiveSanction): string {
+  return describeSanction(sanction, 'suspended')
+}
+
+/** What anyone using a removed account's credentials is told. */
+export const REMOVED_ACCOUNT_MESSAGE = 'This account was removed by the moderators and cannot be used any more.'
+
+/**
+ * Refuses to open a door (a session, by any way of signing in) for an account that is removed or
+ * suspended now, with the words the person should read. Every session is created through this.
+ */
+export async function requireAccountOpen(db: Db, userId: number, now: Date): Promise<void> {
+  const [row] = await queryRows<{ deleted: boolean; suspension: SanctionJson | null }>(
+    db,
+    sql`select u.deleted_at is not null as deleted, ${sanctionInForceSql(sql`u.id`, 'suspend', now)} as suspension from users u where u.id = ${userId}`,
+  )
+  if (!row) return
+  if (row.deleted) throw new ForbiddenError(REMOVED_ACCOUNT_MESSAGE)
+  const suspension = sanctionFromJson(row.suspension)
+  if (suspension) throw new ForbiddenError(suspendedMessage(suspension))
 }

@@ -29,6 +29,9 @@ export const WRITE_RULES: Record<WriteAction, WriteRule> = {
   similar: { perAccount: [40, 60, 90, 120], perAddress: 240, what: 'looking up similar questions' },
 }
 
+/** Actions whose form has a body the person wrote. */
+const WRITTEN: readonly WriteAction[] = ['ask', 'reply', 'edit']
+
 /** Reads: a silenced person may still search. */
 const READS: readonly WriteAction[] = ['search', 'similar']
 
@@ -49,8 +52,10 @@ export function writeRuleFor(action: WriteAction, trust: number): { account: Rat
 export async function checkWriteAllowed(ctx: Ctx, action: WriteAction): Promise<Standing | null> {
   const now = ctx.now()
   const standing = ctx.actor ? await loadStanding(ctx.db, ctx.actor, now) : null
-  if (standing?.suspension) throw new ForbiddenError(describeSanction(standing.suspension, 'suspended'))
-  if (standing?.silence && !READS.includes(action)) throw new ForbiddenError(describeSanction(standing.silence, 'silenced'))
+  // Said by the text the person wrote (kept in the form), not only above the form.
+  const field = WRITTEN.includes(action) ? 'body' : undefined
+  if (standing?.suspension) throw new ForbiddenError(describeSanction(standing.suspension, 'suspended'), field)
+  if (standing?.silence && !READS.includes(action)) throw new ForbiddenError(describeSanction(standing.silence, 'silenced'), field)
   if (!ctx.writeLimits) return standing
   const rules = writeRuleFor(action, standing?.trust ?? 0)
   if (standing && !rules.account) return standing

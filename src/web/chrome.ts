@@ -16,6 +16,8 @@ export function chrome(c: Context<AppEnv>): Chrome {
     publicUrl: env.publicUrl,
     assets: assets.urls,
     unreadNotifications: c.var.unreadNotifications ?? 0,
+    silence: c.var.silence ?? null,
+    pendingReviews: c.var.pendingReviews ?? 0,
     demo: !!c.var.deps.demo,
   }
 }

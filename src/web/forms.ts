@@ -98,7 +98,7 @@ export function formFailure(c: Context<AppEnv>, error: unknown, values: FormValu
   if (error instanceof ValidationError) return { state: keep(error.fields, error.message), status: 422 }
   if (error instanceof ConflictError)
     return { state: keep(error.field ? { [error.field]: error.message } : {}, error.message), status: 409 }
-  if (error instanceof ForbiddenError) return { state: keep({}, error.message), status: 403 }
+  if (error instanceof ForbiddenError) return { state: keep(error.field ? { [error.field]: error.message } : {}, error.message), status: 403 }
   if (error instanceof UnauthenticatedError)
     return {
       state: keep({}, 'Your session has ended. Sign in in another tab, then submit again: your text is still here.'),

@@ -38,12 +38,16 @@ export function loadSession(): MiddlewareHandler<AppEnv> {
     c.set('actor', null)
     c.set('sessionToken', undefined)
     c.set('unreadNotifications', 0)
+    c.set('silence', null)
+    c.set('pendingReviews', 0)
     if (token) {
       const session = TOKEN_SHAPE.test(token) ? await validateSessionToken(database.db, token, clock.now()) : null
       if (session) {
         c.set('actor', session.actor)
         c.set('sessionToken', token)
         c.set('unreadNotifications', session.unreadNotifications)
+        c.set('silence', session.silence)
+        c.set('pendingReviews', session.pendingReviews)
         if (session.renewed) setSessionCookie(c, token, session.expiresAt)
       } else {
         clearSessionCookie(c)

@@ -43,6 +43,10 @@ export interface AppEnv {
     actor: Actor | null
     sessionToken: string | undefined
     unreadNotifications: number
+    /** The signed-in person's silence in force, for the banner on every page. */
+    silence: { message: string; endsAt: Date | null } | null
+    /** Posts waiting in /review (staff only; 0 otherwise). */
+    pendingReviews: number
     csrfToken: string
     ctx: Ctx
     requestId: string

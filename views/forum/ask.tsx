@@ -3,7 +3,7 @@ import type { Category } from '../../src/db/schema'
 import type { SimilarQuestions } from '../../src/search'
 import { CsrfField, FormMessage, Select, TextField, type FormState } from '../components'
 import { SimilarQuestionsList } from '../search/similar'
-import { Layout, type Chrome } from '../layout'
+import { Layout, silencedFieldNote, type Chrome } from '../layout'
 import { MarkdownEditor } from './editor'
 import { FormGuardFields, type FormGuard } from '../safety/form-guard'
 
@@ -94,7 +94,7 @@ export function QuestionForm(props: QuestionFormProps & { action: string; submit
         placeholder="Choose a category"
         options={props.categories.map((category) => ({ value: String(category.id), label: category.name }))}
       />
-      <MarkdownEditor form={form} label="Question" maxlength={limits.bodyMax} previewHtml={props.previewHtml} idPrefix="question" />
+      <MarkdownEditor form={form} label="Question" maxlength={limits.bodyMax} previewHtml={props.previewHtml} idPrefix="question" refusal={silencedFieldNote(props.chrome)} />
       <TextField
         form={form}
         name="tags"

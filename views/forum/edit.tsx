@@ -2,7 +2,7 @@ import type { Category } from '../../src/db/schema'
 import type { ThreadView } from '../../src/forum/queries'
 import { CsrfField, FormMessage, type FormState } from '../components'
 import { threadPath } from '../format'
-import { Layout, type Chrome } from '../layout'
+import { Layout, silencedFieldNote, type Chrome } from '../layout'
 import { QuestionForm, type QuestionFormLimits } from './ask'
 import { MarkdownEditor } from './editor'
 
@@ -50,7 +50,7 @@ export function EditReplyPage(props: {
         <form method="post" action={`/r/${props.replyId}/edit`} hx-disabled-elt="find button[type=submit]" hx-disinherit="hx-disabled-elt">
           <CsrfField token={props.chrome.csrfToken} />
           <FormMessage form={props.form} />
-          <MarkdownEditor form={props.form} label="Reply" maxlength={props.maxLength} previewHtml={props.previewHtml} idPrefix="reply-edit" />
+          <MarkdownEditor form={props.form} label="Reply" maxlength={props.maxLength} previewHtml={props.previewHtml} idPrefix="reply-edit" refusal={silencedFieldNote(props.chrome)} />
           <div class="form-buttons">
             <button type="submit">Save changes</button>
             <button type="submit" name="intent" value="preview" class="secondary outline" formnovalidate>

@@ -15,6 +15,8 @@ export function MarkdownEditor(props: {
   previewHtml?: string
   hint?: Child
   idPrefix?: string
+  /** Why this person may not post now (a silence), said by the field before they type. */
+  refusal?: string
 }) {
   const name = props.name ?? 'body'
   const id = `${props.idPrefix ?? 'editor'}-${name}`
@@ -28,7 +30,7 @@ export function MarkdownEditor(props: {
         label={props.label}
         rows={props.rows ?? 10}
         maxlength={props.maxlength}
-        hint={props.hint ?? 'Markdown: **bold**, `code`, ```fenced code```, [links](https://example.com), lists.'}
+        hint={props.refusal ? <strong class="field-refusal">{props.refusal}</strong> : (props.hint ?? 'Markdown: **bold**, `code`, ```fenced code```, [links](https://example.com), lists.')}
         attributes={{
           'hx-post': '/preview',
           'hx-trigger': 'input changed delay:400ms',

@@ -3,7 +3,7 @@ import type { NoteView, PublicStatus, SupportStatus } from '../../src/queue'
 import { CsrfField, FormMessage, RelativeTime, SanitizedHtml, UserLink, type FormState } from '../components'
 import { formatDateTime, plural, replyPath, tagPath, threadPath } from '../format'
 import { CsatPrompt } from '../csat/rating'
-import { Layout, type Chrome } from '../layout'
+import { Layout, silencedFieldNote, type Chrome } from '../layout'
 import { MarkdownEditor } from './editor'
 import { qaPageJsonLd, scriptSafeJson } from './structured-data'
 
@@ -591,7 +591,7 @@ export function ReplyComposer(props: {
         <CsrfField token={chrome.csrfToken} />
         <FormMessage form={props.form} />
         {thread.locked && <p class="notice">This thread is locked; as staff you can still reply.</p>}
-        <MarkdownEditor form={props.form} label="Reply" maxlength={props.maxLength} previewHtml={props.previewHtml} idPrefix="reply" rows={6} />
+        <MarkdownEditor form={props.form} label="Reply" maxlength={props.maxLength} previewHtml={props.previewHtml} idPrefix="reply" rows={6} refusal={silencedFieldNote(chrome)} />
         <div class="form-buttons">
           <button type="submit">Post reply</button>
           <button type="submit" name="intent" value="preview" class="secondary outline" formnovalidate hx-post={action} hx-target="#reply-form" hx-swap="outerHTML">

@@ -5,6 +5,7 @@ import { claimIdempotencyKey, completeIdempotentRequest, releaseIdempotentReques
 import { hitRateLimit } from '../../auth'
 import type { ApiScope } from '../../db/schema'
 import { resolveApiToken } from '../../queue'
+import { suspendedMessage } from '../../safety'
 import { clientIp } from '../client-ip'
 import type { AppEnv } from '../types'
 import { problem, ProblemError } from './problem'
@@ -47,6 +48,9 @@ export function apiAuth(): MiddlewareHandler<ApiEnv> {
     if (token !== undefined) {
       const credential = token ? await resolveApiToken(c.var.ctx.db, token, c.var.ctx.now()) : null
       if (!credential) throw unauthenticated(c, 'Send a valid, unrevoked API token: Authorization: Bearer <token>.', 'invalid_token')
+      // The token is genuine but its owner is suspended: nothing, reads included, until it ends.
+      if (credential.suspension)
+        throw new ProblemError({ status: 403, type: 'account-suspended', title: 'Account suspended', detail: suspendedMessage(credential.suspension) })
       c.set('ctx', { ...c.var.ctx, actor: credential.actor })
       c.set('api', { via: 'token', owner: `token:${credential.tokenId}`, scopes: credential.scopes })
     } else if (c.var.actor) {
