@@ -32,6 +32,8 @@ export interface Ctx {
   writeLimits?: boolean
   /** ALLOW_PASSWORD_SIGN_IN: passwords work whatever the sign-in policy says (the way back in for a locked-out admin). */
   passwordSignInOverride?: boolean
+  /** SSO_ALLOW_PRIVATE_NETWORK: identity providers may be on private or loopback addresses (the SSRF guard lets them through). */
+  ssoPrivateNetwork?: boolean
 }
 
 export interface VerbArgs<Input = unknown> {

@@ -37,6 +37,7 @@ const EnvSchema = z.object({
   API_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(600),
   INBOUND_MAIL_SECRET: z.string().min(16, { error: 'INBOUND_MAIL_SECRET must be at least 16 characters (a long random string).' }).optional(),
   ALLOW_PASSWORD_SIGN_IN: flag,
+  SSO_ALLOW_PRIVATE_NETWORK: flag,
   METRICS_TOKEN: z.string().min(16, { error: 'METRICS_TOKEN must be at least 16 characters (a long random string).' }).optional(),
 })
 
@@ -78,6 +79,8 @@ export interface Env {
   apiRateLimitPerMinute: number
   /** Passwords work whatever the sign-in policy at /admin/sso says: the way back in when SSO locks admins out. */
   allowPasswordSignIn: boolean
+  /** OpenID providers may be on private, loopback or link-local addresses (off: the SSRF guard refuses them). */
+  ssoAllowPrivateNetwork: boolean
 }
 
 /** Reads configuration from the environment; a wrong value stops start-up with a clear message. */
@@ -114,5 +117,6 @@ export function loadEnv(source: Record<string, string | undefined> = process.env
     writeRateLimits: env.WRITE_RATE_LIMITS,
     formBotChecks: env.FORM_BOT_CHECKS,
     allowPasswordSignIn: env.ALLOW_PASSWORD_SIGN_IN,
+    ssoAllowPrivateNetwork: env.SSO_ALLOW_PRIVATE_NETWORK,
   }
 }

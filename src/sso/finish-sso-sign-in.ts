@@ -3,7 +3,8 @@ import { and, eq, inArray, isNull } from 'drizzle-orm'
 import { createSession, hashToken, type IssuedSession } from '../auth'
 import { inTransaction, type Ctx, type VerbArgs } from '../ctx'
 import { organisationBindings, ssoProviders, ssoSignInAttempts, userIdentities, users, type SsoProvider } from '../db/schema'
-import { ConflictError } from '../errors'
+import { ConflictError, ValidationError } from '../errors'
+import { screenSignUp } from '../safety'
 import { parseInput } from '../validation'
 import { SsoSignInRefused } from './errors'
 import { providerProfile, ProviderFlowError, type ProviderProfile } from './provider-clients'
@@ -46,7 +47,9 @@ export async function finishSsoSignIn({ ctx, input }: VerbArgs<FinishSsoInput>):
   try {
     // The wall clock on purpose, not ctx.now(): the provider stamps the ID token's iat/exp with its
     // real time, and checking them against an injected clock would refuse every fresh token.
-    profile = await providerProfile(provider, callbackUrl, { state, codeVerifier: attempt.codeVerifier, nonce: attempt.nonce, redirectUri: data.redirectUri }, Date.now())
+    profile = await providerProfile(provider, callbackUrl, { state, codeVerifier: attempt.codeVerifier, nonce: attempt.nonce, redirectUri: data.redirectUri }, Date.now(), {
+      allowPrivateNetwork: Boolean(ctx.ssoPrivateNetwork),
+    })
   } catch (error) {
     if (error instanceof ProviderFlowError) throw new SsoSignInRefused(`Signing in with ${provider.name} did not complete: ${error.message}. Start it again.`)
     throw error
@@ -144,6 +147,13 @@ async function signInWithIdentity(ctx: Ctx, provider: SsoProvider, profile: Prov
         // The provider vouched for the address, which proves it as well as our own link would.
         if (!existing.emailVerifiedAt) await db.update(users).set({ emailVerifiedAt: now }).where(eq(users.id, existing.id))
       } else {
+        // The same door as sign-up: a removed spammer's address (and a disposable one, when the admin refuses those) makes no account.
+        try {
+          await screenSignUp(db, profile.email)
+        } catch (error) {
+          if (error instanceof ValidationError) throw new SsoSignInRefused(Object.values(error.fields)[0] ?? error.message)
+          throw error
+        }
         const [user] = await db
           .insert(users)
           .values({ email: profile.email, displayName: displayNameFrom(profile), passwordHash: NO_PASSWORD, role: 'member', emailVerifiedAt: now, createdAt: now })

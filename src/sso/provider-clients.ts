@@ -1,6 +1,7 @@
 import { decodeIdToken, GitHub, Google, OAuth2RequestError } from 'arctic'
 import * as oidc from 'openid-client'
 import type { SsoProvider } from '../db/schema'
+import { BlockedAddressError, guardedFetch } from '../webhooks'
 
 // How each kind of provider runs the authorisation code flow. OpenID Connect providers go through
 // openid-client (discovery, PKCE, state, nonce and ID token checks); GitHub (plain OAuth 2.0, no ID
@@ -42,27 +43,64 @@ function isLoopbackHttp(issuer: URL): boolean {
   return issuer.protocol === 'http:'
 }
 
+/**
+ * Where the forum may reach an identity provider. The issuer URL is typed by an admin and its
+ * discovery document names further URLs (keys, token, userinfo), so every request goes through
+ * the webhooks' SSRF guard: public addresses only, unless the server's operator sets
+ * SSO_ALLOW_PRIVATE_NETWORK for a provider on their own network.
+ */
+export interface ProviderNetwork {
+  allowPrivateNetwork: boolean
+}
+
+/** The provider's address was refused by the SSRF guard; the message says which address and what to do. */
+export class ProviderAddressRefused extends Error {}
+
+function fetchThroughGuard(network: ProviderNetwork): oidc.CustomFetch {
+  return async (url, options) => {
+    try {
+      return await guardedFetch(url, { method: options.method, headers: options.headers, body: options.body as string | URLSearchParams | null, signal: options.signal }, network)
+    } catch (error) {
+      if (error instanceof BlockedAddressError)
+        throw new ProviderAddressRefused(
+          `${error.message.replace(/ \(allow the private network.*\)$/, '')}. Sign-in providers must be on public addresses; for one on your own network, the server's operator sets SSO_ALLOW_PRIVATE_NETWORK=true`,
+        )
+      throw error
+    }
+  }
+}
+
+/** The guard's refusal inside an error openid-client wrapped, if that is what went wrong. */
+export function addressRefusalIn(error: unknown): ProviderAddressRefused | null {
+  for (let cause: unknown = error, depth = 0; cause && depth < 5; cause = (cause as { cause?: unknown }).cause, depth++)
+    if (cause instanceof ProviderAddressRefused) return cause
+  return null
+}
+
 /** Reads <issuer>/.well-known/openid-configuration and prepares a client for it. */
-export async function discoverIssuer(issuerUrl: string, clientId: string, clientSecret: string): Promise<oidc.Configuration> {
+export async function discoverIssuer(issuerUrl: string, clientId: string, clientSecret: string, network: ProviderNetwork): Promise<oidc.Configuration> {
   const issuer = new URL(issuerUrl)
   // The schemas only let http through for a loopback issuer (a provider beside the forum, or a test's).
   const execute = isLoopbackHttp(issuer) ? [oidc.allowInsecureRequests] : []
-  const discovered = await oidc.discovery(issuer, clientId, clientSecret, undefined, { execute, timeout: REQUEST_TIMEOUT_S })
+  const guarded = fetchThroughGuard(network)
+  const discovered = await oidc.discovery(issuer, clientId, clientSecret, undefined, { execute, timeout: REQUEST_TIMEOUT_S, [oidc.customFetch]: guarded })
   const server = discovered.serverMetadata()
   // client_secret_basic is what most providers expect first; fall back to posting the secret.
   const methods = server.token_endpoint_auth_methods_supported ?? ['client_secret_basic']
   const auth = methods.includes('client_secret_basic') ? oidc.ClientSecretBasic(clientSecret) : oidc.ClientSecretPost(clientSecret)
   const config = new oidc.Configuration(server, clientId, { client_secret: clientSecret }, auth)
   config.timeout = REQUEST_TIMEOUT_S
+  // Keys, token and userinfo requests go through the guard too: the document may name any address.
+  config[oidc.customFetch] = guarded
   for (const step of execute) step(config)
   return config
 }
 
-function configurationFor(provider: SsoProvider, nowMs: number): Promise<oidc.Configuration> {
-  const key = `${provider.id}:${provider.updatedAt.getTime()}`
+function configurationFor(provider: SsoProvider, nowMs: number, network: ProviderNetwork): Promise<oidc.Configuration> {
+  const key = `${provider.id}:${provider.updatedAt.getTime()}:${provider.issuerUrl}:${network.allowPrivateNetwork}`
   const cached = configurations.get(key)
   if (cached && cached.until > nowMs) return cached.config
-  const config = discoverIssuer(provider.issuerUrl!, provider.clientId, provider.clientSecret)
+  const config = discoverIssuer(provider.issuerUrl!, provider.clientId, provider.clientSecret, network)
   // A failed discovery is not kept: the next sign-in tries again.
   config.catch(() => configurations.delete(key))
   configurations.set(key, { config, until: nowMs + DISCOVERY_TTL_MS })
@@ -92,8 +130,8 @@ function verifiedClaim(value: unknown): boolean {
   return value === true || value === 'true'
 }
 
-async function oidcAuthorizationUrl(provider: SsoProvider, secrets: FlowSecrets, nowMs: number): Promise<URL> {
-  const config = await configurationFor(provider, nowMs)
+async function oidcAuthorizationUrl(provider: SsoProvider, secrets: FlowSecrets, nowMs: number, network: ProviderNetwork): Promise<URL> {
+  const config = await configurationFor(provider, nowMs, network)
   return oidc.buildAuthorizationUrl(config, {
     redirect_uri: secrets.redirectUri,
     scope: SCOPES.join(' '),
@@ -104,8 +142,13 @@ async function oidcAuthorizationUrl(provider: SsoProvider, secrets: FlowSecrets,
   })
 }
 
-async function oidcProfile(provider: SsoProvider, callbackUrl: URL, secrets: FlowSecrets, nowMs: number): Promise<ProviderProfile> {
-  const config = await configurationFor(provider, nowMs)
+async function oidcProfile(provider: SsoProvider, callbackUrl: URL, secrets: FlowSecrets, nowMs: number, network: ProviderNetwork): Promise<ProviderProfile> {
+  let config: oidc.Configuration
+  try {
+    config = await configurationFor(provider, nowMs, network)
+  } catch (error) {
+    throw new ProviderFlowError(addressRefusalIn(error)?.message ?? `reading the provider's discovery document failed: ${describe(error)}`)
+  }
   let tokens: Awaited<ReturnType<typeof oidc.authorizationCodeGrant>>
   try {
     tokens = await oidc.authorizationCodeGrant(config, callbackUrl, {
@@ -205,10 +248,10 @@ async function googleProfile(provider: SsoProvider, code: string, secrets: FlowS
 // --- The two steps -----------------------------------------------------------------------
 
 /** Where to send the browser: the provider's authorisation endpoint with state, PKCE and nonce. */
-export async function providerAuthorizationUrl(provider: SsoProvider, secrets: FlowSecrets, nowMs: number): Promise<URL> {
+export async function providerAuthorizationUrl(provider: SsoProvider, secrets: FlowSecrets, nowMs: number, network: ProviderNetwork): Promise<URL> {
   switch (provider.kind) {
     case 'oidc':
-      return oidcAuthorizationUrl(provider, secrets, nowMs)
+      return oidcAuthorizationUrl(provider, secrets, nowMs, network)
     case 'github':
       // GitHub's OAuth apps take no nonce (no ID token); state protects the round trip.
       return new GitHub(provider.clientId, provider.clientSecret, secrets.redirectUri).createAuthorizationURL(secrets.state, ['read:user', 'user:email'])
@@ -221,8 +264,8 @@ export async function providerAuthorizationUrl(provider: SsoProvider, secrets: F
 }
 
 /** Trades the callback's code for who signed in, checking state, PKCE and nonce on the way. */
-export async function providerProfile(provider: SsoProvider, callbackUrl: URL, secrets: FlowSecrets, nowMs: number): Promise<ProviderProfile> {
-  if (provider.kind === 'oidc') return oidcProfile(provider, callbackUrl, secrets, nowMs)
+export async function providerProfile(provider: SsoProvider, callbackUrl: URL, secrets: FlowSecrets, nowMs: number, network: ProviderNetwork): Promise<ProviderProfile> {
+  if (provider.kind === 'oidc') return oidcProfile(provider, callbackUrl, secrets, nowMs, network)
   const error = callbackUrl.searchParams.get('error')
   if (error) throw new ProviderFlowError(`the provider answered ${error}${callbackUrl.searchParams.get('error_description') ? ` (${callbackUrl.searchParams.get('error_description')})` : ''}`)
   if (callbackUrl.searchParams.get('state') !== secrets.state) throw new ProviderFlowError('the answer does not belong to this sign-in (state)')

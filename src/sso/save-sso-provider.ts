@@ -5,7 +5,7 @@ import { ssoProviders } from '../db/schema'
 import { ConflictError, NotFoundError, ValidationError } from '../errors'
 import { requireAdmin } from '../policy'
 import { parseInput } from '../validation'
-import { discoverIssuer } from './provider-clients'
+import { addressRefusalIn, discoverIssuer } from './provider-clients'
 import { SsoProviderInput } from './schemas'
 
 /**
@@ -23,8 +23,10 @@ export async function saveSsoProvider({ ctx, input }: VerbArgs<SsoProviderInput>
   const clientSecret = data.clientSecret || existing!.clientSecret
   if (issuerUrl) {
     try {
-      await discoverIssuer(issuerUrl, data.clientId, clientSecret)
+      await discoverIssuer(issuerUrl, data.clientId, clientSecret, { allowPrivateNetwork: Boolean(ctx.ssoPrivateNetwork) })
     } catch (error) {
+      const refused = addressRefusalIn(error)
+      if (refused) throw new ValidationError({ issuerUrl: `Refused to read ${issuerUrl}: ${refused.message}.` })
       const reason = error instanceof Error ? error.message : String(error)
       throw new ValidationError({ issuerUrl: `Could not read ${issuerUrl}/.well-known/openid-configuration: ${reason.slice(0, 200)}` })
     }

@@ -6,7 +6,7 @@ import { ssoProviders, ssoSignInAttempts } from '../db/schema'
 import { NotFoundError, RateLimitedError, UnavailableError } from '../errors'
 import { requireSignedIn } from '../policy'
 import { parseInput } from '../validation'
-import { providerAuthorizationUrl } from './provider-clients'
+import { addressRefusalIn, providerAuthorizationUrl } from './provider-clients'
 import { StartSsoInput } from './schemas'
 
 /** How long a person has at the provider before the sign-in must start again. */
@@ -34,8 +34,11 @@ export async function startSsoSignIn({ ctx, input }: VerbArgs<StartSsoInput>): P
   const now = ctx.now()
   let url: URL
   try {
-    url = await providerAuthorizationUrl(provider, secrets, now.getTime())
-  } catch {
+    url = await providerAuthorizationUrl(provider, secrets, now.getTime(), { allowPrivateNetwork: Boolean(ctx.ssoPrivateNetwork) })
+  } catch (error) {
+    // An address the guard refuses will not start working by trying again: say what is wrong.
+    const refused = addressRefusalIn(error)
+    if (refused) throw new UnavailableError(`Sign-in through ${provider.name} is not possible: ${refused.message}.`)
     throw new UnavailableError(`${provider.name} cannot be reached just now, so sign-in through it cannot start. Please try again in a moment.`)
   }
   const expiresAt = new Date(now.getTime() + SSO_ATTEMPT_LIFETIME_MS)

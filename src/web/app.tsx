@@ -104,6 +104,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
       clientIp: clientIp(c),
       writeLimits: deps.env.writeRateLimits,
       passwordSignInOverride: deps.env.allowPasswordSignIn,
+      ssoPrivateNetwork: deps.env.ssoAllowPrivateNetwork,
     }
     c.set('ctx', ctx)
     await next()

@@ -164,3 +164,89 @@ export async function guardedPost(
     request.end(body)
   })
 }
+
+/** The largest answer guardedFetch reads (a discovery document or a key set is a few kilobytes). */
+export const FETCH_CAP_BYTES = 1024 * 1024
+
+export interface GuardedFetchInit {
+  method?: string
+  headers?: Record<string, string>
+  body?: string | URLSearchParams | null
+  signal?: AbortSignal
+}
+
+/**
+ * A `fetch` for URLs an admin typed (an OpenID issuer, and the endpoints its discovery document
+ * names): the same checks as webhook deliveries (every address the name resolves to must be
+ * public unless `allowPrivateNetwork`, the socket goes to a checked address only, redirects are
+ * answered, never followed) and a capped read. Returns a standard Response, so libraries that
+ * take a custom fetch (openid-client) can use it as is.
+ */
+export async function guardedFetch(
+  target: string,
+  init: GuardedFetchInit,
+  options: { allowPrivateNetwork: boolean; timeoutMs?: number; maxBytes?: number },
+): Promise<Response> {
+  const url = new URL(target)
+  const timeoutMs = options.timeoutMs ?? REQUEST_TIMEOUT_MS
+  const maxBytes = options.maxBytes ?? FETCH_CAP_BYTES
+  const addresses = await resolveChecked(url, options.allowPrivateNetwork)
+  const headers: Record<string, string> = { 'user-agent': 'support-forum/1', ...init.headers }
+  let body: Buffer | undefined
+  if (init.body instanceof URLSearchParams) {
+    body = Buffer.from(init.body.toString())
+    if (!Object.keys(headers).some((name) => name.toLowerCase() === 'content-type')) headers['content-type'] = 'application/x-www-form-urlencoded;charset=UTF-8'
+  } else if (typeof init.body === 'string') body = Buffer.from(init.body)
+  if (body) headers['content-length'] = String(body.length)
+  const transport = url.protocol === 'https:' ? https : http
+  return new Promise<Response>((resolve, reject) => {
+    const request = transport.request(
+      url,
+      {
+        method: init.method ?? 'GET',
+        headers,
+        lookup: ((_host: string, lookupOptions: { all?: boolean }, callback: (...args: unknown[]) => void) => {
+          if (lookupOptions?.all) callback(null, addresses)
+          else callback(null, addresses[0]!.address, addresses[0]!.family)
+        }) as never,
+        agent: false,
+        signal: init.signal,
+      },
+      (response) => {
+        const chunks: Buffer[] = []
+        let size = 0
+        response.on('data', (chunk: Buffer) => {
+          size += chunk.length
+          if (size > maxBytes) {
+            response.destroy()
+            finish(new Error(`The answer from ${url.host} is larger than ${Math.round(maxBytes / 1024)} KB`))
+            return
+          }
+          chunks.push(chunk)
+        })
+        response.on('end', () => {
+          const status = response.statusCode ?? 502
+          const answerHeaders = new Headers()
+          for (const [name, value] of Object.entries(response.headers)) {
+            if (value === undefined) continue
+            for (const one of Array.isArray(value) ? value : [value]) answerHeaders.append(name, one)
+          }
+          const empty = status === 204 || status === 205 || status === 304
+          finish(null, new Response(empty ? null : Buffer.concat(chunks), { status: Math.min(599, Math.max(200, status)), headers: answerHeaders }))
+        })
+        response.on('error', (error) => finish(error))
+      },
+    )
+    const timer = setTimeout(() => request.destroy(new Error(`No answer from ${url.host} within ${timeoutMs / 1000} s`)), timeoutMs)
+    let settled = false
+    function finish(error: Error | null, response?: Response) {
+      if (settled) return
+      settled = true
+      clearTimeout(timer)
+      if (error) reject(error)
+      else resolve(response!)
+    }
+    request.on('error', (error) => finish(error))
+    request.end(body)
+  })
+}

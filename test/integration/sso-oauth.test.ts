@@ -100,3 +100,33 @@ describe('starting a sign-in', () => {
     expect((await client.get('/auth/sso/google/start', from(2))).status).toBe(302)
   })
 })
+
+describe('the SSRF guard on an OpenID issuer', () => {
+  it('refuses loopback, private and link-local issuers by default, with a message by the field in /admin/sso', async () => {
+    const client = await t.client().signInAs(admin)
+    for (const [issuerUrl, address] of [
+      ['http://127.0.0.1:9/realms/acme', '127.0.0.1'],
+      ['http://localhost:9/realms', 'localhost'],
+      ['https://169.254.169.254/latest/meta-data', '169.254.169.254'],
+      ['https://10.1.2.3/idp', '10.1.2.3'],
+    ]) {
+      const refused = await client.post('/admin/sso/providers/new?kind=oidc', {
+        kind: 'oidc',
+        name: 'Internal IdP',
+        slug: 'internal',
+        issuerUrl: issuerUrl!,
+        clientId: 'x',
+        clientSecret: 'a-secret-value',
+        enabled: '1',
+      })
+      expect(refused.status, issuerUrl).toBe(422)
+      const page = await html(refused)
+      const error = page.querySelector('#field-issuerUrl-error')?.text ?? ''
+      expect(error, issuerUrl).toContain(`Refused to read ${issuerUrl}`)
+      expect(error).toContain(address!)
+      expect(error).toContain('SSO_ALLOW_PRIVATE_NETWORK=true')
+      expect(page.querySelector('#field-issuerUrl')?.getAttribute('value')).toBe(issuerUrl)
+    }
+    expect(await t.db.select().from(ssoProviders).where(eq(ssoProviders.slug, 'internal'))).toEqual([])
+  })
+})

@@ -21,7 +21,9 @@ let admin: User
 let providerId: number
 
 beforeAll(async () => {
-  t = await createTestApp()
+  // The provider runs on loopback, which the SSRF guard refuses unless the operator allows it
+  // (test/integration/sso-oauth.test.ts shows the default refusing it).
+  t = await createTestApp({ env: { SSO_ALLOW_PRIVATE_NETWORK: 'true' } })
   idp = await startOidcProvider({ redirectUris: [CALLBACK] })
   admin = await createUser(t.db, { displayName: 'Ann Admin', role: 'admin', email: 'ann@wire.example' })
   idp.accounts.set('ann-sub', { sub: 'ann-sub', email: 'ann@wire.example', email_verified: true, name: 'Ann at Acme' })
@@ -113,6 +115,34 @@ describe('signing in', () => {
     expect(await refused.text()).toContain('has not verified the address victim@example.org')
     expect(await t.db.select().from(userIdentities).where(eq(userIdentities.userId, victim.id))).toEqual([])
     expect(client.cookies.has('session')).toBe(false)
+  })
+
+  it('refuses a suspended person and a removed spammer (by identity or by address) with what they need to know', async () => {
+    const moderator = await createUser(t.db, { role: 'support', displayName: 'Mod Mae' })
+    const staff = await t.client().signInAs(moderator)
+    const suspended = await createUser(t.db, { email: 'susi@example.org', displayName: 'Susi' })
+    idp.accounts.set('susi-sub', { sub: 'susi-sub', email: 'susi@example.org', email_verified: true })
+    expect((await ssoSignIn(t.client(), 'susi-sub')).status).toBe(303)
+    await staff.post(`/moderation/users/${suspended.id}/sanctions`, { kind: 'suspend', reason: 'staff only', message: 'Suspended for a week.', duration: '7' })
+    const client = t.client()
+    const refused = await ssoSignIn(client, 'susi-sub')
+    expect(refused.status).toBe(403)
+    expect((await html(refused)).querySelector('.form-message')?.text).toMatch(/^Your account is suspended until .* UTC\. Suspended for a week\.$/)
+    expect(client.cookies.has('session')).toBe(false)
+
+    const spammer = await createUser(t.db, { email: 'spam@spam.example', displayName: 'Spam Sam', trustLevel: 0 })
+    idp.accounts.set('spam-sub', { sub: 'spam-sub', email: 'spam@spam.example', email_verified: true })
+    expect((await ssoSignIn(t.client(), 'spam-sub')).status).toBe(303)
+    expect((await staff.post(`/moderation/users/${spammer.id}/remove`, { reason: 'Spam', confirmName: 'Spam Sam' })).status).toBe(303)
+    const byIdentity = await ssoSignIn(t.client(), 'spam-sub')
+    expect(byIdentity.status).toBe(403)
+    expect(await byIdentity.text()).toContain('This account was removed by the moderators')
+    // A new identity at the provider with the same address makes no fresh account either.
+    idp.accounts.set('spam-sub-2', { sub: 'spam-sub-2', email: 'spam@spam.example', email_verified: true })
+    const byAddress = await ssoSignIn(t.client(), 'spam-sub-2')
+    expect(byAddress.status).toBe(403)
+    expect(await byAddress.text()).toContain('This address cannot be used to sign up here.')
+    expect(await t.db.select().from(users).where(eq(users.email, 'spam@spam.example'))).toEqual([])
   })
 
   it('refuses a tampered state, a callback from another browser, and a replayed callback', async () => {

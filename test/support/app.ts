@@ -70,7 +70,7 @@ export async function createTestApp(
       const actor: Actor | null = user
         ? { id: user.id, role: user.role, displayName: user.displayName, email: user.email, organisationId: user.organisationId }
         : null
-      return { actor, db: database.db, now: () => clock.now(), requestId: 'test', search, mail: mailSettingsOf(env) }
+      return { actor, db: database.db, now: () => clock.now(), requestId: 'test', search, mail: mailSettingsOf(env), ssoPrivateNetwork: env.ssoAllowPrivateNetwork }
     },
     client: () => new TestClient(testApp),
     search,
