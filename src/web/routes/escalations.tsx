@@ -7,6 +7,7 @@ import { answerEscalation, confirmFix, draftHandoff, getFairness, getHandoff, ge
 import { chrome } from '../chrome'
 import { readForm, submitForm, type FormStatus } from '../forms'
 import { idParam } from '../params'
+import { keptStaffPage } from '../staff-pages'
 import type { AppEnv } from '../types'
 
 // The engineer's side of the loop: their escalations, handoffs, the daily sync, the load view;
@@ -17,7 +18,7 @@ async function inboxPage(c: Context<AppEnv>, forms: Record<number, FormState> = 
   return c.html(<InboxPage chrome={chrome(c)} inbox={await getMyEscalations(c.var.ctx)} forms={forms} />, status)
 }
 
-engineeringRoutes.get('/escalations/mine', (c) => inboxPage(c))
+engineeringRoutes.get('/escalations/mine', (c) => keptStaffPage(c, 'see escalations', () => inboxPage(c)))
 
 engineeringRoutes.post('/escalations/:id/answer', async (c) => {
   const escalationId = idParam(c, 'id', 'That escalation')

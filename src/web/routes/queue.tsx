@@ -42,6 +42,7 @@ import { chrome } from '../chrome'
 import { readForm, readListField, submitForm, type FormFailure, type FormStatus } from '../forms'
 import { isHtmx } from '../htmx'
 import { idParam } from '../params'
+import { keptStaffPage } from '../staff-pages'
 import { renderThread } from '../thread-page'
 import type { AppEnv } from '../types'
 import { getItemCsat } from '../../csat'
@@ -70,11 +71,13 @@ function boardFilters(c: Context<AppEnv>): BoardFilters {
   }
 }
 
-queueRoutes.get('/', async (c) => {
-  const board = await getBoard(c.var.ctx, boardFilters(c))
-  if (isHtmx(c)) return c.html(<BoardRegion chrome={chrome(c)} board={board} />)
-  return c.html(<BoardPage chrome={chrome(c)} board={board} />)
-})
+queueRoutes.get('/', (c) =>
+  keptStaffPage(c, 'see the support queue', async () => {
+    const board = await getBoard(c.var.ctx, boardFilters(c))
+    if (isHtmx(c)) return c.html(<BoardRegion chrome={chrome(c)} board={board} />)
+    return c.html(<BoardPage chrome={chrome(c)} board={board} />)
+  }),
+)
 
 queueRoutes.post('/duty', async (c) => {
   const values = await readForm(c)
@@ -124,12 +127,14 @@ queueRoutes.post('/items/new', async (c) => {
   )
 })
 
-queueRoutes.get('/items/:id', async (c) => {
-  const itemId = idParam(c, 'id', 'That queue item')
-  const macroId = parseId(c.req.query('macro'))
-  const macroText = macroId ? await macroTextFor(c, itemId, macroId) : undefined
-  return itemPage(c, itemId, {}, 200, macroText)
-})
+queueRoutes.get('/items/:id', (c) =>
+  keptStaffPage(c, 'see queue items', async () => {
+    const itemId = idParam(c, 'id', 'That queue item')
+    const macroId = parseId(c.req.query('macro'))
+    const macroText = macroId ? await macroTextFor(c, itemId, macroId) : undefined
+    return itemPage(c, itemId, {}, 200, macroText)
+  }),
+)
 
 /** htmx: the reply box filled with a canned reply. */
 queueRoutes.get('/items/:id/macro', async (c) => {

@@ -29,6 +29,7 @@ import {
 import { chrome } from '../chrome'
 import { readForm, readListField, submitForm, type FormFailure, type FormStatus } from '../forms'
 import { idParam } from '../params'
+import { keptStaffPage } from '../staff-pages'
 import type { AppEnv } from '../types'
 
 export const rotationRoutes = new Hono<AppEnv>()
@@ -53,7 +54,7 @@ const overviewAction = (path: string, key: (c: Context<AppEnv>) => string, ancho
     )
   })
 
-rotationRoutes.get('/', (c) => overviewPage(c))
+rotationRoutes.get('/', (c) => keptStaffPage(c, 'see rotations', () => overviewPage(c)))
 
 overviewAction(
   '/swaps/:id',
@@ -150,7 +151,7 @@ async function rotationPage(
   )
 }
 
-rotationRoutes.get('/:id', (c) => rotationPage(c, idParam(c, 'id', 'That rotation')))
+rotationRoutes.get('/:id', (c) => keptStaffPage(c, 'see rotations', () => rotationPage(c, idParam(c, 'id', 'That rotation'))))
 
 rotationRoutes.post('/:id', async (c) => {
   const rotationId = idParam(c, 'id', 'That rotation')
