@@ -16,6 +16,7 @@ import {
   slaCompliance,
   topIssues,
   unansweredBacklog,
+  type ItemSet,
   type TopIssueRow,
 } from './figures'
 import { boardLink, itemsLink, LINKABLE_IDS } from './links'
@@ -103,6 +104,11 @@ function itemsCell(ids: readonly number[]): Cell {
 function countOfItems(value: number, ids: readonly number[]): Cell {
   const href = value > 0 ? itemsLink(ids) : undefined
   return { text: String(value), ...(href ? { href } : {}), ...(ids.length > LINKABLE_IDS ? { note: `More than ${LINKABLE_IDS} items: narrow the period or team to list them.` } : {}) }
+}
+
+/** A count of distinct items that came with their numbers only when few enough to list. */
+function setCell(set: ItemSet): Cell {
+  return set.ids ? itemsCell(set.ids) : { text: String(set.count), note: `More than ${LINKABLE_IDS} items: narrow the period or team to list them.` }
 }
 
 function trendOf(issue: TopIssueRow): TopIssue['trend'] {
@@ -323,14 +329,14 @@ export async function buildScoreboard(db: Db, input: ScoreboardFilterInput, now:
     {
       key: 'people',
       title: 'Load per person',
-      description: 'Per staff member, distinct items in the period they were assigned, answered publicly, closed, and escalations they received and answered.',
+      description: 'Per staff member, the distinct items of the period they were assigned, answered publicly and closed, and the escalations they received and answered; most work first.',
       chart: people.length
         ? {
             type: 'bar',
             yLabel: 'Items',
             data: people.slice(0, 15).flatMap((person) => [
-              { label: person.displayName, series: 'assigned', value: person.assigned.length },
-              { label: person.displayName, series: 'escalations received', value: person.escalationsReceived.length },
+              { label: person.displayName, series: 'assigned', value: person.assigned.count },
+              { label: person.displayName, series: 'escalations received', value: person.escalationsReceived.count },
             ]),
           }
         : null,
@@ -339,11 +345,11 @@ export async function buildScoreboard(db: Db, input: ScoreboardFilterInput, now:
         rows: people.map((person) => [
           { text: person.displayName },
           { text: person.role },
-          itemsCell(person.assigned),
-          itemsCell(person.replied),
-          itemsCell(person.closed),
-          itemsCell(person.escalationsReceived),
-          itemsCell(person.escalationsAnswered),
+          setCell(person.assigned),
+          setCell(person.replied),
+          setCell(person.closed),
+          setCell(person.escalationsReceived),
+          setCell(person.escalationsAnswered),
         ]),
       },
     },

@@ -3,6 +3,7 @@ import type { Db } from '../db/client'
 import { queryRows } from '../db/client'
 import { queueItemEvents, queueItems, scoreboardItemFacts, scoreboardRollups } from '../db/schema'
 import { computeItemFacts, type FactsEvent, type ItemFacts } from './item-facts'
+import { PERSON_WORK_ROLLUP, rebuildPersonWork, refreshPersonWork } from './person-work'
 
 // The scoreboard's rollup: per item, the timings computeItemFacts derives from its event log,
 // kept in scoreboard_item_facts so a page over 100k items does no business-hours arithmetic.
@@ -65,12 +66,17 @@ async function writeFacts(db: Db, facts: readonly ItemFacts[]): Promise<void> {
   }
 }
 
-/** Recomputes these items' facts from their events (items deleted since simply drop out). */
+/**
+ * Recomputes these items' facts and their per-person work rows from their events (items deleted
+ * since simply drop out).
+ */
 export async function refreshItemFacts(db: Db, itemIds: readonly number[]): Promise<number> {
   let written = 0
   for (let i = 0; i < itemIds.length; i += BATCH) {
-    const facts = await computeFactsDirectly(db, itemIds.slice(i, i + BATCH))
+    const batch = itemIds.slice(i, i + BATCH)
+    const facts = await computeFactsDirectly(db, batch)
     await writeFacts(db, facts)
+    await refreshPersonWork(db, batch)
     written += facts.length
   }
   return written
@@ -81,14 +87,14 @@ async function maxEventId(db: Db): Promise<number> {
   return Number(row?.max ?? 0)
 }
 
-async function saveWatermark(db: Db, lastEventId: number, now: Date): Promise<void> {
+async function saveWatermark(db: Db, lastEventId: number, now: Date, name = ROLLUP): Promise<void> {
   await db
     .insert(scoreboardRollups)
-    .values({ name: ROLLUP, lastEventId, ranAt: now })
+    .values({ name, lastEventId, ranAt: now })
     .onConflictDoUpdate({ target: scoreboardRollups.name, set: { lastEventId, ranAt: now } })
 }
 
-/** Recomputes every item's facts from the event log. */
+/** Recomputes every item's facts and the per-person work rows from the event log. */
 export async function rebuildScoreboardFacts(db: Db, now: Date): Promise<number> {
   const upTo = await maxEventId(db)
   let written = 0
@@ -96,10 +102,14 @@ export async function rebuildScoreboardFacts(db: Db, now: Date): Promise<number>
   for (;;) {
     const ids = (await db.select({ id: queueItems.id }).from(queueItems).where(gt(queueItems.id, after)).orderBy(asc(queueItems.id)).limit(BATCH)).map((row) => row.id)
     if (ids.length === 0) break
-    written += await refreshItemFacts(db, ids)
+    const facts = await computeFactsDirectly(db, ids)
+    await writeFacts(db, facts)
+    written += facts.length
     after = ids[ids.length - 1]!
   }
+  await rebuildPersonWork(db)
   await saveWatermark(db, upTo, now)
+  await saveWatermark(db, upTo, now, PERSON_WORK_ROLLUP)
   return written
 }
 
@@ -111,6 +121,9 @@ export async function runScoreboardRollup(db: Db, now: Date): Promise<{ items: n
   const [state] = await db.select().from(scoreboardRollups).where(sql`${scoreboardRollups.name} = ${ROLLUP}`)
   if (!state) return { items: await rebuildScoreboardFacts(db, now), full: true }
   const upTo = await maxEventId(db)
+  const [people] = await db.select().from(scoreboardRollups).where(sql`${scoreboardRollups.name} = ${PERSON_WORK_ROLLUP}`)
+  // A database whose facts predate the per-person rows gets them once, whole (set-wise, seconds).
+  if (!people) await rebuildPersonWork(db)
   const since = new Date(state.ranAt.getTime() - LATE_COMMIT_MARGIN_MS).toISOString()
   const dirty = await queryRows<{ item_id: number }>(
     db,
@@ -123,5 +136,6 @@ export async function runScoreboardRollup(db: Db, now: Date): Promise<{ items: n
     dirty.map((row) => row.item_id),
   )
   await saveWatermark(db, upTo, now)
+  await saveWatermark(db, upTo, now, PERSON_WORK_ROLLUP)
   return { items, full: false }
 }

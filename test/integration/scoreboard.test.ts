@@ -4,7 +4,8 @@ import { eq } from 'drizzle-orm'
 import { mailMessages, scoreboardItemFacts, type User } from '../../src/db/schema'
 import { markDuplicate } from '../../src/forum'
 import { changeItemState, convertThread, replyToItem } from '../../src/queue'
-import { assignIssueOwner, computeFactsDirectly, rebuildScoreboardFacts, runScoreboardRollup, sendWeeklyScoreboard } from '../../src/scoreboard'
+import { assignIssueOwner, computeFactsDirectly, rebuildScoreboardFacts, resolveWindow, runScoreboardRollup, sendWeeklyScoreboard } from '../../src/scoreboard'
+import { loadPerPerson } from '../../src/scoreboard/figures'
 import { createTestApp, type TestApp } from '../support/app'
 import { html } from '../support/client'
 import { createCalendar, createCategory, createPolicy, createTeam, createThread, createUser } from '../support/factories'
@@ -124,6 +125,31 @@ describe('the scoreboard', () => {
     for (const fact of direct) expect(rebuilt.get(fact.itemId)).toEqual(fact)
   })
 
+  it('keeps load per person from its rollup equal to the event log read directly, fresh events included', async () => {
+    const windows = [
+      { period: '7' },
+      // From Tuesday 00:00: A's second close counts (its first was the day before).
+      { period: 'custom', from: '2026-03-03', to: '2026-03-03' },
+      { period: 'custom', from: '2026-03-02', to: '2026-03-02', team: 'platform' },
+    ]
+    const same = async () => {
+      for (const input of windows) {
+        const { window } = resolveWindow(input, t.clock.now(), ['platform'])
+        expect(await loadPerPerson(t.db, window)).toEqual(await loadPerPerson(t.db, window, { direct: true }))
+      }
+    }
+    await same()
+    // Hand-computed, last 7 days: Sam answered A, B and C and closed A (twice: one item) and C.
+    const { window } = resolveWindow({ period: '7' }, t.clock.now(), ['platform'])
+    const sam = (await loadPerPerson(t.db, window)).find((person) => person.userId === support.id)!
+    expect(sam.replied).toEqual({ count: 3, ids: [items.a, items.b, items.c].sort((x, y) => x - y) })
+    expect(sam.closed).toEqual({ count: 2, ids: [items.a, items.c].sort((x, y) => x - y) })
+    const tuesday = resolveWindow(windows[1]!, t.clock.now(), ['platform']).window
+    expect((await loadPerPerson(t.db, tuesday)).find((person) => person.userId === support.id)!.closed).toEqual({ count: 1, ids: [items.a] })
+    await rebuildScoreboardFacts(t.db, t.clock.now())
+    await same()
+  })
+
   it('shows the hand-computed figures, each linked to its items, and the CSV says the same', async () => {
     const client = await t.client().signInAs(support)
     const page = await html(await client.get('/scoreboard?period=7'))
@@ -217,5 +243,21 @@ describe('the scoreboard', () => {
     expect(summary.text).toMatch(/Unsubscribe: http:\/\/localhost\/mail\/unsubscribe\//)
     const rows = await t.db.select().from(mailMessages).where(eq(mailMessages.kind, 'scoreboard_weekly'))
     expect(rows.map((row) => row.userId).sort()).toEqual([support.id, engineer.id].sort())
+  })
+
+  it('counts work done since the last rollup run, read from the event log', async () => {
+    at('3T12:30')
+    const early = resolveWindow({ period: '7' }, t.clock.now(), ['platform']).window
+    const before = (await loadPerPerson(t.db, early)).find((person) => person.userId === engineer.id)
+    expect(before?.replied.count ?? 0).toBe(0)
+    // Eve answers C after the rollup ran (and before it runs again): the figure has it already.
+    await replyToItem({ ctx: t.ctx(engineer), input: { itemId: items.c, body: 'Found it: a rounding step in the tax code.' } })
+    at('3T12:31')
+    const { window } = resolveWindow({ period: '7' }, t.clock.now(), ['platform'])
+    const after = (await loadPerPerson(t.db, window)).find((person) => person.userId === engineer.id)!
+    expect(after.replied).toEqual({ count: 1, ids: [items.c] })
+    expect(await loadPerPerson(t.db, window)).toEqual(await loadPerPerson(t.db, window, { direct: true }))
+    await runScoreboardRollup(t.db, t.clock.now())
+    expect(await loadPerPerson(t.db, window)).toEqual(await loadPerPerson(t.db, window, { direct: true }))
   })
 })
