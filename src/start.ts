@@ -10,7 +10,7 @@ import { outboxHandlers } from './jobs'
 import { createMailer, mailSettingsOf } from './mail'
 import { scheduleMailDigests } from './mail-preferences'
 import { startInboundSmtp } from './inbound'
-import { startOutboxWorker } from './outbox'
+import { startOutboxWorker, type OutboxWorker } from './outbox'
 import { scheduleQueueTick } from './queue/handlers'
 import { scheduleEscalationTick } from './escalations'
 import { scheduleRotationTick } from './rotation'
@@ -28,6 +28,8 @@ export interface RunningForum {
   database: Database
   logger: Logger
   port: number
+  /** The instance's outbox worker (its side effects and recurring jobs). */
+  outbox: OutboxWorker
   stop(): Promise<void>
 }
 
@@ -111,6 +113,7 @@ export async function startForum(env: Env, options: StartOptions = {}): Promise<
     database,
     logger,
     port,
+    outbox: worker,
     async stop() {
       if (stopped) return
       stopped = true

@@ -77,7 +77,8 @@ async function claimDue(options: OutboxOptions, now: Date): Promise<ClaimedRow[]
   )
 }
 
-async function deliver(options: OutboxOptions, row: ClaimedRow): Promise<void> {
+/** Runs one row's handler; returns whether it succeeded (a failure is recorded here, at once). */
+async function deliver(options: OutboxOptions, row: ClaimedRow): Promise<boolean> {
   const { db, logger } = options
   const handler = options.handlers[row.topic]
   const now = options.clock.now()
@@ -85,11 +86,7 @@ async function deliver(options: OutboxOptions, row: ClaimedRow): Promise<void> {
     if (!handler) throw new Error(`No handler for topic "${row.topic}"`)
     const payload = typeof row.payload === 'string' ? JSON.parse(row.payload) : row.payload
     await handler(payload, { db, now, key: row.key, attempt: row.attempts, logger })
-    // Done, unless the row was enqueued again meanwhile: then it stays, released, to run again.
-    await db.execute(sql`
-      with done as (delete from outbox where id = ${row.id} and revision = ${row.revision} returning id)
-      update outbox set claimed_until = null, claimed_by = null, attempts = 0
-      where id = ${row.id} and not exists (select 1 from done)`)
+    return true
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error)
     const park = !handler || row.attempts >= (options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS)
@@ -101,7 +98,26 @@ async function deliver(options: OutboxOptions, row: ClaimedRow): Promise<void> {
         parked_at = ${park ? now.toISOString() : null}::timestamptz,
         due_at = case when ${park} then due_at else ${retryAt}::timestamptz end
       where id = ${row.id}`)
+    return false
   }
+}
+
+/**
+ * Completes a batch's delivered rows in one statement (not one per row): each is deleted, unless
+ * it was enqueued again meanwhile (its revision moved: a recurring job's next run, an event that
+ * happened again), which stays, released, to run again. Should the process die before this, the
+ * batch's delivered rows run again once their lease ends: at least once, and handlers are
+ * idempotent.
+ */
+async function completeDelivered(db: Db, rows: ClaimedRow[]): Promise<void> {
+  if (rows.length === 0) return
+  const ids = `{${rows.map((row) => row.id).join(',')}}`
+  const revisions = `{${rows.map((row) => row.revision).join(',')}}`
+  await db.execute(sql`
+    with delivered as (select * from unnest(${ids}::bigint[], ${revisions}::int[]) as d(id, revision)),
+    done as (delete from outbox o using delivered d where o.id = d.id and o.revision = d.revision returning o.id)
+    update outbox set claimed_until = null, claimed_by = null, attempts = 0
+    where id in (select id from delivered) and id not in (select id from done)`)
 }
 
 /** Delivers every row due now, batch after batch; returns how many deliveries were attempted. */
@@ -111,12 +127,17 @@ export async function drainOutbox(options: OutboxOptions): Promise<number> {
     const rows = await claimDue(options, options.clock.now())
     if (rows.length === 0) return attempted
     const lanes = Math.max(1, Math.min(options.concurrency ?? 1, rows.length))
+    const delivered: ClaimedRow[] = []
     let next = 0
     await Promise.all(
       Array.from({ length: lanes }, async () => {
-        while (next < rows.length) await deliver(options, rows[next++]!)
+        while (next < rows.length) {
+          const row = rows[next++]!
+          if (await deliver(options, row)) delivered.push(row)
+        }
       }),
     )
+    await completeDelivered(options.db, delivered)
     attempted += rows.length
   }
 }
@@ -124,6 +145,11 @@ export async function drainOutbox(options: OutboxOptions): Promise<number> {
 export interface OutboxWorker {
   /** Wakes the worker now instead of at the next poll (after a commit that enqueued work). */
   nudge(): void
+  /**
+   * Wakes the worker and resolves once it has nothing due left (its pass, and any pass asked for
+   * meanwhile, finished): for an operator's "deliver now" and for drivers that move the clock.
+   */
+  drainNow(): Promise<void>
   stop(): Promise<void>
 }
 
@@ -183,6 +209,10 @@ export function startOutboxWorker(options: OutboxOptions & { pollMs?: number; ma
   schedule()
   return {
     nudge: schedule,
+    async drainNow() {
+      schedule()
+      while (running) await running
+    },
     async stop() {
       stopped = true
       if (timer) clearTimeout(timer)

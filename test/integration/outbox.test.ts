@@ -2,7 +2,7 @@ import { eq, sql } from 'drizzle-orm'
 import { pino } from 'pino'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { outbox } from '../../src/db/schema'
-import { DEFAULT_MAX_ATTEMPTS, drainOutbox, enqueue, type OutboxHandlers, type OutboxOptions } from '../../src/outbox'
+import { DEFAULT_MAX_ATTEMPTS, drainOutbox, enqueue, startOutboxWorker, type OutboxHandlers, type OutboxOptions } from '../../src/outbox'
 import { createTestApp, type TestApp } from '../support/app'
 import { testDatabaseKind } from '../support/db'
 
@@ -17,6 +17,26 @@ const options = (handlers: OutboxHandlers, workerId = 'w1'): OutboxOptions => ({
 const rowByKey = async (key: string) => (await t.db.select().from(outbox).where(eq(outbox.key, key)))[0]
 
 describe('outbox', () => {
+  it('completes a whole batch at once, and drainNow waits for what the handlers enqueue in turn', async () => {
+    const delivered: string[] = []
+    const handlers: OutboxHandlers = {
+      'test.chain': async (payload, { db, now, key }) => {
+        delivered.push(key)
+        const { left } = payload as { left: number }
+        if (left > 0) await enqueue(db, { topic: 'test.chain', key: `${key}>`, payload: { left: left - 1 }, dueAt: now })
+      },
+    }
+    for (let n = 0; n < 25; n++) await enqueue(t.db, { topic: 'test.chain', key: `batch-${n}`, payload: { left: n === 0 ? 2 : 0 }, dueAt: t.clock.now() })
+    // A poll far away: only drainNow makes this worker deliver here.
+    const worker = startOutboxWorker({ ...options(handlers), batchSize: 10, concurrency: 4, pollMs: 3_600_000 })
+    await worker.drainNow()
+    await worker.stop()
+    expect(delivered).toHaveLength(27)
+    expect(new Set(delivered).size).toBe(27)
+    expect(delivered).toContain('batch-0>>')
+    expect(await t.db.select().from(outbox).where(sql`${outbox.key} like 'batch-%'`)).toEqual([])
+  })
+
   it('delivers a row written in a committed transaction, and nothing from a rolled-back one', async () => {
     const delivered: unknown[] = []
     await t.db.transaction(async (tx) => {
