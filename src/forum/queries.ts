@@ -278,6 +278,8 @@ export interface ViewerState {
   canReply: boolean
   canAccept: boolean
   canEdit: boolean
+  /** Whether the viewer's first read of this thread is already recorded (see recordThreadRead). */
+  readBefore: boolean
 }
 
 export interface ThreadPageData {
@@ -311,6 +313,7 @@ const threadHeaderStatement = preparedPerDb((db) =>
       voted: sql<boolean>`exists (select 1 from thread_votes v where v.thread_id = threads.id and v.user_id = ${sql.placeholder('me')})`,
       meToo: sql<boolean>`exists (select 1 from me_toos m where m.thread_id = threads.id and m.user_id = ${sql.placeholder('me')})`,
       subscribed: sql<boolean>`exists (select 1 from subscriptions s where s.thread_id = threads.id and s.user_id = ${sql.placeholder('me')} and s.subscribed)`,
+      readBefore: sql<boolean>`exists (select 1 from thread_reads tr where tr.user_id = ${sql.placeholder('me')} and tr.thread_id = threads.id)`,
       duplicateOf: sql<{ id: number; slug: string; title: string } | null>`(select json_build_object('id', d.id, 'slug', d.slug, 'title', d.title)
                      from threads d where d.id = threads.duplicate_of_id and d.hidden_at is null)`,
     })
@@ -363,6 +366,7 @@ export async function getThreadHeader(ctx: Ctx, threadId: number): Promise<Threa
       canReply: !!actor && (!thread.locked || staff),
       canAccept: isAuthor || staff,
       canEdit: !!actor && (staff || (isAuthor && !thread.locked)),
+      readBefore: row.readBefore,
     },
   }
 }

@@ -1,6 +1,7 @@
 import type { Context } from 'hono'
 import { emptyForm, type FormState } from '../../views/components'
-import { ThreadPage, type StaffForms } from '../../views/forum/thread'
+import { createHash } from 'node:crypto'
+import { QuestionBody, ReplyBody, ThreadPage, threadJsonLd, type SharedThreadHtml, type StaffForms } from '../../views/forum/thread'
 import { getThreadPage, REPLY_LIMITS, type ThreadPageData } from '../forum'
 import { getCsatPrompt } from '../csat'
 import { getFixConfirmation } from '../escalations'
@@ -31,6 +32,7 @@ export async function threadPageView(
   const page = options.csrfToken ? { ...chrome(c), csrfToken: options.csrfToken } : chrome(c)
   return (
     <ThreadPage
+      shared={sharedThreadHtml(c, data)}
       chrome={page}
       data={data}
       replyForm={replyForm}
@@ -61,4 +63,38 @@ export async function renderThread(
     csatForm: options.csatForm,
   })
   return c.html(view, options.status ?? 200)
+}
+
+/**
+ * The page's shared parts from the kept fragments (see SharedThreadHtml), keyed by everything
+ * they are rendered from: the question by the thread's revision (every change to the thread
+ * moves it) and author; a reply by its id, body, edit time, hidden reason and author; the
+ * structured data by the revision and which replies this viewer's page holds. A cache supplies
+ * HTML only for the replies this viewer's query returned, so what a viewer may see is decided
+ * by the query, never by the cache.
+ */
+function sharedThreadHtml(c: Context<AppEnv>, data: ThreadPageData): SharedThreadHtml {
+  const { fragments } = c.var.deps.pageCache
+  const now = c.var.ctx.now()
+  const { thread } = data
+  const author = (person: { id: number; displayName: string; role: string }) => `${person.id}:${person.role}:${person.displayName}`
+  return {
+    question: fragments.render(`thread-question:${thread.id}:${thread.revision}:${author(thread.author)}`, () =>
+      String(<QuestionBody thread={thread} now={now} />),
+    ),
+    replies: new Map(
+      data.replies.map((reply) => [
+        reply.id,
+        fragments.render(
+          `reply:${reply.id}:${reply.editedAt?.getTime() ?? 0}:${reply.hiddenReason ?? ''}:${author(reply.author)}:${createHash('sha1').update(reply.bodyHtml).digest('base64url')}`,
+          () => String(<ReplyBody reply={reply} now={now} />),
+        ),
+      ]),
+    ),
+    jsonLd: thread.hidden
+      ? null
+      : fragments.render(`thread-jsonld:${thread.id}:${thread.revision}:${data.replies.map((reply) => `${reply.id}${reply.hidden ? 'h' : ''}`).join(',')}:${data.accepted?.id ?? ''}`, () =>
+          threadJsonLd(data, c.var.deps.env.publicUrl),
+        ),
+  }
 }

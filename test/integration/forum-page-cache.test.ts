@@ -2,7 +2,7 @@ import { gunzipSync } from 'node:zlib'
 import { eq } from 'drizzle-orm'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { users, type Category, type User } from '../../src/db/schema'
-import { setPostVisibility, setThreadHidden, setThreadVote, updateCategory } from '../../src/forum'
+import { editReply, setPostVisibility, setReplyVote, setThreadHidden, setThreadVote, updateCategory } from '../../src/forum'
 import { createTestApp, type TestApp } from '../support/app'
 import { html } from '../support/client'
 import { createCategory, createReply, createThread, createUser } from '../support/factories'
@@ -142,6 +142,77 @@ describe('an anonymous list page kept whole', () => {
     for (const path of LISTS) await staffClient.get(path)
     for (const path of LISTS) expect(await listed(path, held.id), path).toBeNull()
     expect(await (await t.client().get(`/t/${held.id}`)).text()).not.toContain('Kept list: held for review')
+  })
+})
+
+describe('a signed-in thread page built from kept reply renderings', () => {
+  it('shows staff their tools, notes and hidden replies, and a member none of them, whoever loaded it first', async () => {
+    t.clock.advance(60_000)
+    const thread = await createThread(t, asker, category, { title: 'Kept replies: visibility' })
+    const shown = await createReply(t, helper, thread.id, 'A reply everyone may read.')
+    const hidden = await createReply(t, helper, thread.id, 'A reply staff hid: zebra-hidden-words.')
+    await setPostVisibility(t.db, { threadId: thread.id, replyId: hidden.id }, { hidden: true, reason: 'staff', byId: staff.id }, t.ctx(staff).now())
+    const staffClient = await t.client().signInAs(staff)
+    expect((await staffClient.post(`/queue/threads/${thread.id}/notes`, { body: 'Internal: okapi-secret-note' })).status).toBe(303)
+
+    // Staff first: their page holds the hidden reply, the note and the staff tools.
+    const staffPage = await (await staffClient.get(`/t/${thread.id}/${thread.slug}`)).text()
+    expect(staffPage).toContain('zebra-hidden-words')
+    expect(staffPage).toContain('okapi-secret-note')
+    expect(staffPage).toContain(`action="/r/${shown.id}/hide"`)
+
+    // Then a member and an anonymous visitor: the kept renderings never bring any of it.
+    const memberClient = await t.client().signInAs(member)
+    for (const client of [memberClient, t.client()]) {
+      const page = await (await client.get(`/t/${thread.id}/${thread.slug}`)).text()
+      expect(page).toContain('A reply everyone may read.')
+      expect(page).not.toContain('zebra-hidden-words')
+      expect(page).not.toContain('okapi-secret-note')
+      expect(page).not.toContain(`/r/${shown.id}/hide`)
+      expect(page).not.toContain('Sol Support')
+      expect(page).not.toContain(await staffClient.csrfToken())
+    }
+    const memberPage = await (await memberClient.get(`/t/${thread.id}/${thread.slug}`)).text()
+    expect(memberPage).toContain(await memberClient.csrfToken())
+    expect(memberPage).toContain('Mia Member')
+  })
+
+  it('shows a reply’s edit and a vote at once, and each viewer their own vote state and tools', async () => {
+    t.clock.advance(60_000)
+    const thread = await createThread(t, asker, category, { title: 'Kept replies: changes' })
+    const reply = await createReply(t, helper, thread.id, 'Before the edit: restart the agent.')
+    const voterClient = await t.client().signInAs(member)
+    const otherClient = await t.client().signInAs(asker)
+    const replyOf = async (client: typeof voterClient) => (await html(await client.get(`/t/${thread.id}/${thread.slug}`))).querySelector(`#reply-${reply.id}`)!
+    expect((await replyOf(voterClient)).text).toContain('Before the edit')
+
+    await editReply({ ctx: t.ctx(helper), input: { replyId: reply.id, body: 'After the edit: reinstall the agent.' } })
+    for (const client of [voterClient, otherClient, t.client()]) {
+      const page = await (await client.get(`/t/${thread.id}/${thread.slug}`)).text()
+      expect(page).toContain('After the edit: reinstall the agent.')
+      expect(page).not.toContain('Before the edit')
+    }
+
+    await setReplyVote({ ctx: t.ctx(member), input: { replyId: reply.id, on: '1' } })
+    const voted = await replyOf(voterClient)
+    expect(voted.querySelector('form.vote button')?.getAttribute('aria-pressed')).toBe('true')
+    const notVoted = await replyOf(otherClient)
+    expect(notVoted.querySelector('form.vote button')?.getAttribute('aria-pressed')).toBe('false')
+    expect(notVoted.querySelector('.vote-count')?.text.trim()).toBe('1')
+    // The asker may mark it as the solution; the other member may not.
+    expect(notVoted.querySelector(`form[action="/r/${reply.id}/accept"]`)).not.toBeNull()
+    expect(voted.querySelector(`form[action="/r/${reply.id}/accept"]`)).toBeNull()
+  })
+
+  it('shows a reply held for approval to its author only, with the notice', async () => {
+    t.clock.advance(60_000)
+    const thread = await createThread(t, asker, category, { title: 'Kept replies: held' })
+    const held = await createReply(t, helper, thread.id, 'Held reply: quokka-waiting-words.')
+    await setPostVisibility(t.db, { threadId: thread.id, replyId: held.id }, { hidden: true, reason: 'held', byId: null }, t.ctx(staff).now())
+    const authorPage = await (await (await t.client().signInAs(helper)).get(`/t/${thread.id}/${thread.slug}`)).text()
+    expect(authorPage).toContain('quokka-waiting-words')
+    for (const client of [await t.client().signInAs(member), t.client()])
+      expect(await (await client.get(`/t/${thread.id}/${thread.slug}`)).text()).not.toContain('quokka-waiting-words')
   })
 })
 

@@ -1,3 +1,4 @@
+import { raw } from 'hono/html'
 import type { ReplyView, ThreadPageData, ThreadView, ViewerState } from '../../src/forum/queries'
 import type { NoteView, PublicStatus, SupportStatus } from '../../src/queue'
 import { CsrfField, FormMessage, RelativeTime, SanitizedHtml, UserLink, type FormState } from '../components'
@@ -27,6 +28,21 @@ export interface ThreadPageProps {
   csatThanks?: boolean
   /** Staff only: a refused staff form comes back with its input and a message by its field. */
   staffForms?: Partial<StaffForms>
+  /** The parts every viewer sees alike, already rendered (and usually kept, see SharedThreadHtml). */
+  shared?: SharedThreadHtml
+}
+
+/**
+ * What is the same for everyone who may see it, rendered apart so it can be kept: the question's
+ * body and byline, each reply's (hidden notice, body, byline) by reply id, and the structured
+ * data. The personal parts (votes, accept, edit, flag and staff tools, CSRF tokens) are rendered
+ * around them for each request.
+ */
+export interface SharedThreadHtml {
+  question: string
+  replies: Map<number, string>
+  /** The QAPage JSON-LD, script-safe; null for a hidden question (not indexed). */
+  jsonLd: string | null
 }
 
 /** The staff section's forms on the thread page. */
@@ -66,7 +82,9 @@ export function ThreadPage(props: ThreadPageProps) {
             <meta property="og:url" content={url} />
             <meta name="twitter:card" content="summary" />
             {/* Raw, not entity-escaped: a script's text is not HTML. scriptSafeJson keeps it from closing the element. */}
-            {!thread.hidden && <script type="application/ld+json" dangerouslySetInnerHTML={{ __html: scriptSafeJson(qaPageJsonLd(data, chrome.publicUrl)) }} />}
+            {!thread.hidden && (
+              <script type="application/ld+json" dangerouslySetInnerHTML={{ __html: props.shared?.jsonLd ?? threadJsonLd(data, chrome.publicUrl) }} />
+            )}
           </>
         ),
       }}
@@ -118,7 +136,7 @@ export function ThreadPage(props: ThreadPageProps) {
             </p>
           )}
         </header>
-        <ThreadMain chrome={chrome} data={data} />
+        <ThreadMain chrome={chrome} data={data} shared={props.shared} />
         <ThreadActions chrome={chrome} thread={thread} viewer={data.viewer} />
         {data.viewer.isStaff && <StaffSection chrome={chrome} thread={thread} support={props.support} notes={props.staffNotes ?? []} forms={props.staffForms ?? {}} />}
         <ReplyComposer
@@ -155,7 +173,7 @@ function FixConfirmation({ chrome, thread, confirmation }: { chrome: Chrome; thr
 }
 
 /** Question, accepted solution and replies: the region htmx swaps when the solution changes. */
-export function ThreadMain({ chrome, data }: { chrome: Chrome; data: ThreadPageData }) {
+export function ThreadMain({ chrome, data, shared }: { chrome: Chrome; data: ThreadPageData; shared?: SharedThreadHtml }) {
   const { thread, viewer } = data
   return (
     <div id="thread-main">
@@ -163,10 +181,7 @@ export function ThreadMain({ chrome, data }: { chrome: Chrome; data: ThreadPageD
         <div class="post-side">
           <ThreadVoteForm chrome={chrome} thread={thread} viewer={viewer} />
         </div>
-        <div class="post-content">
-          <SanitizedHtml html={thread.bodyHtml} />
-          <PostFooter chrome={chrome} author={thread.author} createdAt={thread.createdAt} editedAt={thread.editedAt} verb="asked" />
-        </div>
+        <div class="post-content">{shared ? raw(shared.question) : <QuestionBody thread={thread} now={chrome.now} />}</div>
       </section>
       {data.accepted && (
         <section class="accepted-answer" aria-labelledby="accepted-heading">
@@ -178,7 +193,7 @@ export function ThreadMain({ chrome, data }: { chrome: Chrome; data: ThreadPageD
           </h2>
           <SanitizedHtml html={data.accepted.bodyHtml} />
           <PostFooter
-            chrome={chrome}
+            now={chrome.now}
             author={data.accepted.author}
             createdAt={data.accepted.createdAt}
             editedAt={data.accepted.editedAt}
@@ -196,7 +211,7 @@ export function ThreadMain({ chrome, data }: { chrome: Chrome; data: ThreadPageD
         <ol id="reply-list" class="reply-list">
           {data.replies.map((reply) => (
             <li>
-              <ReplyArticle chrome={chrome} reply={reply} thread={thread} viewer={viewer} />
+              <ReplyArticle chrome={chrome} reply={reply} thread={thread} viewer={viewer} sharedHtml={shared?.replies.get(reply.id)} />
             </li>
           ))}
         </ol>
@@ -220,10 +235,36 @@ export function RepliesHeading({ thread, oob }: { thread: ThreadView; oob?: bool
   )
 }
 
-function PostFooter(props: { chrome: Chrome; author: ReplyView['author']; createdAt: Date; editedAt: Date | null; verb: string }) {
+/** The question's body and byline (shared by every viewer, see SharedThreadHtml). */
+export function QuestionBody({ thread, now }: { thread: ThreadView; now: Date }) {
+  return (
+    <>
+      <SanitizedHtml html={thread.bodyHtml} />
+      <PostFooter now={now} author={thread.author} createdAt={thread.createdAt} editedAt={thread.editedAt} verb="asked" />
+    </>
+  )
+}
+
+/** A reply's notice, body and byline: the same for everyone who may see the reply (see SharedThreadHtml). */
+export function ReplyBody({ reply, now }: { reply: ReplyView; now: Date }) {
+  return (
+    <>
+      {reply.hidden && <p class="notice">{hiddenNotice(reply.hiddenReason, 'reply')}</p>}
+      <SanitizedHtml html={reply.bodyHtml} />
+      <PostFooter now={now} author={reply.author} createdAt={reply.createdAt} editedAt={reply.editedAt} verb="replied" />
+    </>
+  )
+}
+
+/** The QAPage structured data of the page, script-safe (the visible replies only). */
+export function threadJsonLd(data: ThreadPageData, origin: string): string {
+  return scriptSafeJson(qaPageJsonLd(data, origin))
+}
+
+function PostFooter(props: { now: Date; author: ReplyView['author']; createdAt: Date; editedAt: Date | null; verb: string }) {
   return (
     <footer class="post-footer">
-      {props.verb} <RelativeTime at={props.createdAt} now={props.chrome.now} /> by <UserLink user={props.author} />
+      {props.verb} <RelativeTime at={props.createdAt} now={props.now} /> by <UserLink user={props.author} />
       {props.editedAt && (
         <span class="edited" title={`Edited ${formatDateTime(props.editedAt)}`}>
           {' '}
@@ -234,7 +275,7 @@ function PostFooter(props: { chrome: Chrome; author: ReplyView['author']; create
   )
 }
 
-export function ReplyArticle(props: { chrome: Chrome; reply: ReplyView; thread: ThreadView; viewer: ViewerState }) {
+export function ReplyArticle(props: { chrome: Chrome; reply: ReplyView; thread: ThreadView; viewer: ViewerState; sharedHtml?: string }) {
   const { chrome, reply, thread, viewer } = props
   const isAccepted = thread.acceptedReplyId === reply.id
   return (
@@ -252,9 +293,7 @@ export function ReplyArticle(props: { chrome: Chrome; reply: ReplyView; thread: 
         )}
       </div>
       <div class="post-content">
-        {reply.hidden && <p class="notice">{hiddenNotice(reply.hiddenReason, 'reply')}</p>}
-        <SanitizedHtml html={reply.bodyHtml} />
-        <PostFooter chrome={chrome} author={reply.author} createdAt={reply.createdAt} editedAt={reply.editedAt} verb="replied" />
+        {props.sharedHtml !== undefined ? raw(props.sharedHtml) : <ReplyBody reply={reply} now={chrome.now} />}
         <div class="post-actions">
           <a href={replyPath(thread, reply.id)} class="secondary">
             Link

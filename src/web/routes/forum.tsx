@@ -230,8 +230,9 @@ async function showThread(c: Context<AppEnv>) {
   }
   if (!c.var.actor && !c.req.query('after')) return showPublicThread(c, threadId)
   const data = await getThreadPage(ctx, threadId, { after: c.req.query('after') })
-  // Reading is what first earns a new account trust (src/safety/trust-levels.ts).
-  if (c.var.actor) await recordThreadRead(ctx, data.thread.id)
+  // Reading is what first earns a new account trust (src/safety/trust-levels.ts); only the
+  // first read counts, so a thread already read costs no write.
+  if (c.var.actor && !data.viewer.readBefore) await recordThreadRead(ctx, data.thread.id)
   if (c.req.param('slug') !== data.thread.slug) return c.redirect(`${threadPath(data.thread)}${new URL(c.req.url).search}`, 301)
   return c.html(await threadPageView(c, data, emptyForm()))
 }
