@@ -3,7 +3,8 @@ import type { SeedTargets } from './seed'
 // The pages the benchmark loads, who loads them, and the goal of each group (issue 20).
 
 export type As = 'anonymous' | 'member' | 'support' | 'engineer'
-export type Cookies = Record<As, string>
+/** Each role's cookie; `members` many members' sessions for pages measured with many visitors. */
+export type Cookies = Record<As, string> & { members: string[] }
 export type Group = 'anonymous' | 'member' | 'search' | 'staff' | 'reference'
 
 export interface PageRoute {
@@ -14,6 +15,11 @@ export interface PageRoute {
   path: string
   /** Text the page must contain, so a page that answers 200 with the wrong content fails. */
   expect?: string
+  /**
+   * Measured as many visitors (an address each, members' sessions in turn) rather than one:
+   * for pages limited per visitor (search), where one visitor at full speed meets only 429s.
+   */
+  manyVisitors?: boolean
 }
 
 export interface GroupGoal {
@@ -47,12 +53,13 @@ export function pageRoutes(t: SeedTargets): PageRoute[] {
     { key: 'anon-sitemap-threads', label: 'Sitemap of threads (page 1, up to 50,000 URLs)', group: 'anonymous', as: 'anonymous', path: '/sitemaps/threads-1.xml', expect: '<urlset' },
     ...LISTS(t).map((page) => ({ ...page, key: `member-${page.key}`, group: 'member' as const, as: 'member' as const })),
     { key: 'member-ask', label: 'Ask page', group: 'member', as: 'member', path: '/ask', expect: 'name="title"' },
-    { key: 'search', label: 'Search “webhook retry”', group: 'search', as: 'anonymous', path: '/search?q=webhook+retry', expect: 'result' },
+    { key: 'search', label: 'Search “webhook retry” (many visitors)', group: 'search', as: 'anonymous', path: '/search?q=webhook+retry', expect: 'result', manyVisitors: true },
     {
       key: 'similar',
-      label: 'Similar questions (as typed on the ask page)',
+      label: 'Similar questions (as typed on the ask page; many members)',
       group: 'search',
       as: 'member',
+      manyVisitors: true,
       path: '/ask/similar?title=sync+is+stuck+after+the+latest+update&body=',
     },
     { key: 'queue-board', label: 'Queue board, default filters (support)', group: 'staff', as: 'support', path: '/queue', expect: 'Customer item' },

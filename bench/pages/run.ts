@@ -254,7 +254,8 @@ async function startServer(databaseEnv: Record<string, string>): Promise<BenchSe
   const nodeArgs = (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean)
   const child: ChildProcess = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', 'bench/pages/server.ts'], {
     cwd: repoRoot,
-    env: { ...inherited, NODE_ENV: 'production', HOST: '127.0.0.1', PORT: '0', PUBLIC_URL: 'http://127.0.0.1', LOG_LEVEL: 'warn', ...databaseEnv },
+    // TRUST_PROXY: pages measured as many visitors give each request its address in X-Forwarded-For.
+    env: { ...inherited, NODE_ENV: 'production', HOST: '127.0.0.1', PORT: '0', PUBLIC_URL: 'http://127.0.0.1', LOG_LEVEL: 'warn', TRUST_PROXY: '1', ...databaseEnv },
     stdio: ['pipe', 'pipe', 'inherit'],
   })
   const stop = onCleanup('app server', async () => {
@@ -286,14 +287,19 @@ async function signIn(database: Database, userId: number): Promise<string> {
 }
 const RETURNING_VISITOR = 'csrf=abcdefghijklmnopqrstuvwxyz234567'
 
+/** How many members take turns on pages measured with many visitors (search, similar questions). */
+const MANY_MEMBERS = 200
+
 async function sessions(openDb: () => Promise<Database>, targets: SeedTargets): Promise<Cookies> {
   const database = await openDb()
   try {
+    const members = await queryRows<{ id: number }>(database.db, sql`select id from users where role = 'member' order by id limit ${MANY_MEMBERS}`)
     return {
       anonymous: RETURNING_VISITOR,
       member: await signIn(database, targets.memberId),
       support: await signIn(database, targets.supportId),
       engineer: await signIn(database, targets.engineerId),
+      members: await Promise.all(members.map((row) => signIn(database, row.id))),
     }
   } finally {
     await database.close()
@@ -304,7 +310,7 @@ async function sessions(openDb: () => Promise<Database>, targets: SeedTargets): 
 
 /** Fails unless the page answers 200 as the role it is measured for. */
 async function checkPage(base: string, route: PageRoute, cookies: Cookies): Promise<number> {
-  const response = await fetch(`${base}${route.path}`, { headers: { cookie: cookies[route.as] }, redirect: 'manual' })
+  const response = await fetch(`${base}${route.path}`, { headers: { cookie: cookies[route.as], 'accept-encoding': 'identity' }, redirect: 'manual' })
   const body = await response.text()
   if (response.status !== 200) throw new Error(`${route.key}: ${route.path} answered ${response.status} as ${route.as}: ${body.slice(0, 300)}`)
   if (route.expect && !body.includes(route.expect)) throw new Error(`${route.key}: ${route.path} does not contain “${route.expect}”`)
@@ -328,10 +334,45 @@ function toMs(value: string): number {
   return match[2] === 'us' ? n / 1000 : match[2] === 'ms' ? n : match[2] === 's' ? n * 1000 : n * 60_000
 }
 
-async function wrk(url: string, cookie: string, seconds: number, connections: number): Promise<WrkResult> {
+/**
+ * A wrk script that makes every request another visitor: its own address (X-Forwarded-For; the
+ * bench server trusts the proxy header) and, for a signed-in page, one of many members' sessions
+ * in turn. Search and similar questions count every request against the visitor's per-minute
+ * limits (src/safety/write-limits.ts), as they should; one wrk visitor sending thousands a second
+ * measured only the 429 path. The limits still run, and write their buckets, for every request.
+ */
+function manyVisitorsScript(cookies: string[]): string {
+  const file = join(tmpdir(), `bench-pages-visitors-${process.pid}.lua`)
+  const list = cookies.map((cookie) => JSON.stringify(cookie)).join(',\n  ')
+  writeFileSync(
+    file,
+    `local cookies = {
+  ${list}
+}
+local counter = 0
+function setup(thread)
+  counter = counter + 1
+  thread:set("offset", counter * 7919)
+end
+local n = 0
+function request()
+  n = n + 1
+  local visitor = n + (offset or 0)
+  wrk.headers["X-Forwarded-For"] = "10." .. (math.floor(visitor / 62500) % 250) .. "." .. (math.floor(visitor / 250) % 250) .. "." .. (visitor % 250 + 1)
+  wrk.headers["Cookie"] = cookies[(visitor % #cookies) + 1]
+  return wrk.format(nil)
+end
+`,
+  )
+  return file
+}
+
+async function wrk(url: string, cookie: string | string[], seconds: number, connections: number): Promise<WrkResult> {
+  // Every request says what a browser says: it takes gzip (only feeds and sitemaps are sent so).
+  const visitors = Array.isArray(cookie) ? ['-s', manyVisitorsScript(cookie)] : ['-H', `Cookie: ${cookie}`]
   const { stdout } = await execFileAsync(
     'wrk',
-    ['-t2', `-c${connections}`, `-d${seconds}s`, '--timeout', '30s', '--latency', '-H', `Cookie: ${cookie}`, url],
+    ['-t2', `-c${connections}`, `-d${seconds}s`, '--timeout', '30s', '--latency', '-H', 'Accept-Encoding: gzip', ...visitors, url],
     { maxBuffer: 1 << 20 },
   )
   const rps = Number(/Requests\/sec:\s+([\d.]+)/.exec(stdout)?.[1] ?? Number.NaN)
@@ -404,9 +445,10 @@ async function measurePage(
   port?: number,
 ): Promise<PageResult> {
   const url = `http://127.0.0.1:${port ?? server.port}${route.path}`
-  if (config.warmup > 0) await wrk(url, cookies[route.as], config.warmup, config.connections)
+  const visitors = route.manyVisitors ? (route.as === 'member' ? cookies.members : [cookies.anonymous]) : cookies[route.as]
+  if (config.warmup > 0) await wrk(url, visitors, config.warmup, config.connections)
   const before = snapshotCpu(server.pid, postmaster)
-  const result = await wrk(url, cookies[route.as], config.duration, config.connections)
+  const result = await wrk(url, visitors, config.duration, config.connections)
   const after = snapshotCpu(server.pid, postmaster)
   const cpu = cpuUsageBetween(before, after, result.total)
   await drain(monitor)
