@@ -2,6 +2,7 @@ import { csatHandlers } from './csat'
 import { escalationHandlers } from './escalations'
 import { mailHandlers, type Mailer, type MailSettings } from './mail'
 import { mailDigestHandlers } from './mail-preferences'
+import { moderationHandlers } from './moderation'
 import { notifyHandlers } from './notify'
 import type { OutboxHandlers } from './outbox'
 import { queueHandlers } from './queue'
@@ -22,6 +23,7 @@ export function outboxHandlers(services: { search: SearchIndex; mail: { settings
     ...mailDigestHandlers(services.mail.settings),
     ...rotationHandlers(),
     ...safetyHandlers(),
+    ...moderationHandlers(),
     ...escalationHandlers(),
     ...csatHandlers(),
     ...scoreboardHandlers(services.mail.settings),

@@ -90,6 +90,7 @@ export async function fixConfirmationActions(db: Db, args: { userId: number; loo
 
 /** Where a staff notice about neither an item nor a thread is acted on. */
 export function staffNoticeLink(kind: string, settings: MailSettings): { label: string; url: string } {
+  if (kind === 'review_waiting') return { label: 'Open the review queue', url: `${settings.publicUrl}/review` }
   if (kind.startsWith('handoff_')) return { label: 'Open the handoffs', url: `${settings.publicUrl}/handoffs` }
   if (kind.startsWith('swap_') || kind === 'shift_starting') return { label: 'Open the rotations', url: `${settings.publicUrl}/rotations` }
   return { label: 'Open your notifications', url: `${settings.publicUrl}/notifications` }

@@ -114,3 +114,10 @@ export interface LateAskersPayload {
   /** Who marked it: they post the fix reply on the thread. */
   actorId: number
 }
+
+/**
+ * Written by safety with every entry put in /review, due a few minutes later so a burst of
+ * entries (a spam wave) makes one notice: moderation tells support and admins what waits
+ * hidden (held by the filters, or hidden by flags). One pending row at a time (a fixed key).
+ */
+export const REVIEW_STAFF_NOTICE = 'review.staff_notice'

@@ -23,7 +23,14 @@ export function NotificationsPage(props: {
       )}
       <ul class="notification-list">
         {props.notifications.map((notification) => {
-          const href = staff && notification.itemId ? `/queue/items/${notification.itemId}` : notification.thread ? threadPath(notification.thread) : null
+          const href =
+            staff && notification.itemId
+              ? `/queue/items/${notification.itemId}`
+              : notification.thread
+                ? threadPath(notification.thread)
+                : staff && notification.kind === 'review_waiting'
+                  ? '/review'
+                  : null
           return (
             <li class={notification.readAt ? 'read' : 'unread'}>
               <RelativeTime at={notification.createdAt} now={props.chrome.now} />: {href ? <a href={href}>{notification.message}</a> : notification.message}
