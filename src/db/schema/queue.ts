@@ -221,11 +221,12 @@ export const queueItems = pgTable(
     index('queue_items_merged_into_idx').on(t.mergedIntoItemId).where(sql`${t.mergedIntoItemId} is not null`),
     // serves: the tick's auto-resolve of fixed items nobody confirmed
     index('queue_items_fixed_idx').on(t.fixedAt).where(sql`${t.state} = 'fixed_pending_confirmation'`),
-    // serves: the board's "breached" and "due within the hour" counts (the nearest running target)
+    // serves: the board's "breached" and "due within the hour" counts (the nearest running target);
+    // migration 0029 includes the due columns so that both counts are index-only scans
     index('queue_items_due_idx')
       .on(sql`(least(case when ${t.firstResponseAt} is null then ${t.firstResponseDueAt} end, ${t.nextResponseDueAt}, ${t.resolutionDueAt}))`)
       .where(sql`${t.state} not in ('resolved', 'wont_fix')`),
-    // serves: the board's "breached" count (items that missed a target)
+    // serves: the board's "breached" count (items that missed a target and are not overdue now)
     index('queue_items_breached_idx').on(t.id).where(sql`cardinality(${t.breached}) > 0 and ${t.state} not in ('resolved', 'wont_fix')`),
     check('queue_items_tier_known', sql`${t.tier} in (1, 2, 3)`),
   ],
