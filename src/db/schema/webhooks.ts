@@ -17,6 +17,14 @@ export const WEBHOOK_EVENT_TYPES = [
   'fix.announced',
   'rotation.shift_started',
   'handoff.published',
+  // Moderation (issue 21): public data says what happened to which post or person; the staff's
+  // own words (reasons, notes, the watched word, flag notes, who decided) go to internal endpoints only.
+  'post.held',
+  'post.hidden',
+  'post.approved',
+  'user.suspended',
+  'user.silenced',
+  'user.removed',
 ] as const
 export type WebhookEventType = (typeof WEBHOOK_EVENT_TYPES)[number]
 
