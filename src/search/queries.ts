@@ -100,13 +100,16 @@ export async function searchDeflection(db: Db, from: Date, to: Date | null): Pro
             where t.visitor_key = l.visitor_key
               and t.created_at >= sc.clicked_at and t.created_at < sc.clicked_at + interval '24 hours') as deflected
         from lookups l left join solved_clicks sc on sc.search_event_id = l.id)
-      select kinds.kind, count(o.id)::int as lookups,
+      select o.kind, count(*)::int as lookups,
         count(*) filter (where o.solved_click)::int as solved_clicks,
         count(*) filter (where o.deflected)::int as deflected
-      from (values ('search'), ('similar')) as kinds(kind)
-      left join outcomes o on o.kind = kinds.kind
-      group by kinds.kind
-      order by kinds.kind`,
+      from outcomes o
+      group by o.kind`,
   )
-  return rows.map((row) => ({ kind: row.kind, lookups: row.lookups, solvedClicks: row.solved_clicks, deflected: row.deflected }))
+  // Both kinds, zeros included. (Left-joined to a list of the kinds in SQL, the planner ran the
+  // whole lookup once per kind: 110 ms instead of 50 at 60k search events.)
+  return (['search', 'similar'] as const).map((kind) => {
+    const row = rows.find((candidate) => candidate.kind === kind)
+    return { kind, lookups: row?.lookups ?? 0, solvedClicks: row?.solved_clicks ?? 0, deflected: row?.deflected ?? 0 }
+  })
 }
