@@ -50,7 +50,7 @@ export function pageRoutes(t: SeedTargets): PageRoute[] {
     { key: 'anon-feed', label: 'Atom feed', group: 'anonymous', as: 'anonymous', path: '/feed.atom', expect: '<feed' },
     { key: 'anon-category-feed', label: 'Category Atom feed', group: 'anonymous', as: 'anonymous', path: `/c/${t.categorySlug}/feed.atom`, expect: '<feed' },
     { key: 'anon-sitemap', label: 'Sitemap index', group: 'anonymous', as: 'anonymous', path: '/sitemap.xml', expect: '<sitemapindex' },
-    { key: 'anon-sitemap-threads', label: 'Sitemap of threads (page 1, up to 50,000 URLs)', group: 'anonymous', as: 'anonymous', path: '/sitemaps/threads-1.xml', expect: '<urlset' },
+    { key: 'anon-sitemap-threads', label: 'Sitemap of threads (page 1, up to 10,000 URLs, gzip)', group: 'anonymous', as: 'anonymous', path: '/sitemaps/threads-1.xml', expect: '<urlset' },
     ...LISTS(t).map((page) => ({ ...page, key: `member-${page.key}`, group: 'member' as const, as: 'member' as const })),
     { key: 'member-ask', label: 'Ask page', group: 'member', as: 'member', path: '/ask', expect: 'name="title"' },
     { key: 'search', label: 'Search “webhook retry” (many visitors)', group: 'search', as: 'anonymous', path: '/search?q=webhook+retry', expect: 'result', manyVisitors: true },
