@@ -25,6 +25,8 @@ export const WEBHOOK_EVENT_TYPES = [
   'user.suspended',
   'user.silenced',
   'user.removed',
+  // Issue 19: an asker's "Did this solve your problem?" rating; its comment to internal endpoints only.
+  'csat.rated',
 ] as const
 export type WebhookEventType = (typeof WEBHOOK_EVENT_TYPES)[number]
 
