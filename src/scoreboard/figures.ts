@@ -13,6 +13,7 @@ import type { ScoreboardWindow } from './window'
 
 const iso = (at: Date) => at.toISOString()
 const ids = (value: unknown): number[] => (Array.isArray(value) ? value.map(Number) : [])
+const idsOrNull = (value: unknown): number[] | null => (value === null || value === undefined ? null : ids(value))
 const num = (value: unknown): number | null => (value === null || value === undefined ? null : Number(value))
 
 function teamOf(window: ScoreboardWindow, column: SQL): SQL {
@@ -273,8 +274,9 @@ export interface SlaRow {
   met: number
   missed: number
   pending: number
-  metIds: number[]
-  missedIds: number[]
+  /** The items behind met and missed, or null when more than LINKABLE_IDS. */
+  metIds: number[] | null
+  missedIds: number[] | null
 }
 
 /**
@@ -289,17 +291,17 @@ export async function slaCompliance(db: Db, window: ScoreboardWindow): Promise<S
     fr_met: number
     fr_missed: number
     fr_pending: number
-    fr_met_ids: number[]
-    fr_missed_ids: number[]
+    fr_met_ids: number[] | null
+    fr_missed_ids: number[] | null
     res_met: number
     res_missed: number
     res_pending: number
-    res_met_ids: number[]
-    res_missed_ids: number[]
+    res_met_ids: number[] | null
+    res_missed_ids: number[] | null
     nr_met: number
     nr_missed: number
-    nr_met_ids: number[]
-    nr_missed_ids: number[]
+    nr_met_ids: number[] | null
+    nr_missed_ids: number[] | null
   }>(
     db,
     sql`
@@ -307,27 +309,29 @@ export async function slaCompliance(db: Db, window: ScoreboardWindow): Promise<S
         count(*) filter (where first_response_met)::int as fr_met,
         count(*) filter (where not first_response_met)::int as fr_missed,
         count(*) filter (where first_response_met is null)::int as fr_pending,
-        coalesce(array_agg(item_id) filter (where first_response_met), '{}') as fr_met_ids,
-        coalesce(array_agg(item_id) filter (where not first_response_met), '{}') as fr_missed_ids,
+        case when count(*) filter (where first_response_met) <= ${LINKABLE_IDS} then coalesce(array_agg(item_id) filter (where first_response_met), '{}') end as fr_met_ids,
+        case when count(*) filter (where not first_response_met) <= ${LINKABLE_IDS} then coalesce(array_agg(item_id) filter (where not first_response_met), '{}') end as fr_missed_ids,
         count(*) filter (where resolution_met)::int as res_met,
         count(*) filter (where not resolution_met)::int as res_missed,
         count(*) filter (where resolution_met is null)::int as res_pending,
-        coalesce(array_agg(item_id) filter (where resolution_met), '{}') as res_met_ids,
-        coalesce(array_agg(item_id) filter (where not resolution_met), '{}') as res_missed_ids,
+        case when count(*) filter (where resolution_met) <= ${LINKABLE_IDS} then coalesce(array_agg(item_id) filter (where resolution_met), '{}') end as res_met_ids,
+        case when count(*) filter (where not resolution_met) <= ${LINKABLE_IDS} then coalesce(array_agg(item_id) filter (where not resolution_met), '{}') end as res_missed_ids,
         coalesce(sum(next_responses_met), 0)::int as nr_met,
         coalesce(sum(next_responses_missed), 0)::int as nr_missed,
-        coalesce(array_agg(item_id) filter (where next_responses_met > 0), '{}') as nr_met_ids,
-        coalesce(array_agg(item_id) filter (where next_responses_missed > 0), '{}') as nr_missed_ids
+        case when count(*) filter (where next_responses_met > 0) <= ${LINKABLE_IDS} then coalesce(array_agg(item_id) filter (where next_responses_met > 0), '{}') end as nr_met_ids,
+        case when count(*) filter (where next_responses_missed > 0) <= ${LINKABLE_IDS} then coalesce(array_agg(item_id) filter (where next_responses_missed > 0), '{}') end as nr_missed_ids
       from scoreboard_item_facts
       where created_at >= ${iso(window.from)}::timestamptz and created_at < ${iso(window.to)}::timestamptz
         and not duplicate ${teamOf(window, sql`team_slug`)}
       group by policy_id, policy_name
       order by policy_name, policy_id`,
   )
+  // Item numbers come only for sets small enough to link (thousands at 100k items cost more to
+  // send and parse than the counts themselves).
   return rows.flatMap((row) => [
-    { policyId: row.policy_id, policyName: row.policy_name, target: 'first_response' as const, met: row.fr_met, missed: row.fr_missed, pending: row.fr_pending, metIds: ids(row.fr_met_ids), missedIds: ids(row.fr_missed_ids) },
-    { policyId: row.policy_id, policyName: row.policy_name, target: 'next_response' as const, met: row.nr_met, missed: row.nr_missed, pending: 0, metIds: ids(row.nr_met_ids), missedIds: ids(row.nr_missed_ids) },
-    { policyId: row.policy_id, policyName: row.policy_name, target: 'resolution' as const, met: row.res_met, missed: row.res_missed, pending: row.res_pending, metIds: ids(row.res_met_ids), missedIds: ids(row.res_missed_ids) },
+    { policyId: row.policy_id, policyName: row.policy_name, target: 'first_response' as const, met: row.fr_met, missed: row.fr_missed, pending: row.fr_pending, metIds: idsOrNull(row.fr_met_ids), missedIds: idsOrNull(row.fr_missed_ids) },
+    { policyId: row.policy_id, policyName: row.policy_name, target: 'next_response' as const, met: row.nr_met, missed: row.nr_missed, pending: 0, metIds: idsOrNull(row.nr_met_ids), missedIds: idsOrNull(row.nr_missed_ids) },
+    { policyId: row.policy_id, policyName: row.policy_name, target: 'resolution' as const, met: row.res_met, missed: row.res_missed, pending: row.res_pending, metIds: idsOrNull(row.res_met_ids), missedIds: idsOrNull(row.res_missed_ids) },
   ])
 }
 

@@ -101,7 +101,8 @@ function itemsCell(ids: readonly number[]): Cell {
 }
 
 /** A number (not necessarily of items: next responses, escalations) linked to the items behind it. */
-function countOfItems(value: number, ids: readonly number[]): Cell {
+function countOfItems(value: number, ids: readonly number[] | null): Cell {
+  if (ids === null) return { text: String(value), note: `More than ${LINKABLE_IDS} items: narrow the period or team to list them.` }
   const href = value > 0 ? itemsLink(ids) : undefined
   return { text: String(value), ...(href ? { href } : {}), ...(ids.length > LINKABLE_IDS ? { note: `More than ${LINKABLE_IDS} items: narrow the period or team to list them.` } : {}) }
 }
