@@ -6,6 +6,7 @@ import { ValidationError } from '../errors'
 import { parseInput } from '../validation'
 import { renderPostBody } from './render-post-body'
 import { AskQuestionInput } from './schemas'
+import { announceHeld } from './post-visibility'
 import { slugify } from './slug'
 import { setThreadTags, subscribeUnlessChosen, threadChanged } from './thread-state'
 import { emitWebhookEvent } from '../webhooks'
@@ -47,6 +48,7 @@ export async function askQuestion({ ctx, input }: VerbArgs): Promise<{ id: numbe
     await threadChanged(db, thread!.id, now)
     const review = screening.hold ?? (screening.flag ? { reason: 'watched_word' as const, detail: screening.flag.detail } : null)
     if (review) await queueForReview(db, { threadId: thread!.id, replyId: null, authorId: actor.id, ...review }, now)
+    if (screening.hold) await announceHeld(db, { threadId: thread!.id, replyId: null }, screening.hold, now)
     if (screening.hold) return { id: thread!.id, slug, held: true }
     await emitWebhookEvent(db, 'thread.created', { threadId: thread!.id }, now)
     await promoteIfEarned(db, actor.id, now)

@@ -8,7 +8,7 @@ import { renderPostBody } from './render-post-body'
 import { EditReplyInput } from './schemas'
 import { lockReply, threadChanged } from './thread-state'
 import { checkWriteAllowed, queueForReview, screenPost } from '../safety'
-import { setPostVisibility } from './post-visibility'
+import { announceHeld, setPostVisibility } from './post-visibility'
 
 export async function editReply({ ctx, input }: VerbArgs): Promise<{ id: number; threadId: number }> {
   const actor = requireSignedIn(ctx, 'edit posts')
@@ -28,6 +28,7 @@ export async function editReply({ ctx, input }: VerbArgs): Promise<{ id: number;
     await threadChanged(db, thread.id, ctx.now())
     const review = screening.hold ?? (screening.flag ? { reason: 'watched_word' as const, detail: screening.flag.detail } : null)
     if (review) await queueForReview(db, { threadId: thread.id, replyId: reply.id, authorId: reply.authorId, ...review }, ctx.now())
+    if (screening.hold && !reply.hiddenAt) await announceHeld(db, { threadId: thread.id, replyId: reply.id }, screening.hold, ctx.now())
     if (screening.hold && !reply.hiddenAt) await setPostVisibility(db, { threadId: thread.id, replyId: reply.id }, { hidden: true, reason: 'held', byId: null }, ctx.now())
     return { id: reply.id, threadId: thread.id }
   })

@@ -10,7 +10,7 @@ import { EditThreadInput } from './schemas'
 import { slugify } from './slug'
 import { lockThread, setThreadTags, threadChanged } from './thread-state'
 import { checkWriteAllowed, queueForReview, screenPost } from '../safety'
-import { setPostVisibility } from './post-visibility'
+import { announceHeld, setPostVisibility } from './post-visibility'
 
 /** Edits a question's title, body, category and tags; content changes get the edited mark. */
 export async function editThread({ ctx, input }: VerbArgs): Promise<{ id: number; slug: string }> {
@@ -43,6 +43,7 @@ export async function editThread({ ctx, input }: VerbArgs): Promise<{ id: number
     // An edit that adds what would have held a new post goes back to review, out of sight.
     const review = screening.hold ?? (screening.flag ? { reason: 'watched_word' as const, detail: screening.flag.detail } : null)
     if (review) await queueForReview(db, { threadId: thread.id, replyId: null, authorId: thread.authorId, ...review }, ctx.now())
+    if (screening.hold && !thread.hiddenAt) await announceHeld(db, { threadId: thread.id, replyId: null }, screening.hold, ctx.now())
     if (screening.hold && !thread.hiddenAt) await setPostVisibility(db, { threadId: thread.id, replyId: null }, { hidden: true, reason: 'held', byId: null }, ctx.now())
     return { id: thread.id, slug }
   })

@@ -7,7 +7,7 @@ import { renderPostBody } from './render-post-body'
 import { PostReplyInput } from './schemas'
 import { lockThread, refreshThreadCounters, subscribeUnlessChosen, threadChanged } from './thread-state'
 import { checkWriteAllowed, promoteIfEarned, queueForReview, screenPost } from '../safety'
-import { announceReply } from './post-visibility'
+import { announceHeld, announceReply } from './post-visibility'
 
 /**
  * Posts a reply. Trust and safety decide first: a refused post is an error by the field, and a
@@ -40,6 +40,7 @@ export async function postReply({ ctx, input }: VerbArgs): Promise<{ id: number;
     await threadChanged(db, thread.id, now)
     const review = screening.hold ?? (screening.flag ? { reason: 'watched_word' as const, detail: screening.flag.detail } : null)
     if (review) await queueForReview(db, { threadId: thread.id, replyId: reply!.id, authorId: actor.id, ...review }, now)
+    if (screening.hold) await announceHeld(db, { threadId: thread.id, replyId: reply!.id }, screening.hold, now)
     if (screening.hold) return { id: reply!.id, threadId: thread.id, held: true }
     await announceReply(db, thread.id, reply!.id, actor.id, now)
     await promoteIfEarned(db, actor.id, now)

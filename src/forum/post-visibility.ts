@@ -49,6 +49,7 @@ export async function setPostVisibility(
       .where(eq(threads.id, thread.id))
     await threadChanged(db, thread.id, now)
     if (!change.hidden && was.wasReason === 'held') await emitWebhookEvent(db, 'thread.created', { threadId: thread.id }, now)
+    await emitHidden(db, post, change, was, now)
     return { authorId: thread.authorId, title: thread.title, ...was }
   }
 
@@ -64,7 +65,43 @@ export async function setPostVisibility(
   await refreshThreadCounters(db, thread.id)
   await threadChanged(db, thread.id, now)
   if (!change.hidden && was.wasReason === 'held') await announceReply(db, thread.id, reply.id, reply.authorId, now)
+  await emitHidden(db, post, change, was, now)
   return { authorId: reply.authorId, title: thread.title, ...was }
+}
+
+/**
+ * post.hidden when a post goes out of sight, or stays out with a new reason (a held post
+ * rejected). Holding is post.held (announceHeld); a removed spammer's posts are in user.removed.
+ * Who hid it is for internal endpoints only: moderators are not named to customers' systems.
+ */
+async function emitHidden(
+  db: Db,
+  post: PostRef,
+  change: { hidden: true; reason: HiddenReason; byId: number | null } | { hidden: false },
+  was: { wasHidden: boolean; wasReason: HiddenReason | null },
+  now: Date,
+): Promise<void> {
+  if (!change.hidden || change.reason === 'held' || change.reason === was.wasReason) return
+  const [by] = change.byId ? await db.select({ id: users.id, name: users.displayName }).from(users).where(eq(users.id, change.byId)) : []
+  await emitWebhookEvent(
+    db,
+    'post.hidden',
+    { threadId: post.threadId, replyId: post.replyId, extra: { post: postOf(post), reason: change.reason, previousReason: was.wasReason }, internal: { hiddenBy: by ?? null } },
+    now,
+  )
+}
+
+function postOf(post: PostRef) {
+  return { kind: post.replyId ? 'reply' : 'question', threadId: post.threadId, replyId: post.replyId }
+}
+
+/**
+ * post.held: a new post (or an edit) waits for staff before anyone sees it. Public: which post and
+ * which kind of filter; what matched (the watched word, the domains) is internal, since the list
+ * of watched words helps whoever wants round it.
+ */
+export async function announceHeld(db: Db, post: PostRef, hold: { reason: string; detail: string }, now: Date): Promise<void> {
+  await emitWebhookEvent(db, 'post.held', { threadId: post.threadId, replyId: post.replyId, extra: { post: postOf(post), filter: hold.reason }, internal: { detail: hold.detail } }, now)
 }
 
 /** What posting a reply announces; for a held reply it waits until staff approve it. */

@@ -8,6 +8,7 @@ import { hideAllPostsOf } from '../forum'
 import { isStaff, requireStaff } from '../policy'
 import { TRUST } from '../safety'
 import { parseInput } from '../validation'
+import { emitWebhookEvent } from '../webhooks'
 import { closeReviewItems } from './resolve-flags'
 import { RemoveSpammerInput } from './schemas'
 
@@ -76,6 +77,16 @@ export async function removeSpammer({ ctx, input }: VerbArgs<RemoveSpammerInput>
         details: { reason: data.reason, email: target.email, threadsRemoved: removed.threads, repliesRemoved: removed.replies },
       },
     })
+    // Public: which account went and how much with it; the address, staff's reason and who did it are internal.
+    await emitWebhookEvent(
+      db,
+      'user.removed',
+      {
+        extra: { user: { id: target.id, name: target.displayName }, threadsRemoved: removed.threads, repliesRemoved: removed.replies },
+        internal: { email: target.email, reason: data.reason, by: { id: actor.id, name: actor.displayName } },
+      },
+      now,
+    )
     return removed
   })
 }

@@ -1,13 +1,14 @@
-import { eq } from 'drizzle-orm'
+import { and, eq, isNull } from 'drizzle-orm'
 import { recordStaffAction } from '../audit'
 import { inTransaction, type VerbArgs } from '../ctx'
-import { replies, reviewItems, threads, users, type ReviewStatus } from '../db/schema'
+import { postFlags, replies, reviewItems, threads, users, type ReviewStatus } from '../db/schema'
 import { ConflictError, NotFoundError } from '../errors'
 import { setPostVisibility, type PostRef } from '../forum'
 import { requireStaff } from '../policy'
-import { sanctionAccount } from '../safety'
 import { parseInput } from '../validation'
+import { emitWebhookEvent } from '../webhooks'
 import { closeReviewItems, resolveFlags } from './resolve-flags'
+import { sanctionAccount } from './sanction-account'
 import { ReviewPostInput } from './schemas'
 
 const STATUS_OF = { approve: 'approved', reject: 'rejected', hide: 'hidden', suspend: 'rejected' } as const satisfies Record<string, ReviewStatus>
@@ -52,6 +53,22 @@ export async function reviewPost({ ctx, input }: VerbArgs<ReviewPostInput>): Pro
         details: { threadId: item.threadId, reviewItemId: item.id, filter: item.reason, detail: item.detail, wasHidden: change?.wasReason ?? current.reason },
       },
     })
+    if (data.decision === 'approve') {
+      // Public: which post, and whether it comes back into sight; the filter's detail, the flags'
+      // notes and who decided are staff's own, for internal endpoints only.
+      const flags = await db.select({ reason: postFlags.reason, note: postFlags.note }).from(postFlags).where(and(eq(postFlags.threadId, item.threadId), item.replyId ? eq(postFlags.replyId, item.replyId) : isNull(postFlags.replyId), eq(postFlags.resolvedAt, now)))
+      await emitWebhookEvent(
+        db,
+        'post.approved',
+        {
+          threadId: item.threadId,
+          replyId: item.replyId,
+          extra: { post: { kind: item.replyId ? 'reply' : 'question', threadId: item.threadId, replyId: item.replyId }, filter: item.reason, previousReason: current.reason, shown: change !== null },
+          internal: { detail: item.detail, flags, reviewedBy: { id: actor.id, name: actor.displayName } },
+        },
+        now,
+      )
+    }
     if (data.decision === 'suspend') {
       await sanctionAccount({ ctx: tx, input: { userId: item.authorId, kind: 'suspend', reason: data.reason, message: data.message, duration: data.duration === null ? 'forever' : String(data.duration) } })
       // Whatever else of theirs waits for approval goes with them.

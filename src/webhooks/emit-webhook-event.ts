@@ -14,8 +14,12 @@ export interface WebhookSubject {
   threadId?: number | null
   itemId?: number | null
   escalationId?: number | null
+  /** A reply the event is about (with threadId): its id, author and link, public. */
+  replyId?: number | null
   /** Event-specific fields (the previous state, which SLA target, the shift…), public. */
   extra?: Record<string, unknown>
+  /** Event-specific fields for internal endpoints only (staff's reasons and notes, who decided). */
+  internal?: Record<string, unknown>
 }
 
 interface ItemRow {
@@ -47,6 +51,15 @@ async function threadData(db: Db, threadId: number) {
     acceptedReplyId: row.accepted_reply_id,
     url: `/t/${row.id}/${row.slug}`,
   }
+}
+
+async function replyData(db: Db, replyId: number) {
+  const [row] = await queryRows<{ id: number; thread_id: number; author_id: number; author_name: string; created_at: Date | string }>(
+    db,
+    sql`select r.id, r.thread_id, r.author_id, u.display_name as author_name, r.created_at from replies r join users u on u.id = r.author_id where r.id = ${replyId}`,
+  )
+  if (!row) return null
+  return { id: row.id, author: { id: row.author_id, name: row.author_name }, createdAt: new Date(row.created_at).toISOString(), url: `/t/${row.thread_id}#reply-${row.id}` }
 }
 
 async function itemData(db: Db, itemId: number) {
@@ -136,6 +149,7 @@ export async function emitWebhookEvent(db: Db, type: WebhookEventType, subject: 
   const data: Record<string, unknown> = {}
   const internal: Record<string, unknown> = {}
   if (subject.threadId) data.thread = await threadData(db, subject.threadId)
+  if (subject.replyId) data.reply = await replyData(db, subject.replyId)
   if (subject.itemId) {
     data.item = await itemData(db, subject.itemId)
     internal.internalNotes = await internalNotesOf(db, subject.itemId)
@@ -148,6 +162,7 @@ export async function emitWebhookEvent(db: Db, type: WebhookEventType, subject: 
     }
   }
   Object.assign(data, subject.extra ?? {})
+  Object.assign(internal, subject.internal ?? {})
   const id = `msg_${randomUUID().replaceAll('-', '')}`
   await db.insert(webhookEvents).values({ id, type, data, internalData: Object.keys(internal).length ? internal : null, createdAt: now })
   const deliveries = await db

@@ -5,11 +5,13 @@ import { accountSanctions, sessions, users } from '../db/schema'
 import { ForbiddenError, NotFoundError } from '../errors'
 import { isStaff, requireStaff } from '../policy'
 import { parseInput } from '../validation'
-import { SanctionInput } from './schemas'
+import { emitWebhookEvent } from '../webhooks'
+import { SanctionInput } from '../safety'
 
 const DAY_MS = 24 * 60 * 60 * 1000
 
 /**
+ * (Moderation's, not safety's: it emits webhooks, which safety, below auth, cannot import.)
  * Suspends (cannot sign in; every session ends now) or silences (can read, cannot post, reply,
  * vote or flag) a member, with a reason for staff, a message the person sees, and an end.
  */
@@ -42,6 +44,16 @@ export async function sanctionAccount({ ctx, input }: VerbArgs<SanctionInput>): 
         details: { reason: data.reason, message: data.message, endsAt: endsAt?.toISOString() ?? null },
       },
     })
+    // Public: who, what and until when. Staff's reason and the message to the person stay internal.
+    await emitWebhookEvent(
+      tx.db,
+      data.kind === 'suspend' ? 'user.suspended' : 'user.silenced',
+      {
+        extra: { user: { id: target.id, name: target.displayName }, sanction: { id: row!.id, startsAt: now.toISOString(), endsAt: endsAt?.toISOString() ?? null } },
+        internal: { reason: data.reason, message: data.message, by: { id: actor.id, name: actor.displayName } },
+      },
+      now,
+    )
     return { id: row!.id, endsAt }
   })
 }
