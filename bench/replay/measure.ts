@@ -53,7 +53,7 @@ export interface ReplayFigures {
   csat: { asked: number; rated: number; average: number | null; byRating: Record<string, number> }
   mail: { total: number; duplicates: number; failedInDatabase: number; queuedInDatabase: number }
   webhooks: { total: number; verified: number; badSignatures: number; duplicates: number; byType: Record<string, number> }
-  cost: { wallSeconds: number; minutes: number; outboxRuns: number; statements: number | null; peakRssMb: number; timings: Record<string, number>; handlers: { topic: string; runs: number; seconds: number }[] }
+  cost: { wallSeconds: number; cpuSeconds: number; serverCpuSeconds: number | null; minutes: number; outboxRuns: number; statements: number | null; peakRssMb: number; timings: Record<string, number>; handlers: { topic: string; runs: number; seconds: number }[] }
   refused: Record<string, number>
   failures: string[]
 }
@@ -64,7 +64,7 @@ export function distribution(values: number[]): Distribution {
   return { count: sorted.length, median: at(0.5), p90: at(0.9), max: sorted.at(-1) ?? 0 }
 }
 
-export async function measureReplay(run: ReplayRun, options: { database: string; statements: number | null }): Promise<ReplayFigures> {
+export async function measureReplay(run: ReplayRun, options: { database: string; statements: number | null; serverCpuSeconds?: number | null }): Promise<ReplayFigures> {
   const db = run.world.database.db
   const start = run.plan.start.toISOString()
   const end = run.trafficEnd.toISOString()
@@ -260,6 +260,8 @@ export async function measureReplay(run: ReplayRun, options: { database: string;
     },
     cost: {
       wallSeconds: run.wallMs / 1000,
+      cpuSeconds: run.cpuMs / 1000,
+      serverCpuSeconds: options.serverCpuSeconds ?? null,
       minutes: run.minutes,
       outboxRuns: run.drains,
       statements: options.statements,

@@ -1,5 +1,6 @@
 import { renderBarChart, type BarDatum } from '../../src/charts'
 import { judgeGoals, type ReplayFigures } from './measure'
+import type { SoakFigures } from './soak'
 
 // The replay's report: the goals judged, the figures behind them as tables, and charts drawn by
 // the scoreboard's charting module (SVG files beside the report, so they show on any Markdown
@@ -10,6 +11,40 @@ interface Meta {
   seed: number
   cores: number
   loadAverage: number
+  /** The soak's own figures (run.ts --soak), with its period and traffic factor. */
+  soak?: SoakFigures
+  days?: number
+  factor?: number
+}
+
+const command = (meta: Meta) => (meta.soak ? `npm run bench:replay -- --soak --scale=${meta.factor} --days=${meta.days}` : `npm run bench:replay${meta.week ? ' -- --week' : ''}`)
+const wallLimit = (meta: Meta) => (meta.week || meta.soak ? null : 600)
+
+function soakSection(soak: SoakFigures): string[] {
+  const yes = (ok: boolean) => (ok ? 'yes' : '**no**')
+  return [
+    '### The soak: nothing lost, nothing doubled',
+    '',
+    table(
+      ['check', 'value', 'holds'],
+      [
+        ['Questions acknowledged = customer threads in the database', `${soak.questionsAcknowledged} / ${soak.threadsInDatabase}`, yes(soak.questionsAcknowledged === soak.threadsInDatabase)],
+        ['Mails written = mails sent; none missing at the sink', `${soak.mailsInDatabase} written, ${soak.mailsSent} sent, ${soak.mailsMissingAtSink} missing at the sink`, yes(soak.mailsNotSent === 0 && soak.mailsMissingAtSink === 0)],
+        ['Mails delivered twice (same Message-ID at the sink)', `${soak.mailsDeliveredTwice}`, yes(soak.mailsDeliveredTwice === 0)],
+        ['Webhook deliveries done; each at the receiver', `${soak.webhookDeliveriesDone} of ${soak.webhookDeliveries} done, ${soak.distinctWebhooksAtReceiver} distinct ids received`, yes(soak.webhookDeliveriesDone === soak.webhookDeliveries && soak.distinctWebhooksAtReceiver === soak.webhookDeliveries)],
+        ['Webhooks delivered twice (same webhook-id)', `${soak.webhooksDeliveredTwice}`, yes(soak.webhooksDeliveredTwice === 0)],
+        ['Repeated deliveries that were not the redelivery of a killed instance’s in-flight work', `${soak.repeatsOtherwise} (after the SIGKILL: ${soak.repeatsAfterKill})`, yes(soak.repeatsOtherwise === 0)],
+        ['Outbox empty at the end (nothing due left, nothing parked)', `${soak.outboxLeft} due, ${soak.outboxParked} parked`, yes(soak.outboxLeft === 0 && soak.outboxParked === 0)],
+      ],
+    ),
+    '',
+    'A delivery repeated under the same Message-ID or webhook-id is the outbox’s at-least-once promise at work: the killed instance had sent it and died before recording so, and the survivor sent it again when the lease ran out; receivers drop it by that id. A doubled *event* would be two messages with different ids for one event: the database holds one mail per recipient and event and one delivery per endpoint and event, so none exists.',
+    '',
+    `API requests that found their instance down and went to the other one: ${soak.failedOver}.`,
+    '',
+    table(['simulated time', 'wall clock into the run', 'what happened'], soak.events.map((event) => [event.at.slice(0, 16), `${(event.wallMs / 1000).toFixed(0)} s`, event.what])),
+    '',
+  ]
 }
 
 const hours = (value: number) => `${value.toFixed(2)} h`
@@ -20,9 +55,9 @@ const table = (head: string[], rows: (string | number)[][]) => [row(head), row(h
 export function renderReport(results: ReplayFigures[], meta: Meta): { markdown: string; charts: Map<string, string> } {
   const charts = new Map<string, string>()
   const out: string[] = []
-  out.push(`# Replay: ${meta.week ? 'a week' : 'a month'} of support`, '')
+  out.push(meta.soak ? `# Replay: the soak (${meta.factor}x traffic, ${meta.days} days, two instances)` : `# Replay: ${meta.week ? 'a week' : 'a month'} of support`, '')
   out.push(
-    `Written by \`npm run bench:replay${meta.week ? ' -- --week' : ''}\` (bench/replay/). Seed ${meta.seed}; ${meta.cores} cores; load average ${meta.loadAverage.toFixed(1)} at the end of the run ` +
+    `Written by \`${command(meta)}\` (bench/replay/). Seed ${meta.seed}; ${meta.cores} cores; load average ${meta.loadAverage.toFixed(1)} at the end of the run ` +
       '(other work shared the machine). Every figure is read from what the application recorded (item events, escalations, notices, ratings) ' +
       'and from what reached the SMTP sink and the webhook receiver; the simulation only explains.',
     '',
@@ -38,10 +73,11 @@ export function renderReport(results: ReplayFigures[], meta: Meta): { markdown: 
     '',
   )
   for (const figures of results) {
-    const id = `${meta.week ? 'week' : 'month'}-${figures.database.toLowerCase().replace(/[^a-z0-9]+/g, '-')}`
+    const id = `${meta.soak ? 'soak' : meta.week ? 'week' : 'month'}-${figures.database.toLowerCase().replace(/[^a-z0-9]+/g, '-')}`
     out.push(`## ${figures.database}`, '')
     out.push(`Period ${figures.period.start.slice(0, 10)} to ${figures.period.trafficEnd.slice(0, 10)} (${figures.period.days} days); checks taken at ${figures.period.checkedAt.slice(0, 16)} UTC (an hour into the next business day).`, '')
-    out.push('### Goals', '', table(['goal', 'value', 'met'], judgeGoals(figures, meta.week ? null : 600).map((goal) => [goal.goal, goal.value, goal.met ? 'yes' : '**no**'])), '')
+    out.push('### Goals', '', table(['goal', 'value', 'met'], judgeGoals(figures, wallLimit(meta)).map((goal) => [goal.goal, goal.value, goal.met ? 'yes' : '**no**'])), '')
+    if (meta.soak) out.push(...soakSection(meta.soak))
 
     out.push('### Traffic', '')
     out.push(
@@ -94,7 +130,7 @@ export function renderReport(results: ReplayFigures[], meta: Meta): { markdown: 
     )
     if (f.missing.length)
       out.push(
-        'Askers not told (an asker who joined after the announcement is one whose report engineering closed into the item as a duplicate once the fix had gone out: the product tells nobody then):',
+        'Askers not told (joined after the announcement: their report was closed into the item once the fix had gone out):',
         '',
         table(['item', 'asker (user id)', 'in the app', 'by mail', 'joined after the announcement'], f.missing.map((m) => [`#${m.itemId}`, m.userId, m.inApp ? 'yes' : 'no', m.byMail ? 'yes' : 'no', m.joinedAfterAnnouncement ? 'yes' : 'no'])),
         '',
@@ -142,8 +178,8 @@ export function renderReport(results: ReplayFigures[], meta: Meta): { markdown: 
     const c = figures.cost
     out.push(
       table(
-        ['wall time', 'simulated minutes', 'outbox runs', 'statements', 'peak RSS', 'people / support / engineers / outbox'],
-        [[`${(c.wallSeconds / 60).toFixed(1)} min`, c.minutes, c.outboxRuns, c.statements ?? 'not counted', `${c.peakRssMb.toFixed(0)} MB`, Object.values(c.timings).map((s) => `${s.toFixed(0)} s`).join(' / ')]],
+        ['wall time', 'CPU: replay process + PostgreSQL', 'simulated minutes', 'outbox runs', 'statements', 'peak RSS', 'people / support / engineers / outbox'],
+        [[`${(c.wallSeconds / 60).toFixed(1)} min`, `${c.cpuSeconds.toFixed(0)} s + ${c.serverCpuSeconds === null ? '–' : `${c.serverCpuSeconds.toFixed(0)} s`}`, c.minutes, c.outboxRuns, c.statements ?? 'not counted', `${c.peakRssMb.toFixed(0)} MB`, Object.values(c.timings).map((s) => `${s.toFixed(0)} s`).join(' / ')]],
       ),
       '',
     )
@@ -153,10 +189,9 @@ export function renderReport(results: ReplayFigures[], meta: Meta): { markdown: 
   }
   out.push('## Not measured', '')
   out.push(
-    '- The soak (ten times the traffic, two app instances, one killed and restarted mid-month, PostgreSQL restarted once) is not built: ' +
-      '`npm run bench:replay -- --soak` says so and exits. What it needs: a clock shared between processes (the instances read the injected clock; ' +
-      'a child process cannot share the in-process manual clock), the people driving the instances over HTTP only, and the per-minute outbox ' +
-      'runs replaced by the instances\' own workers.',
+    meta.soak
+      ? '- In the soak the people act from the driver: API requests go to the two instances over HTTP, the rest through the verbs on the driver\'s own connection to the same database (a third writer). Every side effect is delivered by the instances\' own workers. The outbox handlers\' times are not timed (they run in the instances).'
+      : '- The soak: bench/replay/REPORT-soak.md (`npm run bench:replay -- --soak`).',
     '- The outbox runs at minutes where work is due, not at every minute (due-work.ts): the skipped runs would only have recomputed priority scores as time passed.',
     '',
   )
@@ -164,14 +199,20 @@ export function renderReport(results: ReplayFigures[], meta: Meta): { markdown: 
 }
 
 export function resultsSection(results: ReplayFigures[], meta: Meta): string {
-  const lines = [meta.week ? '## Replay: a week of support' : '## Replay: a month of support', '']
-  lines.push(
+  const lines = [meta.soak ? '## Replay: the soak' : meta.week ? '## Replay: a week of support' : '## Replay: a month of support', '']
+  if (meta.soak)
+    lines.push(
+      `\`${command(meta)}\`: the replay at ${meta.factor}x the traffic for ${meta.days} days, support scaled with it, on two app instances (own processes, own outbox workers) on one PostgreSQL, ` +
+        'one instance killed with SIGKILL while delivering and started again an hour later, PostgreSQL restarted once (pg_ctl restart -m fast). Full report: bench/replay/REPORT-soak.md.',
+      '',
+    )
+  else lines.push(
     `\`npm run bench:replay${meta.week ? ' -- --week' : ''}\` (bench/replay/): one ${meta.week ? 'week' : 'month'} of customers, support and a five-engineer rotation replayed against the real application on an injected clock, ` +
       `mail to a real SMTP sink, webhooks to a receiver verifying signatures. Seed ${meta.seed}, ${meta.cores} cores, load average ${meta.loadAverage.toFixed(1)} at the end. ` +
       `Full report with charts: bench/replay/${meta.week ? 'REPORT-week.md' : 'REPORT.md'}.`,
     '',
   )
-  const limit = meta.week ? null : 600
+  const limit = wallLimit(meta)
   const goalNames = judgeGoals(results[0]!, limit).map((goal) => goal.goal)
   lines.push(row(['goal', ...results.map((r) => r.database)]), row(['---', ...results.map(() => '---')]))
   for (const name of goalNames)
@@ -189,8 +230,17 @@ export function resultsSection(results: ReplayFigures[], meta: Meta): string {
       '',
       `${r.database}: ${r.traffic.questions} questions, ${r.items.total} items, ${r.escalations.total} escalations, ${r.fixes.announcements} fixes announced, ` +
         `${r.mail.total} mails, ${r.webhooks.total} webhooks; wall ${(r.cost.wallSeconds / 60).toFixed(1)} min for ${r.cost.minutes} simulated minutes ` +
-        `(${r.cost.outboxRuns} outbox runs), ${r.cost.statements ?? 'uncounted'} statements, peak RSS ${r.cost.peakRssMb.toFixed(0)} MB.`,
+        `(${r.cost.outboxRuns} outbox runs), CPU ${r.cost.cpuSeconds.toFixed(0)} s in the replay process${r.cost.serverCpuSeconds === null ? '' : ` and ${r.cost.serverCpuSeconds.toFixed(0)} s in PostgreSQL`}, ${r.cost.statements ?? 'uncounted'} statements, peak RSS ${r.cost.peakRssMb.toFixed(0)} MB.`,
     )
+  if (meta.soak) {
+    const k = meta.soak
+    lines.push(
+      '',
+      `Soak: ${k.questionsAcknowledged} questions acknowledged, ${k.threadsInDatabase} in the database; ${k.mailsSent} of ${k.mailsInDatabase} mails sent, ${k.mailsMissingAtSink} missing at the sink, ${k.mailsDeliveredTwice} delivered twice; ` +
+        `${k.webhookDeliveriesDone} of ${k.webhookDeliveries} webhooks delivered, ${k.webhooksDeliveredTwice} twice; outbox ${k.outboxLeft} due and ${k.outboxParked} parked at the end; ${k.failedOver} API requests failed over. ` +
+        k.events.map((event) => `${event.what} at ${event.at.slice(0, 16)}`).join('; ') + '.',
+    )
+  }
   lines.push('')
   return lines.join('\n')
 }

@@ -1,4 +1,4 @@
-import { mkdirSync, writeFileSync } from 'node:fs'
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { cpus, loadavg } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -10,10 +10,13 @@ import { cleanUpAll, cleanUpOnSignals, onCleanup } from '../support/cleanup'
 import { writeSection } from '../support/results-file'
 import { judgeGoals, measureReplay, type ReplayFigures } from './measure'
 import { renderReport, resultsSection } from './report'
+import { measureSoak, startSoak, type SoakControl, type SoakFigures } from './soak'
 import { runReplay } from './simulate'
-import { MONTH, WEEK, type ReplayScale } from './traffic'
+import { MONTH, scaled, WEEK, type ReplayScale } from './traffic'
+import type { PostgresCluster } from '../../test/support/postgres-cluster'
 
-// npm run bench:replay [-- --week] [-- --db=postgres|pglite] [-- --seed=N]
+// npm run bench:replay [-- --week] [-- --db=postgres|pglite] [-- --seed=N] [-- --days=N]
+//   [-- --soak [--scale=10]] [-- --no-report] [-- --statements]
 // A month of support replayed against the real application (see simulate.ts), on PostgreSQL and
 // on PGlite, measured from what the application recorded (measure.ts). Writes bench/replay/REPORT.md
 // with its charts and the "## Replay: a month of support" section of bench/RESULTS.md.
@@ -22,19 +25,30 @@ const repoRoot = fileURLToPath(new URL('../..', import.meta.url))
 const args = process.argv.slice(2)
 const option = (name: string) => args.find((arg) => arg.startsWith(`--${name}=`))?.split('=')[1]
 const week = args.includes('--week')
-if (args.includes('--soak')) {
-  console.error('The soak (ten times the traffic, two app instances, one killed and PostgreSQL restarted) is not built yet: see bench/replay/REPORT.md, "Not measured".')
-  process.exit(2)
-}
-const scale: ReplayScale = week ? WEEK : MONTH
+// The soak (soak.ts): the month at ten times the traffic (--scale), support scaled with it, on two
+// app instances in processes of their own, one killed and restarted, PostgreSQL restarted once.
+const soak = args.includes('--soak')
+const factor = soak ? Number(option('scale') ?? 10) : 1
+const base: ReplayScale = soak ? scaled(MONTH, factor) : week ? WEEK : MONTH
+const scale: ReplayScale = option('days') ? { ...base, days: Number(option('days')) } : base
 const seed = Number(option('seed') ?? 2026)
-const databases = (option('db') ?? 'postgres,pglite').split(',')
+const databases = soak ? ['postgres'] : (option('db') ?? 'postgres,pglite').split(',')
+const label = soak ? 'soak' : week ? 'week' : option('days') ? `${scale.days} days` : 'month'
 const outDir = join(repoRoot, 'bench', 'replay')
 const log = (message: string) => console.log(`[bench:replay ${new Date().toISOString().slice(11, 19)}] ${message}`)
 
 cleanUpOnSignals('stopping the database and the sinks')
 
-async function openReplayDatabase(kind: string): Promise<{ database: Database; statements: () => Promise<number | null> }> {
+async function openReplayDatabase(
+  kind: string,
+): Promise<{
+  database: Database
+  statements: () => Promise<number | null>
+  topStatements?: () => Promise<{ calls: string; total_ms: string; query: string }[]>
+  serverCpuSeconds?: () => Promise<number>
+  cluster?: PostgresCluster
+  url?: string
+}> {
   if (kind === 'pglite') {
     // Every statement PGlite is asked to run, counted at the client (a transaction's too).
     const client = await PGlite.create({ extensions: pgliteExtensions })
@@ -73,6 +87,31 @@ async function openReplayDatabase(kind: string): Promise<{ database: Database; s
   })
   return {
     database,
+    serverCpuSeconds: async () => {
+      // PostgreSQL's CPU (user + system, all its processes: backends, checkpointer, ...) from /proc,
+      // so the report can say what the run cost apart from what else the shared machine ran.
+      const [row] = await stats.unsafe<{ pid: number }[]>(`select pg_backend_pid() as pid`)
+      const parentOf = (pid: number) => Number(readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ')[1])
+      const postmaster = parentOf(row!.pid)
+      let ticks = 0
+      for (const entry of readdirSync('/proc')) {
+        if (!/^\d+$/.test(entry)) continue
+        try {
+          const fields = readFileSync(`/proc/${entry}/stat`, 'utf8').split(') ')[1]!.split(' ')
+          if (Number(entry) === postmaster || Number(fields[1]) === postmaster) ticks += Number(fields[11]) + Number(fields[12])
+        } catch {
+          // gone meanwhile
+        }
+      }
+      return ticks / 100
+    },
+    cluster,
+    url: url.toString(),
+    topStatements: async () =>
+      stats.unsafe<{ calls: string; total_ms: string; query: string }[]>(
+        `select calls::text, round(total_exec_time)::text as total_ms, left(regexp_replace(query, '\\s+', ' ', 'g'), 160) as query
+         from pg_stat_statements where dbid = (select oid from pg_database where datname = 'replay') order by pg_stat_statements.calls desc limit 40`,
+      ),
     statements: async () => {
       const [row] = await stats.unsafe<{ calls: string }[]>(`select coalesce(sum(calls), 0)::text as calls from pg_stat_statements where dbid = (select oid from pg_database where datname = 'replay')`)
       return Number(row?.calls ?? 0)
@@ -81,26 +120,63 @@ async function openReplayDatabase(kind: string): Promise<{ database: Database; s
 }
 
 const results: ReplayFigures[] = []
+let soakFigures: SoakFigures | null = null
 try {
   for (const kind of databases) {
-    log(`${week ? 'a week' : 'a month'} on ${kind}, seed ${seed}, ${cpus().length} cores, load ${loadavg()[0]!.toFixed(1)}`)
-    const { database, statements } = await openReplayDatabase(kind)
-    const run = await runReplay({ database, scale, seed, onProgress: (message) => log(message) })
-    const figures = await measureReplay(run, { database: kind === 'pglite' ? 'PGlite' : 'PostgreSQL 15', statements: await statements() })
+    log(`${label} (${scale.days} days${factor !== 1 ? `, ${factor}x traffic` : ''}) on ${kind}, seed ${seed}, ${cpus().length} cores, load ${loadavg()[0]!.toFixed(1)}`)
+    const { database, statements, topStatements, serverCpuSeconds, cluster, url } = await openReplayDatabase(kind)
+    const serverCpuBefore = (await serverCpuSeconds?.()) ?? 0
+    let control: SoakControl | null = null
+    const run = await runReplay({
+      database,
+      scale,
+      seed,
+      onProgress: (message) => log(message),
+      ...(soak
+        ? {
+            supportPeople: 4 * factor,
+            transport: async ({ smtpUrl, now }) => {
+              const start = new Date(now.getTime() + 2 * 86_400_000)
+              control = await startSoak({ databaseUrl: url!, cluster: cluster!, smtpUrl, now, start, end: new Date(start.getTime() + scale.days * 86_400_000), log })
+              onCleanup('soak instances', () => control!.stop())
+              return control.transport
+            },
+          }
+        : {}),
+    })
+    const figures = await measureReplay(run, {
+      database: soak ? 'PostgreSQL 15, two instances (soak)' : kind === 'pglite' ? 'PGlite' : 'PostgreSQL 15',
+      statements: await statements(),
+      serverCpuSeconds: serverCpuSeconds ? (await serverCpuSeconds()) - serverCpuBefore : null,
+    })
+    if (control) {
+      soakFigures = await measureSoak(run, control, database)
+      await (control as SoakControl).stop()
+      for (const [key, value] of Object.entries(soakFigures)) if (key !== 'events') log(`soak ${key}: ${value}`)
+    }
     await run.close()
+    // Where the statements go (--statements): the most frequent, with the server's time for them.
+    if (args.includes('--statements') && topStatements)
+      for (const row of await topStatements()) log(`${row.calls.padStart(8)} calls ${row.total_ms.padStart(7)} ms  ${row.query}`)
     results.push(figures)
-    const goals = judgeGoals(figures, week ? null : 600)
+    const goals = judgeGoals(figures, week || soak || option('days') ? null : 600)
+    log(`wall ${(figures.cost.wallSeconds / 60).toFixed(1)} min, ${figures.cost.statements ?? '?'} statements, ${figures.cost.outboxRuns} outbox runs, peak RSS ${figures.cost.peakRssMb.toFixed(0)} MB, cpu ${figures.cost.cpuSeconds.toFixed(0)} s (this process) + ${figures.cost.serverCpuSeconds?.toFixed(0) ?? '-'} s (PostgreSQL)`)
     for (const goal of goals) log(`${goal.met ? 'met ' : 'MISS'} ${goal.goal}: ${goal.value}`)
     if (figures.failures.length) log(`failures:\n${figures.failures.slice(0, 10).join('\n')}`)
   }
   const loadAverage = loadavg()[0]!
-  mkdirSync(join(outDir, 'charts'), { recursive: true })
-  const { markdown, charts } = renderReport(results, { week, seed, cores: cpus().length, loadAverage })
-  for (const [name, svg] of charts) writeFileSync(join(outDir, 'charts', name), svg)
-  writeFileSync(join(outDir, week ? 'REPORT-week.md' : 'REPORT.md'), markdown)
-  const title = week ? '## Replay: a week of support' : '## Replay: a month of support'
-  writeSection(join(repoRoot, 'bench', 'RESULTS.md'), title, resultsSection(results, { week, seed, cores: cpus().length, loadAverage }))
-  log(`wrote bench/replay/${week ? 'REPORT-week.md' : 'REPORT.md'} and the "${title.slice(3)}" section of bench/RESULTS.md`)
+  // A shortened period (--days) is for trying things out, except in the soak, which reports what it ran.
+  if (!args.includes('--no-report') && (soak || !option('days'))) {
+    mkdirSync(join(outDir, 'charts'), { recursive: true })
+    const meta = { week, seed, cores: cpus().length, loadAverage, soak: soakFigures ?? undefined, days: scale.days, factor }
+    const { markdown, charts } = renderReport(results, meta)
+    for (const [name, svg] of charts) writeFileSync(join(outDir, 'charts', name), svg)
+    const file = soak ? 'REPORT-soak.md' : week ? 'REPORT-week.md' : 'REPORT.md'
+    writeFileSync(join(outDir, file), markdown)
+    const title = soak ? '## Replay: the soak' : week ? '## Replay: a week of support' : '## Replay: a month of support'
+    writeSection(join(repoRoot, 'bench', 'RESULTS.md'), title, resultsSection(results, meta))
+    log(`wrote bench/replay/${file} and the "${title.slice(3)}" section of bench/RESULTS.md`)
+  }
 } finally {
   await cleanUpAll()
 }

@@ -1,8 +1,8 @@
-import { and, asc, eq, gt, isNotNull } from 'drizzle-orm'
+import { and, asc, eq, gt, isNotNull, sql } from 'drizzle-orm'
 import { DateTime } from 'luxon'
 import { manualClock } from '../../src/clock'
 import type { Database } from '../../src/db/client'
-import { rotationShifts } from '../../src/db/schema'
+import { notifications, rotationShifts } from '../../src/db/schema'
 import { rateByToken } from '../../src/csat'
 import { DomainError } from '../../src/errors'
 import { answerEscalation, confirmFixByToken, escalateItem, getItemEngineering, getMyEscalations, sendLoopReplies } from '../../src/escalations'
@@ -38,7 +38,23 @@ export interface ReplayOptions {
   /** How often each support engineer looks at their bell (and the board when it rings), and each engineer at theirs. */
   supportEveryMinutes?: number
   engineerEveryMinutes?: number
+  /** Support people (four by default; the soak scales them with the traffic). */
+  supportPeople?: number
+  /**
+   * Where the API requests go and who runs the outbox. By default the app in this process (its
+   * `request`) and the outbox drained here; the soak (soak.ts) sends them to app instances in
+   * other processes, whose own workers deliver, on a clock it moves for them.
+   */
+  transport?(sinks: { smtpUrl: string; now: Date }): Promise<ReplayTransport>
   onProgress?(message: string): void
+}
+
+export interface ReplayTransport {
+  request(path: string, init: RequestInit): Promise<Response>
+  /** Runs the outbox at the current simulated time, until nothing is due; how many rows ran, if known. */
+  drain(at: Date): Promise<number | null>
+  /** Called at the start of each simulated minute (the soak's disturbances happen here). */
+  beforeMinute?(at: Date): Promise<void>
 }
 
 /** What the simulation itself saw: the goals are measured from the database, these explain them. */
@@ -74,6 +90,8 @@ export interface ReplayRun {
   trafficEnd: Date
   checkedAt: Date
   wallMs: number
+  /** CPU time of this process (user + system): the machine is shared, so wall time alone misleads. */
+  cpuMs: number
   peakRssBytes: number
   /** Minutes simulated, and at how many of them the outbox (and with it the due ticks) ran. */
   minutes: number
@@ -150,6 +168,7 @@ interface Handling {
 
 export async function runReplay(options: ReplayOptions): Promise<ReplayRun> {
   const started = performance.now()
+  const cpuStart = process.cpuUsage()
   let peakRssBytes = process.memoryUsage().rss
   const start = options.start ?? REPLAY_START
   const plan = planTraffic(options.scale, options.seed, start)
@@ -157,7 +176,19 @@ export async function runReplay(options: ReplayOptions): Promise<ReplayRun> {
   const clock = manualClock(new Date(start.getTime() - 2 * DAY))
   const mail = await startMailSink()
   const webhooks = await startWebhookSink()
-  const world = await buildWorld({ database: options.database, clock, plan, smtpUrl: mail.url, webhookUrl: webhooks.url, onWebhookSecret: (secret) => (webhooks.secret = secret) })
+  const world = await buildWorld({
+    database: options.database,
+    clock,
+    plan,
+    smtpUrl: mail.url,
+    webhookUrl: webhooks.url,
+    onWebhookSecret: (secret) => (webhooks.secret = secret),
+    supportPeople: options.supportPeople,
+  })
+  const transport: ReplayTransport = options.transport ? await options.transport({ smtpUrl: mail.url, now: clock.now() }) : {
+    request: async (path, init) => world.app.request(`http://replay.localhost${path}`, init),
+    drain: () => world.drain(),
+  }
   const log: ReplayLog = {
     questionsPosted: 0,
     postedThroughApi: 0,
@@ -193,11 +224,33 @@ export async function runReplay(options: ReplayOptions): Promise<ReplayRun> {
 
   /** Runs one person's action; a domain error is what a person would see on the page, anything else is a failure. */
   let touched = false
+  // Counts writes (a person's or the outbox's): a staff person's unread count read at the same
+  // count is still true, so the bell is not asked again (the same decisions, fewer queries: most
+  // of the engineers' looks are at night, when nothing changes).
+  let writes = 0
+  const bells = new Map<number, { writes: number; unread: number }>()
+  const unreadOf = async (person: Person): Promise<number> => {
+    const seen = bells.get(person.id)
+    if (seen && seen.writes === writes) return seen.unread
+    const unread = await countUnreadNotifications(world.ctx(person))
+    bells.set(person.id, { writes, unread })
+    return unread
+  }
+  let notificationsSeen = -1
+  const latestNotification = async () =>
+    Number((await world.database.db.select({ id: sql<number>`coalesce(max(${notifications.id}), 0)` }).from(notifications))[0]?.id ?? 0)
+  const readNotices = async (person: Person): Promise<void> => {
+    await markNotificationsRead({ ctx: world.ctx(person), input: {} })
+    bells.set(person.id, { writes, unread: 0 })
+  }
   const READS = new Set(['work board', 'work inbox', 'read notices'])
   const act = async (label: string, work: () => Promise<unknown>): Promise<boolean> => {
     try {
       await work()
-      if (!READS.has(label)) touched = true
+      if (!READS.has(label)) {
+        touched = true
+        writes++
+      }
       return true
     } catch (error) {
       if (error instanceof DomainError) {
@@ -214,8 +267,11 @@ export async function runReplay(options: ReplayOptions): Promise<ReplayRun> {
     const headers: Record<string, string> = { accept: 'application/json' }
     if (person?.token) headers.authorization = `Bearer ${person.token}`
     if (body !== undefined) headers['content-type'] = 'application/json'
-    if (method !== 'GET') touched = true
-    const response = await world.app.request(`http://replay.localhost/api/v1${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) })
+    if (method !== 'GET') {
+      touched = true
+      writes++
+    }
+    const response = await transport.request(`/api/v1${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) })
     const text = await response.text()
     if (response.status >= 500) log.failures.push(`${clock.now().toISOString()} ${method} ${path}: ${response.status} ${text.slice(0, 300)}`)
     let json: any = null
@@ -395,9 +451,9 @@ export async function runReplay(options: ReplayOptions): Promise<ReplayRun> {
   async function workBoard(person: Person, takeUnassigned: boolean): Promise<void> {
     const now = clock.now().getTime()
     const ctx = world.ctx(person)
-    const unread = await countUnreadNotifications(ctx)
+    const unread = await unreadOf(person)
     if (unread === 0 && (nextLook.get(person.id) ?? 0) > now && !takeUnassigned) return
-    if (unread > 0) await markNotificationsRead({ ctx, input: {} })
+    if (unread > 0) await readNotices(person)
     // Take unassigned work if routing left some (everyone at their cap).
     if (takeUnassigned) {
       const unassigned = await api(person, 'GET', '/items?assignee=unassigned')
@@ -636,7 +692,7 @@ export async function runReplay(options: ReplayOptions): Promise<ReplayRun> {
   // ---- the clock ---------------------------------------------------------------------------------------
 
   // The week before is quiet; the plan is made; the month begins.
-  await world.drain()
+  await transport.drain(clock.now())
   clock.set(start)
   const trafficEnd = plan.end.getTime()
   // After the traffic stops, time runs on until an hour into the next business day, so questions
@@ -652,6 +708,7 @@ export async function runReplay(options: ReplayOptions): Promise<ReplayRun> {
   const timings = { people: 0, support: 0, engineers: 0, outbox: 0 }
   for (let now = start.getTime(); now <= checkedAt; now += MINUTE) {
     clock.set(new Date(now))
+    await transport.beforeMinute?.(clock.now())
     const time = local(now)
     // Support goes on duty at 09:00 and off at 17:00 on working days.
     if (time.minute === 0 && isWorkday(now) && (time.hour === 9 || time.hour === 17))
@@ -671,17 +728,22 @@ export async function runReplay(options: ReplayOptions): Promise<ReplayRun> {
     if (time.minute === 0) onRotationNow = (await whoIsOnRotation(world.database.db, 'support', clock.now()))?.userId ?? null
     for (const [n, person] of world.engineers.entries()) {
       if ((time.minute + n * 3) % engineerEvery !== 0) continue
-      const ctx = world.ctx(person)
       // Paged by a notice (mail and bell); otherwise the on-call engineer looks in every hour.
-      const unread = await countUnreadNotifications(ctx)
+      const unread = await unreadOf(person)
       if (unread > 0 || (time.minute < engineerEvery && onRotationNow === person.id)) {
-        await act('read notices', () => markNotificationsRead({ ctx, input: {} }))
+        await act('read notices', () => readNotices(person))
         await act('work inbox', () => workInbox(person))
       }
     }
     spent('engineers')
     if (touched || now >= nextDue || now - lastDrain >= (options.safetyMinutes ?? SAFETY_MINUTES) * MINUTE) {
-      await world.drain()
+      await transport.drain(clock.now())
+      // The outbox's work may have notified someone (an SLA warning, an escalation's breach).
+      const newest = await latestNotification()
+      if (newest !== notificationsSeen) {
+        notificationsSeen = newest
+        writes++
+      }
       await mail.settled()
       drains++
       lastDrain = now
@@ -709,6 +771,10 @@ export async function runReplay(options: ReplayOptions): Promise<ReplayRun> {
     trafficEnd: new Date(trafficEnd),
     checkedAt: new Date(checkedAt),
     wallMs: performance.now() - started,
+    cpuMs: (() => {
+      const used = process.cpuUsage(cpuStart)
+      return (used.user + used.system) / 1000
+    })(),
     peakRssBytes,
     minutes: Math.round((checkedAt - start.getTime()) / MINUTE) + 1,
     drains,

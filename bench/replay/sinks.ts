@@ -20,6 +20,8 @@ export interface MailSink {
   url: string
   total: number
   byMessageId: Map<string, number>
+  /** Message-ID -> wall-clock arrival times (Date.now()) of its second and later copies. */
+  repeats: Map<string, number[]>
   byRecipient: Map<string, number>
   /** Mails whose text carries the fix links, in arrival order; the replay takes them as it reads them. */
   fixMails: FixMail[]
@@ -38,6 +40,7 @@ export async function startMailSink(): Promise<MailSink> {
     url: '',
     total: 0,
     byMessageId: new Map(),
+    repeats: new Map(),
     byRecipient: new Map(),
     fixMails: [],
     csatMails: [],
@@ -63,6 +66,7 @@ export async function startMailSink(): Promise<MailSink> {
           sink.total++
           const id = mail.messageId ?? `(none ${sink.total})`
           sink.byMessageId.set(id, (sink.byMessageId.get(id) ?? 0) + 1)
+          if (sink.byMessageId.get(id)! > 1) sink.repeats.set(id, [...(sink.repeats.get(id) ?? []), Date.now()])
           const recipients = session.envelope.rcptTo.map((rcpt) => rcpt.address.toLowerCase())
           for (const to of recipients) sink.byRecipient.set(to, (sink.byRecipient.get(to) ?? 0) + 1)
           const links = [...(mail.text ?? '').matchAll(/\/mail\/fix\/([A-Za-z0-9_-]+)/g)].map((match) => match[1]!)
@@ -96,12 +100,14 @@ export interface WebhookSink {
   badSignatures: number
   /** webhook-id -> deliveries (at-least-once: a retry repeats an id; a doubled event would not). */
   byId: Map<string, number>
+  /** webhook-id -> wall-clock arrival times (Date.now()) of its second and later deliveries. */
+  repeats: Map<string, number[]>
   byType: Map<string, number>
   close(): Promise<void>
 }
 
 export async function startWebhookSink(): Promise<WebhookSink> {
-  const sink: WebhookSink = { url: '', secret: null, total: 0, verified: 0, badSignatures: 0, byId: new Map(), byType: new Map(), close: async () => {} }
+  const sink: WebhookSink = { url: '', secret: null, total: 0, verified: 0, badSignatures: 0, byId: new Map(), repeats: new Map(), byType: new Map(), close: async () => {} }
   const server: Server = createServer((request, response) => {
     const chunks: Buffer[] = []
     request.on('data', (chunk: Buffer) => chunks.push(chunk))
@@ -113,6 +119,7 @@ export async function startWebhookSink(): Promise<WebhookSink> {
         sink.verified++
         const id = String(request.headers['webhook-id'])
         sink.byId.set(id, (sink.byId.get(id) ?? 0) + 1)
+        if (sink.byId.get(id)! > 1) sink.repeats.set(id, [...(sink.repeats.get(id) ?? []), Date.now()])
         sink.byType.set(event.type ?? '?', (sink.byType.get(event.type ?? '?') ?? 0) + 1)
         response.writeHead(200).end('ok')
       } catch {

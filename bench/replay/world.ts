@@ -57,6 +57,8 @@ export interface WorldOptions {
   onWebhookSecret(secret: string): void
   /** Customers who post through the HTTP API (every nth); the rest use the web form's verb. */
   apiEvery?: number
+  /** Support people on the team (four by default). */
+  supportPeople?: number
 }
 
 export async function buildWorld(options: WorldOptions): Promise<ReplayWorld> {
@@ -129,7 +131,7 @@ export async function buildWorld(options: WorldOptions): Promise<ReplayWorld> {
     organisationIds.push(row.id)
   }
 
-  const supportNames = ['Sam Support', 'Sol Support', 'Sia Support', 'Seb Support']
+  const supportNames = Array.from({ length: options.supportPeople ?? 4 }, (_, n) => `${['Sam', 'Sol', 'Sia', 'Seb'][n % 4]} Support${n >= 4 ? ` ${Math.floor(n / 4) + 1}` : ''}`)
   const engineerNames = ['Eve Engineer', 'Eli Engineer', 'Emi Engineer', 'Eno Engineer', 'Ezra Engineer']
   const support: Person[] = []
   for (const [n, name] of supportNames.entries()) support.push(await join(`support${n + 1}@replay.localhost`, name, 'support', null))
