@@ -3,6 +3,7 @@ import type { Db } from '../db/client'
 import { queryRows } from '../db/client'
 import { queueMail, renderMail, replyToOf, type MailContent, type MailSettings } from '../mail'
 import { issueCsatLink, mailFooterLinks, mailModesOf } from '../mail-preferences'
+import { sanctionInForceSql } from '../safety'
 import { escalationFacts, fixConfirmationActions, fixOfThread, replyPost, staffNoticeLink } from './mail-details'
 
 // The mail channel of in-app notifications: each notice becomes one mail to its person (one per
@@ -57,6 +58,8 @@ export async function mailNotifications(db: Db, notificationIds: number[], setti
       left join threads t on t.id = n.thread_id and t.hidden_at is null
       left join queue_items i on i.id = n.item_id
       where n.id in (${sql.join(notificationIds.map((id) => sql`${id}`), sql`, `)})
+        -- A removed or suspended account gets no mail (its in-app notices wait for its return).
+        and u.deleted_at is null and ${sanctionInForceSql(sql`u.id`, 'suspend', now)} is null
       order by n.id`,
   )
   // Each person's choice for the notice's kind: "never" and "in a digest" write no mail here (the

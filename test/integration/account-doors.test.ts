@@ -6,7 +6,7 @@ import { issueReplyAddress, mailSettingsOf } from '../../src/mail'
 import { createApiToken } from '../../src/queue'
 import { createTestApp, type TestApp } from '../support/app'
 import { html, texts } from '../support/client'
-import { createCategory, createThread, createUser, TEST_PASSWORD } from '../support/factories'
+import { createCategory, createReply, createThread, createUser, TEST_PASSWORD } from '../support/factories'
 
 // Suspension and removal close every door: the session already open, API tokens (reads too),
 // mailed sign-in and reset links, and reply by mail; each says why and until when. (SSO sign-in
@@ -57,8 +57,9 @@ describe('a suspended account', () => {
     const read = await api('/api/v1/threads', token)
     expect(read.status).toBe(403)
     expect(read.headers.get('content-type')).toContain('application/problem+json')
-    const problem = (await read.json()) as { type: string; title: string; detail: string }
+    const problem = (await read.json()) as { type: string; title: string; detail: string; suspendedUntil: string | null }
     expect(problem.type).toMatch(/account-suspended$/)
+    expect(problem.suspendedUntil).toBe(new Date(t.clock.now().getTime() + 3 * 24 * 3600 * 1000).toISOString())
     expect(problem.detail).toMatch(/^Your account is suspended until \d{4}-\d\d-\d\d \d\d:\d\d UTC\. Suspended for scraping\.$/)
     // The reason staff wrote for themselves is not told.
     expect(problem.detail).not.toContain('Moderator notes')
@@ -110,6 +111,19 @@ describe('a suspended account', () => {
     expect(record).toMatchObject({ status: 'refused', userId: person.id })
     expect(record!.reason).toMatch(/Not posted: Your account is suspended until .* Suspended for spam\./)
     expect(await t.db.select().from(replies).where(eq(replies.threadId, thread.id))).toHaveLength(0)
+  })
+})
+
+describe('notification mail', () => {
+  it('is not sent to a suspended person (the in-app notice waits), and is again once the suspension ends', async () => {
+    const person = await createUser(t.db, { displayName: 'Follower Fay', email: 'fay@example.com' })
+    const thread = await createThread(t, person, category)
+    await sanction(person, 'suspend', 'A short break.', '1')
+    await createReply(t, asker, thread.id, 'An answer while Fay is suspended.')
+    expect(await latestMailText('fay@example.com')).toBe('')
+    t.clock.advance(24 * 3600 * 1000 + 60_000)
+    await createReply(t, asker, thread.id, 'An answer after the suspension ended.')
+    expect(await latestMailText('fay@example.com')).toContain('An answer after the suspension ended.')
   })
 })
 

@@ -50,7 +50,14 @@ export function apiAuth(): MiddlewareHandler<ApiEnv> {
       if (!credential) throw unauthenticated(c, 'Send a valid, unrevoked API token: Authorization: Bearer <token>.', 'invalid_token')
       // The token is genuine but its owner is suspended: nothing, reads included, until it ends.
       if (credential.suspension)
-        throw new ProblemError({ status: 403, type: 'account-suspended', title: 'Account suspended', detail: suspendedMessage(credential.suspension) })
+        throw new ProblemError({
+          status: 403,
+          type: 'account-suspended',
+          title: 'Account suspended',
+          detail: suspendedMessage(credential.suspension),
+          // For programs: when to try again (null: until staff lift it).
+          extensions: { suspendedUntil: credential.suspension.endsAt?.toISOString() ?? null },
+        })
       c.set('ctx', { ...c.var.ctx, actor: credential.actor })
       c.set('api', { via: 'token', owner: `token:${credential.tokenId}`, scopes: credential.scopes })
     } else if (c.var.actor) {

@@ -41,6 +41,8 @@ export interface ProblemInput {
   /** A more specific type than the status's (e.g. `idempotency-key-reused`). */
   type?: string
   title?: string
+  /** Extension members of the problem type (RFC 9457 section 3.2), e.g. `suspendedUntil`. */
+  extensions?: Record<string, unknown>
 }
 
 /** A problem the API answers with directly (a refused scope, a bad cursor); src/web/errors.tsx renders it. */
@@ -50,12 +52,13 @@ export class ProblemError extends Error {
   }
 }
 
-export function problemBody({ status, detail, errors, type, title }: ProblemInput) {
+export function problemBody({ status, detail, errors, type, title, extensions }: ProblemInput) {
   return {
     type: `${PROBLEM_TYPE_BASE}${type ?? TYPES[status] ?? 'error'}`,
     title: title ?? TITLES[status] ?? 'Error',
     status,
     detail,
+    ...extensions,
     ...(errors ? { errors } : {}),
     error: { status, message: detail, ...(errors ? { fields: errors } : {}) },
   }
