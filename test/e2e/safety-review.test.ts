@@ -163,7 +163,7 @@ describe('the review queue in Chromium', () => {
 })
 
 describe('hostile text in the trust-and-safety fields', () => {
-  it('is shown literally and runs nothing on /admin/safety, /review, /moderation/users/:id and the suspended person’s sign-in', async () => {
+  it('is shown literally and runs nothing on /admin/safety, /review, /moderation/users/:id, the suspended person’s sign-in and the silenced person’s banner', async () => {
     // A watched word, added through the form.
     await as(admin)
     await page.goto(`${t.baseUrl}/admin/safety`)
@@ -220,6 +220,23 @@ describe('hostile text in the trust-and-safety fields', () => {
     expect(told).toContain(`Message ${HOSTILE}`)
     expect(told).not.toContain('Reason ')
     expect((await page.context().cookies()).map((cookie) => cookie.name)).not.toContain('session')
+
+    // A silenced person reads staff's hostile message, as text, in the banner on every page and
+    // by the ask form's text field.
+    await as(moderator)
+    await page.goto(`${t.baseUrl}/moderation/users/${member.id}`)
+    await page.getByLabel('What', { exact: true }).selectOption('silence')
+    await page.getByLabel('Reason (for staff)').fill('Heated threads')
+    await page.getByLabel('What the person is told').fill(`Calm ${HOSTILE}`)
+    await page.getByLabel('For', { exact: true }).selectOption('7')
+    await submit(page.getByRole('button', { name: 'Apply' }))
+    await as(member)
+    await page.goto(`${t.baseUrl}/ask`)
+    await page.waitForLoadState('load')
+    expect(await pwned(), '/ask as the silenced person').toBeUndefined()
+    expect(await page.locator('img[src="x"], img[onerror], .sanction-banner script').count()).toBe(0)
+    expect(await page.getByRole('note', { name: 'Your account is silenced' }).locator('q').textContent()).toBe(`Calm ${HOSTILE}`)
+    expect(await page.locator('.field-refusal').textContent()).toMatch(/^Your account is silenced until .*, so this cannot be posted\./)
 
     // The audit log keeps the word, the reason and the message, as text.
     await as(admin)
