@@ -97,7 +97,14 @@ export interface InboxEscalation extends EscalationView {
 }
 
 export interface EscalationInbox {
+  /** This page's open escalations, oldest first. */
   escalations: InboxEscalation[]
+  /** How many are waiting in all (every page). */
+  waiting: number
+  /** Where this page starts (an escalation id), when it is not the first. */
+  from: number | null
+  /** The escalation the next page starts at, when there is one. */
+  next: number | null
   /** The latest published handoff of each team I am on rotation for (or have escalations from). */
   handoffs: (Handoff & { teamSlug: string; rotationName: string; engineerName: string | null })[]
   onRotation: (OnRotation & { teamSlug: string })[]
@@ -109,7 +116,14 @@ export interface EscalationInbox {
  * I am on that team's rotation now), oldest first, each with everything needed to answer it
  * without switching tools: the reproduction, the customer, the thread and the notes.
  */
-export async function getMyEscalations(ctx: Ctx): Promise<EscalationInbox> {
+/** Open escalations per page of the inbox: each carries its whole thread, notes and reproduction (60 were 390 KiB). */
+export const INBOX_PAGE_SIZE = 20
+
+/**
+ * `page`: the page starting at escalation `from` (the first page without it) of `size`; without
+ * `page`, every open escalation (what the replay's simulated engineers work through).
+ */
+export async function getMyEscalations(ctx: Ctx, page?: { from?: number | null; size: number }): Promise<EscalationInbox> {
   const actor = requireStaff(ctx, 'see escalations')
   const now = ctx.now()
   // Who is on every rotation, in one statement (once per rotation, 30 rotations took 31 round trips).
@@ -122,7 +136,20 @@ export async function getMyEscalations(ctx: Ctx): Promise<EscalationInbox> {
     eq(escalations.backupId, actor.id),
     myTeams.length ? inArray(escalations.itemId, ctx.db.select({ id: queueItems.id }).from(queueItems).where(inArray(queueItems.teamSlug, myTeams))) : undefined,
   )
-  const open = (await escalationViews(ctx).where(and(isNull(escalations.answeredAt), mine)).orderBy(asc(escalations.createdAt))).map(toView)
+  const waitingMine = and(isNull(escalations.answeredAt), mine)
+  // Oldest first; a page starts at an escalation (keyset on created_at, id), so answering one on
+  // page 1 does not shift page 2. A `from` that is not one of mine (answered meanwhile, edited) is ignored.
+  const from = page?.from ? sql`(${escalations.createdAt}, ${escalations.id}) >= (select e.created_at, e.id from escalations e where e.id = ${page.from})` : undefined
+  const [rows, [counted]] = await Promise.all([
+    escalationViews(ctx)
+      .where(and(waitingMine, from ? sql`(${from} is not false)` : undefined))
+      .orderBy(asc(escalations.createdAt), asc(escalations.id))
+      .limit(page ? page.size + 1 : Number.MAX_SAFE_INTEGER),
+    page ? ctx.db.select({ n: sql<number>`count(*)::int` }).from(escalations).where(waitingMine) : Promise.resolve([null]),
+  ])
+  const shown = page ? rows.slice(0, page.size) : rows
+  const next = page && rows.length > page.size ? rows[page.size]!.escalation.id : null
+  const open = shown.map(toView)
   const itemIds = open.map((escalation) => escalation.itemId)
   const [items, earlier, recentlyAnswered] = await Promise.all([
     itemIds.length
@@ -223,6 +250,9 @@ export async function getMyEscalations(ctx: Ctx): Promise<EscalationInbox> {
   const titleById = new Map(titles.map((row) => [row.id, row.title]))
   return {
     escalations: escalationsOut,
+    waiting: counted?.n ?? open.length,
+    from: page?.from && open.length > 0 ? page.from : null,
+    next,
     handoffs: await latestHandoffs(ctx, handoffTeams),
     onRotation,
     recentlyAnswered: recentlyAnswered.map(toView).map((row) => ({ ...row, itemTitle: titleById.get(row.itemId) ?? `#${row.itemId}` })),

@@ -421,3 +421,46 @@ describe('who may see engineering pages', () => {
     }
   })
 })
+
+describe('the inbox in pages', () => {
+  it('shows 20 escalations a page, oldest first, pages through all of them once, and re-shows a refused answer on its own page', async () => {
+    const client = await t.client().signInAs(support)
+    // Escalations go to whoever is on the rotation now (earlier tests moved the clock).
+    const escalate = async (n: number) => {
+      const { item } = await newItem(`Paging check ${n}: exports stall at 99 percent`)
+      expect((await client.post(`/queue/items/${item.id}/escalate`, REPRODUCTION)).status).toBe(303)
+      const [row] = await t.db.select().from(escalations).where(eq(escalations.itemId, item.id))
+      return row!.engineerId!
+    }
+    const engineerId = await escalate(0)
+    const openOf = async () =>
+      (await t.db.select({ id: escalations.id, answeredAt: escalations.answeredAt, engineerId: escalations.engineerId }).from(escalations)).filter(
+        (row) => row.answeredAt === null && row.engineerId === engineerId,
+      )
+    for (let n = 1; (await openOf()).length < 23; n++) expect(await escalate(n)).toBe(engineerId)
+    const open = await openOf()
+    const engineer = await t.client().signInAs(engineerId === ada.id ? ada : bob)
+    const first = await html(await engineer.get('/escalations/mine'))
+    const cardIds = (page: Awaited<ReturnType<typeof html>>) => page.querySelectorAll('article.inbox-escalation').map((card) => Number(card.id.replace('escalation-', '')))
+    expect(cardIds(first)).toHaveLength(20)
+    const next = first.querySelector('.pagination a[rel="next"]')!
+    const second = await html(await engineer.get(next.getAttribute('href')!))
+    const seen = [...cardIds(first), ...cardIds(second)]
+    expect(second.querySelector('.pagination a[rel="next"]')).toBeNull()
+    expect(second.querySelector('.pagination a')?.text).toMatch(/page 1/)
+    // Every escalation once, oldest first across the pages; the heading counts them all (those
+    // sent to this engineer, and any they were called in on or are on rotation for).
+    expect(new Set(seen).size).toBe(seen.length)
+    expect(seen).toEqual(expect.arrayContaining(open.map((row) => row.id)))
+    expect(first.text).toContain(`${seen.length} waiting, oldest first`)
+    expect(second.text).toContain(`${seen.length} waiting, oldest first`)
+
+    // An answer on page 2 refused for a missing release comes back on the page that starts at it.
+    const onPageTwo = cardIds(second)[0]!
+    const refused = await engineer.post(`/escalations/${onPageTwo}/answer`, { outcome: 'fixed', answer: 'Exports now stream in chunks.' })
+    expect(refused.status).toBe(422)
+    const again = await html(refused)
+    expect(cardIds(again)[0]).toBe(onPageTwo)
+    expect(again.querySelector(`#answer-${onPageTwo}`)?.text).toContain('Exports now stream in chunks.')
+  })
+})

@@ -173,6 +173,20 @@ function EscalationCard({ chrome, escalation, form }: { chrome: Chrome; escalati
   )
 }
 
+/** Pages of the inbox: its escalations come oldest first, a page at a time. */
+function InboxPager({ inbox }: { inbox: EscalationInbox }) {
+  return (
+    <nav class="pagination" aria-label="Inbox pages">
+      {inbox.from !== null && <a href="/escalations/mine">Oldest first (page 1)</a>}
+      {inbox.next !== null && (
+        <a href={`/escalations/mine?from=${inbox.next}`} rel="next">
+          Next escalations
+        </a>
+      )}
+    </nav>
+  )
+}
+
 export function InboxPage({ chrome, inbox, forms }: { chrome: Chrome; inbox: EscalationInbox; forms: Record<number, FormState> }) {
   return (
     <Layout chrome={chrome} meta={{ title: 'My escalations', noindex: true }} wide>
@@ -207,10 +221,12 @@ export function InboxPage({ chrome, inbox, forms }: { chrome: Chrome; inbox: Esc
             {form.message ?? Object.values(form.errors)[0]}
           </p>
         ))}
-      <h2>{inbox.escalations.length === 0 ? 'Nothing waiting for you' : `${inbox.escalations.length} waiting, oldest first`}</h2>
+      <h2>{inbox.waiting === 0 ? 'Nothing waiting for you' : `${inbox.waiting} waiting, oldest first`}</h2>
+      {(inbox.from !== null || inbox.next !== null) && <InboxPager inbox={inbox} />}
       {inbox.escalations.map((escalation) => (
         <EscalationCard chrome={chrome} escalation={escalation} form={forms[escalation.id] ?? { values: {}, errors: {} }} />
       ))}
+      {(inbox.from !== null || inbox.next !== null) && <InboxPager inbox={inbox} />}
 
       {inbox.recentlyAnswered.length > 0 && (
         <>

@@ -3,10 +3,11 @@ import { emptyForm, type FormState } from '../../../views/components'
 import { InboxPage } from '../../../views/escalations/inbox'
 import { FairnessPage, HandoffPage, HandoffsPage, SyncPage } from '../../../views/escalations/team'
 import { threadPath } from '../../../views/format'
-import { answerEscalation, confirmFix, draftHandoff, getFairness, getHandoff, getHandoffs, getMyEscalations, getSyncView, markSync, publishHandoff } from '../../escalations'
+import { answerEscalation, confirmFix, draftHandoff, getFairness, getHandoff, getHandoffs, getMyEscalations, getSyncView, INBOX_PAGE_SIZE, markSync, publishHandoff } from '../../escalations'
 import { chrome } from '../chrome'
 import { readForm, submitForm, type FormStatus } from '../forms'
 import { idParam } from '../params'
+import { parseId } from '../../validation'
 import { keptStaffPage } from '../staff-pages'
 import type { AppEnv } from '../types'
 
@@ -14,11 +15,12 @@ import type { AppEnv } from '../types'
 // and the two things every signed-in person has: confirming a fix, and notifications.
 export const engineeringRoutes = new Hono<AppEnv>()
 
-async function inboxPage(c: Context<AppEnv>, forms: Record<number, FormState> = {}, status: FormStatus = 200) {
-  return c.html(<InboxPage chrome={chrome(c)} inbox={await getMyEscalations(c.var.ctx)} forms={forms} />, status)
+/** The inbox page starting at escalation `from` (the first page without it), 20 escalations a page. */
+async function inboxPage(c: Context<AppEnv>, from: number | null, forms: Record<number, FormState> = {}, status: FormStatus = 200) {
+  return c.html(<InboxPage chrome={chrome(c)} inbox={await getMyEscalations(c.var.ctx, { from, size: INBOX_PAGE_SIZE })} forms={forms} />, status)
 }
 
-engineeringRoutes.get('/escalations/mine', (c) => keptStaffPage(c, 'see escalations', () => inboxPage(c)))
+engineeringRoutes.get('/escalations/mine', (c) => keptStaffPage(c, 'see escalations', () => inboxPage(c, parseId(c.req.query('from')))))
 
 engineeringRoutes.post('/escalations/:id/answer', async (c) => {
   const escalationId = idParam(c, 'id', 'That escalation')
@@ -28,7 +30,8 @@ engineeringRoutes.post('/escalations/:id/answer', async (c) => {
     values,
     () => answerEscalation({ ctx: c.var.ctx, input: { ...values, escalationId } }),
     (answered) => c.redirect(`/queue/items/${answered.itemId}#engineering`, 303),
-    (failure) => inboxPage(c, { [escalationId]: failure.state }, failure.status),
+    // The page that starts at this escalation, so its form shows the message and what was typed.
+    (failure) => inboxPage(c, escalationId, { [escalationId]: failure.state }, failure.status),
   )
 })
 
