@@ -1,5 +1,5 @@
 import { execFile, execFileSync, spawn, type ChildProcess } from 'node:child_process'
-import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { createServer } from 'node:net'
 import { cpus, loadavg, tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -341,8 +341,11 @@ function toMs(value: string): number {
  * limits (src/safety/write-limits.ts), as they should; one wrk visitor sending thousands a second
  * measured only the 429 path. The limits still run, and write their buckets, for every request.
  */
+let visitorsScriptKept = false
 function manyVisitorsScript(cookies: string[]): string {
   const file = join(tmpdir(), `bench-pages-visitors-${process.pid}.lua`)
+  if (!visitorsScriptKept) onCleanup('wrk visitors script', () => rmSync(file, { force: true }))
+  visitorsScriptKept = true
   const list = cookies.map((cookie) => JSON.stringify(cookie)).join(',\n  ')
   writeFileSync(
     file,
