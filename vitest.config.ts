@@ -20,17 +20,26 @@ if (!hasBrowser) {
 
 const jsx = { jsx: { runtime: 'automatic' as const, importSource: 'hono/jsx' } }
 const integration = ['test/integration/**/*.test.{ts,tsx}']
+// Unit and integration files share their worker's modules (isolate: false): every file
+// importing the whole app afresh cost seconds of CPU per file, a third of the suite. Their
+// state lives in the app each file builds, not in modules. Browser files stay isolated:
+// each starts and closes its own Chromium (test/support/browser.ts).
 
 export default defineConfig({
   oxc: jsx,
   test: {
+    // vitest's default on 2 cores is one worker (cores - 1), which ran every file in turn
+    // while it waited on PostgreSQL, PGlite's I/O and Chromium. Integration files spend much
+    // of their time waiting, so three files at a time keep both cores busy.
+    maxWorkers: 3,
     projects: [
-      { oxc: jsx, test: { name: 'unit', include: ['test/unit/**/*.test.{ts,tsx}'] } },
+      { oxc: jsx, test: { name: 'unit', include: ['test/unit/**/*.test.{ts,tsx}'], isolate: false } },
       {
         oxc: jsx,
         test: {
           name: 'pglite',
           include: integration,
+          isolate: false,
           globalSetup: ['test/support/global-pglite.ts'],
           env: { TEST_DB: 'pglite' },
           testTimeout: 30_000,
@@ -44,6 +53,7 @@ export default defineConfig({
               test: {
                 name: 'postgres',
                 include: integration,
+                isolate: false,
                 globalSetup: ['test/support/global-postgres.ts'],
                 env: { TEST_DB: 'postgres' },
                 testTimeout: 30_000,

@@ -223,20 +223,20 @@ describe('demo seed', () => {
     const [a, b] = await Promise.all([createTestApp(), createTestApp()])
     try {
       const seedTime = new Date('2026-01-15T12:00:00Z')
-      await seedDemo(a.db, { now: seedTime, threads: 15, random: mulberry32(42) })
-      await seedDemo(b.db, { now: seedTime, threads: 15, random: mulberry32(42) })
+      await seedDemo(a.db, { now: seedTime, threads: 8, random: mulberry32(42) })
+      await seedDemo(b.db, { now: seedTime, threads: 8, random: mulberry32(42) })
       const history = (db: TestApp['db']) =>
         queryRows(db, sql`
           select t.title, t.created_at, t.accepted_reply_id, t.upvote_count,
             (select string_agg(r.author_id || ':' || r.body_markdown, '|' order by r.id) from replies r where r.thread_id = t.id) as replies
           from threads t order by t.id`)
       const [left, right] = [await history(a.db), await history(b.db)]
-      expect(left).toHaveLength(15)
+      expect(left).toHaveLength(8)
       expect(JSON.stringify(left)).toBe(JSON.stringify(right))
     } finally {
       await Promise.all([a.close(), b.close()])
     }
-  })
+  }, 60_000)
 })
 
 describe('demo content', () => {
@@ -308,7 +308,7 @@ describe('the demo support queue', () => {
     const { queueItems } = await import('../../src/db/schema')
     const demo = await createTestApp({ start: '2026-06-01T12:00:00Z' })
     try {
-      await seedDemo(demo.db, { now: demo.clock.now(), threads: 60 })
+      await seedDemo(demo.db, { now: demo.clock.now(), threads: 25 })
       await demo.drain()
       await demo.tick()
       const items = await demo.db.select().from(queueItems)

@@ -1,8 +1,6 @@
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import { serve, type ServerType } from '@hono/node-server'
-import { chromium, type BrowserContext, type Page } from 'playwright-core'
+import { chromium, type Browser as PlaywrightBrowser, type BrowserContext, type Page } from 'playwright-core'
+import { afterAll } from 'vitest'
 import { createTestApp, type TestApp } from './app'
 
 // Browser tests drive Debian's Chromium through playwright-core against the real app served
@@ -14,13 +12,16 @@ export interface Browser {
   close(): Promise<void>
 }
 
-export async function launchBrowser(options: { javaScript?: boolean; viewport?: { width: number; height: number } } = {}): Promise<Browser> {
-  const userDataDir = mkdtempSync(join(tmpdir(), 'wire-chromium-'))
-  const context = await chromium.launchPersistentContext(userDataDir, {
+// Chromium itself is started once per test file and shared by the file's tests; each
+// launchBrowser() is a fresh context (its own cookies, storage, viewport and JavaScript
+// setting), which costs a fraction of a browser start. Two dozen starts were a fifth of the
+// browser suite's time.
+let shared: Promise<PlaywrightBrowser> | null = null
+
+function sharedChromium(): Promise<PlaywrightBrowser> {
+  shared ??= chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
     headless: true,
-    javaScriptEnabled: options.javaScript ?? true,
-    viewport: options.viewport ?? { width: 1280, height: 900 },
     args: [
       '--no-sandbox',
       '--disable-gpu',
@@ -31,13 +32,26 @@ export async function launchBrowser(options: { javaScript?: boolean; viewport?: 
       '--no-first-run',
     ],
   })
-  const page = context.pages()[0] ?? (await context.newPage())
+  return shared
+}
+
+afterAll(async () => {
+  const running = shared
+  shared = null
+  if (running) await (await running).close()
+})
+
+export async function launchBrowser(options: { javaScript?: boolean; viewport?: { width: number; height: number } } = {}): Promise<Browser> {
+  const context = await (await sharedChromium()).newContext({
+    javaScriptEnabled: options.javaScript ?? true,
+    viewport: options.viewport ?? { width: 1280, height: 900 },
+  })
+  const page = await context.newPage()
   return {
     context,
     page,
     async close() {
       await context.close()
-      rmSync(userDataDir, { recursive: true, force: true })
     },
   }
 }
