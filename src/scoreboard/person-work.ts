@@ -20,12 +20,12 @@ export const PERSON_WORK_ROLLUP = 'person_work'
  * definition the rollup and the direct reading share. An assignment counts for the assignee, a
  * public reply and a close for whoever did it (a person's action, never the product's own).
  */
-export function eventWork(where: SQL): SQL {
+export function eventWork(where: SQL, join: SQL = sql``): SQL {
   return sql`
     select case when e.kind = 'assigned' then (e.data->>'assigneeId')::int else e.actor_id end as user_id,
       case when e.kind = 'assigned' then 'assigned' when e.kind = 'public_reply' then 'replied' else 'closed' end as what,
       e.item_id, e.created_at
-    from queue_item_events e
+    from queue_item_events e ${join}
     where (e.kind = 'assigned' or (e.kind = 'public_reply' and e.actor_id is not null)
         or (e.kind = 'state_changed' and e.actor_id is not null and e.data->>'to' in ('resolved', 'wont_fix')))
       and (${where})`
@@ -87,20 +87,23 @@ export async function countPersonWork(
     ? []
     : await queryRows<{ last_event_id: string | number }>(db, sql`select last_event_id from scoreboard_rollups where name = ${PERSON_WORK_ROLLUP}`)
   // Each (person, work, item) once: from the log, de-duplicated; from the rollup, its first row in the period.
+  // The items with events past the watermark, joined (an anti-join to the rollup, a join to their
+  // events by item): as a subquery in a condition the planner scanned the period's whole log.
+  const fresh = state ? sql`fresh as materialized (select distinct f.item_id from queue_item_events f where f.id > ${Number(state.last_event_id)}),` : sql``
   const work = state
     ? sql`
         select p.user_id, p.what, p.item_id from scoreboard_person_work p
         where ${team ? sql`p.team_slug = ${team} and ` : sql``}p.at >= ${from}::timestamptz and p.at < ${to}::timestamptz
           and (p.prev_at is null or p.prev_at < ${from}::timestamptz)
-          and p.item_id not in (select f.item_id from queue_item_events f where f.id > ${Number(state.last_event_id)})
+          and not exists (select 1 from fresh where fresh.item_id = p.item_id)
         union all
-        select distinct user_id, what, item_id from (${eventWork(sql`e.item_id in (select f.item_id from queue_item_events f where f.id > ${Number(state.last_event_id)}) and ${inWindow}`)}) w
+        select distinct user_id, what, item_id from (${eventWork(inWindow, sql`join fresh on fresh.item_id = e.item_id`)}) w
         where user_id is not null`
     : sql`select distinct user_id, what, item_id from (${eventWork(inWindow)}) w where user_id is not null`
   const rows = await queryRows<{ user_id: number; what: string; items: number; item_ids: number[] | null }>(
     db,
     sql`
-      with work as materialized (${work}),
+      with ${fresh} work as materialized (${work}),
       counts as (select user_id, what, count(*)::int as items from work group by user_id, what),
       few as (
         select w.user_id, w.what, array_agg(w.item_id order by w.item_id) as item_ids
