@@ -1,13 +1,16 @@
 import { eq } from 'drizzle-orm'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { actionTokens, csatRatings, csatRequests, notifications, queueItemEvents, type Category, type User } from '../../src/db/schema'
-import { fileItem, changeItemState, convertThread } from '../../src/queue'
+import { addInternalNote, fileItem, changeItemState, convertThread } from '../../src/queue'
 import { rateOnThread } from '../../src/csat'
+import { Webhook } from 'standardwebhooks'
+import { createWebhookEndpoint } from '../../src/webhooks'
 import { createTestApp, type TestApp } from '../support/app'
 import { html } from '../support/client'
 import { createCategory, createTeam, createThread, createUser } from '../support/factories'
 import { deliverAll, linkIn, mailsTo } from '../support/mail-links'
 import { startSmtpSink, type SmtpSink } from '../support/smtp-sink'
+import { startReceiver } from '../support/webhook-receiver'
 
 // "Did this solve your problem?": asked of the asker once after their item resolves, in the app
 // and by mail (a real SMTP server), through a signed single-use link; comments stay with staff.
@@ -211,5 +214,47 @@ describe('CSAT', () => {
     // "Not now" puts the prompt away.
     expect((await client.post(`/t/${resolved.thread.id}/csat/dismiss`)).status).toBe(303)
     expect((await html(await client.get(`/t/${resolved.thread.id}/${resolved.thread.slug}`))).querySelector('#csat')).toBeNull()
+  })
+
+  it('tells subscribed integrations once, signed: the score to every endpoint, the comment only to internal ones, internal notes to none', async () => {
+    const admin = await createUser(t.db, { displayName: 'Ada Admin', role: 'admin', email: 'ada@staff.example' })
+    const [outside, inside] = [await startReceiver(), await startReceiver()]
+    try {
+      const endpoint = (url: string, internal: boolean) =>
+        createWebhookEndpoint({
+          ctx: t.ctx(admin),
+          input: { url, description: 'CRM', eventTypes: ['csat.rated'], enabled: '1', internal: internal ? '1' : '0', allowPrivateNetwork: '1' },
+        })
+      const publicEndpoint = await endpoint(outside.url, false)
+      const internalEndpoint = await endpoint(inside.url, true)
+      const { thread, item } = await resolvedThread(customer, 'Tax line missing on the invoice')
+      // The item has an internal note, which must not travel with the rating.
+      await addInternalNote({ ctx: t.ctx(support), input: { itemId: item.id, body: 'Account 4711 is on the legacy tax table.' } })
+      await afterTheDelay()
+      const asker = await t.client().signInAs(customer)
+      expect((await asker.post(`/t/${thread.id}/csat`, { rating: '2', comment: 'Fixed, but Sue at ACME had to chase it twice.' })).status).toBe(303)
+      expect((await asker.post(`/t/${thread.id}/csat`, { rating: '5', comment: '' })).status).toBe(409)
+      await deliverAll(t)
+      for (const [receiver, created] of [
+        [outside, publicEndpoint],
+        [inside, internalEndpoint],
+      ] as const) {
+        const events = receiver.received.filter((request) => request.json.type === 'csat.rated')
+        expect(events).toHaveLength(1)
+        expect(() => new Webhook(created.secret).verify(events[0]!.body, events[0]!.headers as Record<string, string>)).not.toThrow()
+        expect(events[0]!.json.data).toMatchObject({
+          item: { id: item.id, team: 'money', kind: 'billing' },
+          thread: { id: thread.id, title: 'Tax line missing on the invoice' },
+          rating: { score: 2, commented: true, raterId: customer.id },
+        })
+        expect(events[0]!.body).not.toContain('legacy tax table')
+      }
+      expect(outside.received[0]!.body).not.toContain('chase it twice')
+      expect(outside.received[0]!.json.data.internal).toBeUndefined()
+      expect((inside.received[0]!.json.data.internal as { comment: string }).comment).toBe('Fixed, but Sue at ACME had to chase it twice.')
+    } finally {
+      await outside.close()
+      await inside.close()
+    }
   })
 })
