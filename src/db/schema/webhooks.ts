@@ -24,6 +24,9 @@ export const WEBHOOK_EVENT_TYPES = [
   'post.approved',
   'user.suspended',
   'user.silenced',
+  // The sanction ended (lifted by staff, or its time ran out) and no other of its kind holds.
+  'user.unsuspended',
+  'user.unsilenced',
   'user.removed',
   // Issue 19: an asker's "Did this solve your problem?" rating; its comment to internal endpoints only.
   'csat.rated',
