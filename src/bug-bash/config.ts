@@ -9,6 +9,13 @@ export const BUG_BASH_CONFIG = {
   candidateLimit: 200,
   /** Similar threads looked at per candidate. */
   similarLimit: 8,
+  /**
+   * How long a thread's similar() answer is kept (per app instance): the list costs one lookup per
+   * candidate it has not seen within this time, so a second view within it costs none.
+   */
+  similarCacheMs: 15 * 60_000,
+  /** Threads whose similar() answer is kept: the candidates of several views and then some. */
+  similarCacheEntries: 5000,
   /** similar() lookups in flight at once (the page's cost is these lookups). */
   similarConcurrency: 4,
   /**

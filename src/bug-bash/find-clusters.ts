@@ -1,3 +1,4 @@
+import { LRUCache } from 'lru-cache'
 import { sql } from 'drizzle-orm'
 import type { Ctx } from '../ctx'
 import { queryRows } from '../db/client'
@@ -179,24 +180,48 @@ export async function findClusterOf(ctx: Ctx, threadId: number): Promise<Cluster
   return [...all.picked, ...all.open].find((cluster) => cluster.threads.some((thread) => thread.id === threadId)) ?? null
 }
 
+/**
+ * Each thread's similar() answer, kept per search engine (so per app instance: two apps in one
+ * process never share it) by thread and title. The list is the page's cost: one lookup per
+ * candidate, 1.4-2.0 s for 200 on a busy machine; a thread's similar threads hardly move within
+ * minutes, and a new thread brings its own lookup, which links it to the old ones (links go both
+ * ways). A title edit is a new key; an entry is looked up again after `similarCacheMs`.
+ */
+type SearchIndex = NonNullable<Ctx['search']>
+type SimilarHit = Awaited<ReturnType<SearchIndex['similar']>>[number]
+const similarCaches = new WeakMap<SearchIndex, LRUCache<string, SimilarHit[]>>()
+
+function similarCacheOf(search: SearchIndex): LRUCache<string, SimilarHit[]> {
+  let cache = similarCaches.get(search)
+  if (!cache) {
+    cache = new LRUCache<string, SimilarHit[]>({ max: BUG_BASH_CONFIG.similarCacheEntries, ttl: BUG_BASH_CONFIG.similarCacheMs })
+    similarCaches.set(search, cache)
+  }
+  return cache
+}
+
 /** Links from the search engine: each candidate's similar threads among the candidates. */
 async function similarLinks(ctx: Ctx, nodes: CandidateRow[]): Promise<ClusterLink[]> {
   const search = ctx.search
   if (!search || nodes.length < 2) return []
   const ids = new Set(nodes.map((node) => node.id))
-  const links: ClusterLink[] = []
+  const cache = similarCacheOf(search)
+  const keyOf = (node: CandidateRow) => `${node.id}:${node.title}`
+  const missing = nodes.filter((node) => !cache.has(keyOf(node)))
   // A few lookups at a time: PostgreSQL answers them on several pool connections (PGlite in turn).
-  for (let start = 0; start < nodes.length; start += BUG_BASH_CONFIG.similarConcurrency) {
-    const batch = nodes.slice(start, start + BUG_BASH_CONFIG.similarConcurrency)
+  for (let start = 0; start < missing.length; start += BUG_BASH_CONFIG.similarConcurrency) {
+    const batch = missing.slice(start, start + BUG_BASH_CONFIG.similarConcurrency)
     const answers = await Promise.all(batch.map((node) => search.similar({ title: node.title, limit: BUG_BASH_CONFIG.similarLimit })))
-    batch.forEach((node, index) => {
-      const hits = answers[index]!
-      const reference = hits.find((hit) => hit.threadId === node.id)?.score ?? hits[0]?.score ?? 0
-      if (reference <= 0) return
-      for (const hit of hits)
-        if (hit.threadId !== node.id && ids.has(hit.threadId) && hit.score >= BUG_BASH_CONFIG.similarShare * reference)
-          links.push({ a: node.id, b: hit.threadId, reason: 'similar' })
-    })
+    batch.forEach((node, index) => cache.set(keyOf(node), answers[index]!))
+  }
+  const links: ClusterLink[] = []
+  for (const node of nodes) {
+    const hits = cache.get(keyOf(node)) ?? []
+    const reference = hits.find((hit) => hit.threadId === node.id)?.score ?? hits[0]?.score ?? 0
+    if (reference <= 0) continue
+    for (const hit of hits)
+      if (hit.threadId !== node.id && ids.has(hit.threadId) && hit.score >= BUG_BASH_CONFIG.similarShare * reference)
+        links.push({ a: node.id, b: hit.threadId, reason: 'similar' })
   }
   return links
 }
