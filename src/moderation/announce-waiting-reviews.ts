@@ -2,7 +2,7 @@ import { sql } from 'drizzle-orm'
 import type { Db } from '../db/client'
 import { queryRows } from '../db/client'
 import { notifyStaff } from '../notify'
-import { REVIEW_STAFF_NOTICE, type OutboxHandlers } from '../outbox'
+
 
 /** Who is told: support staff (the moderators here) and admins. Engineers review nothing in daily work. */
 const TOLD_ROLES = ['support', 'admin'] as const
@@ -60,12 +60,4 @@ export async function announceWaitingReviews(db: Db, now: Date): Promise<number>
     { eventKey: `review_waiting:${ids[0]}-${ids[ids.length - 1]}` },
   )
   return waiting.length
-}
-
-export function moderationHandlers(): OutboxHandlers {
-  return {
-    [REVIEW_STAFF_NOTICE]: async (_payload, { db, now }) => {
-      await db.transaction((tx) => announceWaitingReviews(tx as unknown as Db, now))
-    },
-  }
 }

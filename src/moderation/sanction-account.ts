@@ -6,6 +6,7 @@ import { ForbiddenError, NotFoundError } from '../errors'
 import { isStaff, requireStaff } from '../policy'
 import { parseInput } from '../validation'
 import { emitWebhookEvent } from '../webhooks'
+import { enqueue, MODERATION_SANCTION_ENDED, type SanctionEndedPayload } from '../outbox'
 import { SanctionInput } from '../safety'
 
 const DAY_MS = 24 * 60 * 60 * 1000
@@ -54,6 +55,9 @@ export async function sanctionAccount({ ctx, input }: VerbArgs<SanctionInput>): 
       },
       now,
     )
+    // Its end is announced when it comes (user.unsuspended / user.unsilenced), by a timer due then.
+    if (endsAt)
+      await enqueue(tx.db, { topic: MODERATION_SANCTION_ENDED, key: `sanction-ended:${row!.id}`, payload: { sanctionId: row!.id } satisfies SanctionEndedPayload, dueAt: endsAt })
     return { id: row!.id, endsAt }
   })
 }

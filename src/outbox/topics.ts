@@ -121,3 +121,14 @@ export interface LateAskersPayload {
  * hidden (held by the filters, or hidden by flags). One pending row at a time (a fixed key).
  */
 export const REVIEW_STAFF_NOTICE = 'review.staff_notice'
+
+/**
+ * Written by sanctionAccount for a suspension or silence with an end, due at that end: moderation
+ * announces that it ran out (user.unsuspended / user.unsilenced). Keyed per sanction; the event is
+ * too, so a lift, a retry or a second worker never sends it twice. Payload: SanctionEndedPayload.
+ */
+export const MODERATION_SANCTION_ENDED = 'moderation.sanction_ended'
+
+export interface SanctionEndedPayload {
+  sanctionId: number
+}

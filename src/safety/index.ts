@@ -4,7 +4,6 @@
 export { checkFormStamp, FORM_MIN_SECONDS, HONEYPOT_FIELD, issueFormStamp, STAMP_FIELD, type GuardedForm } from './form-stamps'
 export { deleteWatchedWord } from './delete-watched-word'
 export { SAFETY_MAINTAIN, safetyHandlers, scheduleSafetyMaintenance } from './handlers'
-export { liftSanction } from './lift-sanction'
 export * from './queries'
 export { queueForReview, REVIEW_NOTICE_DELAY_MS } from './queue-for-review'
 export { recordThreadRead } from './record-thread-read'

@@ -138,9 +138,17 @@ async function escalationData(db: Db, escalationId: number) {
 /**
  * Records one event and a delivery to every enabled endpoint subscribed to its type, in the
  * caller's transaction; the deliveries go out after commit. Returns the event's id, or null when
- * no endpoint listens (nothing is written then).
+ * no endpoint listens (nothing is written then). `eventId` makes the event idempotent: an event
+ * that may be noticed more than once (a sanction's end, by staff and by its timer) names itself,
+ * and a second emit with that id writes nothing and returns null.
  */
-export async function emitWebhookEvent(db: Db, type: WebhookEventType, subject: WebhookSubject, now: Date): Promise<string | null> {
+export async function emitWebhookEvent(
+  db: Db,
+  type: WebhookEventType,
+  subject: WebhookSubject,
+  now: Date,
+  options: { eventId?: string } = {},
+): Promise<string | null> {
   const endpoints = await queryRows<{ id: number }>(
     db,
     sql`select id from webhook_endpoints where enabled and ${type} = any(event_types) order by id`,
@@ -163,8 +171,13 @@ export async function emitWebhookEvent(db: Db, type: WebhookEventType, subject: 
   }
   Object.assign(data, subject.extra ?? {})
   Object.assign(internal, subject.internal ?? {})
-  const id = `msg_${randomUUID().replaceAll('-', '')}`
-  await db.insert(webhookEvents).values({ id, type, data, internalData: Object.keys(internal).length ? internal : null, createdAt: now })
+  const id = options.eventId ?? `msg_${randomUUID().replaceAll('-', '')}`
+  const written = await db
+    .insert(webhookEvents)
+    .values({ id, type, data, internalData: Object.keys(internal).length ? internal : null, createdAt: now })
+    .onConflictDoNothing({ target: webhookEvents.id })
+    .returning({ id: webhookEvents.id })
+  if (written.length === 0) return null
   const deliveries = await db
     .insert(webhookDeliveries)
     .values(endpoints.map((endpoint) => ({ eventId: id, endpointId: endpoint.id, nextAttemptAt: now, createdAt: now })))

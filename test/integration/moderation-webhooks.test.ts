@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { and, eq } from 'drizzle-orm'
-import { reviewItems, type Category, type User } from '../../src/db/schema'
+import { accountSanctions, reviewItems, type Category, type User } from '../../src/db/schema'
+import { announceSanctionExpiry } from '../../src/moderation'
 import { saveWatchedWord } from '../../src/safety'
 import { createWebhookEndpoint } from '../../src/webhooks'
 import { createTestApp, type TestApp } from '../support/app'
@@ -11,7 +12,7 @@ import { startReceiver, type Receiver } from '../support/webhook-receiver'
 // post or person and what happened; staff's own words (reasons, the message to the person, flag
 // notes, the watched word, who decided) reach only the endpoint marked internal.
 
-const TYPES = ['post.held', 'post.hidden', 'post.approved', 'user.suspended', 'user.silenced', 'user.removed']
+const TYPES = ['post.held', 'post.hidden', 'post.approved', 'user.suspended', 'user.silenced', 'user.unsuspended', 'user.unsilenced', 'user.removed']
 const STAFF_WORDS = ['Staff-only reason 7731', 'Message to the person 5521', 'Flag note 8842', 'jackpotz', 'Mo Derator']
 
 let t: TestApp
@@ -87,5 +88,54 @@ describe('moderation webhooks', () => {
     expect(inner('post.approved')).toMatchObject({ detail: 'Contains the watched word “jackpotz”.', reviewedBy: { name: 'Mo Derator' } })
     expect(inner('post.hidden')).toMatchObject({ hiddenBy: null })
     expect(inner('user.removed')).toMatchObject({ email: 'stan@spam.example', reason: 'Staff-only reason 7731' })
+  })
+
+  it('say when a sanction ends, lifted by staff or run out, once per sanction, and not while another of its kind still holds', async () => {
+    const staff = await t.client().signInAs(moderator)
+    const sanction = async (person: User, kind: 'suspend' | 'silence', duration: string) => {
+      expect((await staff.post(`/moderation/users/${person.id}/sanctions`, { kind, reason: 'Staff-only reason 7731', message: 'Message to the person 5521', duration })).status).toBe(303)
+      const rows = await t.db.select().from(accountSanctions).where(eq(accountSanctions.userId, person.id))
+      return rows.sort((a, b) => b.id - a.id)[0]!
+    }
+    const endedFor = (receiver: Receiver, type: string, person: User) => ofType(receiver, type).filter((event) => event.data.user.id === person.id)
+    const lifted = await createUser(t.db, { displayName: 'Lifted Lee' })
+    const timed = await createUser(t.db, { displayName: 'Timed Tia' })
+    const doubled = await createUser(t.db, { displayName: 'Double Dan' })
+    const liftedSanction = await sanction(lifted, 'suspend', '3')
+    const timedSanction = await sanction(timed, 'silence', '1')
+    await sanction(doubled, 'suspend', '1')
+    const longer = await sanction(doubled, 'suspend', '3')
+
+    expect((await staff.post(`/moderation/sanctions/${liftedSanction.id}/lift`, {})).status).toBe(303)
+    await deliver()
+    const [liftedEvent] = endedFor(outside, 'user.unsuspended', lifted)
+    expect(liftedEvent!.data).toEqual({
+      user: { id: lifted.id, name: 'Lifted Lee' },
+      sanction: { id: liftedSanction.id, startsAt: liftedSanction.startsAt.toISOString(), endsAt: liftedSanction.endsAt!.toISOString(), endedAt: t.clock.now().toISOString(), ended: 'lifted' },
+    })
+    expect(endedFor(inside, 'user.unsuspended', lifted)[0]!.data.internal).toEqual({ by: { id: moderator.id, name: 'Mo Derator' } })
+    const liftedHit = outside.received.find((hit) => hit.json.type === 'user.unsuspended' && (hit.json.data as any).user.id === lifted.id)!
+    expect(liftedHit.headers['webhook-id']).toBe(`msg_sanction_${liftedSanction.id}_ended`)
+
+    // A day on: Tia's silence ran out; Dan's first suspension did too, but his longer one holds.
+    t.clock.advance(24 * 3600 * 1000 + 60_000)
+    await deliver()
+    const [expired] = endedFor(outside, 'user.unsilenced', timed)
+    expect(expired!.data.sanction).toMatchObject({ id: timedSanction.id, endedAt: timedSanction.endsAt!.toISOString(), ended: 'expired' })
+    expect(endedFor(inside, 'user.unsilenced', timed)[0]!.data.internal).toBeUndefined()
+    expect(endedFor(outside, 'user.unsuspended', doubled)).toHaveLength(0)
+    // Noticed again (a redelivered timer) or lifted after it ran out: nothing more is sent.
+    await t.db.transaction((tx) => announceSanctionExpiry(tx as never, timedSanction.id, t.clock.now()))
+    expect((await staff.post(`/moderation/sanctions/${timedSanction.id}/lift`, {})).status).toBe(303)
+    // The lifted suspension's own timer comes due and says nothing: the lift said it.
+    t.clock.advance(2 * 24 * 3600 * 1000)
+    await deliver()
+    expect(endedFor(outside, 'user.unsilenced', timed)).toHaveLength(1)
+    expect(endedFor(inside, 'user.unsilenced', timed)).toHaveLength(1)
+    expect(endedFor(outside, 'user.unsuspended', lifted)).toHaveLength(1)
+    const [free] = endedFor(outside, 'user.unsuspended', doubled)
+    expect(free!.data.sanction).toMatchObject({ id: longer.id, ended: 'expired' })
+    expect(endedFor(outside, 'user.unsuspended', doubled)).toHaveLength(1)
+    for (const received of outside.received) expect(JSON.stringify(received.json.data)).not.toMatch(/Staff-only reason 7731|Message to the person 5521|Mo Derator/)
   })
 })
