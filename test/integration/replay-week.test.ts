@@ -2,11 +2,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Database } from '../../src/db/client'
 import { measureReplay, type ReplayFigures } from '../../bench/replay/measure'
 import { runReplay, type ReplayRun } from '../../bench/replay/simulate'
-import { planTraffic, SHORT_WEEK } from '../../bench/replay/traffic'
+import { planTraffic, SHORT_REPLAY } from '../../bench/replay/traffic'
 import { createTestDatabase } from '../support/db'
 
-// The short version of the month replay (bench/replay/, issue 22): one simulated week of small
-// traffic through the real verbs and HTTP API, mail to a real SMTP sink and webhooks to a real
+// The short version of the month replay (bench/replay/, issue 22): two simulated working days of
+// small traffic (two support people; people look at their work less often than in the bench) through the real verbs and HTTP API, mail to a real SMTP sink and webhooks to a real
 // receiver, then the issue's goals asserted from what the application recorded. These are
 // correctness goals (ownership, reproductions, askers told, fairness), never timings.
 
@@ -16,7 +16,7 @@ let figures: ReplayFigures
 
 beforeAll(async () => {
   database = await createTestDatabase()
-  run = await runReplay({ database, scale: SHORT_WEEK, seed: 22, safetyMinutes: 120, supportEveryMinutes: 10, engineerEveryMinutes: 30 })
+  run = await runReplay({ database, scale: SHORT_REPLAY, seed: 22, supportPeople: 2, safetyMinutes: 240, supportEveryMinutes: 20, engineerEveryMinutes: 60 })
   figures = await measureReplay(run, { database: 'test', statements: null })
 }, 600_000)
 afterAll(async () => {
@@ -24,17 +24,17 @@ afterAll(async () => {
   await database?.close()
 })
 
-describe('a week of support, replayed', () => {
+describe('two days of support, replayed', () => {
   it('plans the same traffic from the same seed, and different traffic from another', () => {
     const start = new Date('2026-03-01T23:00:00Z')
     const strip = (plan: ReturnType<typeof planTraffic>) => plan.questions.map((q) => [q.at.toISOString(), q.customer, q.kind, q.title])
-    expect(strip(planTraffic(SHORT_WEEK, 22, start))).toEqual(strip(planTraffic(SHORT_WEEK, 22, start)))
-    expect(strip(planTraffic(SHORT_WEEK, 23, start))).not.toEqual(strip(planTraffic(SHORT_WEEK, 22, start)))
+    expect(strip(planTraffic(SHORT_REPLAY, 22, start))).toEqual(strip(planTraffic(SHORT_REPLAY, 22, start)))
+    expect(strip(planTraffic(SHORT_REPLAY, 23, start))).not.toEqual(strip(planTraffic(SHORT_REPLAY, 22, start)))
   })
 
-  it('ran the whole week without a failure, and real customers met no rate limit', () => {
+  it('ran the whole period without a failure, and real customers met no rate limit', () => {
     expect(figures.failures).toEqual([])
-    expect(figures.traffic.questions).toBeGreaterThan(10)
+    expect(figures.traffic.questions).toBeGreaterThan(5)
     expect(figures.traffic.postedThroughApi).toBeGreaterThan(0)
     expect(Object.keys(figures.refused).filter((key) => key.includes('rate_limited') || key.includes('429'))).toEqual([])
   })
@@ -55,17 +55,15 @@ describe('a week of support, replayed', () => {
   it('told every asker of a fixed bug, and of its duplicates, in the app and by mail', () => {
     expect(figures.fixes.announcements).toBeGreaterThan(0)
     expect(figures.fixes.askers).toBeGreaterThan(1)
-    // Everyone who was an asker when the fix went out heard of it. Known gap, reported by the
-    // replay rather than asserted away: a report engineering closes into the item as a duplicate
-    // *after* its fix was announced is told nothing (bench/replay/REPORT.md, "askers not told").
-    expect(figures.fixes.missing.filter((asker) => !asker.joinedAfterAnnouncement)).toEqual([])
-    const late = figures.fixes.missing.length
-    expect(figures.fixes.toldByMail).toBeGreaterThanOrEqual(figures.fixes.askers - late)
-    expect(figures.fixes.toldInApp).toBeGreaterThanOrEqual(figures.fixes.askers - late)
+    // Everyone, including askers whose report was closed into the item after the fix went out.
+    expect(figures.fixes.missing).toEqual([])
+    expect(figures.fixes.toldByMail).toBe(figures.fixes.askers)
+    expect(figures.fixes.toldInApp).toBe(figures.fixes.askers)
   })
 
   it('kept the rotation fair: no engineer more than one shift ahead of another', () => {
     expect(figures.load.shiftsPerEngineer).toHaveLength(5)
+    expect(figures.load.shiftsPerEngineer.some((row) => row.shifts > 0)).toBe(true)
     expect(figures.load.shiftSpread).toBeLessThanOrEqual(1)
   })
 
