@@ -6,6 +6,11 @@ import { rateLimits } from '../db/schema'
 export interface RateRule {
   limit: number
   windowMs: number
+  /**
+   * Count hits on this many rows instead of one, for keys hit by many concurrent requests
+   * (an API token). See hitShardedRateLimit for the design and its bound.
+   */
+  shards?: number
 }
 
 export interface RateDecision {
@@ -22,6 +27,7 @@ export interface RateDecision {
 
 /** Counts one hit against `key` and says whether it is still within the rule. */
 export async function hitRateLimit(db: Db, key: string, rule: RateRule, now: Date): Promise<RateDecision> {
+  if (rule.shards && rule.shards > 1) return hitShardedRateLimit(db, key, { ...rule, shards: rule.shards }, now)
   const at = now.toISOString()
   const windowFloor = new Date(now.getTime() - rule.windowMs).toISOString()
   const [row] = await queryRows<{ hits: number; window_ms: number }>(
@@ -33,6 +39,64 @@ export async function hitRateLimit(db: Db, key: string, rule: RateRule, now: Dat
                                    then ${at}::timestamptz else rate_limits.window_started_at end
         returning hits, (extract(epoch from window_started_at) * 1000)::float8 as window_ms`,
   )
+  return decide(row ? { hits: row.hits, windowStartedAt: new Date(row.window_ms) } : undefined, rule, now)
+}
+
+/**
+ * A fixed window whose hits are spread over `shards` counter rows (`key#0` .. `key#n-1`, one
+ * picked at random per hit) and summed on every check, so concurrent requests of one key
+ * update different rows instead of queueing on one row lock: one hot row served the API at
+ * about 10 requests a second under 50 connections, whatever the route cost.
+ *
+ * The window still starts at the key's first hit (Retry-After and RateLimit-Reset mean what
+ * they did): the row `key` itself holds only that start (hits stay 0) and is written once per
+ * window, when a hit finds it missing or ended; every other hit only reads it. A shard row
+ * left from an earlier window is not counted and starts again at 1 on its next hit.
+ *
+ * Bound: the sum is read in the hitting statement's snapshot, so hits that other statements
+ * make at the same moment on other shards are not yet in it. A key can get at most
+ * (concurrent statements for it - 1) hits past its limit per window: with every instance's
+ * pool of 10 busy on one token, 9 per instance. Limits here are abuse brakes, not billing.
+ */
+async function hitShardedRateLimit(db: Db, key: string, rule: Required<RateRule>, now: Date): Promise<RateDecision> {
+  const shardKeys = Array.from({ length: rule.shards }, (_, n) => `${key}#${n}`)
+  const mine = shardKeys[Math.floor(Math.random() * rule.shards)]!
+  const windowFloor = new Date(now.getTime() - rule.windowMs).toISOString()
+  const countHit = () =>
+    queryRows<{ hits: number; window_ms: number }>(
+      db,
+      // A shard stamped with a newer window than the one read here (the window turned over
+      // meanwhile) keeps its newer window and takes the hit; it never goes back.
+      sql`with current_window as (
+            select window_started_at from rate_limits where key = ${key} and window_started_at > ${windowFloor}::timestamptz
+          ), hit as (
+            insert into rate_limits (key, window_started_at, hits)
+            select ${mine}, window_started_at, 1 from current_window
+            on conflict (key) do update set
+              hits = case when excluded.window_started_at > rate_limits.window_started_at then 1 else rate_limits.hits + 1 end,
+              window_started_at = greatest(excluded.window_started_at, rate_limits.window_started_at)
+            returning hits, window_started_at
+          )
+          select (hit.hits + coalesce((
+                   select sum(others.hits) from rate_limits others
+                   where others.key in (${sql.join(
+                     shardKeys.filter((shard) => shard !== mine).map((shard) => sql`${shard}`),
+                     sql`, `,
+                   )}) and others.window_started_at = hit.window_started_at
+                 ), 0))::int as hits,
+                 (extract(epoch from hit.window_started_at) * 1000)::float8 as window_ms
+          from hit`,
+    )
+  let [row] = await countHit()
+  if (!row) {
+    // No window yet, or it ended: start one now. Only the first such hit moves the start.
+    await db.execute(
+      sql`insert into rate_limits (key, window_started_at, hits) values (${key}, ${now.toISOString()}::timestamptz, 0)
+          on conflict (key) do update set window_started_at = excluded.window_started_at
+          where rate_limits.window_started_at <= ${windowFloor}::timestamptz`,
+    )
+    ;[row] = await countHit()
+  }
   return decide(row ? { hits: row.hits, windowStartedAt: new Date(row.window_ms) } : undefined, rule, now)
 }
 

@@ -5,6 +5,7 @@ import { claimIdempotencyKey, completeIdempotentRequest, releaseIdempotentReques
 import { hitRateLimit } from '../../auth'
 import type { ApiScope } from '../../db/schema'
 import { resolveApiToken } from '../../queue'
+import { AccountSuspendedError } from '../../errors'
 import { suspendedMessage } from '../../safety'
 import { clientIp } from '../client-ip'
 import type { AppEnv } from '../types'
@@ -49,15 +50,8 @@ export function apiAuth(): MiddlewareHandler<ApiEnv> {
       const credential = token ? await resolveApiToken(c.var.ctx.db, token, c.var.ctx.now()) : null
       if (!credential) throw unauthenticated(c, 'Send a valid, unrevoked API token: Authorization: Bearer <token>.', 'invalid_token')
       // The token is genuine but its owner is suspended: nothing, reads included, until it ends.
-      if (credential.suspension)
-        throw new ProblemError({
-          status: 403,
-          type: 'account-suspended',
-          title: 'Account suspended',
-          detail: suspendedMessage(credential.suspension),
-          // For programs: when to try again (null: until staff lift it).
-          extensions: { suspendedUntil: credential.suspension.endsAt?.toISOString() ?? null },
-        })
+      // (src/web/errors.tsx answers it as the account-suspended problem, with suspendedUntil.)
+      if (credential.suspension) throw new AccountSuspendedError(suspendedMessage(credential.suspension), credential.suspension.endsAt)
       c.set('ctx', { ...c.var.ctx, actor: credential.actor })
       c.set('api', { via: 'token', owner: `token:${credential.tokenId}`, scopes: credential.scopes })
     } else if (c.var.actor) {
@@ -98,6 +92,9 @@ export function scope(needed: ApiScope, options: { anonymous: boolean }): Middle
   }
 }
 
+/** Counter rows per API caller: more than the pool's 10 connections, so collisions are rare. */
+const API_RATE_LIMIT_SHARDS = 16
+
 /**
  * Per-caller request budget with the IETF draft's RateLimit-* headers: per token, per session
  * user, or per client address for anonymous calls. Counted in PostgreSQL, so all instances share it.
@@ -107,7 +104,8 @@ export function apiRateLimit(options: { windowMs?: number } = {}): MiddlewareHan
   return async function apiRateLimit(c, next) {
     const limit = c.var.deps.env.apiRateLimitPerMinute
     const key = `api:${c.var.api.owner ?? `ip:${clientIp(c as unknown as Context<AppEnv>)}`}`
-    const decision = await hitRateLimit(c.var.ctx.db, key, { limit, windowMs }, c.var.ctx.now())
+    // Sharded: one token's concurrent requests would otherwise queue on one counter row.
+    const decision = await hitRateLimit(c.var.ctx.db, key, { limit, windowMs, shards: API_RATE_LIMIT_SHARDS }, c.var.ctx.now())
     c.header('RateLimit-Limit', String(limit))
     c.header('RateLimit-Remaining', String(decision.remaining))
     c.header('RateLimit-Reset', String(decision.resetSeconds))
