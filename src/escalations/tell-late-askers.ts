@@ -58,7 +58,8 @@ export async function tellLateAskers(ctx: Ctx, itemId: number): Promise<number[]
       .onConflictDoNothing()
       .returning({ id: loopReplies.id })
     if (row.length === 0) continue
-    const reply = await postReply({ ctx, input: { threadId: thread.threadId, body: last.body } })
+    // The product's own loop reply, not a person typing: no per-minute write limit applies.
+    const reply = await postReply({ ctx: { ...ctx, writeLimits: false }, input: { threadId: thread.threadId, body: last.body } })
     await db.update(loopReplies).set({ replyId: reply.id }).where(eq(loopReplies.id, row[0]!.id))
     notices.push(...(await threadAudienceNotices(db, item.id, { threadId: thread.threadId, kind: 'fixed' } satisfies Pick<LoopReply, 'threadId' | 'kind'>, release, actor.id)))
     threadIds.push(thread.threadId)
