@@ -100,18 +100,28 @@ export async function countPersonWork(
         select distinct user_id, what, item_id from (${eventWork(inWindow, sql`join fresh on fresh.item_id = e.item_id`)}) w
         where user_id is not null`
     : sql`select distinct user_id, what, item_id from (${eventWork(inWindow)}) w where user_id is not null`
-  const rows = await queryRows<{ user_id: number; what: string; items: number; item_ids: number[] | null }>(
+  // Counts first, in one pass; the item numbers only for the counts small enough to link, in a
+  // second pass over just those people (at 90 days and 100k items there are none to fetch).
+  const counts = await queryRows<{ user_id: number; what: string; items: number }>(
     db,
-    sql`
-      with ${fresh} work as materialized (${work}),
-      counts as (select user_id, what, count(*)::int as items from work group by user_id, what),
-      few as (
-        select w.user_id, w.what, array_agg(w.item_id order by w.item_id) as item_ids
-        from work w join counts c on c.user_id = w.user_id and c.what = w.what and c.items <= ${linkable}
-        group by w.user_id, w.what)
-      select c.user_id, c.what, c.items, f.item_ids
-      from counts c left join few f on f.user_id = c.user_id and f.what = c.what
-      order by c.user_id, c.what`,
+    sql`with ${fresh} work as (${work}) select user_id, what, count(*)::int as items from work group by user_id, what order by user_id, what`,
   )
+  const few = counts.filter((row) => row.items <= linkable)
+  const idsOf = new Map<string, number[]>()
+  if (few.length > 0) {
+    const listed = await queryRows<{ user_id: number; what: string; item_ids: number[] }>(
+      db,
+      sql`
+        with ${fresh} work as (${work})
+        select user_id, what, array_agg(item_id order by item_id) as item_ids from work
+        where (user_id, what) in (${sql.join(
+          few.map((row) => sql`(${row.user_id}::int, ${row.what}::text)`),
+          sql`, `,
+        )})
+        group by user_id, what`,
+    )
+    for (const row of listed) idsOf.set(`${row.user_id}:${row.what}`, row.item_ids.map(Number))
+  }
+  const rows = counts.map((row) => ({ ...row, item_ids: row.items <= linkable ? (idsOf.get(`${row.user_id}:${row.what}`) ?? []) : null }))
   return rows.map((row) => ({ userId: row.user_id, what: row.what, items: row.items, itemIds: row.item_ids ? row.item_ids.map(Number) : null }))
 }
