@@ -6,6 +6,7 @@ import { isStaff, requireAdmin, requireSignedIn } from '../policy'
 import type { Ctx } from '../ctx'
 import { categories, replies, tags, threads, users, type Category, type Role } from '../db/schema'
 import { preparedPerDb } from '../db/prepared'
+import type { Db } from '../db/client'
 import { ForbiddenError, NotFoundError } from '../errors'
 import { canSeeHidden } from './thread-state'
 
@@ -292,6 +293,8 @@ export interface ThreadPageData {
   nextRepliesCursor: string | null
   /** True when this page starts after earlier replies (a later page). */
   isLaterPage: boolean
+  /** The `alongside` column's value when one was asked for (see getThreadPage), else undefined. */
+  alongside?: unknown
 }
 
 const viewerId = (ctx: Ctx) => ctx.actor?.id ?? 0
@@ -299,11 +302,30 @@ const viewerId = (ctx: Ctx) => ctx.actor?.id ?? 0
 export interface ThreadHeader {
   thread: ThreadView
   viewer: ViewerState
+  /** The value of the column the caller asked to read alongside (see getThreadHeader); null without one. */
+  alongside: unknown
 }
 
-const threadHeaderStatement = preparedPerDb((db) =>
+/**
+ * The thread header's statement, with a column another domain asks to read in the same round
+ * trip (the queue's support status, passed in by the web layer: the forum does not import the
+ * queue). One prepared statement per database and column.
+ */
+const threadHeaderStatement = (db: Db, alongside: SQL = noColumn) => {
+  let perDb = headerStatements.get(alongside)
+  if (!perDb) {
+    const variant = headerStatements.size
+    headerStatements.set(alongside, (perDb = preparedPerDb((db) => buildThreadHeaderStatement(db, alongside, variant))))
+  }
+  return perDb(db)
+}
+const noColumn = sql`null`
+const headerStatements = new Map<SQL, (db: Db) => ReturnType<typeof buildThreadHeaderStatement>>()
+
+const buildThreadHeaderStatement = (db: Db, alongside: SQL, variant: number) =>
   db
     .select({
+      alongside: sql<unknown>`${alongside}`,
       thread: threads,
       categorySlug: categories.slug,
       categoryName: categories.name,
@@ -321,13 +343,12 @@ const threadHeaderStatement = preparedPerDb((db) =>
     .innerJoin(categories, eq(categories.id, threads.categoryId))
     .innerJoin(users, eq(users.id, threads.authorId))
     .where(eq(threads.id, sql.placeholder('threadId')))
-    .prepare('thread_header'),
-)
+    .prepare(variant === 0 ? 'thread_header' : `thread_header_${variant}`)
 
 /** The thread and the viewer's relation to it in one round trip; NotFound when hidden from them. */
-export async function getThreadHeader(ctx: Ctx, threadId: number): Promise<ThreadHeader> {
+export async function getThreadHeader(ctx: Ctx, threadId: number, options: { alongside?: SQL } = {}): Promise<ThreadHeader> {
   const actor = ctx.actor
-  const [row] = await threadHeaderStatement(ctx.db).execute({ threadId, me: viewerId(ctx) })
+  const [row] = await threadHeaderStatement(ctx.db, options.alongside).execute({ threadId, me: viewerId(ctx) })
   if (!row || (row.thread.hiddenAt && !canSeeHidden(actor, row.thread.authorId))) throw new NotFoundError('That thread')
   const t = row.thread
   const staff = isStaff(actor)
@@ -368,6 +389,7 @@ export async function getThreadHeader(ctx: Ctx, threadId: number): Promise<Threa
       canEdit: !!actor && (staff || (isAuthor && !thread.locked)),
       readBefore: row.readBefore,
     },
+    alongside: row.alongside,
   }
 }
 
@@ -389,8 +411,16 @@ export async function getPublicThreadStamp(ctx: Ctx, threadId: number): Promise<
 }
 
 /** The thread page's data in two or three round trips: header, a page of replies, the solution if elsewhere. */
-export async function getThreadPage(ctx: Ctx, threadId: number, options: { after?: string | null } = {}): Promise<ThreadPageData> {
-  const { thread, viewer } = await getThreadHeader(ctx, threadId)
+/**
+ * A page of a thread. `alongside`: a column over `threads` (a scalar subquery) another domain
+ * wants read in the header's round trip; its value comes back as `alongside`.
+ */
+export async function getThreadPage(
+  ctx: Ctx,
+  threadId: number,
+  options: { after?: string | null; alongside?: SQL } = {},
+): Promise<ThreadPageData> {
+  const { thread, viewer, alongside } = await getThreadHeader(ctx, threadId, { alongside: options.alongside })
   const cursor = decodeCursor(options.after)
   const replyRows = await replyPageStatement(ctx.db).execute({
     threadId: thread.id,
@@ -414,6 +444,7 @@ export async function getThreadPage(ctx: Ctx, threadId: number, options: { after
     viewer,
     nextRepliesCursor: replyRows.length > REPLIES_PAGE_SIZE && last ? encodeCursor(last.createdAt, last.id) : null,
     isLaterPage: cursor !== null,
+    alongside: options.alongside ? alongside : undefined,
   }
 }
 
@@ -645,10 +676,11 @@ export interface ListStamp {
 }
 
 /**
- * Every category as the sidebar and headings show it, as one digest: a renamed, described or
- * moved category changes every list's stamp.
+ * Everything every list shows besides its threads (authors' names and roles, the categories in the
+ * sidebar and headings, a row's category name), as one number: database triggers move it on any
+ * rename, role change or category edit (migration 0030), whoever makes it.
  */
-const categoriesDigest = sql`(select md5(coalesce(string_agg(c.id || '.' || c.slug || '.' || c.name || '.' || c.description || '.' || c.position, ',' order by c.position, c.name), '')) from categories c)`
+const listEpoch = sql`(select value from forum_list_epoch where id = 1)`
 
 const scopeIdOf = (kind: ListScope['kind']) =>
   kind === 'category'
@@ -671,7 +703,8 @@ function buildListStamp(filter: ThreadFilter, scope: ListScope['kind'], paged: b
     if (paged) conditions.push(sql`(${at}, ${threads.id}) < (${sql.placeholder('at')}::timestamptz, ${sql.placeholder('cursorId')}::int)`)
     // As listThreads reads it (the same index, the same order, one row more for the pager).
     const page = db
-      .select({ id: threads.id, revision: threads.revision, authorId: threads.authorId, categoryId: threads.categoryId })
+      // Only what the list index holds (revision is INCLUDEd in it): an index-only scan.
+      .select({ id: threads.id, revision: threads.revision })
       .from(threads)
       .where(and(...conditions))
       .orderBy(newestFirst(at), newestFirst(threads.id))
@@ -683,10 +716,11 @@ function buildListStamp(filter: ThreadFilter, scope: ListScope['kind'], paged: b
         // In the page's order as the plan yields it (no sort in the aggregate: it cost a third of
         // the statement). An order that differed between two runs could only make two stamps of
         // the same page differ (a needless render), never two pages' stamps agree.
-        version: sql<string>`md5(coalesce(string_agg(${page.id} || '.' || ${page.revision} || '.' || ${page.categoryId} || '.' || ${users.displayName} || '.' || ${users.role}, ','), '')) || ${categoriesDigest}`,
+        // A thread's revision moves with every change to its row, including a move to another
+        // category (edit-thread calls threadChanged); names and categories are in the epoch.
+        version: sql<string>`md5(coalesce(string_agg(${page.id} || '.' || ${page.revision}, ','), '')) || '.' || ${listEpoch}`,
       })
       .from(page)
-      .innerJoin(users, eq(users.id, page.authorId))
       .prepare(`list_stamp_${filter}_${scope}${paged ? '_paged' : ''}${forFeed ? '_feed' : ''}`)
   })
 }

@@ -528,6 +528,21 @@ export async function getSupportStatus(ctx: Ctx, threadId: number): Promise<Supp
     .where(eq(queueItems.threadId, threadId))
     .orderBy(sql`${queueItems.state} in ('resolved', 'wont_fix')`, desc(queueItems.createdAt))
     .limit(1)
+  return supportStatusOf(ctx, item ?? null)
+}
+
+/**
+ * The thread's item (the open one first, else the newest) as one JSON value, as a column for a
+ * statement over `threads` (the forum's thread header) to read in its own round trip; each
+ * statement costs the page a socket write and read. Read it with supportStatusOf, which decides
+ * what the viewer may see, exactly as getSupportStatus does.
+ */
+export const threadSupportItemColumn = sql<unknown>`(select json_build_object('id', q.id, 'state', q.state) from queue_items q
+  where q.thread_id = threads.id order by q.state in ('resolved', 'wont_fix'), q.created_at desc limit 1)`
+
+/** The support status from threadSupportItemColumn's value (or getSupportStatus's row), for this viewer. */
+export function supportStatusOf(ctx: Ctx, value: unknown): SupportStatus {
+  const item = (typeof value === 'string' ? JSON.parse(value) : value) as { id: number; state: QueueItem['state'] } | null
   if (!item) return { status: null, itemId: null }
   return { status: publicStatusOf(item.state), itemId: isStaff(ctx.actor) ? item.id : null }
 }

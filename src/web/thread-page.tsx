@@ -5,7 +5,7 @@ import { QuestionBody, ReplyBody, ThreadPage, threadJsonLd, type SharedThreadHtm
 import { getThreadPage, REPLY_LIMITS, type ThreadPageData } from '../forum'
 import { getCsatPrompt } from '../csat'
 import { getFixConfirmation } from '../escalations'
-import { getResponseExpectation, getSupportStatus, getThreadNotes } from '../queue'
+import { getResponseExpectation, getSupportStatus, getThreadNotes, supportStatusOf, threadSupportItemColumn } from '../queue'
 import { chrome } from './chrome'
 import type { FormStatus } from './forms'
 import type { AppEnv } from './types'
@@ -22,7 +22,8 @@ export async function threadPageView(
 ) {
   const ctx = c.var.ctx
   const [support, expectation, staffNotes, fixConfirmation, csatPrompt] = await Promise.all([
-    getSupportStatus(ctx, data.thread.id),
+    // Read in the header's round trip when the page was loaded with readThreadPage.
+    data.alongside !== undefined ? supportStatusOf(ctx, data.alongside) : getSupportStatus(ctx, data.thread.id),
     data.viewer.isAuthor ? getResponseExpectation(ctx) : Promise.resolve(null),
     data.viewer.isStaff ? getThreadNotes(ctx, data.thread.id) : Promise.resolve(null),
     data.viewer.isAuthor ? getFixConfirmation(ctx, data.thread.id) : Promise.resolve(null),
@@ -50,13 +51,21 @@ export async function threadPageView(
   )
 }
 
+/**
+ * The thread page's data with the queue item's status read in the thread header's statement
+ * (one round trip fewer for every thread page; threadPageView reads it from there).
+ */
+export function readThreadPage(c: Context<AppEnv>, threadId: number, options: { after?: string | null } = {}): Promise<ThreadPageData> {
+  return getThreadPage(c.var.ctx, threadId, { ...options, alongside: threadSupportItemColumn })
+}
+
 /** The thread page, with a refused form (the reply, or one of the staff tools) and its status. */
 export async function renderThread(
   c: Context<AppEnv>,
   threadId: number,
   options: { replyForm?: FormState; status?: FormStatus; replyPreviewHtml?: string; staffForms?: Partial<StaffForms>; csatForm?: FormState } = {},
 ) {
-  const data = await getThreadPage(c.var.ctx, threadId, { after: c.req.query('after') })
+  const data = await readThreadPage(c, threadId, { after: c.req.query('after') })
   const view = await threadPageView(c, data, options.replyForm ?? emptyForm(), {
     replyPreviewHtml: options.replyPreviewHtml,
     staffForms: options.staffForms,

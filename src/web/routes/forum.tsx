@@ -61,7 +61,7 @@ import { isHtmx } from '../htmx'
 import { idParam } from '../params'
 import type { AppEnv } from '../types'
 import { visitorKey } from '../visitor'
-import { renderThread, threadPageView } from '../thread-page'
+import { readThreadPage, renderThread, threadPageView } from '../thread-page'
 import { CSRF_SLOT, sendPublicPage } from '../page-cache'
 import { NotFoundError } from '../../errors'
 import { recordThreadRead } from '../../safety'
@@ -229,7 +229,7 @@ async function showThread(c: Context<AppEnv>) {
     return c.redirect(threadPath(thread), 302)
   }
   if (!c.var.actor && !c.req.query('after')) return showPublicThread(c, threadId)
-  const data = await getThreadPage(ctx, threadId, { after: c.req.query('after') })
+  const data = await readThreadPage(c, threadId, { after: c.req.query('after') })
   // Reading is what first earns a new account trust (src/safety/trust-levels.ts); only the
   // first read counts, so a thread already read costs no write.
   if (c.var.actor && !data.viewer.readBefore) await recordThreadRead(ctx, data.thread.id)
@@ -244,7 +244,7 @@ async function showPublicThread(c: Context<AppEnv>, threadId: number) {
   if (!stamp) return renderThread(c, threadId)
   if (c.req.param('slug') !== stamp.slug) return c.redirect(threadPath({ id: threadId, slug: stamp.slug }), 301)
   return sendPublicPage(c, `thread:${threadId}`, stamp.revision, async () => {
-    const data = await getThreadPage(ctx, threadId)
+    const data = await readThreadPage(c, threadId)
     return (await threadPageView(c, data, emptyForm(), { csrfToken: CSRF_SLOT })).toString()
   })
 }
