@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm'
-import { boolean, index, integer, pgTable, primaryKey, serial, text, timestamp } from 'drizzle-orm/pg-core'
+import { bigint, boolean, index, integer, pgTable, primaryKey, serial, text, timestamp } from 'drizzle-orm/pg-core'
 import { users } from './accounts'
 
 const timestamptz = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' })
@@ -67,6 +67,8 @@ export const threads = pgTable(
     visitorKey: text('visitor_key'),
   },
   (t) => [
+    // The five list indexes below also hold each thread's revision (INCLUDE, written by hand in
+    // migration 0030: drizzle cannot declare it) so a list's stamp is an index-only scan.
     // serves: latest list (home page, Atom feed), keyset on (last_activity_at, id)
     index('threads_latest_idx').on(t.lastActivityAt.desc(), t.id.desc()).where(sql`${t.hiddenAt} is null`),
     // GET /api/v1/threads: newest first by creation, keyset (created_at, id), so pages stay stable while replies arrive.
@@ -91,6 +93,15 @@ export const threads = pgTable(
     index('threads_visitor_idx').on(t.visitorKey, t.createdAt).where(sql`${t.visitorKey} is not null`),
   ],
 )
+
+// One counter for what every list page shows besides its threads: authors' names and roles and
+// the categories. Database triggers (migration 0030) move it on any rename, role change or
+// category edit, whoever makes it, so a list's stamp reads one row instead of joining every
+// author and category (see getListStamp in src/forum/queries.ts).
+export const forumListEpoch = pgTable('forum_list_epoch', {
+  id: integer('id').primaryKey(),
+  value: bigint('value', { mode: 'number' }).notNull().default(0),
+})
 
 export const replies = pgTable(
   'replies',
