@@ -127,8 +127,11 @@ describe('webhook delivery', () => {
     await drain()
     await drain()
 
+    // Every event of the forum, the queue, engineering and the rotation: moderation's events
+    // (moderation-webhooks.test.ts) and CSAT's (csat.test.ts) are proven in their own files.
+    const ownFiles = /^(post|user|csat)\./
     const types = new Set(all.received.map((request) => request.json.type))
-    expect([...types].sort()).toEqual([...WEBHOOK_EVENT_TYPES].sort())
+    expect([...types].sort()).toEqual(WEBHOOK_EVENT_TYPES.filter((type) => !ownFiles.test(type)).sort())
     // Once each: no event id twice.
     const ids = all.received.map((request) => request.headers['webhook-id'])
     expect(new Set(ids).size).toBe(ids.length)
