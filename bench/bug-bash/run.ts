@@ -28,11 +28,11 @@ async function seedThreads(db: ReturnType<typeof openPostgres>['db'], from: numb
   await db.execute(sql`
     with t as (
       insert into threads (category_id, author_id, title, slug, body_markdown, body_html, body_text, created_at, last_activity_at)
-      select 1, 2 + g % 500, (array[${sql.raw(TOPICS.map((topic) => `'${topic}'`).join(','))}])[1 + g % ${TOPICS.length}] || ' ' ||
-          (array[${sql.raw(PROBLEMS.map((problem) => `'${problem}'`).join(','))}])[1 + (g / ${TOPICS.length}) % ${PROBLEMS.length}] || ' for account ' || g,
+      select 1, 2 + g % 500, (array[${sql.raw(TOPICS.map((topic) => `'${topic}'`).join(','))}])[1 + g % ${TOPICS.length}::int] || ' ' ||
+          (array[${sql.raw(PROBLEMS.map((problem) => `'${problem}'`).join(','))}])[1 + (g / ${TOPICS.length}::int) % ${PROBLEMS.length}::int] || ' for account ' || g,
         'thread-' || g, 'It happens every time we try.', '<p>It happens every time we try.</p>', 'It happens every time we try.',
-        ${NOW.toISOString()}::timestamptz - make_interval(hours => (g % (${ageDays} * 24))), ${NOW.toISOString()}::timestamptz - make_interval(hours => (g % (${ageDays} * 24)))
-      from generate_series(${from}, ${from + count - 1}) g
+        ${NOW.toISOString()}::timestamptz - make_interval(hours => (g % (${ageDays}::int * 24))), ${NOW.toISOString()}::timestamptz - make_interval(hours => (g % (${ageDays}::int * 24)))
+      from generate_series(${from}::int, ${from + count - 1}::int) g
       returning id, author_id, title, created_at)
     insert into queue_items (thread_id, source, title, kind, severity, state, team_slug, requester_id, sla, created_at, updated_at)
     select id, 'forum', title, 'bug', 'normal', 'new', 'platform', author_id,
