@@ -70,6 +70,25 @@ describe('the OpenAPI document', () => {
     expect(documented.size).toBe(apiRouteDefinitions.length)
   })
 
+  it('declares on every route the account-suspended problem a suspended owner gets there, reads included', async () => {
+    type Operation = { security?: Record<string, string[]>[]; responses: Record<string, { content?: Record<string, { schema: unknown }> }> }
+    const doc = (await (await t.app.request('/api/v1/openapi.json')).json()) as {
+      paths: Record<string, Record<string, Operation>>
+      components: { schemas: Record<string, unknown> }
+    }
+    const operations = Object.entries(doc.paths).flatMap(([path, item]) => Object.entries(item).map(([method, operation]) => [`${method} ${path}`, operation] as const))
+    expect(operations).toHaveLength(apiRouteDefinitions.length)
+    for (const [route, operation] of operations) {
+      expect(operation.security?.some((requirement) => 'bearerAuth' in requirement), route).toBe(true)
+      expect(operation.responses['403']?.content?.['application/problem+json']?.schema, route).toEqual({ $ref: '#/components/schemas/ForbiddenProblem' })
+    }
+    expect(JSON.stringify(doc.components.schemas.ForbiddenProblem)).toContain('#/components/schemas/AccountSuspendedProblem')
+    // The Problem members, and suspendedUntil required beside them.
+    expect(doc.components.schemas.AccountSuspendedProblem).toMatchObject({
+      allOf: [{ $ref: '#/components/schemas/Problem' }, { properties: { suspendedUntil: { type: ['string', 'null'] } }, required: ['suspendedUntil'] }],
+    })
+  })
+
   it('has a readable reference at /api/docs, rendered on the server without scripts', async () => {
     const response = await t.app.request('/api/docs')
     expect(response.status).toBe(200)

@@ -3,7 +3,7 @@ import { answerEscalation, escalateItem, getEscalation, listEscalations, type Es
 import { getRotationShifts, SHIFT_RANGE_MAX_DAYS } from '../../rotation'
 import { decodeApiCursor, encodeApiCursor, linkNext } from './cursor'
 import { apiAuth, apiRateLimit, idempotent, scope, type ApiEnv } from './middleware'
-import { AUTH_ERRORS, BAD_BODY, COMMON_ERRORS, hideFromNonStaff, iso, json, problemResponse, SIGNED_IN, withApiFields } from './openapi-parts'
+import { AUTH_ERRORS, BAD_BODY, COMMON_ERRORS, hideFromNonStaff, iso, forbiddenResponse, json, problemResponse, SIGNED_IN, withApiFields } from './openapi-parts'
 import { ProblemError } from './problem'
 import * as S from './schemas'
 
@@ -94,7 +94,7 @@ export const answerEscalationRoute = createRoute({
     200: json(S.Escalation, 'The answered escalation.'),
     ...BAD_BODY,
     ...AUTH_ERRORS,
-    403: problemResponse('The token lacks `escalations:write`, or the caller may not answer this escalation (it is someone else’s).'),
+    403: forbiddenResponse('The token lacks `escalations:write`, or the caller may not answer this escalation (it is someone else’s).'),
     ...NOT_FOUND('escalation'),
     409: problemResponse('The escalation was answered already, or a request with this Idempotency-Key is still running.'),
     ...COMMON_ERRORS,

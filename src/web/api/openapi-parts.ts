@@ -14,9 +14,17 @@ export const COMMON_ERRORS = {
 } as const
 export const IN_PROGRESS = { 409: problemResponse('A request with this Idempotency-Key is still running; retry in a moment.') } as const
 export const BAD_BODY = { 400: problemResponse('The body is not a JSON object.') } as const
+/**
+ * A 403 of any route a token or session can call (every one): the route's own refusals, and the
+ * account-suspended problem a suspended owner gets everywhere, declared here once.
+ */
+export const forbiddenResponse = (description: string) => ({
+  description: `${description} A suspended account gets the account-suspended problem (with suspendedUntil) on every route, reads included.`,
+  content: { 'application/problem+json': { schema: S.ForbiddenProblem } },
+})
 export const AUTH_ERRORS = {
   401: problemResponse('No credentials, or an invalid or revoked token (WWW-Authenticate says which).'),
-  403: problemResponse('The token lacks the scope this needs (WWW-Authenticate: Bearer error="insufficient_scope").'),
+  403: forbiddenResponse('The token lacks the scope this needs (WWW-Authenticate: Bearer error="insufficient_scope").'),
 } as const
 
 // Public reads work without credentials; a token, when sent, must be valid and carry the scope.

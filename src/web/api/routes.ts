@@ -27,7 +27,7 @@ import { fieldErrors, ProblemError } from './problem'
 import * as S from './schemas'
 import { directoryRouteDefinitions, registerDirectoryRoutes } from './directory-routes'
 import { engineeringRouteDefinitions, registerEngineeringRoutes } from './engineering-routes'
-import { AUTH_ERRORS, BAD_BODY, COMMON_ERRORS, hideFromNonStaff, IN_PROGRESS, iso, isoOrNull, json, problemResponse, PUBLIC, SIGNED_IN, withApiFields } from './openapi-parts'
+import { AUTH_ERRORS, BAD_BODY, COMMON_ERRORS, hideFromNonStaff, IN_PROGRESS, iso, isoOrNull, forbiddenResponse, json, problemResponse, PUBLIC, SIGNED_IN, withApiFields } from './openapi-parts'
 import { apiScopes, itemStates } from '../../db/schema'
 
 const str = (value: string | number | undefined) => (value === undefined ? undefined : String(value))
@@ -98,7 +98,7 @@ export const createThreadRoute = createRoute({
     202: json(HeldForReview, "Accepted but held for a moderator's approval (a new account's links, a watched word, approval of first posts); it appears once approved."),
     ...BAD_BODY,
     ...AUTH_ERRORS,
-    403: problemResponse('The token lacks `threads:write`, the account may not post (e.g. suspended), or a session request came without the CSRF header.'),
+    403: forbiddenResponse('The token lacks `threads:write`, the account may not post (e.g. suspended), or a session request came without the CSRF header.'),
     ...IN_PROGRESS,
     ...COMMON_ERRORS,
   },
@@ -122,7 +122,7 @@ export const createReplyRoute = createRoute({
     202: json(HeldForReview, "Accepted but held for a moderator's approval; it appears once approved."),
     ...BAD_BODY,
     ...AUTH_ERRORS,
-    403: problemResponse('The token lacks `threads:write`, the account may not reply, or a session request came without the CSRF header.'),
+    403: forbiddenResponse('The token lacks `threads:write`, the account may not reply, or a session request came without the CSRF header.'),
     404: problemResponse('No such thread (or hidden).'),
     409: problemResponse('The thread is locked, or a request with this Idempotency-Key is still running.'),
     ...COMMON_ERRORS,
@@ -204,7 +204,7 @@ export const createItemRoute = createRoute({
     201: json(S.CreatedItem, 'The filed item, with its priority and first-response target.'),
     ...BAD_BODY,
     ...AUTH_ERRORS,
-    403: problemResponse('The caller is not staff, or the token lacks the scope.'),
+    403: forbiddenResponse('The caller is not staff, or the token lacks the scope.'),
     ...IN_PROGRESS,
     ...COMMON_ERRORS,
   },
@@ -239,7 +239,7 @@ export const listItemsRoute = createRoute({
       cursor: z.string().max(200).optional().openapi({ description: 'The `next_cursor` of the previous page.' }),
     }),
   },
-  responses: { 200: json(S.ItemList, 'A page of the board.'), ...AUTH_ERRORS, 403: problemResponse('The caller is not staff, or the token lacks the scope.'), ...COMMON_ERRORS },
+  responses: { 200: json(S.ItemList, 'A page of the board.'), ...AUTH_ERRORS, 403: forbiddenResponse('The caller is not staff, or the token lacks the scope.'), ...COMMON_ERRORS },
 })
 
 export const getItemRoute = createRoute({

@@ -1,4 +1,5 @@
 import { z } from '@hono/zod-openapi'
+import { PROBLEM_TYPE_BASE } from './problem'
 
 // The API's wire shapes: one schema validates a request (or describes a response) and
 // becomes its part of the OpenAPI document. Domain rules (title length, tag format...) stay in
@@ -16,6 +17,29 @@ export const Problem = z
       .openapi({ description: 'The same error in the shape of the first API version (kept for older clients).' }),
   })
   .openapi('Problem', { description: 'RFC 9457 problem details (application/problem+json).' })
+
+/**
+ * What a suspended owner's token (or session) gets on every route, reads included: the problem
+ * with the words staff wrote for the person and when it ends, so a program knows when to retry.
+ */
+export const AccountSuspendedProblem = Problem.extend({
+  type: z.literal(`${PROBLEM_TYPE_BASE}account-suspended`),
+  title: z.literal('Account suspended'),
+  status: z.literal(403),
+  detail: z.string().openapi({ example: 'Your account is suspended until 2026-12-10 09:00 UTC. Please stop posting adverts.' }),
+  suspendedUntil: z.iso
+    .datetime()
+    .nullable()
+    .openapi({ description: 'When the suspension ends; null until staff lift it.', example: '2026-12-10T09:00:00.000Z' }),
+}).openapi('AccountSuspendedProblem', { description: 'The account that owns the token (or session) is suspended.' })
+
+/**
+ * Every 403: the account-suspended problem, or another refusal (a missing scope, the CSRF header,
+ * a role). A body typed account-suspended must be the first (the refinement keeps it from passing as the second).
+ */
+export const ForbiddenProblem = z
+  .union([AccountSuspendedProblem, Problem.refine((body) => body.type !== `${PROBLEM_TYPE_BASE}account-suspended`, 'An account-suspended problem carries suspendedUntil.')])
+  .openapi('ForbiddenProblem', { description: 'A refusal: the account-suspended problem, or another forbidden problem.' })
 
 export const Author = z.object({ id: z.number().int(), display_name: z.string(), role: z.string() }).openapi('Author')
 
