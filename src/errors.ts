@@ -35,6 +35,20 @@ export class ForbiddenError extends DomainError {
   }
 }
 
+/**
+ * The person's account is suspended: the message is what they read (staff's words and until
+ * when); `until` is when it ends (null: until staff lift it). The API answers it as the
+ * `account-suspended` problem with `suspendedUntil`; pages as a 403 that says so.
+ */
+export class AccountSuspendedError extends ForbiddenError {
+  constructor(
+    message: string,
+    readonly until: Date | null,
+  ) {
+    super(message)
+  }
+}
+
 /** Needs a signed-in person. */
 export class UnauthenticatedError extends DomainError {
   readonly code = 'unauthenticated'

@@ -67,13 +67,21 @@ const sessionStatement = preparedPerDb((db) =>
     .prepare('session_actor'),
 )
 
-export async function validateSessionToken(db: Db, token: string, now: Date): Promise<ValidSession | null> {
+/** A session its owner's suspension ended: the person is signed out, and told why (once: the row goes now). */
+export interface SuspendedSession {
+  suspension: ActiveSanction
+}
+
+export async function validateSessionToken(db: Db, token: string, now: Date): Promise<ValidSession | SuspendedSession | null> {
   const sessionId = hashToken(token)
   const [row] = await sessionStatement(db).execute({ sessionId, now: now.toISOString() })
   if (!row) return null
   if (row.expiresAt.getTime() <= now.getTime() || row.deleted || row.suspension) {
     await db.delete(sessions).where(eq(sessions.id, sessionId))
-    return null
+    // A suspension ends sessions by expiring them (sanctionAccount), so the row is still here
+    // for the next request to say why rather than seem signed out for no reason.
+    const suspension = row.deleted ? null : sanctionFromJson(row.suspension)
+    return suspension ? { suspension } : null
   }
   const { expiresAt, unreadNotifications, deleted: _deleted, suspension: _suspension, silence: silenceJson, pendingReviews, ...actor } = row
   const extras = { unreadNotifications, silence: sanctionFromJson(silenceJson), pendingReviews }

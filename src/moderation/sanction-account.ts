@@ -1,4 +1,4 @@
-import { eq } from 'drizzle-orm'
+import { and, eq, gt } from 'drizzle-orm'
 import { recordStaffAction } from '../audit'
 import { inTransaction, type VerbArgs } from '../ctx'
 import { accountSanctions, sessions, users } from '../db/schema'
@@ -34,7 +34,9 @@ export async function sanctionAccount({ ctx, input }: VerbArgs<SanctionInput>): 
       .insert(accountSanctions)
       .values({ userId: target.id, kind: data.kind, reason: data.reason, message: data.message, startsAt: now, endsAt, createdById: actor.id })
       .returning({ id: accountSanctions.id })
-    if (data.kind === 'suspend') await tx.db.delete(sessions).where(eq(sessions.userId, target.id))
+    // Every session ends now. The rows stay, expired, so the person's next request (whichever
+    // browser) is told why they were signed out; validateSessionToken deletes each then.
+    if (data.kind === 'suspend') await tx.db.update(sessions).set({ expiresAt: now }).where(and(eq(sessions.userId, target.id), gt(sessions.expiresAt, now)))
     await recordStaffAction({
       ctx: tx,
       input: {

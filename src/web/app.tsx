@@ -36,7 +36,7 @@ import { seoRoutes } from './routes/seo'
 import { AnonymousPageCache } from './page-cache'
 import { refuseNul } from './refuse-nul'
 import { requestMetrics } from './request-metrics'
-import { loadSession } from './session'
+import { explainEndedSession, loadSession } from './session'
 import type { AppDeps, AppEnv } from './types'
 
 // Forms carry Markdown up to 20,000 characters; 256 KiB leaves room for UTF-8 and encoding.
@@ -116,6 +116,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   })
   // Before any route reads the URL, but after the context exists, so the refusal is a full page.
   app.use(refuseNul())
+  app.use(explainEndedSession())
 
   // Only `npm run demo` passes demo mode; anywhere else /demo is an ordinary 404.
   if (deps.demo) app.route('/', demoRoutes)

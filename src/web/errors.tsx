@@ -3,7 +3,7 @@ import { HTTPException } from 'hono/http-exception'
 import type { ContentfulStatusCode } from 'hono/utils/http-status'
 import { ErrorFragment, ErrorPage } from '../../views/errors'
 import { asDatabaseUnavailable } from '../db/unavailable'
-import { DatabaseUnavailableError, DomainError, RateLimitedError, UnauthenticatedError, ValidationError } from '../errors'
+import { AccountSuspendedError, DatabaseUnavailableError, DomainError, RateLimitedError, UnauthenticatedError, ValidationError } from '../errors'
 import type { Chrome } from '../../views/layout'
 import { problem, ProblemError } from './api/problem'
 import { chrome } from './chrome'
@@ -43,6 +43,11 @@ export function handleError(error: Error, c: Context<AppEnv>): Response | Promis
     error = unavailable
   }
   if (error instanceof ProblemError) return problem(c, error.problem)
+  // Programs learn when to try again; people read staff's words under a heading that says it.
+  if (error instanceof AccountSuspendedError)
+    return isApi(c)
+      ? problem(c, { status: 403, type: 'account-suspended', title: 'Account suspended', detail: error.message, extensions: { suspendedUntil: error.until?.toISOString() ?? null } })
+      : render(c, 403, error.message, undefined, 'Your account is suspended')
   if (error instanceof DomainError) {
     if (error instanceof RateLimitedError || error instanceof DatabaseUnavailableError) c.header('Retry-After', String(error.retryAfterSeconds))
     if (error instanceof ValidationError && isApi(c)) return render(c, 422, Object.values(error.fields).join(' '), error.fields)
@@ -59,11 +64,11 @@ export function handleNotFound(c: Context<AppEnv>): Response | Promise<Response>
   return render(c, 404, 'There is nothing at this address. It may have moved, or the link may be mistyped.')
 }
 
-function render(c: Context<AppEnv>, status: ContentfulStatusCode, message: string, fields?: Record<string, string>) {
+function render(c: Context<AppEnv>, status: ContentfulStatusCode, message: string, fields?: Record<string, string>, heading?: string) {
   // The JSON API answers with RFC 9457 problem details, with the same messages.
   if (isApi(c)) return problem(c, { status, detail: message, ...(fields ? { errors: fields } : {}) })
   if (isHtmx(c)) return c.html(<ErrorFragment message={message} />, status)
-  const title = status >= 500 && status !== 503 ? 'Something went wrong' : (TITLES[status] ?? 'Something is not right')
+  const title = heading ?? (status >= 500 && status !== 503 ? 'Something went wrong' : (TITLES[status] ?? 'Something is not right'))
   // A 503 can come before the request context exists (the session lookup needs the database).
   if (!c.var.ctx) return status === 503 ? c.html(<ErrorPage chrome={bareChrome(c)} status={status} title={title} message={message} />, status) : c.text(message, status)
   return c.html(<ErrorPage chrome={chrome(c)} status={status} title={title} message={message} />, status)

@@ -1,6 +1,8 @@
 import type { Context, MiddlewareHandler } from 'hono'
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie'
 import { validateSessionToken } from '../auth'
+import { AccountSuspendedError } from '../errors'
+import { suspendedMessage } from '../safety'
 import type { AppEnv } from './types'
 
 const TOKEN_SHAPE = /^[a-z2-7]{32}$/
@@ -40,9 +42,13 @@ export function loadSession(): MiddlewareHandler<AppEnv> {
     c.set('unreadNotifications', 0)
     c.set('silence', null)
     c.set('pendingReviews', 0)
+    c.set('endedBySuspension', null)
     if (token) {
       const session = TOKEN_SHAPE.test(token) ? await validateSessionToken(database.db, token, clock.now()) : null
-      if (session) {
+      if (session && 'suspension' in session) {
+        clearSessionCookie(c)
+        c.set('endedBySuspension', session.suspension)
+      } else if (session) {
         c.set('actor', session.actor)
         c.set('sessionToken', token)
         c.set('unreadNotifications', session.unreadNotifications)
@@ -53,6 +59,19 @@ export function loadSession(): MiddlewareHandler<AppEnv> {
         clearSessionCookie(c)
       }
     }
+    await next()
+  }
+}
+
+/**
+ * After the request context exists (so the answer is a full page): a person whose session their
+ * suspension ended is told so by this request, whatever it asked for, instead of finding
+ * themselves signed out with no reason; the cookie is cleared, so the next request is a visitor's.
+ */
+export function explainEndedSession(): MiddlewareHandler<AppEnv> {
+  return async function explainEndedSession(c, next) {
+    const suspension = c.var.endedBySuspension
+    if (suspension) throw new AccountSuspendedError(suspendedMessage(suspension), suspension.endsAt)
     await next()
   }
 }

@@ -3,6 +3,7 @@ import type { Clock } from '../clock'
 import type { Actor, Ctx } from '../ctx'
 import type { Database } from '../db/client'
 import type { Env } from '../env'
+import type { ActiveSanction } from '../safety'
 import type { SearchIndex } from '../search/types'
 import type { Assets } from './assets'
 import type { AnonymousPageCache } from './page-cache'
@@ -45,6 +46,8 @@ export interface AppEnv {
     unreadNotifications: number
     /** The signed-in person's silence in force, for the banner on every page. */
     silence: { message: string; endsAt: Date | null } | null
+    /** The session this request came with was ended by its owner's suspension: explain, once. */
+    endedBySuspension: ActiveSanction | null
     /** Posts waiting in /review (staff only; 0 otherwise). */
     pendingReviews: number
     csrfToken: string

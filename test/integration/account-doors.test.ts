@@ -4,6 +4,7 @@ import { accountSanctions, inboundMails, mailMessages, replies, type Category, t
 import { loadEnv } from '../../src/env'
 import { issueReplyAddress, mailSettingsOf } from '../../src/mail'
 import { createApiToken } from '../../src/queue'
+import { callApi } from '../support/api'
 import { createTestApp, type TestApp } from '../support/app'
 import { html, texts } from '../support/client'
 import { createCategory, createReply, createThread, createUser, TEST_PASSWORD } from '../support/factories'
@@ -54,17 +55,18 @@ describe('a suspended account', () => {
     expect((await api('/api/v1/threads', token)).status).toBe(200)
     await sanction(person, 'suspend', 'Suspended for scraping.')
 
-    const read = await api('/api/v1/threads', token)
+    // callApi checks the answer against the route's declared 403 (the account-suspended problem).
+    const read = await callApi(t, 'GET', '/api/v1/threads', { token })
     expect(read.status).toBe(403)
-    expect(read.headers.get('content-type')).toContain('application/problem+json')
-    const problem = (await read.json()) as { type: string; title: string; detail: string; suspendedUntil: string | null }
+    const problem = read.body as { type: string; title: string; detail: string; suspendedUntil: string | null }
     expect(problem.type).toMatch(/account-suspended$/)
     expect(problem.suspendedUntil).toBe(new Date(t.clock.now().getTime() + 3 * 24 * 3600 * 1000).toISOString())
     expect(problem.detail).toMatch(/^Your account is suspended until \d{4}-\d\d-\d\d \d\d:\d\d UTC\. Suspended for scraping\.$/)
     // The reason staff wrote for themselves is not told.
     expect(problem.detail).not.toContain('Moderator notes')
-    const write = await api('/api/v1/threads', token, { method: 'POST', body: JSON.stringify({ title: 'Still here, posting', body: 'A post while suspended.', categoryId: category.id }) })
+    const write = await callApi(t, 'POST', '/api/v1/threads', { token, body: { title: 'Still here, posting', body: 'A post while suspended.', category: category.slug } })
     expect(write.status).toBe(403)
+    expect(write.body.type).toMatch(/account-suspended$/)
 
     const [active] = await t.db.select().from(accountSanctions).where(eq(accountSanctions.userId, person.id))
     expect((await (await t.client().signInAs(moderator)).post(`/moderation/sanctions/${active!.id}/lift`, {})).status).toBe(303)
@@ -111,6 +113,50 @@ describe('a suspended account', () => {
     expect(record).toMatchObject({ status: 'refused', userId: person.id })
     expect(record!.reason).toMatch(/Not posted: Your account is suspended until .* Suspended for spam\./)
     expect(await t.db.select().from(replies).where(eq(replies.threadId, thread.id))).toHaveLength(0)
+  })
+})
+
+describe('a person suspended mid-session', () => {
+  it('is told why by their next request, once (what staff wrote, until when), then is a visitor; pages, htmx and the API alike', async () => {
+    const person = await createUser(t.db, { displayName: 'Session Sam', email: 'sam@example.com' })
+    const [browser, htmx, script] = await Promise.all([t.client().signInAs(person), t.client().signInAs(person), t.client().signInAs(person)])
+    expect((await browser.get('/account')).status).toBe(200)
+    await sanction(person, 'suspend', 'Cool off <b>for a while</b>.', '2')
+
+    const told = await browser.get('/account')
+    expect(told.status).toBe(403)
+    const page = await html(told)
+    expect(page.querySelector('h1')?.text).toBe('Your account is suspended')
+    expect(page.text).toMatch(/Your account is suspended until \d{4}-\d\d-\d\d \d\d:\d\d UTC\. Cool off <b>for a while<\/b>\./)
+    expect(page.querySelector('b')).toBeNull()
+    expect(page.text).not.toContain('Moderator notes')
+    expect(browser.cookies.has('session')).toBe(false)
+    // Once: from now on a visitor, with no message, sent to sign in where an account is needed.
+    const after = await browser.get('/')
+    expect(after.status).toBe(200)
+    expect((await html(after)).text).not.toContain('suspended')
+    expect((await browser.get('/account')).status).toBe(302)
+
+    // Another browser's htmx request gets the words in place; a session's API call the problem.
+    const fragment = await htmx.request('/account', { headers: { 'HX-Request': 'true' } })
+    expect(fragment.status).toBe(403)
+    expect((await html(fragment)).querySelector('[role=alert]')?.text).toContain('Cool off <b>for a while</b>.')
+    const call = await callApi(t, 'GET', '/api/v1/notifications', { client: script })
+    expect(call.status).toBe(403)
+    expect(call.body).toMatchObject({ type: expect.stringMatching(/account-suspended$/), suspendedUntil: new Date(t.clock.now().getTime() + 2 * 24 * 3600 * 1000).toISOString() })
+    expect((await callApi(t, 'GET', '/api/v1/notifications', { client: script })).status).toBe(401)
+  })
+
+  it('is simply signed out when staff lifted the suspension before they came back (the session does not return)', async () => {
+    const person = await createUser(t.db, { displayName: 'Lifted Liv' })
+    const browser = await t.client().signInAs(person)
+    await sanction(person, 'suspend', 'A short break.', '1')
+    const [active] = await t.db.select().from(accountSanctions).where(eq(accountSanctions.userId, person.id))
+    expect((await (await t.client().signInAs(moderator)).post(`/moderation/sanctions/${active!.id}/lift`, {})).status).toBe(303)
+    const back = await browser.get('/account')
+    expect(back.status).toBe(302)
+    expect(back.headers.get('location')).toMatch(/^\/login/)
+    expect((await (await t.client().signInAs(person)).get('/account')).status).toBe(200)
   })
 })
 
