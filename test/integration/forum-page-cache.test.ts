@@ -2,7 +2,8 @@ import { gunzipSync } from 'node:zlib'
 import { eq } from 'drizzle-orm'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { users, type Category, type User } from '../../src/db/schema'
-import { editReply, setPostVisibility, setReplyVote, setThreadHidden, setThreadVote, updateCategory } from '../../src/forum'
+import { updateUserAccess } from '../../src/auth'
+import { editReply, editThread, setPostVisibility, setReplyVote, setThreadHidden, setThreadVote, updateCategory } from '../../src/forum'
 import { createTestApp, type TestApp } from '../support/app'
 import { html } from '../support/client'
 import { createCategory, createReply, createThread, createUser } from '../support/factories'
@@ -100,6 +101,33 @@ describe('an anonymous list page kept whole', () => {
 
     await setThreadHidden({ ctx: t.ctx(staff), input: { threadId: thread.id, on: '1' } })
     for (const path of LISTS) expect(await listed(path, thread.id), path).toBeNull()
+  })
+
+  // The list stamp reads no author or category rows (an index-only scan and one counter that
+  // triggers move), so these are the changes it must still catch: a role given through the admin
+  // verb, a thread moved to another category, a category added to the sidebar.
+  it('shows a new role badge, a thread moved to another category and a new category at once', async () => {
+    t.clock.advance(60_000)
+    const author = await createUser(t.db, { displayName: 'Rex Promoted' })
+    const thread = await createThread(t, author, category, { title: 'Kept list: role and move', tags: 'kept' })
+    const other = await createCategory(t.db, { name: 'Kept elsewhere', slug: 'kept-elsewhere', position: 2 })
+    for (const path of [...LISTS, '/c/kept-elsewhere']) await t.client().get(path)
+    for (const path of LISTS) expect((await listed(path, thread.id))?.querySelector('.badge-support'), path).toBeNull()
+
+    await updateUserAccess({ ctx: t.ctx(admin), input: { userId: String(author.id), role: 'support', organisationId: '' } })
+    for (const path of LISTS) expect((await listed(path, thread.id))?.querySelector('.badge-support'), path).not.toBeNull()
+
+    await editThread({
+      ctx: t.ctx(author),
+      input: { threadId: String(thread.id), title: 'Kept list: role and move', body: 'Moved to the other category, same words as before.', categoryId: String(other.id), tags: 'kept' },
+    })
+    expect(await listed('/c/kept-pages', thread.id)).toBeNull()
+    expect((await listed('/c/kept-elsewhere', thread.id))?.querySelector('.category-chip')?.text).toContain('Kept elsewhere')
+    for (const path of ['/', '/unanswered', '/tags/kept'])
+      expect((await listed(path, thread.id))?.querySelector('.category-chip')?.text, path).toContain('Kept elsewhere')
+
+    await createCategory(t.db, { name: 'Kept newest', slug: 'kept-newest', position: 3 })
+    for (const path of LISTS) expect((await html(await t.client().get(path))).querySelector('aside .category-list')?.text, path).toContain('Kept newest')
   })
 
   it('gives every visitor their own CSRF token and ETag, and never a member’s name', async () => {
