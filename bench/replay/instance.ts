@@ -14,7 +14,7 @@ import { signControl } from './control'
 //   - the control channel listens on 127.0.0.1 only, on a port of its own (not the forum's);
 //   - every request carries an HMAC-SHA256 of its body under the secret, and a sequence number
 //     that must grow (a replayed request is refused);
-//   - the clock only moves forward.
+//   - the clock only moves forward (an earlier time only makes the worker finish what is due).
 // POST /clock {"seq": n, "at": iso} sets the clock, then waits until this instance's own outbox
 // worker has nothing due left (OutboxWorker.drainNow) and answers. The driver moves every live
 // instance this way before each simulated minute's work, so both instances and their workers read
@@ -53,12 +53,13 @@ const control = createServer((request, response) => {
       return
     }
     const at = new Date(command.at)
-    if (!(command.seq > lastSeq) || Number.isNaN(at.getTime()) || at < clock.now()) {
+    if (!(command.seq > lastSeq) || Number.isNaN(at.getTime())) {
       response.writeHead(409).end('stale')
       return
     }
     lastSeq = command.seq
-    clock.set(at)
+    // Never backwards: an earlier time only asks the worker to finish what is due now.
+    if (at > clock.now()) clock.set(at)
     await forum.outbox.drainNow()
     response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ at: clock.now().toISOString() }))
   })

@@ -99,6 +99,9 @@ export async function startSoak(options: {
         HOST: '127.0.0.1',
         LOG_LEVEL: 'error',
         MEILI_URL: '',
+        // The workers run when the driver moves the clock and when a request's commit nudges them,
+        // never on a timer of their own (a timer pass could start between the two steps of a move).
+        OUTBOX_POLL_MS: '60000',
         REPLAY_CONTROL_SECRET: secret,
         REPLAY_CLOCK_START: clockAt.toISOString(),
       },
@@ -133,10 +136,18 @@ export async function startSoak(options: {
   let synced = 0
 
   const live = () => instances.filter((instance) => instance.alive)
+  // Two steps. First every instance finishes what it is doing at the old time (a pass a request's
+  // commit started, say); only then do the clocks move. Moved one by one, an instance could claim,
+  // at the new time, rows the other claimed a simulated minute earlier and is still delivering:
+  // their 60-second lease has passed on the jumped clock, not in the delivery's real time.
+  let instancesAt = options.now
   const sync = async (at: Date) => {
     clockAt = at
     if (synced === at.getTime()) return
+    const before = instancesAt < at ? instancesAt : at
+    await Promise.all(live().map((instance) => moveClock(instance, before)))
     await Promise.all(live().map((instance) => moveClock(instance, at)))
+    instancesAt = at
     synced = at.getTime()
   }
 
