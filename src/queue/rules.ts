@@ -1,4 +1,4 @@
-import { and, desc, eq, isNull, lte, or, sql } from 'drizzle-orm'
+import { and, desc, eq, isNull, lte, sql } from 'drizzle-orm'
 import type { Db } from '../db/client'
 import { queryRows } from '../db/client'
 import { queueItems, threadWatches, type ItemSignals, type QueueItem } from '../db/schema'
@@ -60,15 +60,18 @@ async function watchThread(db: Db, thread: ThreadFacts): Promise<void> {
   const policy = matchPolicy(await loadPolicies(db), { plan: requester.plan, kind: 'question', severity: 'normal' })
   const sla = snapshotOf(policy)
   const window = thread.unansweredWindowMinutes ?? QUEUE_CONFIG.unansweredWindowMinutes
+  const unansweredDueAt = addBusinessMinutes(thread.createdAt, window, sla.calendar)
+  // Only customers with an SLA of their own are promised a staff reply in time.
+  const staffReplyDueAt = policy ? addBusinessMinutes(thread.createdAt, sla.firstResponseMinutes, sla.calendar) : null
   await db
     .insert(threadWatches)
     .values({
       threadId: thread.id,
-      unansweredDueAt: addBusinessMinutes(thread.createdAt, window, sla.calendar),
+      unansweredDueAt,
       unansweredWindowMinutes: window,
-      // Only customers with an SLA of their own are promised a staff reply in time.
-      staffReplyDueAt: policy ? addBusinessMinutes(thread.createdAt, sla.firstResponseMinutes, sla.calendar) : null,
+      staffReplyDueAt,
       staffReplyTargetMinutes: policy ? sla.firstResponseMinutes : null,
+      nextCheckAt: staffReplyDueAt && staffReplyDueAt < unansweredDueAt ? staffReplyDueAt : unansweredDueAt,
     })
     .onConflictDoNothing()
 }
@@ -253,7 +256,8 @@ export async function checkDueWatches(db: Db, now: Date): Promise<number> {
   const due = await db
     .select()
     .from(threadWatches)
-    .where(and(isNull(threadWatches.settledAt), or(lte(threadWatches.unansweredDueAt, now), lte(threadWatches.staffReplyDueAt, now))))
+    .where(and(isNull(threadWatches.settledAt), lte(threadWatches.nextCheckAt, now)))
+    .orderBy(threadWatches.nextCheckAt)
     .limit(500)
   let created = 0
   for (const watch of due) {
@@ -285,7 +289,19 @@ export async function checkDueWatches(db: Db, now: Date): Promise<number> {
     // Settled once both due times passed, or once the thread has (or just got) an item: a watch
     // never opens a second item after the first is resolved.
     const settled = (watch.unansweredDueAt <= now && (!watch.staffReplyDueAt || watch.staffReplyDueAt <= now)) || !!open || created > before
-    if (settled || !thread) await db.update(threadWatches).set({ settledAt: now }).where(eq(threadWatches.threadId, watch.threadId))
+    if (settled || !thread) {
+      await db.update(threadWatches).set({ settledAt: now }).where(eq(threadWatches.threadId, watch.threadId))
+      continue
+    }
+    // Not settled: wait for the next due time still ahead. Only while the unanswered rule is still
+    // undecided (its window passed, the thread unanswered, yet no item: hidden, a duplicate) is the
+    // watch read again at the next tick, as before.
+    const unansweredUndecided = watch.unansweredDueAt <= now && !thread.answeredAt
+    const ahead = [watch.unansweredDueAt, watch.staffReplyDueAt].filter((due): due is Date => due !== null && due > now)
+    if (!unansweredUndecided && ahead.length > 0) {
+      const nextCheckAt = new Date(Math.min(...ahead.map((due) => due.getTime())))
+      await db.update(threadWatches).set({ nextCheckAt }).where(eq(threadWatches.threadId, watch.threadId))
+    }
   }
   return created
 }

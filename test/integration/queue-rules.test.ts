@@ -1,6 +1,6 @@
 import { and, asc, eq } from 'drizzle-orm'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { notifications, queueItemEvents, queueItems, threadWatches, type Category, type Organisation, type User } from '../../src/db/schema'
+import { categories, notifications, queueItemEvents, queueItems, threadWatches, type Category, type Organisation, type User } from '../../src/db/schema'
 import { changeItemState, convertThread, loadItemWithPriority, runQueueTick } from '../../src/queue'
 import { createTestApp, type TestApp } from '../support/app'
 import { createCalendar, createCategory, createOrganisation, createPolicy, createReply, createTeam, createThread, createUser } from '../support/factories'
@@ -133,6 +133,31 @@ describe('time-based rules', () => {
     const item = await itemOf(thread.id)
     expect(item?.signals.noStaffReply).toMatchObject({ targetMinutes: 240 })
     expect((await eventsOf(item!.id))[0]!.data).toMatchObject({ rule: 'no staff reply' })
+  })
+})
+
+describe('watches between their due times', () => {
+  it('reads an answered question again only at its staff-reply target, and queues it then if no staff replied', async () => {
+    const quick = await createCategory(t.db, { name: 'Quick', slug: 'quick', team: 'platform' })
+    await t.db.update(categories).set({ unansweredWindowMinutes: 30 }).where(eq(categories.id, quick.id))
+    t.clock.set('2026-03-11T08:00:00Z') // Wednesday 09:00 Berlin
+    const thread = await createThread(t, customer, quick, { title: 'Which SSO providers do you support?', body: 'We use Okta and want SSO.' })
+    await t.drain()
+    const watchOf = async () => (await t.db.select().from(threadWatches).where(eq(threadWatches.threadId, thread.id)))[0]!
+    const watch = await watchOf()
+    expect(watch.nextCheckAt.toISOString()).toBe(watch.unansweredDueAt.toISOString())
+    t.clock.advance(10 * 60_000)
+    await createReply(t, freeCustomer, thread.id, 'Okta works for us through OpenID Connect.')
+    t.clock.advance(HOUR)
+    await t.tick()
+    // Answered in its window: no item, and the watch waits for its staff-reply target instead of
+    // being read on every tick until then.
+    expect(await itemOf(thread.id)).toBeUndefined()
+    expect((await watchOf()).nextCheckAt.toISOString()).toBe(watch.staffReplyDueAt!.toISOString())
+    t.clock.set(watch.staffReplyDueAt!)
+    await t.tick()
+    expect((await itemOf(thread.id))?.signals.noStaffReply).toMatchObject({ targetMinutes: 240 })
+    expect((await watchOf()).settledAt).not.toBeNull()
   })
 })
 

@@ -421,9 +421,13 @@ export const threadWatches = pgTable(
     staffReplyTargetMinutes: integer('staff_reply_target_minutes'),
     // Set once the watch has been checked past its last due time.
     settledAt: timestamptz('settled_at'),
+    // When the periodic check next needs to read this watch: the earliest due time still ahead,
+    // so a question answered in its window is not read again on every tick until its staff-reply
+    // target (days, on some plans).
+    nextCheckAt: timestamptz('next_check_at').notNull(),
   },
   // serves: the periodic check of watches that came due
-  (t) => [index('thread_watches_due_idx').on(t.unansweredDueAt).where(sql`${t.settledAt} is null`)],
+  (t) => [index('thread_watches_next_check_idx').on(t.nextCheckAt).where(sql`${t.settledAt} is null`)],
 )
 
 export type QueueItem = typeof queueItems.$inferSelect
