@@ -2,9 +2,9 @@ import { spawn, type ChildProcess } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
 import { mkdirSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
-import { build } from 'esbuild'
 import { sql } from 'drizzle-orm'
 import { queryRows, type Database } from '../../src/db/client'
+import { bundleEntry } from '../../test/support/bundle-entry'
 import type { PostgresCluster } from '../../test/support/postgres-cluster'
 import { signControl } from './control'
 import type { ReplayRun, ReplayTransport } from './simulate'
@@ -50,17 +50,7 @@ export interface SoakControl {
 
 export async function bundleInstance(): Promise<void> {
   mkdirSync(`${root}node_modules/.wire-replay-bundle`, { recursive: true })
-  await build({
-    entryPoints: [`${root}bench/replay/instance.ts`],
-    outfile: bundle,
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    packages: 'external',
-    tsconfig: `${root}tsconfig.json`,
-    logLevel: 'error',
-  })
+  await bundleEntry('bench/replay/instance.ts', bundle)
 }
 
 export async function startSoak(options: {

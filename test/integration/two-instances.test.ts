@@ -1,9 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process'
 import { createHash, randomBytes } from 'node:crypto'
 import { fileURLToPath } from 'node:url'
-import { build } from 'esbuild'
 import postgres from 'postgres'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { bundleEntry } from '../support/bundle-entry'
 import { findPostgresBin, startPostgresCluster, type PostgresCluster } from '../support/postgres-cluster'
 import { startSmtpSink, type SmtpSink } from '../support/smtp-sink'
 import { startReceiver, type Receiver } from '../support/webhook-receiver'
@@ -31,23 +31,11 @@ interface Instance {
   output: string
 }
 
-// src/server.ts bundled once with esbuild (the transform tsx applies, packages left to node_modules),
-// so two processes start in a second or two instead of each transpiling the tree on two shared cores.
-// Two levels below the root, so the app's paths relative to its sources (migrations/, public/) still hold.
+// src/server.ts bundled once, so two processes start in a second or two (see bundleEntry).
 const bundle = `${root}node_modules/.wire-test-bundle/server.mjs`
 
 async function bundleServer(): Promise<void> {
-  await build({
-    entryPoints: [`${root}src/server.ts`],
-    outfile: bundle,
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    packages: 'external',
-    tsconfig: `${root}tsconfig.json`,
-    logLevel: 'error',
-  })
+  await bundleEntry('src/server.ts', bundle)
 }
 
 async function startInstance(name: string, env: Record<string, string>): Promise<Instance> {
