@@ -135,6 +135,7 @@ try {
       ...(soak
         ? {
             supportPeople: 4 * factor,
+            signUpConcurrency: 8,
             transport: async ({ smtpUrl, now }) => {
               const start = new Date(now.getTime() + 2 * 86_400_000)
               control = await startSoak({ databaseUrl: url!, cluster: cluster!, smtpUrl, now, start, end: new Date(start.getTime() + scale.days * 86_400_000), log })

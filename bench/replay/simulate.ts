@@ -40,6 +40,8 @@ export interface ReplayOptions {
   engineerEveryMinutes?: number
   /** Support people (four by default; the soak scales them with the traffic). */
   supportPeople?: number
+  /** Customers signed up at once while the world is built (world.ts; 1 by default). */
+  signUpConcurrency?: number
   /**
    * Where the API requests go and who runs the outbox. By default the app in this process (its
    * `request`) and the outbox drained here; the soak (soak.ts) sends them to app instances in
@@ -184,6 +186,7 @@ export async function runReplay(options: ReplayOptions): Promise<ReplayRun> {
     webhookUrl: webhooks.url,
     onWebhookSecret: (secret) => (webhooks.secret = secret),
     supportPeople: options.supportPeople,
+    signUpConcurrency: options.signUpConcurrency,
   })
   const transport: ReplayTransport = options.transport ? await options.transport({ smtpUrl: mail.url, now: clock.now() }) : {
     request: async (path, init) => world.app.request(`http://replay.localhost${path}`, init),

@@ -111,8 +111,13 @@ export async function startSoak(options: {
     return instance
   }
 
+  // Where the driver's wall time goes, logged every four simulated hours (the soak's own profile).
+  const cost = { moves: 0, moveMs: 0, syncs: 0, syncMs: 0, requests: 0, requestMs: 0 }
+  let costLoggedAt = 0
+
   /** Moves one instance's clock to `at` and waits for its worker to have nothing due. */
   async function moveClock(instance: Instance, at: Date): Promise<void> {
+    cost.moves++
     const body = JSON.stringify({ seq: ++seq, at: at.toISOString() })
     const response = await fetch(`${instance.control}/clock`, { method: 'POST', body, headers: { 'x-replay-signature': signControl(body, secret) } })
     if (!response.ok) throw new Error(`instance ${instance.name} refused the clock: ${response.status} ${await response.text()}`)
@@ -134,11 +139,14 @@ export async function startSoak(options: {
   const sync = async (at: Date) => {
     clockAt = at
     if (synced === at.getTime()) return
+    const began = performance.now()
     const before = instancesAt < at ? instancesAt : at
     await Promise.all(live().map((instance) => moveClock(instance, before)))
     await Promise.all(live().map((instance) => moveClock(instance, at)))
     instancesAt = at
     synced = at.getTime()
+    cost.syncs++
+    cost.syncMs += performance.now() - began
   }
 
   // The disturbances, at fixed points of the period (simulated time).
@@ -157,7 +165,11 @@ export async function startSoak(options: {
         const candidates = live()
         const instance = candidates[next++ % candidates.length]!
         try {
-          return await fetch(`${instance.base}${path}`, init)
+          const began = performance.now()
+          const response = await fetch(`${instance.base}${path}`, init)
+          cost.requests++
+          cost.requestMs += performance.now() - began
+          return response
         } catch (error) {
           // Connection refused: that instance is down; the balancer sends the request to the other.
           failedOver++
@@ -175,6 +187,10 @@ export async function startSoak(options: {
     async beforeMinute(at) {
       clockAt = at
       const now = at.getTime()
+      if (now - costLoggedAt >= 4 * 60 * 60_000) {
+        costLoggedAt = now
+        options.log(`soak cost: ${cost.syncs} clock syncs ${(cost.syncMs / 1000).toFixed(1)} s (${cost.moves} moves), ${cost.requests} API requests ${(cost.requestMs / 1000).toFixed(1)} s`)
+      }
       if (!killed && now >= killAt) {
         killed = true
         // Killed while it delivers: its clock moves (which starts a pass over due work) and it dies mid-pass.
