@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm'
 import {
+  bigint,
   bigserial,
   boolean,
   check,
@@ -437,3 +438,23 @@ export type SlaPolicy = typeof slaPolicies.$inferSelect
 export type BusinessCalendarRow = typeof businessCalendars.$inferSelect
 export type Macro = typeof macros.$inferSelect
 export type Team = typeof teams.$inferSelect
+
+// The key of the kept staff pages (src/web/staff-pages.ts): one counter that moves in every
+// transaction that changes anything the board, an item page, the escalation inbox or a rotation
+// page is rendered from (queue, escalation, rotation and CSAT tables, people, organisations,
+// categories and tags), and in no other. Triggers written by hand in migration 0032, not calls
+// in each writer: these tables have dozens of writers across domains, and one missed would
+// serve a stale page. A forum post on a thread without an item moves nothing, so the staff pages
+// stay kept on a busy forum; what they show of a thread (its replies on the item page and in the
+// inbox) is keyed by the thread's revision instead.
+export const staffPageEpoch = pgTable('staff_page_epoch', {
+  id: integer('id').primaryKey(),
+  value: bigint('value', { mode: 'number' }).notNull().default(0),
+})
+
+// One row per writing transaction until it commits: its insert queues the deferred trigger that
+// moves staff_page_epoch as the transaction's last act (so the counter's row lock is held for the
+// commit alone, and taken after every other lock: no deadlock, no queue of writers behind it).
+export const staffPageEpochPending = pgTable('staff_page_epoch_pending', {
+  xid: bigint('xid', { mode: 'number' }).primaryKey(),
+})
