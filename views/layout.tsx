@@ -76,7 +76,8 @@ export function Layout(props: { chrome: Chrome; meta: Meta; children: Child; wid
           <script src={chrome.assets.htmx} defer></script>
           <script src={chrome.assets.js} defer></script>
         </head>
-        <body hx-headers={JSON.stringify({ 'X-CSRF-Token': chrome.csrfToken })}>
+        {/* A visitor's list page carries no token (it has no form to post): the same bytes for everyone (src/web/page-cache.ts). */}
+        <body hx-headers={chrome.csrfToken ? JSON.stringify({ 'X-CSRF-Token': chrome.csrfToken }) : undefined}>
           <a class="skip-link" href="#main">
             Skip to content
           </a>

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto'
+import { gzipSync } from 'node:zlib'
 import type { Context } from 'hono'
 import { LRUCache } from 'lru-cache'
 import type { AppEnv } from './types'
@@ -17,6 +18,12 @@ export interface CachedPage {
   html: string
   /** A hash of the rendering, made once: with the visitor's token, the page's ETag. */
   etag: string
+  /**
+   * A page that carries no CSRF token (no CSRF_SLOT: a list page, whose visitor has no form to
+   * post) is the same bytes for every visitor: kept encoded and gzipped, made once, and sent as
+   * they are under one strong ETag.
+   */
+  shared?: { body: Uint8Array<ArrayBuffer>; gzipped: Uint8Array<ArrayBuffer> }
 }
 
 /** A public document (a feed, a sitemap) as sent: its ETag, its text and that text gzipped, made once. */
@@ -40,7 +47,7 @@ export class AnonymousPageCache {
   constructor(options: { maxBytes?: number; ttlMs?: number } = {}) {
     this.pages = new LRUCache<string, CachedPage>({
       maxSize: options.maxBytes ?? 32 * 1024 * 1024,
-      sizeCalculation: (page) => page.html.length * 2,
+      sizeCalculation: (page) => page.html.length * 2 + (page.shared ? page.shared.body.length + page.shared.gzipped.length : 0),
       ttl: options.ttlMs ?? 60_000,
     })
   }
@@ -57,17 +64,59 @@ export class AnonymousPageCache {
   }
 
   set(key: string, version: number | string, html: string): CachedPage {
-    const page = { version, html, etag: createHash('sha1').update(html).digest('base64url').slice(0, 20) }
+    const page: CachedPage = { version, html, etag: createHash('sha1').update(html).digest('base64url').slice(0, 20) }
+    if (!html.includes(CSRF_SLOT)) {
+      const body = new Uint8Array(Buffer.from(html, 'utf8'))
+      page.shared = { body, gzipped: new Uint8Array(gzipSync(body)) }
+    }
     this.pages.set(key, page)
     return page
   }
+
+  /** Reads that many requests may share (see StampReads). */
+  readonly stamps = new StampReads()
+}
+
+/**
+ * Requests that arrive together for the same stamp (a list's, a feed's) share one statement.
+ * The statement is issued only after they arrived (on the event loop's next turn, when the
+ * requests read in this turn have all asked), so it runs on a snapshot taken after every one of
+ * them came in: whatever was committed before a request arrived is in its answer, as if it had
+ * read alone. A request arriving once the statement is issued starts the next one. Under load
+ * (fifty visitors on the home page) this is one statement for several pages; alone, one each.
+ */
+export class StampReads {
+  private readonly gathering = new Map<string, Promise<unknown>>()
+
+  read<T>(key: string, read: () => Promise<T>): Promise<T> {
+    const gathering = this.gathering.get(key)
+    if (gathering) return gathering as Promise<T>
+    const shared = new Promise<T>((resolve, reject) => {
+      setImmediate(() => {
+        this.gathering.delete(key)
+        read().then(resolve, reject)
+      })
+    })
+    this.gathering.set(key, shared)
+    return shared
+  }
+}
+
+/** Whether the client takes gzip (`Accept-Encoding: gzip`, not refused with q=0). */
+export function acceptsGzip(c: Context<AppEnv>): boolean {
+  return (c.req.header('accept-encoding') ?? '').split(',').some((part) => {
+    const [coding, ...params] = part.trim().toLowerCase().split(';')
+    return (coding === 'gzip' || coding === 'x-gzip') && !params.some((param) => /^\s*q=0(\.0*)?\s*$/.test(param))
+  })
 }
 
 /**
  * Sends the anonymous rendering of a page kept under `key` at `version`, rendering (with
  * CSRF_SLOT for the token) and keeping it when absent or older. Its ETag names the rendering
  * and the visitor's token, so a browser revalidating (`private, no-cache`) gets 304 while
- * nothing changed, and never a page carrying someone else's token.
+ * nothing changed, and never a page carrying someone else's token. A page rendered without the
+ * slot (no form on it) is the same for everyone: sent as kept bytes, gzipped to a client that
+ * takes gzip, under one strong ETag (still `Vary: Cookie`: a member gets another page).
  */
 export async function sendPublicPage(
   c: Context<AppEnv>,
@@ -77,6 +126,7 @@ export async function sendPublicPage(
 ): Promise<Response> {
   const { pageCache } = c.var.deps
   const page = pageCache.lookup(key, version) ?? pageCache.set(key, version, await render())
+  if (page.shared) return sendSharedPage(c, page.etag, page.shared)
   const token = c.var.csrfToken
   const etag = `W/"${page.etag}.${createHash('sha1').update(token).digest('base64url').slice(0, 10)}"`
   c.header('ETag', etag)
@@ -84,6 +134,20 @@ export async function sendPublicPage(
   const known = c.req.header('if-none-match')
   if (known && known.split(',').some((tag) => tag.trim() === etag)) return c.body(null, 304)
   return c.html(page.html.replaceAll(CSRF_SLOT, token))
+}
+
+function sendSharedPage(c: Context<AppEnv>, hash: string, shared: NonNullable<CachedPage['shared']>): Response {
+  const etag = `"${hash}"`
+  c.header('ETag', etag)
+  c.header('Vary', 'Cookie, Accept-Encoding')
+  const known = c.req.header('if-none-match')
+  if (known && known.split(',').some((tag) => tag.trim().replace(/^W\//, '') === etag)) return c.body(null, 304)
+  c.header('Content-Type', 'text/html; charset=UTF-8')
+  if (acceptsGzip(c)) {
+    c.header('Content-Encoding', 'gzip')
+    return c.body(shared.gzipped)
+  }
+  return c.body(shared.body)
 }
 
 /**

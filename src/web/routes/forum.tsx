@@ -108,7 +108,7 @@ type ListContent = Omit<ThreadListRegionProps, 'now' | 'categories' | 'filter' |
 async function serveList(c: Context<AppEnv>, scope: ListScope, filter: ThreadFilter, load: (scopeId: number) => Promise<ListContent>) {
   const ctx = c.var.ctx
   const before = c.req.query('before')
-  const stamp = await getListStamp(ctx, { filter, scope, cursor: before })
+  const stamp = await c.var.deps.pageCache.stamps.read(`list:${filter}:${JSON.stringify(scope)}:${before ?? ''}`, () => getListStamp(ctx, { filter, scope, cursor: before }))
   if (scope.kind !== 'all' && stamp.scopeId === null) throw new NotFoundError(scope.kind === 'category' ? 'That category' : 'That tag')
   const scopeId = stamp.scopeId ?? 0
   const { fragments } = c.var.deps.pageCache
@@ -136,7 +136,8 @@ async function serveList(c: Context<AppEnv>, scope: ListScope, filter: ThreadFil
   if (!c.var.actor) {
     const url = new URL(c.req.url)
     return sendPublicPage(c, `list:${url.pathname}${url.search}`, stamp.version, async () =>
-      String(<ThreadListPageView chrome={{ ...chrome(c), csrfToken: CSRF_SLOT }} {...await listParts()} />),
+      // No token: a visitor's list has no form to post, so the page is the same bytes for everyone.
+      String(<ThreadListPageView chrome={{ ...chrome(c), csrfToken: '' }} {...await listParts()} />),
     )
   }
   const [parts, checklist] = await Promise.all([listParts(), scope.kind === 'all' ? getSetupChecklist(ctx) : null])

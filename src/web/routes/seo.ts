@@ -7,7 +7,7 @@ import { countSitemapPages, getCategoryBySlug, getListStamp, listCategories, lis
 import { NotFoundError } from '../../errors'
 import { parseId } from '../../validation'
 import type { AppEnv } from '../types'
-import type { KeptDocument } from '../page-cache'
+import { acceptsGzip, type KeptDocument } from '../page-cache'
 
 export const seoRoutes = new Hono<AppEnv>()
 
@@ -34,14 +34,6 @@ function keptDocument(c: Context<AppEnv>, key: string): KeptDocument | undefined
 function keepDocument(c: Context<AppEnv>, key: string, document: KeptDocument, ttlMs?: number): KeptDocument {
   c.var.deps.pageCache.documents.set(key, document, ttlMs === undefined ? undefined : { ttl: ttlMs })
   return document
-}
-
-/** Whether the client takes gzip (`Accept-Encoding: gzip`, not refused with q=0). */
-function acceptsGzip(c: Context<AppEnv>): boolean {
-  return (c.req.header('accept-encoding') ?? '').split(',').some((part) => {
-    const [coding, ...params] = part.trim().toLowerCase().split(';')
-    return (coding === 'gzip' || coding === 'x-gzip') && !params.some((param) => /^\s*q=0(\.0*)?\s*$/.test(param))
-  })
 }
 
 /**
@@ -113,7 +105,7 @@ seoRoutes.get('/sitemaps/:file{threads-[0-9]+\\.xml}', async (c) => {
 async function serveFeed(c: Context<AppEnv>, categorySlug: string | null) {
   const ctx = c.var.ctx
   const scope: ListScope = categorySlug === null ? { kind: 'all' } : { kind: 'category', slug: categorySlug }
-  const stamp = await getListStamp(ctx, { scope, forFeed: true })
+  const stamp = await c.var.deps.pageCache.stamps.read(`feed:${JSON.stringify(scope)}`, () => getListStamp(ctx, { scope, forFeed: true }))
   if (categorySlug !== null && stamp.scopeId === null) throw new NotFoundError('That category')
   const key = `feed:${JSON.stringify(scope)}:${stamp.version}`
   const document = keptDocument(c, key) ?? keepDocument(c, key, withEtag(await renderFeed(c, categorySlug)))
