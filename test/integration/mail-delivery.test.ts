@@ -79,4 +79,17 @@ describe('mail by SMTP', () => {
     await drainAll()
     expect(sink.received.length).toBe(before + 1)
   })
+
+  it('several mails travel over one kept SMTP connection, not a connection each', async () => {
+    const before = { mails: sink.received.length, connections: sink.connections }
+    const thread = await createThread(t, asker, category, { title: 'Where do invoices go?', body: 'I cannot find last month’s invoice.' })
+    for (const body of ['Billing → Invoices.', 'Or ask your admin for access.', 'Also sent by mail on the 1st.']) {
+      await createReply(t, helper, thread.id, body)
+      await drainAll()
+    }
+    await sink.waitFor(before.mails + 3)
+    expect(sink.received.length - before.mails).toBe(3)
+    // The pool opens at most one connection for mails sent one after another (the old transport opened three).
+    expect(sink.connections - before.connections).toBeLessThanOrEqual(1)
+  })
 })

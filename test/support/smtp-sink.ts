@@ -10,6 +10,8 @@ export interface SmtpSink {
   received: ParsedMail[]
   /** Envelope recipients per received mail, in order. */
   envelopes: string[][]
+  /** SMTP connections opened to the sink so far (a pooled sender keeps one open for many mails). */
+  readonly connections: number
   /** Makes the server refuse the next `count` messages (an outage the outbox must ride out). */
   refuseNext(count: number): void
   waitFor(count: number, timeoutMs?: number): Promise<ParsedMail[]>
@@ -20,10 +22,15 @@ export async function startSmtpSink(): Promise<SmtpSink> {
   const received: ParsedMail[] = []
   const envelopes: string[][] = []
   let refusals = 0
+  let connections = 0
   const server = new SMTPServer({
     authOptional: true,
     disabledCommands: ['STARTTLS'],
     logger: false,
+    onConnect(_session, callback) {
+      connections++
+      callback()
+    },
     onData(stream, session, callback) {
       if (refusals > 0) {
         refusals--
@@ -48,6 +55,9 @@ export async function startSmtpSink(): Promise<SmtpSink> {
     port,
     received,
     envelopes,
+    get connections() {
+      return connections
+    },
     refuseNext(count) {
       refusals = count
     },
