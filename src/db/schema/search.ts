@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm'
-import { boolean, customType, index, integer, pgTable, serial, text, timestamp } from 'drizzle-orm/pg-core'
+import { bigint, boolean, customType, index, integer, pgTable, serial, text, timestamp } from 'drizzle-orm/pg-core'
 import { users } from './accounts'
 import { threads } from './forum'
 
@@ -102,6 +102,17 @@ export const searchTiers = pgTable('search_tiers', {
 export const searchLexemes = pgTable('search_lexemes', {
   lexeme: text('lexeme').primaryKey(),
   docCount: integer('doc_count').notNull(),
+})
+
+/**
+ * One number that moves with every write to the PostgreSQL engine's index (documents, vectors,
+ * word counts, vocabulary, tiers): a statement-level trigger bumps it before the write, in the
+ * writer's transaction (migration 0032). A search or similar-questions answer is kept under the
+ * value read before it ran, so a kept answer is current exactly while the number is unchanged.
+ */
+export const searchIndexEpoch = pgTable('search_index_epoch', {
+  id: integer('id').primaryKey(),
+  value: bigint('value', { mode: 'number' }).notNull().default(0),
 })
 
 /** Words seen in indexed titles and questions: the vocabulary typo correction picks from. */
