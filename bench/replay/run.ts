@@ -16,7 +16,10 @@ import { MONTH, scaled, WEEK, type ReplayScale } from './traffic'
 import type { PostgresCluster } from '../../test/support/postgres-cluster'
 
 // npm run bench:replay [-- --week] [-- --db=postgres|pglite] [-- --seed=N] [-- --days=N]
-//   [-- --soak [--scale=10]] [-- --no-report] [-- --statements]
+//   [-- --soak [--scale=10]] [-- --no-report] [-- --statements] [-- --with-saved=pglite]
+// Each database's figures are kept in bench/replay/figures-<period>-<db>.json; --with-saved adds
+// the kept figures of databases not run now to the report (the month on PGlite takes long enough
+// to run on its own, niced, beside other work).
 // A month of support replayed against the real application (see simulate.ts), on PostgreSQL and
 // on PGlite, measured from what the application recorded (measure.ts). Writes bench/replay/REPORT.md
 // with its charts and the "## Replay: a month of support" section of bench/RESULTS.md.
@@ -160,10 +163,17 @@ try {
     if (args.includes('--statements') && topStatements)
       for (const row of await topStatements()) log(`${row.calls.padStart(8)} calls ${row.total_ms.padStart(7)} ms  ${row.query}`)
     results.push(figures)
+    writeFileSync(join(outDir, `figures-${label.replace(' ', '-')}-${kind}.json`), `${JSON.stringify({ seed, loadAverage: loadavg()[0], figures }, null, 1)}\n`)
     const goals = judgeGoals(figures, week || soak || option('days') ? null : 600)
     log(`wall ${(figures.cost.wallSeconds / 60).toFixed(1)} min, ${figures.cost.statements ?? '?'} statements, ${figures.cost.outboxRuns} outbox runs, peak RSS ${figures.cost.peakRssMb.toFixed(0)} MB, cpu ${figures.cost.cpuSeconds.toFixed(0)} s (this process) + ${figures.cost.serverCpuSeconds?.toFixed(0) ?? '-'} s (PostgreSQL)`)
     for (const goal of goals) log(`${goal.met ? 'met ' : 'MISS'} ${goal.goal}: ${goal.value}`)
     if (figures.failures.length) log(`failures:\n${figures.failures.slice(0, 10).join('\n')}`)
+  }
+  for (const kind of option('with-saved')?.split(',') ?? []) {
+    const saved = JSON.parse(readFileSync(join(outDir, `figures-${label.replace(' ', '-')}-${kind}.json`), 'utf8')) as { seed: number; loadAverage: number; figures: ReplayFigures }
+    if (saved.seed !== seed) throw new Error(`the kept ${kind} figures are of seed ${saved.seed}, not ${seed}`)
+    log(`with the kept ${kind} figures (load ${saved.loadAverage.toFixed(1)} at their end)`)
+    results.push(saved.figures)
   }
   const loadAverage = loadavg()[0]!
   // A shortened period (--days) is for trying things out, except in the soak, which reports what it ran.
