@@ -139,6 +139,7 @@ try {
         ? {
             supportPeople: 4 * factor,
             signUpConcurrency: 8,
+            supportAtOnce: true,
             transport: async ({ smtpUrl, now }) => {
               const start = new Date(now.getTime() + 2 * 86_400_000)
               control = await startSoak({ databaseUrl: url!, cluster: cluster!, smtpUrl, now, start, end: new Date(start.getTime() + scale.days * 86_400_000), log })

@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks'
 import { and, asc, eq, gt, isNotNull, sql } from 'drizzle-orm'
 import { DateTime } from 'luxon'
 import { manualClock } from '../../src/clock'
@@ -11,7 +12,7 @@ import { countUnreadNotifications, markNotificationsRead } from '../../src/notif
 import { changeItemState, replyToItem, setOnDuty, updateItemDetails } from '../../src/queue'
 import { answerSwap, requestSwap, skipShift, whoIsOnRotation } from '../../src/rotation'
 import { nextDueAt, SAFETY_MINUTES } from './due-work'
-import { seededRandom } from './random'
+import { seededRandom, type Random } from './random'
 import { startMailSink, startWebhookSink, type MailSink, type WebhookSink } from './sinks'
 import { planTraffic, ZONE, type Bug, type Outcome, type PlannedQuestion, type ReplayScale, type TrafficPlan } from './traffic'
 import { buildWorld, type Person, type ReplayWorld } from './world'
@@ -40,6 +41,12 @@ export interface ReplayOptions {
   engineerEveryMinutes?: number
   /** Support people (four by default; the soak scales them with the traffic). */
   supportPeople?: number
+  /**
+   * Support people due at the same minute work the board at once (the soak, with forty of them),
+   * each drawing from a random stream of their own, so the customers' traffic stays the seed's.
+   * Off by default: one after another on one stream, as the month's report was made.
+   */
+  supportAtOnce?: boolean
   /** Customers signed up at once while the world is built (world.ts; 1 by default). */
   signUpConcurrency?: number
   /**
@@ -174,7 +181,27 @@ export async function runReplay(options: ReplayOptions): Promise<ReplayRun> {
   let peakRssBytes = process.memoryUsage().rss
   const start = options.start ?? REPLAY_START
   const plan = planTraffic(options.scale, options.seed, start)
-  const random = seededRandom(options.seed).fork('behaviour')
+  // Draws come from the stream of whoever acts: a support person working at the same minute as
+  // others (supportAtOnce) has their own, so the order their requests finish in moves no one
+  // else's draws; everyone else shares one.
+  const shared = seededRandom(options.seed).fork('behaviour')
+  const lane = new AsyncLocalStorage<Random>()
+  const current = () => lane.getStore() ?? shared
+  const random: Random = {
+    next: () => current().next(),
+    int: (min, max) => current().int(min, max),
+    chance: (p) => current().chance(p),
+    pick: (items) => current().pick(items),
+    weighted: (weights) => current().weighted(weights),
+    poisson: (mean) => current().poisson(mean),
+    fork: (label) => current().fork(label),
+  }
+  const lanes = new Map<number, Random>()
+  const laneOf = (person: Person) => {
+    let stream = lanes.get(person.id)
+    if (!stream) lanes.set(person.id, (stream = shared.fork(`support ${person.email}`)))
+    return stream
+  }
   const clock = manualClock(new Date(start.getTime() - 2 * DAY))
   const mail = await startMailSink()
   const webhooks = await startWebhookSink()
@@ -235,8 +262,10 @@ export async function runReplay(options: ReplayOptions): Promise<ReplayRun> {
   const unreadOf = async (person: Person): Promise<number> => {
     const seen = bells.get(person.id)
     if (seen && seen.writes === writes) return seen.unread
+    // The count as of before the read: a write landing while it runs makes the next look ask again.
+    const asOf = writes
     const unread = await countUnreadNotifications(world.ctx(person))
-    bells.set(person.id, { writes, unread })
+    bells.set(person.id, { writes: asOf, unread })
     return unread
   }
   let notificationsSeen = -1
@@ -724,9 +753,16 @@ export async function runReplay(options: ReplayOptions): Promise<ReplayRun> {
     }
     for (let task = agenda.takeDue(now); task; task = agenda.takeDue(now)) await task.run()
     spent('people')
-    if (inOfficeHours(now))
-      for (const [n, person] of world.support.entries())
-        if ((time.minute + 3 * n) % supportEvery === 0) await act('work board', () => workBoard(person, (time.minute + 3 * n) % 30 === 0))
+    if (inOfficeHours(now)) {
+      const due = world.support.map((person, n) => ({ person, n, take: (time.minute + 3 * n) % 30 === 0 })).filter(({ n }) => (time.minute + 3 * n) % supportEvery === 0)
+      if (!options.supportAtOnce) for (const { person, take } of due) await act('work board', () => workBoard(person, take))
+      else {
+        // Those taking unassigned work go one after another (at once they would take the same
+        // items from each other); the rest at once, each on their own stream.
+        for (const { person } of due.filter(({ take }) => take)) await lane.run(laneOf(person), () => act('work board', () => workBoard(person, true)))
+        await Promise.all(due.filter(({ take }) => !take).map(({ person }) => lane.run(laneOf(person), () => act('work board', () => workBoard(person, false)))))
+      }
+    }
     spent('support')
     if (time.minute === 0) onRotationNow = (await whoIsOnRotation(world.database.db, 'support', clock.now()))?.userId ?? null
     for (const [n, person] of world.engineers.entries()) {
