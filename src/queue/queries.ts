@@ -3,6 +3,7 @@ import { alias } from 'drizzle-orm/pg-core'
 import { apiScopesFor, isStaff, requireSignedIn, requireStaff } from '../policy'
 import type { Ctx } from '../ctx'
 import { queryRows } from '../db/client'
+import { staffEpochColumn } from '../db/staff-epoch'
 import {
   apiTokens,
   businessCalendars,
@@ -28,7 +29,8 @@ import {
   type QueueItem,
   type Role,
 } from '../db/schema'
-import { NotFoundError } from '../errors'
+import { NotFoundError, ValidationError } from '../errors'
+import { describeFigure, figureConditions, figureTally, parseFigureFilters, teamAndKindOfRating, type BoardFigure, type FigureNames, type FilterChip } from './board-filters'
 import { getThreadPage, type ThreadPageData } from '../forum'
 import { whoIsOnRotations } from '../rotation'
 import { describeTarget } from './business-hours'
@@ -51,10 +53,9 @@ export interface BoardFilters {
   priority?: number
   /** 'breached' or 'soon' (due within the hour). */
   risk?: string
-  /** Item numbers, comma-separated (at most 500): the items behind a scoreboard figure. */
-  ids?: string
+  // The figure filters (src/queue/board-filters.ts): the items behind a scoreboard number.
   kind?: string
-  /** Created at or after / before these instants (ISO 8601). */
+  /** A day or an instant (ISO 8601): from (inclusive) and to (exclusive) date the event, else the creation. */
   from?: string
   to?: string
   /** 'no': no first response yet (the unanswered backlog). */
@@ -63,6 +64,24 @@ export interface BoardFilters {
   duplicates?: string
   /** An SLA policy's id, or 'none' for items no policy matched: the policy their snapshot names. */
   policy?: string
+  /** What from/to date: escalated, escalation_answered, assigned, replied, closed, rated. */
+  event?: string
+  /** The person who did the event (or received it; 'none': a rating no engineer was credited with). */
+  by?: string
+  /** A rotation shift's id: the escalations its rotation took during it. */
+  shift?: string
+  /** 'out': out-of-hours escalations only. */
+  hours?: string
+  /** An SLA target and outcome, e.g. first_response_missed (the scoreboard's facts). */
+  sla?: string
+  /** responded, resolved or reopened (the scoreboard's facts). */
+  timing?: string
+  /** A top issue's id: the item and its linked duplicates. */
+  issue?: string
+  /** 'duplicates': the issue's linked duplicates only. */
+  members?: string
+  /** 'open': with an escalation not answered yet. */
+  escalation?: string
   /** Where the page starts: the cursor of the previous page's last row (opaque to the viewer). */
   after?: string
 }
@@ -111,6 +130,16 @@ export interface Board {
   /** Who is on the engineering rotation now, per team that has one (the board's header). */
   onRotation: { teamSlug: string; displayName: string | null; override: boolean; until: Date | null }[]
   filters: BoardFilters
+  /** The figure filters in words, and how many items (and what else the figure counts) they select. */
+  figure: BoardFigureView | null
+  /** Figure filters that could not be used, by parameter: the board then lists nothing. */
+  filterErrors: Record<string, string>
+}
+
+export interface BoardFigureView {
+  chips: FilterChip[]
+  items: number
+  tally: { noun: string; count: number } | null
 }
 
 export const BOARD_PAGE_SIZE = 50
@@ -165,42 +194,15 @@ function decodeCursor(text: string | undefined): BoardCursor | null {
   }
 }
 
-export const BOARD_IDS_MAX = 500
-
-/** The item numbers of an `ids` filter, or null when it is absent or not a list of at most 500 numbers. */
-export function parseBoardIds(text: string | undefined): number[] | null {
-  if (!text || !/^\d{1,10}(,\d{1,10}){0,499}$/.test(text)) return null
-  return text.split(',').map(Number)
-}
-
-function instantOf(text: string | undefined): string | null {
-  if (!text || text.length > 40) return null
-  const at = new Date(text)
-  return Number.isNaN(at.getTime()) ? null : at.toISOString()
-}
-
-function filterSql(ctx: Ctx, filters: BoardFilters, now: Date): SQL | undefined {
-  const conditions: (SQL | undefined)[] = []
-  const ids = parseBoardIds(filters.ids)
-  if (ids) conditions.push(inArray(queueItems.id, ids))
-  if (filters.kind && (itemKinds as readonly string[]).includes(filters.kind)) conditions.push(eq(queueItems.kind, filters.kind as ItemKind))
-  const from = instantOf(filters.from)
-  const to = instantOf(filters.to)
-  if (from) conditions.push(sql`${queueItems.createdAt} >= ${from}::timestamptz`)
-  if (to) conditions.push(sql`${queueItems.createdAt} < ${to}::timestamptz`)
-  if (filters.answered === 'no') conditions.push(isNull(queueItems.firstResponseAt))
-  if (filters.duplicates === 'no')
-    conditions.push(
-      sql`${queueItems.mergedIntoItemId} is null and not exists (select 1 from queue_item_events m where m.item_id = ${queueItems.id} and m.kind = 'merged')`,
-    )
-  if (filters.policy === 'none') conditions.push(sql`${queueItems.sla}->>'policyId' is null`)
-  else if (filters.policy && /^\d{1,10}$/.test(filters.policy)) conditions.push(sql`(${queueItems.sla}->>'policyId')::int = ${Number(filters.policy)}`)
+function filterSql(ctx: Ctx, filters: BoardFilters, figure: BoardFigure | null, now: Date): SQL | undefined {
+  const conditions: (SQL | undefined)[] = figure ? figureConditions(figure, filters.team) : []
   if (filters.state === 'all') {
     // Every state: the items behind a figure, open or closed.
   } else if (filters.state === 'closed') conditions.push(sql`${queueItems.state} in ('resolved', 'wont_fix')`)
   else if (filters.state && (itemStates as readonly string[]).includes(filters.state)) conditions.push(eq(queueItems.state, filters.state as ItemState))
   else conditions.push(OPEN)
-  if (filters.team) conditions.push(eq(queueItems.teamSlug, filters.team))
+  // A rating's team is the one it was given for (the CSAT figure's), in the figure's condition.
+  if (filters.team && !teamAndKindOfRating(figure)) conditions.push(eq(queueItems.teamSlug, filters.team))
   if (filters.assignee === 'mine') conditions.push(eq(queueItems.assigneeId, ctx.actor!.id))
   else if (filters.assignee === 'unassigned') conditions.push(isNull(queueItems.assigneeId))
   else if (filters.assignee && /^\d{1,10}$/.test(filters.assignee)) conditions.push(eq(queueItems.assigneeId, Number(filters.assignee)))
@@ -231,7 +233,7 @@ function filterSql(ctx: Ctx, filters: BoardFilters, now: Date): SQL | undefined 
  * then joined to their people and organisation: sorted whole, every open item's wide row (SLA
  * snapshot, signals) was joined and carried through the sort, about 1 s at 100k open items.
  */
-async function boardRows(ctx: Ctx, filters: BoardFilters, now: Date): Promise<{ rows: BoardRow[]; next: string | null }> {
+async function boardRows(ctx: Ctx, filters: BoardFilters, figure: BoardFigure | null, now: Date): Promise<{ rows: BoardRow[]; next: string | null }> {
   const assignee = alias(users, 'assignee')
   const requester = alias(users, 'requester')
   const openBoard = showsOpenItems(filters)
@@ -242,7 +244,7 @@ async function boardRows(ctx: Ctx, filters: BoardFilters, now: Date): Promise<{ 
       ? ids.from(queuePriorities).innerJoin(queueItems, eq(queueItems.id, queuePriorities.itemId))
       : ids.from(queueItems).leftJoin(queuePriorities, eq(queuePriorities.itemId, queueItems.id))
   )
-    .where(filterSql(ctx, filters, now))
+    .where(filterSql(ctx, filters, figure, now))
     .orderBy(...order)
     .limit(BOARD_PAGE_SIZE + 1)
     .as('page')
@@ -304,7 +306,49 @@ async function boardRows(ctx: Ctx, filters: BoardFilters, now: Date): Promise<{ 
 /** The board's rows alone, without the page's counts, teams and people (the API's item list). */
 export async function getBoardRows(ctx: Ctx, filters: BoardFilters): Promise<{ rows: BoardRow[]; next: string | null }> {
   requireStaff(ctx, 'see the support queue')
-  return boardRows(ctx, filters, ctx.now())
+  const { figure, errors } = parseFigureFilters(filters)
+  if (Object.keys(errors).length > 0) throw new ValidationError(errors, 'These filters could not be used.')
+  return boardRows(ctx, filters, figure, ctx.now())
+}
+
+/**
+ * How many items the figure filters select (every page, not just this one), what else the
+ * figure counts among them, and the filters in words. Only for a board with figure filters: the
+ * default board never runs it.
+ */
+async function figureView(ctx: Ctx, filters: BoardFilters, figure: BoardFigure, now: Date, staff: { id: number; displayName: string }[]): Promise<BoardFigureView> {
+  const matching = ctx.db
+    .select({ id: queueItems.id })
+    .from(queueItems)
+    .leftJoin(queuePriorities, eq(queuePriorities.itemId, queueItems.id))
+    .where(filterSql(ctx, { ...filters, after: undefined }, figure, now))
+  const tally = figureTally(figure, filters.team)
+  const [[counted], [policy], [shift], [issue]] = await Promise.all([
+    queryRows<{ items: number; tally: number | null }>(
+      ctx.db,
+      sql`with matching as (${matching}) select (select count(*) from matching)::int as items, ${tally ? sql`${tally.sql}::int` : sql`null::int`} as tally`,
+    ),
+    typeof figure.policy === 'number' ? ctx.db.select({ name: slaPolicies.name }).from(slaPolicies).where(eq(slaPolicies.id, figure.policy)) : Promise.resolve([]),
+    figure.shift !== undefined
+      ? queryRows<{ team_slug: string; engineer: string | null; starts_at: string; ends_at: string }>(
+          ctx.db,
+          sql`select r.team_slug, u.display_name as engineer, s.starts_at::text, s.ends_at::text
+            from rotation_shifts s join rotations r on r.id = s.rotation_id left join users u on u.id = s.user_id where s.id = ${figure.shift}`,
+        )
+      : Promise.resolve([]),
+    figure.issue !== undefined ? ctx.db.select({ title: queueItems.title }).from(queueItems).where(eq(queueItems.id, figure.issue)) : Promise.resolve([]),
+  ])
+  const names: FigureNames = {
+    people: new Map(staff.map((person) => [person.id, person.displayName])),
+    policyName: policy?.name ?? null,
+    shift: shift ? { teamSlug: shift.team_slug, engineer: shift.engineer, startsAt: new Date(shift.starts_at), endsAt: new Date(shift.ends_at) } : null,
+    issueTitle: issue?.title ?? null,
+  }
+  return {
+    chips: describeFigure(figure, filters.team, names),
+    items: counted?.items ?? 0,
+    tally: tally ? { noun: tally.noun, count: counted?.tally ?? 0 } : null,
+  }
 }
 
 interface CountsRow {
@@ -356,8 +400,11 @@ export async function getBoard(ctx: Ctx, filters: BoardFilters): Promise<Board> 
   const actor = requireStaff(ctx, 'see the support queue')
   const now = ctx.now()
   const at = now.toISOString()
+  const { figure, errors: filterErrors } = parseFigureFilters(filters)
+  const refused = Object.keys(filterErrors).length > 0
   const [{ rows, next }, counts, teamSlugs, staff, [profile], onRotation] = await Promise.all([
-    boardRows(ctx, filters, now),
+    // Filters that cannot be used list nothing rather than something other than what was asked.
+    refused ? Promise.resolve({ rows: [], next: null }) : boardRows(ctx, filters, figure, now),
     boardCounts(ctx, actor.id, filters.team, at),
     knownTeamSlugs(ctx.db),
     ctx.db
@@ -387,6 +434,8 @@ export async function getBoard(ctx: Ctx, filters: BoardFilters): Promise<Board> 
       .filter(([teamSlug]) => !filters.team || filters.team === teamSlug)
       .map(([teamSlug, on]) => ({ teamSlug, displayName: on.displayName, override: on.override, until: on.until })),
     filters,
+    figure: figure ? await figureView(ctx, filters, figure, now, staff) : null,
+    filterErrors,
   }
 }
 
@@ -427,6 +476,28 @@ export interface ItemPage {
   staff: { id: number; displayName: string }[]
   teams: string[]
   nextStates: ItemState[]
+}
+
+/**
+ * The key of an item page as kept (src/web/staff-pages.ts), in one statement read before the page:
+ * the staff page epoch (every queue, escalation, CSAT, people and organisation table) and the
+ * revisions of the forum threads the page shows, which move without the epoch: the item's own
+ * thread with its replies, the customer's ten latest threads ("Their threads") and the threads
+ * its loop replies went to. Any reply, edit, vote or hiding on those bumps their revision.
+ */
+export async function getItemPageStamp(ctx: Ctx, itemId: number): Promise<string> {
+  requireStaff(ctx, 'see queue items')
+  const [row] = await queryRows<{ stamp: string }>(
+    ctx.db,
+    sql`select concat_ws(':', ${staffEpochColumn}, '-', '-') as stamp, concat_ws(':', ${staffEpochColumn},
+        coalesce((select t.revision from queue_items i join threads t on t.id = i.thread_id where i.id = ${itemId})::text, '-'),
+        coalesce((select string_agg(c.id || '.' || c.revision, ',') from (
+          select t.id, t.revision from threads t where t.author_id = (select requester_id from queue_items where id = ${itemId})
+          order by t.created_at desc limit 10) c), '-'),
+        coalesce((select string_agg(l.thread_id || '.' || t.revision, ',') from loop_replies l join threads t on t.id = l.thread_id
+          where l.item_id = ${itemId}), '-')) as unused`,
+  )
+  return row!.stamp
 }
 
 /** Everything the item page shows, for staff only. */

@@ -131,3 +131,71 @@ export const ApiTokenInput = z.object({
   name: text('Name', { min: 2, max: 80, singleLine: true }),
   scopes: z.array(z.enum(apiScopes, { error: 'Unknown scope.' })).min(1, { error: 'Choose at least one scope.' }),
 })
+
+// --- The board's figure filters ------------------------------------------------------------
+// The filters a scoreboard number links with, so the board lists exactly the items behind it,
+// however many. Each is a URL parameter of /queue; see src/queue/board-filters.ts for what each
+// selects and how it is said on the page.
+
+/** What `from`/`to` date: the item's creation (no event), or one kind of thing done to it. */
+export const BOARD_EVENTS = ['escalated', 'escalation_answered', 'assigned', 'replied', 'closed', 'rated'] as const
+export type BoardEvent = (typeof BOARD_EVENTS)[number]
+export const BOARD_SLA_OUTCOMES = [
+  'first_response_met',
+  'first_response_missed',
+  'first_response_running',
+  'next_response_met',
+  'next_response_missed',
+  'resolution_met',
+  'resolution_missed',
+  'resolution_running',
+] as const
+export type BoardSlaOutcome = (typeof BOARD_SLA_OUTCOMES)[number]
+export const BOARD_TIMINGS = ['responded', 'resolved', 'reopened'] as const
+export type BoardTiming = (typeof BOARD_TIMINGS)[number]
+
+/** A day (UTC midnight) or an instant with its zone, as the scoreboard's links write them. */
+const boardInstant = (label: string) =>
+  z.string().transform((text, ctx) => {
+    const value = text.trim()
+    const isDay = /^\d{4}-\d{2}-\d{2}$/.test(value)
+    const isInstant = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}:?\d{2})$/.test(value)
+    const at = isDay ? new Date(`${value}T00:00:00.000Z`) : isInstant ? new Date(value) : null
+    if (!at || Number.isNaN(at.getTime()) || (isDay && at.toISOString().slice(0, 10) !== value) || at.getUTCFullYear() < 2000 || at.getUTCFullYear() > 2100) {
+      ctx.addIssue({ code: 'custom', message: `${label} must be a date like 2026-11-01 or a time like 2026-11-01T09:00:00Z.` })
+      return z.NEVER
+    }
+    return at
+  })
+
+const boardChoice = <T extends readonly [string, ...string[]]>(values: T, label: string) =>
+  z.enum(values, { error: `${label} is one of: ${values.join(', ')}.` })
+
+export const BoardFigureQuery = z
+  .object({
+    kind: boardChoice(itemKinds, 'Kind').optional(),
+    from: boardInstant('The start').optional(),
+    to: boardInstant('The end').optional(),
+    answered: z.literal('no', { error: 'Answered is “no” (no first response yet) or absent.' }).optional(),
+    duplicates: z.literal('no', { error: 'Duplicates is “no” (leave out items closed as duplicates) or absent.' }).optional(),
+    policy: z.union([z.literal('none'), id('SLA policy')], { error: 'Choose an SLA policy by number, or “none”.' }).optional(),
+    event: boardChoice(BOARD_EVENTS, 'Event').optional(),
+    by: z.union([z.literal('none'), id('person')], { error: 'Choose a person by number (or “none” for ratings no engineer was credited with).' }).optional(),
+    shift: id('rotation shift').optional(),
+    hours: z.literal('out', { error: 'Hours is “out” (out of hours only) or absent.' }).optional(),
+    sla: boardChoice(BOARD_SLA_OUTCOMES, 'SLA outcome').optional(),
+    timing: boardChoice(BOARD_TIMINGS, 'Timing').optional(),
+    issue: id('issue').optional(),
+    members: z.literal('duplicates', { error: 'Members is “duplicates” (the issue’s linked duplicates only) or absent.' }).optional(),
+    escalation: z.literal('open', { error: 'Escalation is “open” (an escalation not answered yet) or absent.' }).optional(),
+  })
+  .superRefine((value, ctx) => {
+    const problem = (path: string, message: string) => ctx.addIssue({ code: 'custom', path: [path], message })
+    if (value.from && value.to && value.to <= value.from) problem('to', 'The end must be after the start.')
+    if (value.by !== undefined && !value.event) problem('by', 'A person needs an event: what they did (assigned, replied, closed, escalated, escalation answered, rated).')
+    if (value.by === 'none' && value.event !== 'rated') problem('by', '“none” applies to ratings only (no engineer credited).')
+    if (value.hours && value.event !== 'escalated' && value.shift === undefined) problem('hours', 'Out of hours applies to escalations (event escalated, or a shift).')
+    if (value.shift !== undefined && value.event) problem('shift', 'A shift already means the escalations taken during it; leave out the event.')
+    if (value.members && value.issue === undefined) problem('members', 'Linked duplicates need an issue.')
+  })
+export type BoardFigureQuery = z.infer<typeof BoardFigureQuery>

@@ -3,17 +3,16 @@ import type { Db } from '../db/client'
 import { queryRows } from '../db/client'
 import type { SlaSnapshot } from '../db/schema'
 import { businessMinutesBetween } from '../queue'
-import { LINKABLE_IDS } from './links'
 import { countPersonWork } from './person-work'
 import type { ScoreboardWindow } from './window'
 
 // The scoreboard's figures, one query each, over the event log's rollup (scoreboard_item_facts),
-// the escalations, the forum's threads, rotation shifts and CSAT ratings. Each returns the item
-// numbers behind its counts, so every number can link to them.
+// the escalations, the forum's threads, rotation shifts and CSAT ratings. Each number links to the
+// board with the filter that selects the same rows (src/queue/board-filters.ts), so no figure
+// carries item numbers.
 
 const iso = (at: Date) => at.toISOString()
 const ids = (value: unknown): number[] => (Array.isArray(value) ? value.map(Number) : [])
-const idsOrNull = (value: unknown): number[] | null => (value === null || value === undefined ? null : ids(value))
 const num = (value: unknown): number | null => (value === null || value === undefined ? null : Number(value))
 
 function teamOf(window: ScoreboardWindow, column: SQL): SQL {
@@ -32,7 +31,6 @@ export interface TopIssueRow {
   duplicateIds: number[]
   customers: number
   openEscalations: number
-  openEscalationItemIds: number[]
   /** New affected customers and new duplicates, in the period and in the one before. */
   newLoad: number
   previousLoad: number
@@ -57,7 +55,6 @@ export async function topIssues(db: Db, window: ScoreboardWindow, now: Date, lim
     duplicate_ids: number[]
     customers: number
     open_escalations: number
-    escalation_item_ids: number[]
     new_load: number
     previous_load: number
     owner_id: number | null
@@ -94,12 +91,12 @@ export async function topIssues(db: Db, window: ScoreboardWindow, now: Date, lim
           count(*) filter (where created_at >= ${iso(window.previousFrom)}::timestamptz and created_at < ${iso(window.previousTo)}::timestamptz)::int as previous_duplicates
         from duplicates group by item_id
       ), escalation_counts as (
-        select m.item_id, count(*)::int as open_escalations, array_agg(distinct e.item_id) as item_ids
+        select m.item_id, count(*)::int as open_escalations
         from members m cross join lateral (select e.item_id from escalations e where e.item_id = m.member_id and e.answered_at is null offset 0) e
         group by m.item_id
       ), ranked as (
         select o.*, coalesce(c.customers, 0) as customers, coalesce(cardinality(d.duplicate_ids), 0) + 1 as items,
-          coalesce(e.open_escalations, 0) as open_escalations, coalesce(e.item_ids, '{}') as escalation_item_ids,
+          coalesce(e.open_escalations, 0) as open_escalations,
           coalesce(d.duplicate_ids, '{}') as duplicate_ids,
           coalesce(c.new_customers, 0) + coalesce(d.new_duplicates, 0) as new_load,
           coalesce(c.previous_customers, 0) + coalesce(d.previous_duplicates, 0) as previous_load
@@ -112,7 +109,7 @@ export async function topIssues(db: Db, window: ScoreboardWindow, now: Date, lim
       )
       select r.id, r.title, r.team_slug, r.state, r.created_at::text as created_at,
         array_prepend(r.id, r.duplicate_ids) as member_ids, r.duplicate_ids, r.customers, r.open_escalations,
-        r.escalation_item_ids, r.new_load, r.previous_load, so.owner_id, u.display_name as owner_name
+        r.new_load, r.previous_load, so.owner_id, u.display_name as owner_name
       from ranked r
       left join scoreboard_owners so on so.item_id = r.id
       left join users u on u.id = so.owner_id
@@ -146,7 +143,6 @@ export async function topIssues(db: Db, window: ScoreboardWindow, now: Date, lim
     duplicateIds: ids(row.duplicate_ids),
     customers: row.customers,
     openEscalations: row.open_escalations,
-    openEscalationItemIds: ids(row.escalation_item_ids),
     newLoad: row.new_load,
     previousLoad: row.previous_load,
     owner: row.owner_id ? { id: row.owner_id, displayName: row.owner_name ?? '' } : null,
@@ -162,12 +158,13 @@ export interface WeekRow {
   to: Date
   escalations: number
   outOfHours: number
-  itemIds: number[]
+  /** Distinct items escalated. */
+  items: number
 }
 
 /** Escalations per week (weeks start on Monday, UTC; the first and last are clipped to the period). */
 export async function escalationsPerWeek(db: Db, window: ScoreboardWindow): Promise<WeekRow[]> {
-  const rows = await queryRows<{ week_start: string; week_from: string; week_to: string; escalations: number; out_of_hours: number; item_ids: number[] }>(
+  const rows = await queryRows<{ week_start: string; week_from: string; week_to: string; escalations: number; out_of_hours: number; items: number }>(
     db,
     sql`
       with weeks as (
@@ -181,7 +178,7 @@ export async function escalationsPerWeek(db: Db, window: ScoreboardWindow): Prom
       )
       select w.week_start::text, w.week_from::text, w.week_to::text, count(e.id)::int as escalations,
         count(e.id) filter (where e.out_of_hours)::int as out_of_hours,
-        coalesce(array_agg(distinct e.item_id) filter (where e.id is not null), '{}') as item_ids
+        count(distinct e.item_id)::int as items
       from weeks w
       left join (
         select e.* from escalations e join queue_items i on i.id = e.item_id
@@ -196,7 +193,7 @@ export async function escalationsPerWeek(db: Db, window: ScoreboardWindow): Prom
     to: new Date(row.week_to),
     escalations: row.escalations,
     outOfHours: row.out_of_hours,
-    itemIds: ids(row.item_ids),
+    items: row.items,
   }))
 }
 
@@ -274,9 +271,6 @@ export interface SlaRow {
   met: number
   missed: number
   pending: number
-  /** The items behind met and missed, or null when more than LINKABLE_IDS. */
-  metIds: number[] | null
-  missedIds: number[] | null
 }
 
 /**
@@ -291,17 +285,11 @@ export async function slaCompliance(db: Db, window: ScoreboardWindow): Promise<S
     fr_met: number
     fr_missed: number
     fr_pending: number
-    fr_met_ids: number[] | null
-    fr_missed_ids: number[] | null
     res_met: number
     res_missed: number
     res_pending: number
-    res_met_ids: number[] | null
-    res_missed_ids: number[] | null
     nr_met: number
     nr_missed: number
-    nr_met_ids: number[] | null
-    nr_missed_ids: number[] | null
   }>(
     db,
     sql`
@@ -309,29 +297,21 @@ export async function slaCompliance(db: Db, window: ScoreboardWindow): Promise<S
         count(*) filter (where first_response_met)::int as fr_met,
         count(*) filter (where not first_response_met)::int as fr_missed,
         count(*) filter (where first_response_met is null)::int as fr_pending,
-        case when count(*) filter (where first_response_met) <= ${LINKABLE_IDS} then coalesce(array_agg(item_id) filter (where first_response_met), '{}') end as fr_met_ids,
-        case when count(*) filter (where not first_response_met) <= ${LINKABLE_IDS} then coalesce(array_agg(item_id) filter (where not first_response_met), '{}') end as fr_missed_ids,
         count(*) filter (where resolution_met)::int as res_met,
         count(*) filter (where not resolution_met)::int as res_missed,
         count(*) filter (where resolution_met is null)::int as res_pending,
-        case when count(*) filter (where resolution_met) <= ${LINKABLE_IDS} then coalesce(array_agg(item_id) filter (where resolution_met), '{}') end as res_met_ids,
-        case when count(*) filter (where not resolution_met) <= ${LINKABLE_IDS} then coalesce(array_agg(item_id) filter (where not resolution_met), '{}') end as res_missed_ids,
         coalesce(sum(next_responses_met), 0)::int as nr_met,
-        coalesce(sum(next_responses_missed), 0)::int as nr_missed,
-        case when count(*) filter (where next_responses_met > 0) <= ${LINKABLE_IDS} then coalesce(array_agg(item_id) filter (where next_responses_met > 0), '{}') end as nr_met_ids,
-        case when count(*) filter (where next_responses_missed > 0) <= ${LINKABLE_IDS} then coalesce(array_agg(item_id) filter (where next_responses_missed > 0), '{}') end as nr_missed_ids
+        coalesce(sum(next_responses_missed), 0)::int as nr_missed
       from scoreboard_item_facts
       where created_at >= ${iso(window.from)}::timestamptz and created_at < ${iso(window.to)}::timestamptz
         and not duplicate ${teamOf(window, sql`team_slug`)}
       group by policy_id, policy_name
       order by policy_name, policy_id`,
   )
-  // Item numbers come only for sets small enough to link (thousands at 100k items cost more to
-  // send and parse than the counts themselves).
   return rows.flatMap((row) => [
-    { policyId: row.policy_id, policyName: row.policy_name, target: 'first_response' as const, met: row.fr_met, missed: row.fr_missed, pending: row.fr_pending, metIds: idsOrNull(row.fr_met_ids), missedIds: idsOrNull(row.fr_missed_ids) },
-    { policyId: row.policy_id, policyName: row.policy_name, target: 'next_response' as const, met: row.nr_met, missed: row.nr_missed, pending: 0, metIds: idsOrNull(row.nr_met_ids), missedIds: idsOrNull(row.nr_missed_ids) },
-    { policyId: row.policy_id, policyName: row.policy_name, target: 'resolution' as const, met: row.res_met, missed: row.res_missed, pending: row.res_pending, metIds: idsOrNull(row.res_met_ids), missedIds: idsOrNull(row.res_missed_ids) },
+    { policyId: row.policy_id, policyName: row.policy_name, target: 'first_response' as const, met: row.fr_met, missed: row.fr_missed, pending: row.fr_pending },
+    { policyId: row.policy_id, policyName: row.policy_name, target: 'next_response' as const, met: row.nr_met, missed: row.nr_missed, pending: 0 },
+    { policyId: row.policy_id, policyName: row.policy_name, target: 'resolution' as const, met: row.res_met, missed: row.res_missed, pending: row.res_pending },
   ])
 }
 
@@ -429,7 +409,6 @@ export interface ShiftRow {
   startsAt: Date
   endsAt: Date
   escalations: number
-  escalationItemIds: number[]
   outOfHours: number
   itemsFiled: number
 }
@@ -443,7 +422,6 @@ export async function loadPerShift(db: Db, window: ScoreboardWindow): Promise<Sh
     starts_at: string
     ends_at: string
     escalations: number
-    item_ids: number[]
     out_of_hours: number
     items_filed: number
   }>(
@@ -451,7 +429,6 @@ export async function loadPerShift(db: Db, window: ScoreboardWindow): Promise<Sh
     sql`
       select s.id, r.team_slug, u.display_name as engineer, s.starts_at::text, s.ends_at::text,
         (select count(*)::int from escalations e where e.rotation_id = r.id and e.created_at >= s.starts_at and e.created_at < s.ends_at) as escalations,
-        (select coalesce(array_agg(distinct e.item_id), '{}') from escalations e where e.rotation_id = r.id and e.created_at >= s.starts_at and e.created_at < s.ends_at) as item_ids,
         (select count(*)::int from escalations e where e.rotation_id = r.id and e.created_at >= s.starts_at and e.created_at < s.ends_at and e.out_of_hours) as out_of_hours,
         (select count(*)::int from scoreboard_item_facts f where f.team_slug = r.team_slug and f.created_at >= s.starts_at and f.created_at < s.ends_at) as items_filed
       from rotation_shifts s join rotations r on r.id = s.rotation_id left join users u on u.id = s.user_id
@@ -466,7 +443,6 @@ export async function loadPerShift(db: Db, window: ScoreboardWindow): Promise<Sh
     startsAt: new Date(row.starts_at),
     endsAt: new Date(row.ends_at),
     escalations: row.escalations,
-    escalationItemIds: ids(row.item_ids),
     outOfHours: row.out_of_hours,
     itemsFiled: row.items_filed,
   }))
@@ -474,21 +450,16 @@ export async function loadPerShift(db: Db, window: ScoreboardWindow): Promise<Sh
 
 // --- Load per person ------------------------------------------------------------------------
 
-/** Distinct items, and their numbers when there are few enough to list on the board (LINKABLE_IDS). */
-export interface ItemSet {
-  count: number
-  ids: number[] | null
-}
-
 export interface PersonRow {
   userId: number
   displayName: string
   role: string
-  assigned: ItemSet
-  replied: ItemSet
-  closed: ItemSet
-  escalationsReceived: ItemSet
-  escalationsAnswered: ItemSet
+  /** Distinct items of each kind of work. */
+  assigned: number
+  replied: number
+  closed: number
+  escalationsReceived: number
+  escalationsAnswered: number
 }
 
 const PERSON_COLUMNS = { assigned: 'assigned', replied: 'replied', closed: 'closed', received: 'escalationsReceived', answered: 'escalationsAnswered' } as const
@@ -503,11 +474,11 @@ export async function loadPerPerson(db: Db, window: ScoreboardWindow, options: {
   const to = iso(window.to)
   const teamJoin = window.team ? sql`join queue_items i on i.id = e.item_id and i.team_slug = ${window.team}` : sql``
   const [work, escalations, staff] = await Promise.all([
-    countPersonWork(db, window, LINKABLE_IDS, options),
-    queryRows<{ user_id: number; what: string; item_ids: number[] }>(
+    countPersonWork(db, window, options),
+    queryRows<{ user_id: number; what: string; items: number }>(
       db,
       sql`
-        select user_id, what, array_agg(distinct item_id) as item_ids from (
+        select user_id, what, count(distinct item_id)::int as items from (
           select e.engineer_id as user_id, 'received' as what, e.item_id from escalations e ${teamJoin}
           where e.engineer_id is not null and e.created_at >= ${from}::timestamptz and e.created_at < ${to}::timestamptz
           union all
@@ -518,30 +489,25 @@ export async function loadPerPerson(db: Db, window: ScoreboardWindow, options: {
     queryRows<{ id: number; display_name: string; role: string }>(db, sql`select id, display_name, role from users where role <> 'member'`),
   ])
   const people = new Map<number, PersonRow>()
-  const empty = (): ItemSet => ({ count: 0, ids: [] })
-  const add = (userId: number, what: string, set: ItemSet) => {
+  const add = (userId: number, what: string, items: number) => {
     const user = staff.find((row) => row.id === userId)
     if (!user) return
     const person = people.get(userId) ?? {
       userId,
       displayName: user.display_name,
       role: user.role,
-      assigned: empty(),
-      replied: empty(),
-      closed: empty(),
-      escalationsReceived: empty(),
-      escalationsAnswered: empty(),
+      assigned: 0,
+      replied: 0,
+      closed: 0,
+      escalationsReceived: 0,
+      escalationsAnswered: 0,
     }
-    person[PERSON_COLUMNS[what as keyof typeof PERSON_COLUMNS]] = set
+    person[PERSON_COLUMNS[what as keyof typeof PERSON_COLUMNS]] = items
     people.set(userId, person)
   }
-  for (const row of work) add(row.userId, row.what, { count: row.items, ids: row.itemIds })
-  for (const row of escalations) {
-    const itemIds = ids(row.item_ids).sort((a, b) => a - b)
-    add(row.user_id, row.what, { count: itemIds.length, ids: itemIds.length <= LINKABLE_IDS ? itemIds : null })
-  }
-  const total = (person: PersonRow) =>
-    person.assigned.count + person.replied.count + person.closed.count + person.escalationsReceived.count + person.escalationsAnswered.count
+  for (const row of work) add(row.userId, row.what, row.items)
+  for (const row of escalations) add(row.user_id, row.what, row.items)
+  const total = (person: PersonRow) => person.assigned + person.replied + person.closed + person.escalationsReceived + person.escalationsAnswered
   return [...people.values()].sort((a, b) => total(b) - total(a) || a.displayName.localeCompare(b.displayName) || a.userId - b.userId)
 }
 
@@ -554,7 +520,6 @@ export interface CsatRow {
   ratings: number
   average: number
   satisfied: number
-  itemIds: number[]
 }
 
 export interface Csat {
@@ -568,14 +533,13 @@ export async function csatFigures(db: Db, window: ScoreboardWindow): Promise<Csa
   const from = iso(window.from)
   const to = iso(window.to)
   const [rows, [asked]] = await Promise.all([
-    queryRows<{ team_slug: string | null; item_kind: string | null; engineer_id: number | null; engineer: string | null; by: string; ratings: number; average: number; satisfied: number; item_ids: number[] }>(
+    queryRows<{ team_slug: string | null; item_kind: string | null; engineer_id: number | null; engineer: string | null; by: string; ratings: number; average: number; satisfied: number }>(
       db,
       sql`
         select r.team_slug, r.item_kind, r.engineer_id, max(u.display_name) as engineer,
           case when grouping(r.team_slug) = 0 then 'team' when grouping(r.item_kind) = 0 then 'kind' else 'engineer' end as by,
           count(*)::int as ratings, avg(r.rating)::float8 as average,
-          count(*) filter (where r.rating >= 4)::int as satisfied,
-          array_agg(r.item_id order by r.item_id) as item_ids
+          count(*) filter (where r.rating >= 4)::int as satisfied
         from csat_ratings r left join users u on u.id = r.engineer_id
         where r.rated_at >= ${from}::timestamptz and r.rated_at < ${to}::timestamptz ${teamOf(window, sql`r.team_slug`)}
         group by grouping sets ((r.team_slug), (r.item_kind), (r.engineer_id))
@@ -596,7 +560,7 @@ export async function csatFigures(db: Db, window: ScoreboardWindow): Promise<Csa
       const by = row.by as CsatRow['by']
       const key = by === 'team' ? row.team_slug! : by === 'kind' ? row.item_kind! : String(row.engineer_id ?? 'none')
       const label = by === 'engineer' ? (row.engineer ?? 'Nobody (resolved by the product)') : key.replace(/_/g, ' ')
-      return { by, key, label, ratings: row.ratings, average: Number(row.average), satisfied: row.satisfied, itemIds: ids(row.item_ids) }
+      return { by, key, label, ratings: row.ratings, average: Number(row.average), satisfied: row.satisfied }
     }),
   }
 }

@@ -16,10 +16,9 @@ import {
   slaCompliance,
   topIssues,
   unansweredBacklog,
-  type ItemSet,
   type TopIssueRow,
 } from './figures'
-import { boardLink, itemsLink, LINKABLE_IDS } from './links'
+import { boardLink } from './links'
 import { resolveWindow, type ScoreboardFilterInput, type ScoreboardWindow } from './window'
 
 // The scoreboard's read model: every figure as a table of cells (the text the page shows and the
@@ -42,9 +41,8 @@ export type ChartKey = (typeof CHART_KEYS)[number]
 
 export interface Cell {
   text: string
+  /** The board (or page) listing what the number counts. */
   href?: string
-  /** Why a number has no link (too many items to list by number). */
-  note?: string
 }
 
 export interface FigureTable {
@@ -94,24 +92,6 @@ const count = (value: number, href?: string): Cell => ({ text: String(value), ..
 const day = (at: Date) => at.toISOString().slice(0, 10)
 const stamp = (at: Date) => at.toISOString().slice(0, 16).replace('T', ' ')
 
-/** A count of these items, linked to them on the board when there are few enough to list. */
-function itemsCell(ids: readonly number[]): Cell {
-  const href = itemsLink(ids)
-  return { text: String(ids.length), ...(href ? { href } : {}), ...(ids.length > LINKABLE_IDS ? { note: `More than ${LINKABLE_IDS} items: narrow the period or team to list them.` } : {}) }
-}
-
-/** A number (not necessarily of items: next responses, escalations) linked to the items behind it. */
-function countOfItems(value: number, ids: readonly number[] | null): Cell {
-  if (ids === null) return { text: String(value), note: `More than ${LINKABLE_IDS} items: narrow the period or team to list them.` }
-  const href = value > 0 ? itemsLink(ids) : undefined
-  return { text: String(value), ...(href ? { href } : {}), ...(ids.length > LINKABLE_IDS ? { note: `More than ${LINKABLE_IDS} items: narrow the period or team to list them.` } : {}) }
-}
-
-/** A count of distinct items that came with their numbers only when few enough to list. */
-function setCell(set: ItemSet): Cell {
-  return set.ids ? itemsCell(set.ids) : { text: String(set.count), note: `More than ${LINKABLE_IDS} items: narrow the period or team to list them.` }
-}
-
 function trendOf(issue: TopIssueRow): TopIssue['trend'] {
   return issue.newLoad > issue.previousLoad ? 'up' : issue.newLoad < issue.previousLoad ? 'down' : 'flat'
 }
@@ -145,7 +125,9 @@ export async function buildScoreboard(db: Db, input: ScoreboardFilterInput, now:
     db.select({ ranAt: scoreboardRollups.ranAt }).from(scoreboardRollups).where(sql`${scoreboardRollups.name} = 'item_facts'`),
   ])
   const team = window.team
+  // Items created in the period, duplicates left out: those the timing and SLA figures count.
   const cohort = { team, state: 'all' as const, from: window.from, to: window.to, duplicates: 'no' as const }
+  const period = { team, state: 'all' as const, from: window.from, to: window.to }
   const periodWords = `created ${day(window.from)} to ${day(new Date(window.to.getTime() - 1))}`
 
   const topIssueList: TopIssue[] = issues.map((issue) => ({ ...issue, trend: trendOf(issue) }))
@@ -164,11 +146,11 @@ export async function buildScoreboard(db: Db, input: ScoreboardFilterInput, now:
           { text: `#${issue.id}`, href: `/queue/items/${issue.id}` },
           { text: issue.title },
           { text: issue.teamSlug },
-          itemsCell(issue.memberIds),
-          countOfItems(issue.customers, issue.memberIds),
+          count(issue.memberIds.length, boardLink({ state: 'all', issue: issue.id })),
+          count(issue.customers, boardLink({ state: 'all', issue: issue.id })),
           { text: (issue.minutesOpen / 60).toFixed(1) },
-          itemsCell(issue.duplicateIds),
-          countOfItems(issue.openEscalations, issue.openEscalationItemIds),
+          count(issue.duplicateIds.length, boardLink({ state: 'all', issue: issue.id, members: 'duplicates' })),
+          count(issue.openEscalations, boardLink({ state: 'all', issue: issue.id, escalation: 'open' })),
           { text: String(issue.newLoad) },
           { text: String(issue.previousLoad) },
           { text: issue.trend === 'up' ? 'rising' : issue.trend === 'down' ? 'falling' : 'steady' },
@@ -183,14 +165,17 @@ export async function buildScoreboard(db: Db, input: ScoreboardFilterInput, now:
       chart: { type: 'bar', yLabel: 'Escalations', xLabel: 'Week of', data: weeks.map((week) => ({ label: day(week.weekStart), value: week.escalations })) },
       table: {
         columns: ['Week of', 'From', 'Until', 'Escalations', 'Out of hours', 'Items'],
-        rows: weeks.map((week) => [
-          { text: day(week.weekStart) },
-          { text: stamp(week.from) },
-          { text: stamp(week.to) },
-          countOfItems(week.escalations, week.itemIds),
-          { text: String(week.outOfHours) },
-          itemsCell(week.itemIds),
-        ]),
+        rows: weeks.map((week) => {
+          const escalated = { team, state: 'all' as const, event: 'escalated' as const, from: week.from, to: week.to }
+          return [
+            { text: day(week.weekStart) },
+            { text: stamp(week.from) },
+            { text: stamp(week.to) },
+            count(week.escalations, boardLink(escalated)),
+            count(week.outOfHours, boardLink({ ...escalated, hours: 'out' })),
+            count(week.items, boardLink(escalated)),
+          ]
+        }),
       },
     },
     {
@@ -206,7 +191,14 @@ export async function buildScoreboard(db: Db, input: ScoreboardFilterInput, now:
         columns: ['Team', 'Kind', 'Items', 'Answered', 'Median (min)', '90th percentile (min)'],
         rows: timings.map((row) => {
           const href = boardLink({ ...cohort, team: row.teamSlug, kind: row.kind })
-          return [{ text: row.teamSlug }, { text: row.kind }, count(row.items, href), { text: String(row.responded) }, { text: minutes(row.firstResponseMedian) }, { text: minutes(row.firstResponseP90) }]
+          return [
+            { text: row.teamSlug },
+            { text: row.kind },
+            count(row.items, href),
+            count(row.responded, boardLink({ ...cohort, team: row.teamSlug, kind: row.kind, timing: 'responded' })),
+            { text: minutes(row.firstResponseMedian) },
+            { text: minutes(row.firstResponseP90) },
+          ]
         }),
       },
     },
@@ -227,8 +219,8 @@ export async function buildScoreboard(db: Db, input: ScoreboardFilterInput, now:
             { text: row.teamSlug },
             { text: row.kind },
             count(row.items, href),
-            { text: String(row.resolved) },
-            { text: String(row.reopenings) },
+            count(row.resolved, boardLink({ ...cohort, team: row.teamSlug, kind: row.kind, timing: 'resolved' })),
+            count(row.reopenings, boardLink({ ...cohort, team: row.teamSlug, kind: row.kind, timing: 'reopened' })),
             { text: minutes(row.resolutionMedian) },
             { text: minutes(row.resolutionP90) },
           ]
@@ -251,9 +243,10 @@ export async function buildScoreboard(db: Db, input: ScoreboardFilterInput, now:
         rows: sla.map((row) => [
           { text: row.policyName, href: boardLink({ ...cohort, policy: row.policyId }) },
           { text: row.target.replace('_', ' ') },
-          countOfItems(row.met, row.metIds),
-          countOfItems(row.missed, row.missedIds),
-          { text: String(row.pending) },
+          count(row.met, boardLink({ ...cohort, policy: row.policyId, sla: `${row.target}_met` })),
+          count(row.missed, boardLink({ ...cohort, policy: row.policyId, sla: `${row.target}_missed` })),
+          // Next responses are never counted as running (each is met or missed when it is decided).
+          row.target === 'next_response' ? { text: String(row.pending) } : count(row.pending, boardLink({ ...cohort, policy: row.policyId, sla: `${row.target}_running` })),
           { text: percent(row.met, row.met + row.missed) },
         ]),
       },
@@ -321,8 +314,8 @@ export async function buildScoreboard(db: Db, input: ScoreboardFilterInput, now:
           { text: shift.engineer ?? 'nobody planned (team lead)' },
           { text: stamp(shift.startsAt) },
           { text: stamp(shift.endsAt) },
-          countOfItems(shift.escalations, shift.escalationItemIds),
-          { text: String(shift.outOfHours) },
+          count(shift.escalations, boardLink({ state: 'all', shift: shift.shiftId })),
+          count(shift.outOfHours, boardLink({ state: 'all', shift: shift.shiftId, hours: 'out' })),
           count(shift.itemsFiled, boardLink({ team: shift.teamSlug, state: 'all', from: shift.startsAt, to: shift.endsAt })),
         ]),
       },
@@ -336,22 +329,25 @@ export async function buildScoreboard(db: Db, input: ScoreboardFilterInput, now:
             type: 'bar',
             yLabel: 'Items',
             data: people.slice(0, 15).flatMap((person) => [
-              { label: person.displayName, series: 'assigned', value: person.assigned.count },
-              { label: person.displayName, series: 'escalations received', value: person.escalationsReceived.count },
+              { label: person.displayName, series: 'assigned', value: person.assigned },
+              { label: person.displayName, series: 'escalations received', value: person.escalationsReceived },
             ]),
           }
         : null,
       table: {
         columns: ['Person', 'Role', 'Assigned', 'Answered', 'Closed', 'Escalations received', 'Escalations answered'],
-        rows: people.map((person) => [
-          { text: person.displayName },
-          { text: person.role },
-          setCell(person.assigned),
-          setCell(person.replied),
-          setCell(person.closed),
-          setCell(person.escalationsReceived),
-          setCell(person.escalationsAnswered),
-        ]),
+        rows: people.map((person) => {
+          const work = (event: 'assigned' | 'replied' | 'closed' | 'escalated' | 'escalation_answered') => boardLink({ ...period, event, by: person.userId })
+          return [
+            { text: person.displayName },
+            { text: person.role },
+            count(person.assigned, work('assigned')),
+            count(person.replied, work('replied')),
+            count(person.closed, work('closed')),
+            count(person.escalationsReceived, work('escalated')),
+            count(person.escalationsAnswered, work('escalation_answered')),
+          ]
+        }),
       },
     },
     {
@@ -366,7 +362,7 @@ export async function buildScoreboard(db: Db, input: ScoreboardFilterInput, now:
         rows: csat.rows.map((row) => [
           { text: row.by },
           { text: row.label },
-          itemsCell(row.itemIds),
+          count(row.ratings, boardLink({ ...period, event: 'rated', ...(row.by === 'team' ? { team: row.key } : row.by === 'kind' ? { kind: row.key } : { by: row.key === 'none' ? null : Number(row.key) }) })),
           { text: row.average.toFixed(2) },
           { text: percent(row.satisfied, row.ratings) },
         ]),

@@ -1,36 +1,48 @@
-// Where a scoreboard number leads: the support board showing exactly the items behind it.
+import type { BoardEvent, BoardSlaOutcome, BoardTiming } from '../queue'
 
-/** The board lists at most this many items by number (BOARD_IDS_MAX in src/queue). */
-export const LINKABLE_IDS = 500
+// Where a scoreboard number leads: the support board with the filter that selects exactly the
+// rows behind it (src/queue/board-filters.ts), whatever their number.
 
 export interface BoardLinkFilters {
   team?: string | null
   state?: 'all' | 'open' | 'closed'
-  ids?: readonly number[]
   kind?: string
+  /** Created (or, with an event, done) from this instant on, and before `to`. */
   from?: Date
   to?: Date
   answered?: 'no'
   duplicates?: 'no'
   policy?: number | 'none' | null
+  event?: BoardEvent
+  /** The person; null: a rating no engineer was credited with. */
+  by?: number | null
+  shift?: number
+  hours?: 'out'
+  sla?: BoardSlaOutcome
+  timing?: BoardTiming
+  issue?: number
+  members?: 'duplicates'
+  escalation?: 'open'
 }
 
 export function boardLink(filters: BoardLinkFilters): string {
   const query = new URLSearchParams()
   if (filters.team) query.set('team', filters.team)
   if (filters.state && filters.state !== 'open') query.set('state', filters.state)
+  if (filters.event) query.set('event', filters.event)
+  if (filters.by !== undefined) query.set('by', filters.by === null ? 'none' : String(filters.by))
+  if (filters.shift !== undefined) query.set('shift', String(filters.shift))
+  if (filters.issue !== undefined) query.set('issue', String(filters.issue))
+  if (filters.members) query.set('members', filters.members)
+  if (filters.escalation) query.set('escalation', filters.escalation)
   if (filters.kind) query.set('kind', filters.kind)
   if (filters.from) query.set('from', filters.from.toISOString())
   if (filters.to) query.set('to', filters.to.toISOString())
+  if (filters.hours) query.set('hours', filters.hours)
   if (filters.answered) query.set('answered', filters.answered)
   if (filters.duplicates) query.set('duplicates', filters.duplicates)
   if (filters.policy !== undefined) query.set('policy', filters.policy === null ? 'none' : String(filters.policy))
-  if (filters.ids) query.set('ids', [...filters.ids].sort((a, b) => a - b).join(','))
+  if (filters.sla) query.set('sla', filters.sla)
+  if (filters.timing) query.set('timing', filters.timing)
   return `/queue?${query.toString()}`
-}
-
-/** The board with these items (any state), or nothing when there are none or too many to list by number. */
-export function itemsLink(ids: readonly number[]): string | undefined {
-  if (ids.length === 0 || ids.length > LINKABLE_IDS) return undefined
-  return boardLink({ state: 'all', ids })
 }

@@ -59,25 +59,19 @@ export async function rebuildPersonWork(db: Db): Promise<void> {
   await db.execute(insertRows(sql`true`))
 }
 
-/** Per person and kind of work: how many distinct items, and which (only when few enough to link). */
+/** Per person and kind of work: how many distinct items. */
 export interface PersonWorkCount {
   userId: number
   what: string
   items: number
-  itemIds: number[] | null
 }
 
 /**
  * Distinct items per person and kind of work (assigned, replied, closed) in [from, to),
  * optionally of one team's items: from the rollup where it is current, or `direct` from the log
- * alone. Item numbers come along for the counts of at most `linkable` items.
+ * alone. (The items themselves are listed by the board's event filter, which reads the log.)
  */
-export async function countPersonWork(
-  db: Db,
-  window: { from: Date; to: Date; team: string | null },
-  linkable: number,
-  options: { direct?: boolean } = {},
-): Promise<PersonWorkCount[]> {
+export async function countPersonWork(db: Db, window: { from: Date; to: Date; team: string | null }, options: { direct?: boolean } = {}): Promise<PersonWorkCount[]> {
   const from = window.from.toISOString()
   const to = window.to.toISOString()
   const team = window.team
@@ -100,28 +94,9 @@ export async function countPersonWork(
         select distinct user_id, what, item_id from (${eventWork(inWindow, sql`join fresh on fresh.item_id = e.item_id`)}) w
         where user_id is not null`
     : sql`select distinct user_id, what, item_id from (${eventWork(inWindow)}) w where user_id is not null`
-  // Counts first, in one pass; the item numbers only for the counts small enough to link, in a
-  // second pass over just those people (at 90 days and 100k items there are none to fetch).
   const counts = await queryRows<{ user_id: number; what: string; items: number }>(
     db,
     sql`with ${fresh} work as (${work}) select user_id, what, count(*)::int as items from work group by user_id, what order by user_id, what`,
   )
-  const few = counts.filter((row) => row.items <= linkable)
-  const idsOf = new Map<string, number[]>()
-  if (few.length > 0) {
-    const listed = await queryRows<{ user_id: number; what: string; item_ids: number[] }>(
-      db,
-      sql`
-        with ${fresh} work as (${work})
-        select user_id, what, array_agg(item_id order by item_id) as item_ids from work
-        where (user_id, what) in (${sql.join(
-          few.map((row) => sql`(${row.user_id}::int, ${row.what}::text)`),
-          sql`, `,
-        )})
-        group by user_id, what`,
-    )
-    for (const row of listed) idsOf.set(`${row.user_id}:${row.what}`, row.item_ids.map(Number))
-  }
-  const rows = counts.map((row) => ({ ...row, item_ids: row.items <= linkable ? (idsOf.get(`${row.user_id}:${row.what}`) ?? []) : null }))
-  return rows.map((row) => ({ userId: row.user_id, what: row.what, items: row.items, itemIds: row.item_ids ? row.item_ids.map(Number) : null }))
+  return counts.map((row) => ({ userId: row.user_id, what: row.what, items: row.items }))
 }

@@ -142,10 +142,10 @@ describe('the scoreboard', () => {
     // Hand-computed, last 7 days: Sam answered A, B and C and closed A (twice: one item) and C.
     const { window } = resolveWindow({ period: '7' }, t.clock.now(), ['platform'])
     const sam = (await loadPerPerson(t.db, window)).find((person) => person.userId === support.id)!
-    expect(sam.replied).toEqual({ count: 3, ids: [items.a, items.b, items.c].sort((x, y) => x - y) })
-    expect(sam.closed).toEqual({ count: 2, ids: [items.a, items.c].sort((x, y) => x - y) })
+    expect(sam.replied).toBe(3)
+    expect(sam.closed).toBe(2)
     const tuesday = resolveWindow(windows[1]!, t.clock.now(), ['platform']).window
-    expect((await loadPerPerson(t.db, tuesday)).find((person) => person.userId === support.id)!.closed).toEqual({ count: 1, ids: [items.a] })
+    expect((await loadPerPerson(t.db, tuesday)).find((person) => person.userId === support.id)!.closed).toBe(1)
     await rebuildScoreboardFacts(t.db, t.clock.now())
     await same()
   })
@@ -169,7 +169,7 @@ describe('the scoreboard', () => {
     // The top issue is B with D as its duplicate: two items, two customers.
     const top = tableOf(page, 'top-issues')[0]!
     expect(top.slice(0, 5)).toEqual([`#${items.b}`, 'Exports of all orders stop half way', 'platform', '2', '2'])
-    expect(linkIn(page, 'top-issues', 0, 3)).toBe(`/queue?state=all&ids=${[items.b, items.d].sort((x, y) => x - y).join('%2C')}`)
+    expect(linkIn(page, 'top-issues', 0, 3)).toBe(`/queue?state=all&issue=${items.b}`)
     // Missed first responses link to A and B on the board, and the board shows exactly those.
     const missed = linkIn(page, 'sla', 0, 3)!
     const board = await html(await client.get(missed))
@@ -249,13 +249,13 @@ describe('the scoreboard', () => {
     at('3T12:30')
     const early = resolveWindow({ period: '7' }, t.clock.now(), ['platform']).window
     const before = (await loadPerPerson(t.db, early)).find((person) => person.userId === engineer.id)
-    expect(before?.replied.count ?? 0).toBe(0)
+    expect(before?.replied ?? 0).toBe(0)
     // Eve answers C after the rollup ran (and before it runs again): the figure has it already.
     await replyToItem({ ctx: t.ctx(engineer), input: { itemId: items.c, body: 'Found it: a rounding step in the tax code.' } })
     at('3T12:31')
     const { window } = resolveWindow({ period: '7' }, t.clock.now(), ['platform'])
     const after = (await loadPerPerson(t.db, window)).find((person) => person.userId === engineer.id)!
-    expect(after.replied).toEqual({ count: 1, ids: [items.c] })
+    expect(after.replied).toBe(1)
     expect(await loadPerPerson(t.db, window)).toEqual(await loadPerPerson(t.db, window, { direct: true }))
     await runScoreboardRollup(t.db, t.clock.now())
     expect(await loadPerPerson(t.db, window)).toEqual(await loadPerPerson(t.db, window, { direct: true }))

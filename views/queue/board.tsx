@@ -81,7 +81,7 @@ function BoardFilters({ board }: { board: Board }) {
   const f = board.filters
   return (
     <form method="get" action="/queue" class="board-filters" hx-get="/queue" hx-trigger="change" hx-target="#board" hx-swap="outerHTML" hx-push-url="true">
-      <FigureFilters filters={f} />
+      <FigureFilters board={board} />
       <label>
         Team
         <select name="team">
@@ -159,27 +159,66 @@ function BoardFilters({ board }: { board: Board }) {
   )
 }
 
+/** The filters the form's selects set; every other filter is a figure filter, kept in hidden fields. */
+const FORM_FILTERS: readonly string[] = ['team', 'assignee', 'state', 'priority', 'risk', 'after']
+
 /**
- * The filters a scoreboard figure links with (its items by number, kind, creation window,
- * unanswered): kept while the other filters change, said in words, and removable in one click.
+ * The filters a scoreboard figure links with, said in words, one removable chip each, and how
+ * many items they select (and what else the figure counts): kept while the selects change.
  */
-function FigureFilters({ filters }: { filters: Board['filters'] }) {
-  const parts = [
-    filters.ids && `${filters.ids.split(',').length} ${filters.ids.includes(',') ? 'items' : 'item'} by number`,
-    filters.kind && `kind ${filters.kind.replace(/_/g, ' ')}`,
-    filters.from && `created from ${filters.from}`,
-    filters.to && `created before ${filters.to}`,
-    filters.answered === 'no' && 'no first response yet',
-    filters.duplicates === 'no' && 'not closed as duplicates',
-    filters.policy && (filters.policy === 'none' ? 'no SLA policy matched' : `SLA policy #${filters.policy}`),
-  ].filter(Boolean)
-  if (parts.length === 0) return null
+function FigureFilters({ board }: { board: Board }) {
+  const { filters, figure, filterErrors } = board
+  const errors = Object.entries(filterErrors)
+  const kept = Object.entries(filters).filter(([key, value]) => !FORM_FILTERS.includes(key) && value !== undefined && value !== '')
+  if (!figure && errors.length === 0) return null
+  const clearAll = Object.fromEntries(kept.map(([key]) => [key, undefined]))
   return (
-    <p class="figure-filters">
-      {(['ids', 'kind', 'from', 'to', 'answered', 'duplicates', 'policy'] as const).map((key) => filters[key] && <input type="hidden" name={key} value={filters[key]} />)}
-      Showing the items behind a scoreboard figure: {parts.join(', ')}.{' '}
-      <a href={boardQuery(filters, { ids: undefined, kind: undefined, from: undefined, to: undefined, answered: undefined, duplicates: undefined, policy: undefined })}>Clear these</a>
-    </p>
+    <div class="figure-filters">
+      {kept.map(([key, value]) => (
+        <input type="hidden" name={key} value={String(value)} />
+      ))}
+      {errors.length > 0 && (
+        <div role="alert" class="form-error" id="board-filter-errors">
+          <p>These filters could not be used, so nothing is listed:</p>
+          <ul>
+            {errors.map(([key, message]) => (
+              <li id={`board-${key}-error`}>
+                <code>{key}</code>: {message}
+              </li>
+            ))}
+          </ul>
+        </div>
+      )}
+      {figure && (
+        <>
+          <p class="figure-summary">
+            Showing the items behind a scoreboard figure: <strong>{figure.chips.map((chip) => chip.text).join(', ')}</strong>.{' '}
+            <span class="figure-count">
+              <strong data-count="items">{figure.items}</strong> {figure.items === 1 ? 'item' : 'items'}
+              {figure.tally && (
+                <>
+                  {' '}
+                  · <strong data-count="tally">{figure.tally.count}</strong> {figure.tally.noun}
+                </>
+              )}
+            </span>
+          </p>
+          <ul class="filter-chips" aria-label="Filters">
+            {figure.chips.map((chip) => (
+              <li>
+                {chip.text}{' '}
+                <a href={boardQuery(filters, Object.fromEntries(chip.remove.map((key) => [key, undefined])))} aria-label={`Remove the filter: ${chip.text}`} title="Remove this filter">
+                  ×
+                </a>
+              </li>
+            ))}
+            <li>
+              <a href={boardQuery(filters, clearAll)}>Clear these</a>
+            </li>
+          </ul>
+        </>
+      )}
+    </div>
   )
 }
 

@@ -134,7 +134,7 @@ function chartSvg(figure: Figure): string | null {
 }
 
 function CellView({ cell, header }: { cell: Cell; header?: boolean }) {
-  const content = cell.href ? <a href={cell.href}>{cell.text}</a> : cell.note ? <span title={cell.note}>{cell.text}</span> : cell.text
+  const content = cell.href ? <a href={cell.href}>{cell.text}</a> : cell.text
   return header ? <th scope="row">{content}</th> : <td>{content}</td>
 }
 

@@ -20,6 +20,7 @@ import {
   getBoard,
   getFilingChoices,
   getItemPage,
+  getItemPageStamp,
   getMacro,
   getSlaSettings,
   getTeamsSettings,
@@ -34,6 +35,7 @@ import {
   setOnDuty,
   updateItemDetails,
   type BoardFilters,
+  FIGURE_FILTER_KEYS,
 } from '../../queue'
 import { markDuplicate } from '../../forum'
 import { escalateItem, getItemEngineering, sendLoopReplies } from '../../escalations'
@@ -60,22 +62,17 @@ function boardFilters(c: Context<AppEnv>): BoardFilters {
     priority: priority && /^[0-4]$/.test(priority) ? Number(priority) : undefined,
     risk: ['breached', 'soon'].includes(c.req.query('risk') ?? '') ? c.req.query('risk') : undefined,
     after: c.req.query('after') || undefined,
-    // The items behind a scoreboard figure.
-    ids: c.req.query('ids') || undefined,
-    kind: c.req.query('kind') || undefined,
-    from: c.req.query('from') || undefined,
-    to: c.req.query('to') || undefined,
-    answered: c.req.query('answered') || undefined,
-    duplicates: c.req.query('duplicates') || undefined,
-    policy: c.req.query('policy') || undefined,
+    // The items behind a scoreboard figure (checked by the board's query: src/queue/board-filters.ts).
+    ...Object.fromEntries(FIGURE_FILTER_KEYS.map((key) => [key, c.req.query(key) || undefined])),
   }
 }
 
 queueRoutes.get('/', (c) =>
   keptStaffPage(c, 'see the support queue', async () => {
     const board = await getBoard(c.var.ctx, boardFilters(c))
-    if (isHtmx(c)) return c.html(<BoardRegion chrome={chrome(c)} board={board} />)
-    return c.html(<BoardPage chrome={chrome(c)} board={board} />)
+    const status = Object.keys(board.filterErrors).length > 0 ? 422 : 200
+    if (isHtmx(c)) return c.html(<BoardRegion chrome={chrome(c)} board={board} />, status)
+    return c.html(<BoardPage chrome={chrome(c)} board={board} />, status)
   }),
 )
 
@@ -128,12 +125,17 @@ queueRoutes.post('/items/new', async (c) => {
 })
 
 queueRoutes.get('/items/:id', (c) =>
-  keptStaffPage(c, 'see queue items', async () => {
-    const itemId = idParam(c, 'id', 'That queue item')
-    const macroId = parseId(c.req.query('macro'))
-    const macroText = macroId ? await macroTextFor(c, itemId, macroId) : undefined
-    return itemPage(c, itemId, {}, 200, macroText)
-  }),
+  keptStaffPage(
+    c,
+    'see queue items',
+    async () => {
+      const itemId = idParam(c, 'id', 'That queue item')
+      const macroId = parseId(c.req.query('macro'))
+      const macroText = macroId ? await macroTextFor(c, itemId, macroId) : undefined
+      return itemPage(c, itemId, {}, 200, macroText)
+    },
+    () => getItemPageStamp(c.var.ctx, idParam(c, 'id', 'That queue item')),
+  ),
 )
 
 /** htmx: the reply box filled with a canned reply. */
