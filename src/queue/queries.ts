@@ -489,13 +489,13 @@ export async function getItemPageStamp(ctx: Ctx, itemId: number): Promise<string
   requireStaff(ctx, 'see queue items')
   const [row] = await queryRows<{ stamp: string }>(
     ctx.db,
-    sql`select concat_ws(':', ${staffEpochColumn}, '-', '-') as stamp, concat_ws(':', ${staffEpochColumn},
+    sql`select concat_ws(':', ${staffEpochColumn},
         coalesce((select t.revision from queue_items i join threads t on t.id = i.thread_id where i.id = ${itemId})::text, '-'),
         coalesce((select string_agg(c.id || '.' || c.revision, ',') from (
           select t.id, t.revision from threads t where t.author_id = (select requester_id from queue_items where id = ${itemId})
           order by t.created_at desc limit 10) c), '-'),
         coalesce((select string_agg(l.thread_id || '.' || t.revision, ',') from loop_replies l join threads t on t.id = l.thread_id
-          where l.item_id = ${itemId}), '-')) as unused`,
+          where l.item_id = ${itemId}), '-')) as stamp`,
   )
   return row!.stamp
 }
