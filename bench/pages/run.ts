@@ -19,6 +19,7 @@ import { renderPagesSection, type PageResult, type SizeRun, type StatementProfil
 import { writeSection } from '../support/results-file'
 import { GROUPS, pageRoutes, type Cookies, type PageRoute } from './routes'
 import { readTargets, seedNow, seedPages, type SeedTargets } from './seed'
+import { startWriter } from './writer'
 
 // `npm run bench:pages`: every page of the forum, the support queue and the engineering side
 // under load, at several forum sizes, each divided by a bare Hono + postgres.js one-select route
@@ -43,6 +44,8 @@ const config = {
   seedOnly: process.env.BENCH_SEED_ONLY === '1',
   /** Sizes above this are not indexed for search (1M takes about 30 min alone, hours on a busy machine); their search pages are skipped. */
   searchIndexUpTo: Number(process.env.BENCH_SEARCH_INDEX_UP_TO ?? 100_000),
+  /** Forum posts committed per second in the background while each page is loaded (PostgreSQL only); 0: none. See writer.ts. */
+  writerPostsPerSecond: Number(process.env.BENCH_WRITER ?? 0),
 }
 
 /** Bumped whenever seed.ts writes different rows: a kept database of an older seed is rebuilt. */
@@ -446,17 +449,23 @@ async function measurePage(
   postmaster: number | null,
   monitor: Sql | null,
   port?: number,
+  writerTarget?: { url: string; threads: number; avoidThreadId: number } | null,
 ): Promise<PageResult> {
   const url = `http://127.0.0.1:${port ?? server.port}${route.path}`
   const visitors = route.manyVisitors ? (route.as === 'member' ? cookies.members : [cookies.anonymous]) : cookies[route.as]
+  const writer = writerTarget && config.writerPostsPerSecond > 0 ? startWriter(writerTarget.url, config.writerPostsPerSecond, writerTarget.threads, writerTarget.avoidThreadId) : null
   if (config.warmup > 0) await wrk(url, visitors, config.warmup, config.connections)
   const before = snapshotCpu(server.pid, postmaster)
+  const writesBefore = writer?.commits ?? 0
+  const started = performance.now()
   const result = await wrk(url, visitors, config.duration, config.connections)
+  const writesPerSecond = writer ? (writer.commits - writesBefore) / ((performance.now() - started) / 1000) : null
   const after = snapshotCpu(server.pid, postmaster)
   const cpu = cpuUsageBetween(before, after, result.total)
+  await writer?.stop()
   await drain(monitor)
   log(
-    `  ${route.key.padEnd(22)} ${Math.round(result.requestsPerSecond).toString().padStart(6)} req/s  p50 ${result.p50.toFixed(1)} ms  p99 ${result.p99.toFixed(1)} ms${result.errors ? `  ERRORS ${result.errors}` : ''}`,
+    `  ${route.key.padEnd(22)} ${Math.round(result.requestsPerSecond).toString().padStart(6)} req/s  p50 ${result.p50.toFixed(1)} ms  p99 ${result.p99.toFixed(1)} ms${writesPerSecond === null ? '' : `  (${writesPerSecond.toFixed(1)} posts/s beside it)`}${result.errors ? `  ERRORS ${result.errors}` : ''}`,
   )
   return {
     key: route.key,
@@ -483,6 +492,7 @@ async function measureSize(
   cookies: Cookies,
   monitor: Sql | null,
   postmaster: number | null,
+  writerUrl: string | null = null,
 ): Promise<SizeRun> {
   const base = `http://127.0.0.1:${server.port}`
   const targets = prepared.targets
@@ -503,13 +513,15 @@ async function measureSize(
   }
   const referenceRoute: PageRoute = { key: 'reference', label: 'Reference: bare Hono + postgres.js, one primary-key select', group: 'reference', as: 'anonymous', path: `/bench/users/${targets.userId}` }
   log(`${kind} ${threads.toLocaleString('en-US')}: ${config.duration} s per page at ${config.connections} connections`)
-  const referenceBefore = await measurePage(server, referenceRoute, cookies, postmaster, monitor, server.referencePort)
+  const writerTarget = writerUrl ? { url: writerUrl, threads, avoidThreadId: targets.measuredThreadId } : null
+  if (writerTarget && config.writerPostsPerSecond > 0) log(`  with ${config.writerPostsPerSecond} forum posts/s committed in the background during every page (BENCH_WRITER)`)
+  const referenceBefore = await measurePage(server, referenceRoute, cookies, postmaster, monitor, server.referencePort, writerTarget)
   const pages: PageResult[] = []
   for (const route of routes) {
-    const result = await measurePage(server, route, cookies, postmaster, monitor)
+    const result = await measurePage(server, route, cookies, postmaster, monitor, undefined, writerTarget)
     pages.push({ ...result, bytes: bytes.get(route.key) ?? 0, statements: profiles.get(route.key) ?? null })
   }
-  const referenceAfter = await measurePage(server, referenceRoute, cookies, postmaster, monitor, server.referencePort)
+  const referenceAfter = await measurePage(server, referenceRoute, cookies, postmaster, monitor, server.referencePort, writerTarget)
   return { kind, threads, reference: [referenceBefore, referenceAfter], pages, loadAverage: loadavg(), searchIndexed: prepared.searchIndexed }
 }
 
@@ -546,7 +558,7 @@ async function main(): Promise<void> {
       await monitor`analyze`
       const cookies = await sessions(async () => openPostgres(prepared.url, { poolSize: 1 }), prepared.targets)
       const server = await startServer({ DATABASE_URL: prepared.url })
-      const run = await measureSize('postgres', threads, server, prepared, cookies, monitor, findPostmaster(cluster.port))
+      const run = await measureSize('postgres', threads, server, prepared, cookies, monitor, findPostmaster(cluster.port), prepared.url)
       runs.push({ ...run, version: `PostgreSQL ${version}` })
       await server.stop()
       await closeMonitor()

@@ -1,19 +1,28 @@
+import { createHash } from 'node:crypto'
+import { promisify } from 'node:util'
+import { gzip } from 'node:zlib'
 import type { Context } from 'hono'
 import { LRUCache } from 'lru-cache'
-import { readSnapshot } from '../db/snapshot'
+import { readStaffEpoch } from '../db/staff-epoch'
 import { requireStaff } from '../policy'
 import { chrome } from './chrome'
 import { isHtmx } from './htmx'
+import { acceptsGzip } from './page-cache'
 import type { AppEnv } from './types'
 
 // Staff pages (the queue board, an item, the escalation inbox, rotations) are read many times
 // between two changes: the board refreshes itself every 20 s for everyone on shift, people
-// reload and go back and forth. Each costs 5-70 statements and 5-40 ms of rendering, and
-// nothing in it changes until something is committed or the clock moves.
+// reload and go back and forth. Each costs 5-20 statements and 5-40 ms of rendering, and
+// nothing in it changes until something it shows is committed or the clock moves.
 //
 // So a page is kept under a key made of everything it is rendered from:
-//  - the database snapshot (src/db/snapshot.ts): equal only while nothing at all was committed
-//    since, so any change (a new item, an assignment, a note, someone else's reply) shows at once;
+//  - its stamp, read in one statement before the page's data: the staff page epoch (migration
+//    0032: a counter moved at the commit of every transaction that writes a table these pages
+//    read) and, for the pages that show forum threads, those threads' revisions. A forum post on
+//    a thread no staff page shows leaves every stamp alone, so the pages stay kept on a busy forum;
+//    a change to an item, a note, a person's name or a reply on an item's thread moves the stamp,
+//    and the next request renders afresh. The stamp is read before the data and moves in the same
+//    commit as the data, so a page kept under a stamp is never older than the stamp;
 //  - the address and whether htmx asked for the region alone;
 //  - the whole per-request chrome: who is looking (id, role), their CSRF token, their unread
 //    notifications and the other header counts. One person's page is never another's.
@@ -27,14 +36,20 @@ import type { AppEnv } from './types'
 // the one render already under way instead of rendering it fifty times at once.
 const FRESH_MS = 1_000
 
+const gzipAsync = promisify(gzip)
+
 interface Kept {
   html: string
+  /** The page as sent: UTF-8, and gzipped once for clients that take it (65-140 KiB -> 8-20 KiB). */
+  body: Uint8Array<ArrayBuffer>
+  gzipped: Uint8Array<ArrayBuffer>
+  etag: string
   renderedAt: number
 }
 
 interface StaffPageCache {
   pages: LRUCache<string, Kept>
-  renders: Map<string, Promise<string | null>>
+  renders: Map<string, Promise<Kept | null>>
 }
 
 const caches = new WeakMap<object, StaffPageCache>()
@@ -44,7 +59,11 @@ function cacheOf(c: Context<AppEnv>): StaffPageCache {
   let cache = caches.get(owner)
   if (!cache) {
     cache = {
-      pages: new LRUCache<string, Kept>({ maxSize: 16 * 1024 * 1024, sizeCalculation: (kept, key) => (kept.html.length + key.length) * 2, ttl: 5 * 60_000 }),
+      pages: new LRUCache<string, Kept>({
+        maxSize: 32 * 1024 * 1024,
+        sizeCalculation: (kept, key) => (kept.html.length + key.length) * 2 + kept.body.length + kept.gzipped.length,
+        ttl: 5 * 60_000,
+      }),
       renders: new Map(),
     }
     caches.set(owner, cache)
@@ -52,37 +71,70 @@ function cacheOf(c: Context<AppEnv>): StaffPageCache {
   return cache
 }
 
+/** What a page's key is read from: the staff page epoch alone, or a domain's stamp that includes it. */
+export type StaffPageStamp = () => Promise<string>
+
+function send(c: Context<AppEnv>, kept: Kept): Response {
+  c.header('ETag', kept.etag)
+  c.header('Vary', 'Cookie, Accept-Encoding, HX-Request')
+  const known = c.req.header('if-none-match')
+  if (known && known.split(',').some((tag) => tag.trim() === kept.etag)) return c.body(null, 304)
+  c.header('Content-Type', 'text/html; charset=UTF-8')
+  if (acceptsGzip(c)) {
+    c.header('Content-Encoding', 'gzip')
+    return c.body(kept.gzipped)
+  }
+  return c.body(kept.body)
+}
+
+async function keep(html: string, renderedAt: number): Promise<Kept> {
+  const body = new Uint8Array(Buffer.from(html, 'utf8'))
+  return {
+    html,
+    body,
+    gzipped: new Uint8Array(await gzipAsync(body)),
+    etag: `W/"${createHash('sha1').update(body).digest('base64url').slice(0, 24)}"`,
+    renderedAt,
+  }
+}
+
 /**
- * Serves a staff page (GET) from the kept copy while nothing was committed since it was rendered
+ * Serves a staff page (GET) from the kept copy while its stamp has not moved since it was rendered
  * for this very viewer; otherwise renders it with `render` and keeps it if it is a 200.
+ * `stamp` defaults to the staff page epoch; pages that show forum threads pass their own.
  */
-export async function keptStaffPage(c: Context<AppEnv>, what: string, render: () => Response | Promise<Response>): Promise<Response> {
+export async function keptStaffPage(
+  c: Context<AppEnv>,
+  what: string,
+  render: () => Response | Promise<Response>,
+  stamp: StaffPageStamp = () => readStaffEpoch(c.var.ctx.db),
+): Promise<Response> {
   const ctx = c.var.ctx
   requireStaff(ctx, what)
   if (c.req.method !== 'GET') return render()
-  const snapshot = await readSnapshot(ctx.db)
+  const version = await stamp()
   const { now, ...viewer } = chrome(c)
-  const key = JSON.stringify([snapshot, isHtmx(c), c.req.path, c.req.url.split('?')[1] ?? '', viewer])
+  const key = JSON.stringify([version, isHtmx(c), c.req.path, c.req.url.split('?')[1] ?? '', viewer])
   const { pages, renders } = cacheOf(c)
   const kept = pages.get(key)
   const underWay = renders.get(key)
-  if (kept && (now.getTime() - kept.renderedAt < FRESH_MS || underWay)) return c.html(kept.html)
+  if (kept && (now.getTime() - kept.renderedAt < FRESH_MS || underWay)) return send(c, kept)
   if (underWay) {
-    const html = await underWay
-    if (html !== null) return c.html(html)
+    const done = await underWay
+    if (done !== null) return send(c, done)
   }
   let response: Response | undefined
   const rendering = (async () => {
     response = await render()
     if (response.status !== 200 || !(response.headers.get('content-type') ?? '').startsWith('text/html')) return null
-    const html = await response.text()
-    pages.set(key, { html, renderedAt: now.getTime() })
-    return html
+    const done = await keep(await response.text(), now.getTime())
+    pages.set(key, done)
+    return done
   })()
   renders.set(key, rendering)
   try {
-    const html = await rendering
-    return html === null ? response! : c.html(html)
+    const done = await rendering
+    return done === null ? response! : send(c, done)
   } finally {
     renders.delete(key)
   }

@@ -1,18 +1,24 @@
+import { gunzipSync } from 'node:zlib'
+import { sql } from 'drizzle-orm'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { User } from '../../src/db/schema'
-import { fileItem } from '../../src/queue'
+import type { Category, User } from '../../src/db/schema'
+import { readStaffEpoch } from '../../src/db/staff-epoch'
+import { convertThread, fileItem } from '../../src/queue'
 import { createTestApp, type TestApp } from '../support/app'
 import { html } from '../support/client'
-import { createTeam, createUser } from '../support/factories'
+import { createCategory, createReply, createRotation, createTeam, createThread, createUser } from '../support/factories'
 
-// Staff pages are kept while nothing was committed (src/web/staff-pages.ts). The test clock
-// stands still, so only the database can make a kept page stale here: every change must still
-// show at once, and a kept page must never reach anyone but the person it was rendered for.
+// Staff pages are kept until their stamp moves (src/web/staff-pages.ts): the staff page epoch
+// (migration 0032), plus the revisions of the forum threads a page shows. The test clock stands
+// still, so only the database can make a kept page stale here: every change must still show at
+// once, and a kept page must never reach anyone but the person it was rendered for.
 
 let t: TestApp
 let sam: User
 let kim: User
 let member: User
+let engineer: User
+let category: Category
 let itemId: number
 
 beforeAll(async () => {
@@ -20,7 +26,11 @@ beforeAll(async () => {
   sam = await createUser(t.db, { displayName: 'Sam Support', role: 'support' })
   kim = await createUser(t.db, { displayName: 'Kim Keeper', role: 'support' })
   member = await createUser(t.db, { displayName: 'Mo Member' })
+  engineer = await createUser(t.db, { displayName: 'Eve Engineer', role: 'engineer' })
+  const admin = await createUser(t.db, { displayName: 'Ann Admin', role: 'admin' })
   await createTeam(t, 'platform', [{ user: sam, onDuty: false }, { user: kim, onDuty: false }])
+  await createRotation(t, admin, 'platform', [engineer])
+  category = await createCategory(t.db, { name: 'Integrations', slug: 'integrations', team: 'platform' })
   const item = await fileItem({
     ctx: t.ctx(sam),
     input: { source: 'email', title: 'Exports fail for the whole team', description: 'Every export ends with an error.', requesterEmail: '', kind: 'bug', severity: 'normal', teamSlug: 'platform' },
@@ -80,5 +90,85 @@ describe('kept staff pages', () => {
       const anonymous = await t.client().get(path)
       expect(anonymous.status, path).not.toBe(200)
     }
+  })
+})
+
+const REPRODUCTION = {
+  customerDid: 'Opened Settings → Webhooks and pressed “Send test event” for the orders endpoint.',
+  whatHappened: 'The delivery log shows HTTP 502 Bad Gateway for every attempt since 2.4.0.',
+  expected: 'A 200 from their endpoint, as before the upgrade.',
+  logs: 'request id 7f3a-22; webhook.deliver status=502 upstream=proxy-3',
+  account: 'Acme Corp (enterprise)',
+  frequency: 'Every time, since Friday',
+  customersAffected: '3',
+}
+
+describe('the staff page stamp', () => {
+  it('stays put through forum posts on threads without an item and a rolled-back change, and moves with a committed queue change', async () => {
+    const before = await readStaffEpoch(t.db)
+    const elsewhere = await createThread(t, member, category, { title: 'Dark mode for the editor, anyone?' })
+    await createReply(t, member, elsewhere.id, 'Same question here, the white editor hurts at night.')
+    expect(await readStaffEpoch(t.db)).toBe(before)
+    await t.db
+      .transaction(async (tx) => {
+        await tx.execute(sql`update queue_items set title = 'Renamed and rolled back' where id = ${itemId}`)
+        throw new Error('roll back')
+      })
+      .catch(() => {})
+    expect(await readStaffEpoch(t.db)).toBe(before)
+    await fileItem({
+      ctx: t.ctx(kim),
+      input: { source: 'email', title: 'Password reset mail never arrives', description: 'Nothing in spam either.', requesterEmail: '', kind: 'question', severity: 'normal', teamSlug: 'platform' },
+    })
+    expect(Number(await readStaffEpoch(t.db))).toBeGreaterThan(Number(before))
+  })
+
+  it('shows a forum change on a thread a staff page shows at once: item page, the customer’s threads, the escalation inbox', async () => {
+    const thread = await createThread(t, member, category, { title: 'Webhook test events fail with 502' })
+    const item = await convertThread({ ctx: t.ctx(sam), input: { threadId: thread.id, kind: 'bug', severity: 'high', note: '' } })
+    const samClient = await t.client().signInAs(sam)
+    const itemPage = async () => (await samClient.get(`/queue/items/${item.id}`)).text()
+    expect(await itemPage()).toContain('Webhook test events fail with 502')
+    await itemPage()
+
+    const epoch = await readStaffEpoch(t.db)
+    await createReply(t, member, thread.id, 'Still failing with HTTP 502 this morning.')
+    expect(await itemPage()).toContain('Still failing with HTTP 502 this morning.')
+    await createThread(t, member, category, { title: 'Exported CSV has no header row' })
+    expect(await itemPage()).toContain('Exported CSV has no header row')
+    // Neither moved the epoch: the thread revisions in the item page's stamp did the work.
+    expect(await readStaffEpoch(t.db)).toBe(epoch)
+
+    expect((await samClient.post(`/queue/items/${item.id}/escalate`, REPRODUCTION)).status).toBe(303)
+    const engineerClient = await t.client().signInAs(engineer)
+    const inbox = async () => (await engineerClient.get('/escalations/mine')).text()
+    expect(await inbox()).toContain('Still failing with HTTP 502 this morning.')
+    await createReply(t, member, thread.id, 'Attached the delivery log from 09:58.')
+    expect(await inbox()).toContain('Attached the delivery log from 09:58.')
+    // Internal notes stay on staff pages; the customer's thread never shows them.
+    expect((await samClient.post(`/queue/items/${item.id}/notes`, { body: 'Proxy 3 is the suspect, do not tell the customer yet.' })).status).toBeLessThan(400)
+    expect(await inbox()).toContain('Proxy 3 is the suspect')
+    const asCustomer = await (await t.client().signInAs(member)).get(`/t/${thread.id}/${thread.slug}`)
+    expect(await asCustomer.text()).not.toContain('Proxy 3 is the suspect')
+  })
+
+  it('sends a kept page gzipped to a client that takes gzip, and a revalidation gets 304 until the page changes', async () => {
+    const client = await t.client().signInAs(sam)
+    const plain = await client.get('/queue')
+    const etag = plain.headers.get('etag')!
+    expect(etag).toBeTruthy()
+    const plainText = await plain.text()
+    const zipped = await client.get('/queue', { headers: { 'accept-encoding': 'gzip' } })
+    expect(zipped.headers.get('content-encoding')).toBe('gzip')
+    expect(gunzipSync(Buffer.from(await zipped.arrayBuffer())).toString('utf8')).toBe(plainText)
+    expect((await client.get('/queue', { headers: { 'if-none-match': etag } })).status).toBe(304)
+
+    const added = await fileItem({
+      ctx: t.ctx(kim),
+      input: { source: 'chat', title: 'Dashboard charts are blank', description: 'Since this morning.', requesterEmail: '', kind: 'bug', severity: 'normal', teamSlug: 'platform' },
+    })
+    const changed = await client.get('/queue', { headers: { 'if-none-match': etag } })
+    expect(changed.status).toBe(200)
+    expect(boardIds(await html(changed))).toContain(added.id)
   })
 })
