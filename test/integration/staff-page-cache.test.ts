@@ -105,9 +105,12 @@ const REPRODUCTION = {
 
 describe('the staff page stamp', () => {
   it('stays put through forum posts on threads without an item and a rolled-back change, and moves with a committed queue change', async () => {
+    await t.drain()
     const before = await readStaffEpoch(t.db)
     const elsewhere = await createThread(t, member, category, { title: 'Dark mode for the editor, anyone?' })
     await createReply(t, member, elsewhere.id, 'Same question here, the white editor hurts at night.')
+    // The queue's rules read every post (through the outbox) and leave a thread that needs no item alone.
+    await t.drain()
     expect(await readStaffEpoch(t.db)).toBe(before)
     await t.db
       .transaction(async (tx) => {
