@@ -1,6 +1,7 @@
 import { count, eq } from 'drizzle-orm'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { outbox, searchDocuments, type Category, type User } from '../../src/db/schema'
+import { editThread } from '../../src/forum'
 import { PostgresSearchIndex } from '../../src/search'
 import { createTestApp, type TestApp } from '../support/app'
 import { html, texts } from '../support/client'
@@ -161,6 +162,53 @@ describe('the search page', () => {
       const page = await html(await t.client().get(path))
       expect(page.querySelector('header form[role=search]')?.getAttribute('action')).toBe('/search')
     }
+  })
+})
+
+describe('kept answers (issue 20)', () => {
+  // The PostgreSQL engine keeps each answer under the index's epoch (migration 0033): whatever
+  // changes the index shows in the next answer, and the threads around an answer are read afresh.
+  const found = async (query: string) => texts(await html(await t.client().get(`/search?q=${encodeURIComponent(query)}`)), '.search-result h2 a')
+  const similar = async (title: string) =>
+    texts(await html(await (await t.client().signInAs(helper)).get(`/ask/similar?title=${encodeURIComponent(title)}`, { htmx: true })), '.similar-list li a')
+
+  it('shows a new, an edited and a removed thread in the next answer to the same search', async () => {
+    const thread = await createThread(t, asker, billing, { title: 'Refund arrives in the wrong currency', body: 'The refund for my annual plan came back in dollars.' })
+    await t.drain()
+    expect(await found('annual refund')).toEqual(['Refund arrives in the wrong currency'])
+    expect(await found('annual  refund ')).toEqual(['Refund arrives in the wrong currency'])
+    expect(await similar('refund wrong currency annual plan')).toContain('Refund arrives in the wrong currency')
+
+    const newer = await createThread(t, helper, billing, { title: 'Annual refund never arrived', body: 'Cancelled the annual plan, no refund yet.' })
+    await t.drain()
+    expect((await found('annual refund')).sort()).toEqual(['Annual refund never arrived', 'Refund arrives in the wrong currency'])
+    expect(await similar('refund wrong currency annual plan')).toContain('Annual refund never arrived')
+
+    await editThread({
+      ctx: t.ctx(asker),
+      input: { threadId: String(thread.id), title: 'Annual refund paid in dollars, not euros', body: 'The refund for my annual plan came back in dollars.', categoryId: String(billing.id), tags: '' },
+    })
+    await t.drain()
+    expect((await found('annual refund')).sort()).toEqual(['Annual refund never arrived', 'Annual refund paid in dollars, not euros'])
+
+    // Any writer of the index moves its epoch, even one writing the table directly.
+    await t.db.delete(searchDocuments).where(eq(searchDocuments.threadId, newer.id))
+    expect(await found('annual refund')).toEqual(['Annual refund paid in dollars, not euros'])
+  })
+
+  it('never shows a thread hidden since the answer was kept, even before the index catches up', async () => {
+    const thread = await createThread(t, asker, api, { title: 'Sandbox keys expire overnight', body: 'Our sandbox API keys stop working every night.' })
+    await t.drain()
+    expect(await found('sandbox keys')).toEqual(['Sandbox keys expire overnight'])
+    expect(await similar('sandbox api keys expire')).toContain('Sandbox keys expire overnight')
+    await (await t.client().signInAs(support)).post(`/t/${thread.id}/hide`, { on: '1' })
+    // Not yet reindexed: the kept answer still names the thread, and the page still leaves it out.
+    const page = await (await t.client().get('/search?q=sandbox+keys')).text()
+    expect(page).not.toContain('Sandbox keys expire overnight')
+    expect(page).not.toContain('stop working every night')
+    expect(await similar('sandbox api keys expire')).not.toContain('Sandbox keys expire overnight')
+    await t.drain()
+    expect(await found('sandbox keys')).toEqual([])
   })
 })
 
