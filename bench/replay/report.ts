@@ -190,7 +190,7 @@ export function renderReport(results: ReplayFigures[], meta: Meta): { markdown: 
   out.push('## Not measured', '')
   out.push(
     meta.soak
-      ? '- In the soak the people act from the driver: API requests go to the two instances over HTTP, the rest through the verbs on the driver\'s own connection to the same database (a third writer). Every side effect is delivered by the instances\' own workers. The outbox handlers\' times are not timed (they run in the instances).'
+      ? '- In the soak the people act from the driver: API requests go to the two instances over HTTP, the rest through the verbs on the driver\'s own connection to the same database (a third writer); support people due at the same minute work at once, each on a random stream of their own (so which of them acts first within a minute, and with it who ends up owning what, varies between runs; the customers\' traffic does not). Every side effect is delivered by the instances\' own workers. The outbox handlers\' times are not timed (they run in the instances).'
       : '- The soak: bench/replay/REPORT-soak.md (`npm run bench:replay -- --soak`).',
     '- The outbox runs at minutes where work is due, not at every minute (due-work.ts): the skipped runs would only have recomputed priority scores as time passed.',
     '',
