@@ -1,6 +1,5 @@
-import { and, desc, eq, gte, inArray } from 'drizzle-orm'
-import type { Db } from '../db/client'
-import { searchEvents } from '../db/schema'
+import { sql } from 'drizzle-orm'
+import { queryRows, type Db } from '../db/client'
 
 /** Searches typed within this long of each other, each extending the last, are one search. */
 const REFINEMENT_WINDOW_MS = 60_000
@@ -12,42 +11,34 @@ export function normaliseQuery(text: string): string {
 /**
  * Records a search (or similar-question lookup). As-you-type requests arrive per keystroke:
  * "exp", "export", "export csv" within a minute by one visitor are one search, the last one.
+ * One statement (a search is a busy page): the visitor's last event of this kind in the window
+ * is updated when the new query extends it (or it extends the new one), otherwise a row is added.
  */
 export async function recordSearchEvent(
   db: Db,
   event: { kind: 'search' | 'similar'; query: string; resultCount: number; visitorKey: string; userId: number | null; now: Date },
 ): Promise<number> {
   const query = normaliseQuery(event.query)
-  const [last] = await db
-    .select({ id: searchEvents.id, query: searchEvents.query })
-    .from(searchEvents)
-    .where(
-      and(
-        eq(searchEvents.visitorKey, event.visitorKey),
-        inArray(searchEvents.kind, [event.kind]),
-        gte(searchEvents.createdAt, new Date(event.now.getTime() - REFINEMENT_WINDOW_MS)),
-      ),
-    )
-    .orderBy(desc(searchEvents.createdAt), desc(searchEvents.id))
-    .limit(1)
-  const refines = last?.query != null && (query.startsWith(last.query) || last.query.startsWith(query))
-  if (last && refines) {
-    await db
-      .update(searchEvents)
-      .set({ query, resultCount: event.resultCount, createdAt: event.now, userId: event.userId })
-      .where(eq(searchEvents.id, last.id))
-    return last.id
-  }
-  const [row] = await db
-    .insert(searchEvents)
-    .values({
-      kind: event.kind,
-      query,
-      resultCount: event.resultCount,
-      visitorKey: event.visitorKey,
-      userId: event.userId,
-      createdAt: event.now,
-    })
-    .returning({ id: searchEvents.id })
+  const now = event.now.toISOString()
+  const windowStart = new Date(event.now.getTime() - REFINEMENT_WINDOW_MS).toISOString()
+  const [row] = await queryRows<{ id: number }>(
+    db,
+    sql`
+      with last as (
+        select id, query from search_events
+        where visitor_key = ${event.visitorKey} and kind = ${event.kind} and created_at >= ${windowStart}::timestamptz
+        order by created_at desc, id desc limit 1),
+      refined as (
+        update search_events e set query = ${query}, result_count = ${event.resultCount}, created_at = ${now}::timestamptz, user_id = ${event.userId}::int
+        from last
+        where e.id = last.id and (starts_with(${query}, last.query) or starts_with(last.query, ${query}))
+        returning e.id),
+      added as (
+        insert into search_events (kind, query, result_count, visitor_key, user_id, created_at)
+        select ${event.kind}, ${query}, ${event.resultCount}, ${event.visitorKey}, ${event.userId}::int, ${now}::timestamptz
+        where not exists (select 1 from refined)
+        returning id)
+      select id from refined union all select id from added`,
+  )
   return row!.id
 }
