@@ -252,11 +252,14 @@ async function mergeDuplicateItem(db: Db, duplicate: ThreadFacts, kept: ThreadFa
  * The time-based rules: threads whose unanswered window or staff-reply target passed with no
  * answer become items. Each watch is settled once its due times are behind it.
  */
+/** Watches the queue tick must read now (checkDueWatches; the tick's probe asks whether any is). */
+export const watchDueCondition = (now: Date) => and(isNull(threadWatches.settledAt), lte(threadWatches.nextCheckAt, now))
+
 export async function checkDueWatches(db: Db, now: Date): Promise<number> {
   const due = await db
     .select()
     .from(threadWatches)
-    .where(and(isNull(threadWatches.settledAt), lte(threadWatches.nextCheckAt, now)))
+    .where(watchDueCondition(now))
     .orderBy(threadWatches.nextCheckAt)
     .limit(500)
   let created = 0
