@@ -3,8 +3,8 @@ export const BUG_BASH_CONFIG = {
   /** Threads and items of the last quarter: a papercut that stopped recurring has stopped costing. */
   windowDays: 90,
   /**
-   * At most this many candidate threads (most recent activity first) are compared: each costs one
-   * similar() lookup, so the page stays a few hundred lookups at worst.
+   * At most this many candidate threads (most recent activity first) are compared: each needs its
+   * similar threads from the search engine, so the page stays a few hundred lookups at worst.
    */
   candidateLimit: 200,
   /** Similar threads looked at per candidate. */
@@ -16,8 +16,8 @@ export const BUG_BASH_CONFIG = {
   similarCacheMs: 15 * 60_000,
   /** Threads whose similar() answer is kept: the candidates of several views and then some. */
   similarCacheEntries: 5000,
-  /** similar() lookups in flight at once (the page's cost is these lookups). */
-  similarConcurrency: 4,
+  /** Lookups asked of the search engine together (similarMany): all of a first view's candidates. */
+  similarBatchSize: 200,
   /**
    * A similar() hit joins a thread's cluster when it scores at least this share of the thread's
    * own score (the engine finds the thread itself first): relative, so it holds for both engines,

@@ -182,10 +182,11 @@ export async function findClusterOf(ctx: Ctx, threadId: number): Promise<Cluster
 
 /**
  * Each thread's similar() answer, kept per search engine (so per app instance: two apps in one
- * process never share it) by thread and title. The list is the page's cost: one lookup per
- * candidate, 1.4-2.0 s for 200 on a busy machine; a thread's similar threads hardly move within
- * minutes, and a new thread brings its own lookup, which links it to the old ones (links go both
- * ways). A title edit is a new key; an entry is looked up again after `similarCacheMs`.
+ * process never share it) by thread and title. The threads not kept are looked up together
+ * (similarMany: on PostgreSQL two statements for all of them, the same answers as one similar()
+ * each); a thread's similar threads hardly move within minutes, and a new thread brings its own
+ * lookup, which links it to the old ones (links go both ways). A title edit is a new key; an entry
+ * is looked up again after `similarCacheMs`.
  */
 type SearchIndex = NonNullable<Ctx['search']>
 type SimilarHit = Awaited<ReturnType<SearchIndex['similar']>>[number]
@@ -207,16 +208,22 @@ async function similarLinks(ctx: Ctx, nodes: CandidateRow[]): Promise<ClusterLin
   const ids = new Set(nodes.map((node) => node.id))
   const cache = similarCacheOf(search)
   const keyOf = (node: CandidateRow) => `${node.id}:${node.title}`
-  const missing = nodes.filter((node) => !cache.has(keyOf(node)))
-  // A few lookups at a time: PostgreSQL answers them on several pool connections (PGlite in turn).
-  for (let start = 0; start < missing.length; start += BUG_BASH_CONFIG.similarConcurrency) {
-    const batch = missing.slice(start, start + BUG_BASH_CONFIG.similarConcurrency)
-    const answers = await Promise.all(batch.map((node) => search.similar({ title: node.title, limit: BUG_BASH_CONFIG.similarLimit })))
-    batch.forEach((node, index) => cache.set(keyOf(node), answers[index]!))
+  const answers = new Map(nodes.flatMap((node) => {
+    const kept = cache.get(keyOf(node))
+    return kept ? [[node.id, kept] as const] : []
+  }))
+  const missing = nodes.filter((node) => !answers.has(node.id))
+  for (let start = 0; start < missing.length; start += BUG_BASH_CONFIG.similarBatchSize) {
+    const batch = missing.slice(start, start + BUG_BASH_CONFIG.similarBatchSize)
+    const found = await search.similarMany(batch.map((node) => ({ title: node.title, limit: BUG_BASH_CONFIG.similarLimit })))
+    batch.forEach((node, index) => {
+      answers.set(node.id, found[index]!)
+      cache.set(keyOf(node), found[index]!)
+    })
   }
   const links: ClusterLink[] = []
   for (const node of nodes) {
-    const hits = cache.get(keyOf(node)) ?? []
+    const hits = answers.get(node.id) ?? []
     const reference = hits.find((hit) => hit.threadId === node.id)?.score ?? hits[0]?.score ?? 0
     if (reference <= 0) continue
     for (const hit of hits)

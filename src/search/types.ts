@@ -62,6 +62,8 @@ export interface SearchIndex {
   readonly engine: 'postgres' | 'meilisearch'
   search(request: SearchRequest): Promise<SearchResponse>
   similar(request: SimilarRequest): Promise<SimilarHit[]>
+  /** similar() for each request, answered alike, at a fraction of the cost of one call each (the bug-bash list's hundreds). */
+  similarMany(requests: SimilarRequest[]): Promise<SimilarHit[][]>
   /** (Re)indexes these threads from the database; hidden or deleted ones leave the index. */
   indexThreads(threadIds: number[]): Promise<void>
   /** Empties the index, before a full rebuild. */
