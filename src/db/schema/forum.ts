@@ -148,9 +148,22 @@ export const threadTags = pgTable(
     tagId: integer('tag_id')
       .notNull()
       .references(() => tags.id, { onDelete: 'cascade' }),
+    // Copies of the thread's latest activity, revision and visibility, written only by database
+    // triggers (migration 0034) in the transaction that changes the thread or tags it, so a tag's
+    // list page reads its newest threads from one index here instead of walking every thread.
+    lastActivityAt: timestamptz('last_activity_at'),
+    revision: integer('revision'),
+    listed: boolean('listed').notNull().default(true),
   },
-  // The primary key serves a thread's tags; the index serves the per-tag list.
-  (t) => [primaryKey({ columns: [t.threadId, t.tagId] }), index('thread_tags_tag_idx').on(t.tagId, t.threadId)],
+  // The primary key serves a thread's tags; the first index the per-tag list's rows.
+  (t) => [
+    primaryKey({ columns: [t.threadId, t.tagId] }),
+    index('thread_tags_tag_idx').on(t.tagId, t.threadId),
+    // serves: a tag page's stamp (getListStamp, latest first): an index-only scan of its newest 31
+    index('thread_tags_latest_idx')
+      .on(t.tagId, t.lastActivityAt.desc().nullsLast(), t.threadId.desc().nullsLast())
+      .where(sql`${t.listed}`),
+  ],
 )
 
 export const threadVotes = pgTable(
