@@ -54,8 +54,23 @@ export function clearChartCache(): void {
   drawn.clear()
 }
 
+/**
+ * The document Plot creates its elements in. One per process: Plot only creates elements in it
+ * (never attaches them), so a chart leaves nothing behind in it, and parsing a fresh document per
+ * chart cost more than some charts' own drawing.
+ */
+let plotDocument: Document | undefined
 function documentForPlot(): Document {
-  return parseHTML('<!doctype html><html><body></body></html>').document as unknown as Document
+  plotDocument ??= parseHTML('<!doctype html><html><body></body></html>').document as unknown as Document
+  return plotDocument
+}
+
+/** Every element under `root` (depth first), without a selector engine: labelling walks each chart once. */
+function* descendants(root: Element): Generator<Element> {
+  for (const child of root.children) {
+    yield child
+    yield* descendants(child)
+  }
 }
 
 /** Plot's output with a <title> and <desc> the SVG is labelled by, as a string. */
@@ -63,7 +78,7 @@ function labelled(node: HTMLElement | SVGSVGElement, document: Document, text: C
   // With a legend, Plot returns a <figure>: swatches (small SVGs, decoration) and the chart itself.
   const isSvg = (element: Element) => element.tagName.toLowerCase() === 'svg'
   const svg = (isSvg(node) ? node : [...node.children].find(isSvg)) as SVGSVGElement | undefined
-  if (!isSvg(node)) for (const swatch of node.querySelectorAll('svg')) if (swatch !== svg) swatch.setAttribute('aria-hidden', 'true')
+  if (!isSvg(node)) for (const swatch of descendants(node)) if (isSvg(swatch) && swatch !== svg) swatch.setAttribute('aria-hidden', 'true')
   if (svg) {
     const title = document.createElementNS(SVG_NS, 'title')
     title.setAttribute('id', `${text.id}-title`)
@@ -78,7 +93,7 @@ function labelled(node: HTMLElement | SVGSVGElement, document: Document, text: C
     svg.removeAttribute('aria-label')
     svg.removeAttribute('aria-description')
     // Inside role="img" everything is presentational: Plot's labels on its groups are not allowed there.
-    for (const part of svg.querySelectorAll('[aria-label], [aria-description]')) {
+    for (const part of descendants(svg)) {
       part.removeAttribute('aria-label')
       part.removeAttribute('aria-description')
     }
