@@ -1,4 +1,4 @@
-import { eq, sql } from 'drizzle-orm'
+import { eq, sql, type SQL } from 'drizzle-orm'
 import type { Actor } from '../ctx'
 import type { Db } from '../db/client'
 import { preparedPerDb } from '../db/prepared'
@@ -75,6 +75,17 @@ export interface SuspendedSession {
 export async function validateSessionToken(db: Db, token: string, now: Date): Promise<ValidSession | SuspendedSession | null> {
   const sessionId = hashToken(token)
   const [row] = await sessionStatement(db).execute({ sessionId, now: now.toISOString() })
+  return settleSession(db, sessionId, row ?? null, now)
+}
+
+type SessionRow = Awaited<ReturnType<ReturnType<typeof sessionStatement>['execute']>>[number]
+
+/**
+ * What a session row read (by the session statement, or as the `sessionColumn` of another
+ * statement) means: a valid session (its expiry slid forward when due), one its owner's
+ * suspension ended, or none (expired, removed account: the row is deleted).
+ */
+async function settleSession(db: Db, sessionId: string, row: SessionRow | null, now: Date): Promise<ValidSession | SuspendedSession | null> {
   if (!row) return null
   if (row.expiresAt.getTime() <= now.getTime() || row.deleted || row.suspension) {
     await db.delete(sessions).where(eq(sessions.id, sessionId))
@@ -91,6 +102,56 @@ export async function validateSessionToken(db: Db, token: string, now: Date): Pr
     return { actor, expiresAt: renewedUntil, renewed: true, ...extras }
   }
   return { actor, expiresAt, renewed: false, ...extras }
+}
+
+// --- The session read inside another statement ----------------------------------------------
+// The busiest signed-in pages (lists, a thread) read the session in their own page statement,
+// so a member's page costs one round trip as a visitor's does (src/web/session.ts, companions).
+// Placeholders: `sessionId` (the token's hash, see sessionIdOf) and `now`.
+
+const atNow = sql`${sql.placeholder('now')}::timestamptz`
+const sessionUser = sql.raw('session_user_row')
+
+/**
+ * The session and its person as one JSON column (null when there is no such session), holding
+ * what the session statement reads; read it back with validateSessionColumn.
+ */
+export const sessionColumn: SQL<unknown> = sql`(select json_build_object(
+    'expiresAt', s.expires_at, 'id', ${sessionUser}.id, 'role', ${sessionUser}.role, 'displayName', ${sessionUser}.display_name,
+    'email', ${sessionUser}.email, 'organisationId', ${sessionUser}.organisation_id,
+    'unreadNotifications', (select count(*)::int from notifications n where n.user_id = ${sessionUser}.id and n.read_at is null),
+    'deleted', ${sessionUser}.deleted_at is not null,
+    'suspension', ${sanctionInForceSql(sql`${sessionUser}.id`, 'suspend', atNow)},
+    'silence', ${sanctionInForceSql(sql`${sessionUser}.id`, 'silence', atNow)},
+    'pendingReviews', case when ${sessionUser}.role in (${sql.join(staffRoles.map((role) => sql`${role}`), sql`, `)})
+                      then (select count(*)::int from review_items ri where ri.status = 'pending') else 0 end)
+  from sessions s join users ${sessionUser} on ${sessionUser}.id = s.user_id where s.id = ${sql.placeholder('sessionId')})`
+
+/**
+ * The id of the person whose session it is when validateSessionColumn will accept it (not expired,
+ * account neither removed nor suspended), else 0: for the per-viewer parts of the same statement
+ * (their votes, watches, reads), so a session about to be refused reads as a visitor.
+ */
+export const sessionViewerIdSql: SQL<number> = sql<number>`coalesce((select s.user_id from sessions s join users ${sessionUser} on ${sessionUser}.id = s.user_id
+   where s.id = ${sql.placeholder('sessionId')} and s.expires_at > ${atNow} and ${sessionUser}.deleted_at is null
+     and ${sanctionInForceSql(sql`${sessionUser}.id`, 'suspend', atNow)} is null), 0)`
+
+/** Whether the person sessionViewerIdSql names is staff (false for a visitor): what staff see of hidden posts. */
+export const sessionViewerIsStaffSql: SQL<boolean> = sql<boolean>`exists (select 1 from users staff_viewer
+   where staff_viewer.id = ${sessionViewerIdSql} and staff_viewer.role in (${sql.join(staffRoles.map((role) => sql`${role}`), sql`, `)}))`
+
+export function sessionIdOf(token: string): string {
+  return hashToken(token)
+}
+
+interface SessionJson extends Omit<SessionRow, 'expiresAt'> {
+  expiresAt: string
+}
+
+/** validateSessionToken for a session read as `sessionColumn` by another statement. */
+export function validateSessionColumn(db: Db, token: string, value: unknown, now: Date): Promise<ValidSession | SuspendedSession | null> {
+  const json = (typeof value === 'string' ? JSON.parse(value) : value) as SessionJson | null
+  return settleSession(db, sessionIdOf(token), json ? { ...json, expiresAt: new Date(json.expiresAt) } : null, now)
 }
 
 export async function invalidateSession(db: Db, token: string): Promise<void> {

@@ -49,12 +49,15 @@ export function encodeCursor(at: Date, id: number): string {
   return `${at.getTime()}.${id}`
 }
 
+const LAST_ISO_DATE_MS = Date.UTC(9999, 11, 31, 23, 59, 59, 999)
+
 export function decodeCursor(value: string | null | undefined): { at: Date; id: number } | null {
   const match = /^(\d{1,15})\.(\d{1,10})$/.exec(value ?? '')
   if (!match) return null
   const at = new Date(Number(match[1]))
   const id = Number(match[2])
-  return Number.isNaN(at.getTime()) || id > 2_147_483_647 ? null : { at, id }
+  // Past the year 9999 a date has no ISO form PostgreSQL reads: a hand-made cursor, not ours.
+  return Number.isNaN(at.getTime()) || at.getTime() > LAST_ISO_DATE_MS || id > 2_147_483_647 ? null : { at, id }
 }
 
 const threadTagNames = sql<string[]>`coalesce((
@@ -309,33 +312,109 @@ export interface ThreadHeader {
 /**
  * The thread header's statement, with a column another domain asks to read in the same round
  * trip (the queue's support status, passed in by the web layer: the forum does not import the
- * queue). One prepared statement per database and column.
+ * queue), and optionally the viewer read in it too: `viewer.me` stands for the viewer's id in the
+ * per-viewer parts and `viewer.column` is read alongside (the session, src/web/session.ts). One
+ * prepared statement per database and columns.
  */
-const threadHeaderStatement = (db: Db, alongside: SQL = noColumn) => {
-  let perDb = headerStatements.get(alongside)
+const threadHeaderStatement = (db: Db, alongside: SQL = noColumn, viewer?: ViewerInStatement, withReplies = false) => {
+  const me = viewer?.me ?? mePlaceholder
+  const staff = viewer?.staff ?? staffPlaceholder
+  const viewerColumn = viewer?.column ?? noColumn
+  const key = [alongside, me, staff, viewerColumn].map(statementPartId).join(':') + (withReplies ? ':replies' : '')
+  let perDb = headerStatements.get(key)
   if (!perDb) {
     const variant = headerStatements.size
-    headerStatements.set(alongside, (perDb = preparedPerDb((db) => buildThreadHeaderStatement(db, alongside, variant))))
+    headerStatements.set(key, (perDb = preparedPerDb((db) => buildThreadHeaderStatement(db, { alongside, me, staff, viewerColumn, withReplies }, variant))))
   }
   return perDb(db)
 }
 const noColumn = sql`null`
-const headerStatements = new Map<SQL, (db: Db) => ReturnType<typeof buildThreadHeaderStatement>>()
+const mePlaceholder = sql`${sql.placeholder('me')}`
+const staffPlaceholder = sql`${sql.placeholder('staff')}`
+const headerStatements = new Map<string, (db: Db) => ReturnType<typeof buildThreadHeaderStatement>>()
+const statementPartIds = new WeakMap<SQL, number>()
+let statementParts = 0
+function statementPartId(part: SQL): number {
+  let id = statementPartIds.get(part)
+  if (id === undefined) statementPartIds.set(part, (id = statementParts++))
+  return id
+}
 
-const buildThreadHeaderStatement = (db: Db, alongside: SQL, variant: number) =>
+/** The viewer as another statement's parts: `me` their id (0 for a visitor), `staff` whether staff, `column` read alongside. */
+export interface ViewerInStatement {
+  me: SQL
+  staff: SQL
+  column: SQL
+  params: Record<string, unknown>
+}
+
+/** A reply as the header's statement reads a thread's first page of them (dates as JSON text). */
+interface ReplyJson {
+  id: number
+  threadId: number
+  authorId: number
+  bodyHtml: string
+  bodyText: string
+  createdAt: string
+  editedAt: string | null
+  upvoteCount: number
+  hiddenAt: string | null
+  hiddenReason: string | null
+  authorName: string
+  authorRole: Role
+  voted: boolean
+}
+
+/**
+ * The first page of a thread's replies as one column of the header's statement, so a thread page
+ * is one round trip: the same rows, order and visibility as replyPageStatement's first page.
+ */
+const firstRepliesColumn = (me: SQL, staff: SQL) => sql<ReplyJson[]>`(select coalesce(json_agg(json_build_object(
+      'id', r.id, 'threadId', r.thread_id, 'authorId', r.author_id, 'bodyHtml', r.body_html, 'bodyText', r.body_text,
+      'createdAt', r.created_at, 'editedAt', r.edited_at, 'upvoteCount', r.upvote_count, 'hiddenAt', r.hidden_at,
+      'hiddenReason', r.hidden_reason, 'authorName', ra.display_name, 'authorRole', ra.role,
+      'voted', exists (select 1 from reply_votes v where v.reply_id = r.id and v.user_id = ${me})) order by r.created_at, r.id), '[]')
+    from (select id, thread_id, author_id, body_html, body_text, created_at, edited_at, upvote_count, hidden_at, hidden_reason
+            from replies where replies.thread_id = threads.id and (replies.hidden_at is null or replies.author_id = ${me} or (${staff})::boolean)
+           order by created_at, id limit ${sql.raw(String(REPLIES_PAGE_SIZE + 1))}) r
+    join users ra on ra.id = r.author_id)`
+
+/** What toReplyView reads of a reply row, whether read by drizzle or as the header's JSON. */
+type ReplyRowForView = Omit<SelectedReply, 'reply'> & {
+  reply: Pick<SelectedReply['reply'], 'id' | 'threadId' | 'authorId' | 'bodyHtml' | 'bodyText' | 'createdAt' | 'editedAt' | 'upvoteCount' | 'hiddenAt' | 'hiddenReason'>
+}
+
+function replyFromJson(json: ReplyJson): ReplyRowForView {
+  const date = (value: string | null) => (value === null ? null : new Date(value))
+  const { authorName, authorRole, voted, ...reply } = json
+  return {
+    reply: { ...reply, createdAt: new Date(reply.createdAt), editedAt: date(reply.editedAt), hiddenAt: date(reply.hiddenAt) },
+    authorName,
+    authorRole,
+    voted,
+  }
+}
+
+const buildThreadHeaderStatement = (
+  db: Db,
+  { alongside, me, staff, viewerColumn, withReplies }: { alongside: SQL; me: SQL; staff: SQL; viewerColumn: SQL; withReplies: boolean },
+  variant: number,
+) =>
   db
     .select({
       alongside: sql<unknown>`${alongside}`,
+      viewerColumn: sql<unknown>`${viewerColumn}`,
+      firstReplies: withReplies ? firstRepliesColumn(me, staff) : sql<ReplyJson[] | null>`null`,
       thread: threads,
       categorySlug: categories.slug,
       categoryName: categories.name,
       authorName: users.displayName,
       authorRole: users.role,
       tags: threadTagNames,
-      voted: sql<boolean>`exists (select 1 from thread_votes v where v.thread_id = threads.id and v.user_id = ${sql.placeholder('me')})`,
-      meToo: sql<boolean>`exists (select 1 from me_toos m where m.thread_id = threads.id and m.user_id = ${sql.placeholder('me')})`,
-      subscribed: sql<boolean>`exists (select 1 from subscriptions s where s.thread_id = threads.id and s.user_id = ${sql.placeholder('me')} and s.subscribed)`,
-      readBefore: sql<boolean>`exists (select 1 from thread_reads tr where tr.user_id = ${sql.placeholder('me')} and tr.thread_id = threads.id)`,
+      voted: sql<boolean>`exists (select 1 from thread_votes v where v.thread_id = threads.id and v.user_id = ${me})`,
+      meToo: sql<boolean>`exists (select 1 from me_toos m where m.thread_id = threads.id and m.user_id = ${me})`,
+      subscribed: sql<boolean>`exists (select 1 from subscriptions s where s.thread_id = threads.id and s.user_id = ${me} and s.subscribed)`,
+      readBefore: sql<boolean>`exists (select 1 from thread_reads tr where tr.user_id = ${me} and tr.thread_id = threads.id)`,
       duplicateOf: sql<{ id: number; slug: string; title: string } | null>`(select json_build_object('id', d.id, 'slug', d.slug, 'title', d.title)
                      from threads d where d.id = threads.duplicate_of_id and d.hidden_at is null)`,
     })
@@ -345,10 +424,37 @@ const buildThreadHeaderStatement = (db: Db, alongside: SQL, variant: number) =>
     .where(eq(threads.id, sql.placeholder('threadId')))
     .prepare(variant === 0 ? 'thread_header' : `thread_header_${variant}`)
 
-/** The thread and the viewer's relation to it in one round trip; NotFound when hidden from them. */
-export async function getThreadHeader(ctx: Ctx, threadId: number, options: { alongside?: SQL } = {}): Promise<ThreadHeader> {
+/** The header's row as read, before it is checked against the viewer (see readThreadHeaderRow). */
+export type ThreadHeaderRow = Awaited<ReturnType<ReturnType<typeof buildThreadHeaderStatement>['execute']>>[number]
+
+/**
+ * The header's row with the viewer read in the same statement (`viewer`), before anyone knows who
+ * the viewer is: getThreadHeader (through getThreadPage's `headerRow`) checks it against the
+ * actor once the session is settled. Null when there is no such thread.
+ */
+export async function readThreadHeaderRow(
+  db: Db,
+  threadId: number,
+  options: { alongside?: SQL; viewer: ViewerInStatement },
+): Promise<{ row: ThreadHeaderRow | null; viewerColumn: unknown }> {
+  const [row] = await threadHeaderStatement(db, options.alongside, options.viewer, true).execute({ ...options.viewer.params, threadId })
+  return { row: row ?? null, viewerColumn: row?.viewerColumn }
+}
+
+/**
+ * The thread and the viewer's relation to it in one round trip; NotFound when hidden from them.
+ * `row`: the header already read by readThreadHeaderRow for this viewer (ctx.actor).
+ */
+export async function getThreadHeader(
+  ctx: Ctx,
+  threadId: number,
+  options: { alongside?: SQL; row?: ThreadHeaderRow | null; withReplies?: boolean } = {},
+): Promise<ThreadHeader & { firstReplies?: ReplyRowForView[] }> {
   const actor = ctx.actor
-  const [row] = await threadHeaderStatement(ctx.db, options.alongside).execute({ threadId, me: viewerId(ctx) })
+  const [row] =
+    options.row !== undefined
+      ? [options.row]
+      : await threadHeaderStatement(ctx.db, options.alongside, undefined, options.withReplies).execute({ threadId, me: viewerId(ctx), staff: isStaff(actor) })
   if (!row || (row.thread.hiddenAt && !canSeeHidden(actor, row.thread.authorId))) throw new NotFoundError('That thread')
   const t = row.thread
   const staff = isStaff(actor)
@@ -390,6 +496,7 @@ export async function getThreadHeader(ctx: Ctx, threadId: number, options: { alo
       readBefore: row.readBefore,
     },
     alongside: row.alongside,
+    firstReplies: row.firstReplies ? row.firstReplies.map(replyFromJson) : undefined,
   }
 }
 
@@ -418,17 +525,20 @@ export async function getPublicThreadStamp(ctx: Ctx, threadId: number): Promise<
 export async function getThreadPage(
   ctx: Ctx,
   threadId: number,
-  options: { after?: string | null; alongside?: SQL } = {},
+  options: { after?: string | null; alongside?: SQL; headerRow?: ThreadHeaderRow | null } = {},
 ): Promise<ThreadPageData> {
-  const { thread, viewer, alongside } = await getThreadHeader(ctx, threadId, { alongside: options.alongside })
   const cursor = decodeCursor(options.after)
-  const replyRows = await replyPageStatement(ctx.db).execute({
-    threadId: thread.id,
-    me: viewerId(ctx),
-    staff: isStaff(ctx.actor),
-    afterAt: (cursor?.at ?? new Date(0)).toISOString(),
-    afterId: cursor?.id ?? 0,
-  })
+  // The first page of replies comes in the header's statement: one round trip for the page.
+  const { thread, viewer, alongside, firstReplies } = await getThreadHeader(ctx, threadId, { alongside: options.alongside, row: options.headerRow, withReplies: !cursor })
+  const replyRows =
+    firstReplies ??
+    (await replyPageStatement(ctx.db).execute({
+      threadId: thread.id,
+      me: viewerId(ctx),
+      staff: isStaff(ctx.actor),
+      afterAt: (cursor?.at ?? new Date(0)).toISOString(),
+      afterId: cursor?.id ?? 0,
+    }))
   const page = replyRows.slice(0, REPLIES_PAGE_SIZE).map((reply) => toReplyView(ctx, reply, thread))
   const last = page[page.length - 1]
 
@@ -467,7 +577,7 @@ const replyColumns = (me: number | Placeholder) => ({
 
 /** Hidden replies stay visible to staff and to their own author, marked as hidden. */
 const replyVisible = (me: number | Placeholder, staff: boolean | Placeholder) =>
-  sql`(${replies.hiddenAt} is null or ${replies.authorId} = ${me} or ${staff}::boolean)`
+  sql`(${replies.hiddenAt} is null or ${replies.authorId} = ${me} or (${staff})::boolean)`
 
 /** One page of a thread's replies in order, after a keyset cursor (the epoch and id 0 for the first page). */
 const replyPageStatement = preparedPerDb((db) =>
@@ -499,7 +609,7 @@ function selectReplies(ctx: Ctx, where: SQL) {
 
 type SelectedReply = Awaited<ReturnType<typeof selectReplies>>[number]
 
-function toReplyView(ctx: Ctx, row: SelectedReply, thread: ThreadView): ReplyView {
+function toReplyView(ctx: Ctx, row: ReplyRowForView, thread: ThreadView): ReplyView {
   const r = row.reply
   const actor = ctx.actor
   return {
@@ -690,9 +800,18 @@ const scopeIdOf = (kind: ListScope['kind']) =>
       : sql`null::int`
 
 /** One prepared statement per kind of list (filter, scope, later page): built and planned once per connection. */
-const listStampStatements = new Map<string, ReturnType<typeof buildListStamp>>()
+const listStampStatements = new Map<string, Map<SQL, ReturnType<typeof buildListStamp>>>()
 
-function buildListStamp(filter: ThreadFilter, scope: ListScope['kind'], paged: boolean, forFeed: boolean) {
+/**
+ * A column another domain asks a statement here to read in its round trip (the session, by the
+ * web layer's companions in src/web/session.ts), with the values of its placeholders.
+ */
+export interface AlongsideColumn {
+  column: SQL
+  params: Record<string, unknown>
+}
+
+function buildListStamp(filter: ThreadFilter, scope: ListScope['kind'], paged: boolean, forFeed: boolean, alongside: SQL, variant: number) {
   return preparedPerDb((db) => {
     const at = forFeed ? threads.createdAt : threads.lastActivityAt
     const conditions: (SQL | undefined)[] = [isNull(threads.hiddenAt)]
@@ -721,7 +840,7 @@ function buildListStamp(filter: ThreadFilter, scope: ListScope['kind'], paged: b
         version: sql<string>`md5(coalesce(string_agg(${page.id} || '.' || ${page.revision}, ','), '')) || '.' || ${listEpoch}`,
       })
       .from(page)
-      .prepare(`list_stamp_${filter}_${scope}${paged ? '_paged' : ''}${forFeed ? '_feed' : ''}`)
+      .prepare(`list_stamp_${filter}_${scope}${paged ? '_paged' : ''}${forFeed ? '_feed' : ''}${variant ? `_${variant}` : ''}`)
   })
 }
 
@@ -731,20 +850,25 @@ function buildListStamp(filter: ThreadFilter, scope: ListScope['kind'], paged: b
  */
 export async function getListStamp(
   ctx: Ctx,
-  options: { filter?: ThreadFilter; scope?: ListScope; cursor?: string | null; forFeed?: boolean; rows?: number },
-): Promise<ListStamp> {
+  options: { filter?: ThreadFilter; scope?: ListScope; cursor?: string | null; forFeed?: boolean; rows?: number; alongside?: AlongsideColumn },
+): Promise<ListStamp & { alongside?: unknown }> {
   const filter = options.filter ?? 'latest'
   const scope = options.scope ?? { kind: 'all' }
   const cursor = decodeCursor(options.cursor)
   const name = `${filter}:${scope.kind}:${!!cursor}:${!!options.forFeed}`
-  let statement = listStampStatements.get(name)
-  if (!statement) listStampStatements.set(name, (statement = buildListStamp(filter, scope.kind, !!cursor, !!options.forFeed)))
+  let perColumn = listStampStatements.get(name)
+  if (!perColumn) listStampStatements.set(name, (perColumn = new Map()))
+  let statement = perColumn.get(alongside)
+  if (!statement) perColumn.set(alongside, (statement = buildListStamp(filter, scope.kind, !!cursor, !!options.forFeed, alongside, perColumn.size)))
   const [row] = await statement(ctx.db).execute({
     scope: scope.kind === 'category' ? scope.slug : scope.kind === 'tag' ? scope.name : '',
     at: (cursor?.at ?? new Date(0)).toISOString(),
     cursorId: cursor?.id ?? 0,
+        alongside: sql<unknown>`${alongside}`,
     // A list page reads one row more than it shows (whether there is a next page); a feed none.
     limit: options.rows ?? (options.forFeed ? FEED_ENTRIES : THREADS_PAGE_SIZE + 1),
   })
-  return { scopeId: row?.scopeId ?? null, version: row?.version ?? '' }
+  return { scopeId: row?.scopeId ?? null, version: row?.version ?? '', alongside: options.alongside ? row?.alongside : undefined }
 }
+  const alongside = options.alongside?.column ?? noColumn
+    ...options.alongside?.params,

@@ -1,6 +1,7 @@
 import type { Context, MiddlewareHandler } from 'hono'
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie'
-import { validateSessionToken } from '../auth'
+import { sessionColumn, sessionIdOf, sessionViewerIdSql, sessionViewerIsStaffSql, validateSessionColumn, validateSessionToken, type SuspendedSession, type ValidSession } from '../auth'
+import type { Db } from '../db/client'
 import { AccountSuspendedError } from '../errors'
 import { suspendedMessage } from '../safety'
 import type { AppEnv } from './types'
@@ -32,8 +33,36 @@ export function clearSessionCookie(c: Context<AppEnv>): void {
   deleteCookie(c, sessionCookieName(secure), { path: '/', secure, httpOnly: true, sameSite: 'Lax' })
 }
 
+/**
+ * The session read inside a page's own statement, so a signed-in page costs the round trips a
+ * visitor's does (one, for a kept list or thread page). A companion recognises the requests of
+ * one page (a GET it serves) and runs that page's statement with `viewer.column` (the session,
+ * see sessionColumn) alongside; `viewer.me` stands for the viewer's id in its per-viewer parts.
+ * The route takes what was read with `takePrefetched` under the same key, or reads it itself.
+ */
+export interface SessionCompanion {
+  match(c: Context<AppEnv>): { key: string; read(db: Db, viewer: SessionInStatement): Promise<{ session: unknown; value: unknown }> } | null
+}
+
+/** The session as parts of another statement (placeholders `sessionId` and `now`, in `params`). */
+export interface SessionInStatement {
+  column: typeof sessionColumn
+  me: typeof sessionViewerIdSql
+  staff: typeof sessionViewerIsStaffSql
+  params: { sessionId: string; now: string }
+}
+
+/** What a companion read for this request under `key`, once; undefined when it read nothing for it. */
+export function takePrefetched<T>(c: Context<AppEnv>, key: string): T | undefined {
+  const prefetched = c.var.prefetched
+  if (!prefetched || prefetched.key !== key) return undefined
+  c.set('prefetched', undefined)
+  return prefetched.value as T
+}
+
 /** Reads the session cookie, validates it against the database and slides its expiry. */
-export function loadSession(): MiddlewareHandler<AppEnv> {
+export function loadSession(options: { companions?: readonly SessionCompanion[] } = {}): MiddlewareHandler<AppEnv> {
+  const companions = options.companions ?? []
   return async function loadSession(c, next) {
     const { database, clock } = c.var.deps
     const token = getCookie(c, sessionCookieName(isSecure(c)))
@@ -43,8 +72,9 @@ export function loadSession(): MiddlewareHandler<AppEnv> {
     c.set('silence', null)
     c.set('pendingReviews', 0)
     c.set('endedBySuspension', null)
+    c.set('prefetched', undefined)
     if (token) {
-      const session = TOKEN_SHAPE.test(token) ? await validateSessionToken(database.db, token, clock.now()) : null
+      const session = TOKEN_SHAPE.test(token) ? await readSession(c, database.db, companions, token, clock.now()) : null
       if (session && 'suspension' in session) {
         clearSessionCookie(c)
         c.set('endedBySuspension', session.suspension)
@@ -61,6 +91,36 @@ export function loadSession(): MiddlewareHandler<AppEnv> {
     }
     await next()
   }
+}
+
+async function readSession(
+  c: Context<AppEnv>,
+  db: Db,
+  companions: readonly SessionCompanion[],
+  token: string,
+  now: Date,
+): Promise<ValidSession | SuspendedSession | null> {
+  const page = c.req.method === 'GET' ? firstMatch(companions, c) : null
+  if (!page) return validateSessionToken(db, token, now)
+  let read: { session: unknown; value: unknown }
+  try {
+    read = await page.read(db, { column: sessionColumn, me: sessionViewerIdSql, staff: sessionViewerIsStaffSql, params: { sessionId: sessionIdOf(token), now: now.toISOString() } })
+  } catch {
+    // Whatever the page's statement refuses (a malformed address), the route meets again itself
+    // and answers as it always has; the session is read on its own.
+    return validateSessionToken(db, token, now)
+  }
+  c.set('prefetched', { key: page.key, value: read.value })
+  const session = read.session
+  return validateSessionColumn(db, token, session, now)
+}
+
+function firstMatch(companions: readonly SessionCompanion[], c: Context<AppEnv>) {
+  for (const companion of companions) {
+    const page = companion.match(c)
+    if (page) return page
+  }
+  return null
 }
 
 /**

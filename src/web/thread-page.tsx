@@ -2,7 +2,7 @@ import type { Context } from 'hono'
 import { emptyForm, type FormState } from '../../views/components'
 import { createHash } from 'node:crypto'
 import { QuestionBody, ReplyBody, ThreadPage, threadJsonLd, type SharedThreadHtml, type StaffForms } from '../../views/forum/thread'
-import { getThreadPage, REPLY_LIMITS, type ThreadPageData } from '../forum'
+import { getThreadPage, REPLY_LIMITS, type ThreadHeaderRow, type ThreadPageData } from '../forum'
 import { getCsatPrompt } from '../csat'
 import { getFixConfirmation } from '../escalations'
 import { getResponseExpectation, getSupportStatus, getThreadNotes, supportStatusOf, threadSupportItemColumn } from '../queue'
@@ -55,7 +55,11 @@ export async function threadPageView(
  * The thread page's data with the queue item's status read in the thread header's statement
  * (one round trip fewer for every thread page; threadPageView reads it from there).
  */
-export function readThreadPage(c: Context<AppEnv>, threadId: number, options: { after?: string | null } = {}): Promise<ThreadPageData> {
+export function readThreadPage(
+  c: Context<AppEnv>,
+  threadId: number,
+  options: { after?: string | null; headerRow?: ThreadHeaderRow | null } = {},
+): Promise<ThreadPageData> {
   return getThreadPage(c.var.ctx, threadId, { ...options, alongside: threadSupportItemColumn })
 }
 

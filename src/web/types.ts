@@ -51,6 +51,8 @@ export interface AppEnv {
     /** Posts waiting in /review (staff only; 0 otherwise). */
     pendingReviews: number
     csrfToken: string
+    /** What a session companion read in the session's statement for this request's page (src/web/session.ts). */
+    prefetched: { key: string; value: unknown } | undefined
     ctx: Ctx
     requestId: string
   }

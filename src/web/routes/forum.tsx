@@ -48,13 +48,19 @@ import {
   setThreadVote,
   threadFilters,
   TITLE_LIMITS,
+  readThreadHeaderRow,
   type ListScope,
+  type ListStamp,
   type ThreadFilter,
+  type ThreadHeaderRow,
 } from '../../forum'
+import type { Ctx } from '../../ctx'
+import { parseId } from '../../validation'
+import { takePrefetched, type SessionCompanion } from '../session'
 import { findSimilarQuestions, recordSearchClick } from '../../search'
 import { getSetupChecklist } from '../../setup'
 import type { Category } from '../../db/schema'
-import { getResponseExpectation } from '../../queue'
+import { getResponseExpectation, threadSupportItemColumn } from '../../queue'
 import { chrome } from '../chrome'
 import { readForm, submitForm, type FormStatus, type FormValues } from '../forms'
 import { isHtmx } from '../htmx'
@@ -108,7 +114,7 @@ type ListContent = Omit<ThreadListRegionProps, 'now' | 'categories' | 'filter' |
 async function serveList(c: Context<AppEnv>, scope: ListScope, filter: ThreadFilter, load: (scopeId: number) => Promise<ListContent>) {
   const ctx = c.var.ctx
   const before = c.req.query('before')
-  const stamp = await c.var.deps.pageCache.stamps.read(`list:${filter}:${JSON.stringify(scope)}:${before ?? ''}`, () => getListStamp(ctx, { filter, scope, cursor: before }))
+  const stamp = takePrefetched<ListStamp>(c, listKey(filter, scope, before)) ?? (await c.var.deps.pageCache.stamps.read(`list:${filter}:${JSON.stringify(scope)}:${before ?? ''}`, () => getListStamp(ctx, { filter, scope, cursor: before })))
   if (scope.kind !== 'all' && stamp.scopeId === null) throw new NotFoundError(scope.kind === 'category' ? 'That category' : 'That tag')
   const scopeId = stamp.scopeId ?? 0
   const { fragments } = c.var.deps.pageCache
@@ -143,6 +149,72 @@ async function serveList(c: Context<AppEnv>, scope: ListScope, filter: ThreadFil
   const [parts, checklist] = await Promise.all([listParts(), scope.kind === 'all' ? getSetupChecklist(ctx) : null])
   return c.html(<ThreadListPageView chrome={chrome(c)} {...parts} checklist={checklist} />)
 }
+
+/** What a list's stamp is read for: the same for every viewer (see listSessionCompanion). */
+const listKey = (filter: ThreadFilter, scope: ListScope, before: string | undefined) => `list:${filter}:${JSON.stringify(scope)}:${before ?? ''}`
+
+const HOME_FILTERS: Record<string, ThreadFilter> = { '/': 'latest', '/unanswered': 'unanswered', '/solved': 'solved' }
+
+function decodedSegment(segment: string): string | null {
+  try {
+    return decodeURIComponent(segment)
+  } catch {
+    return null
+  }
+}
+
+/** Which list (filter and scope) a GET asks for, as the list routes below read it; null for any other page. */
+function listOf(c: Context<AppEnv>): { filter: ThreadFilter; scope: ListScope } | null {
+  const path = c.req.path
+  const home = HOME_FILTERS[path]
+  if (home) return { filter: home, scope: { kind: 'all' } }
+  const match = /^\/(c|tags)\/([^/]+)$/.exec(path)
+  const name = match ? decodedSegment(match[2]!) : null
+  if (!match || name === null) return null
+  return { filter: filterOf(c), scope: match[1] === 'c' ? { kind: 'category', slug: name } : { kind: 'tag', name: name.toLowerCase() } }
+}
+
+/**
+ * A signed-in member's list page reads its stamp and the session in one statement (a visitor's
+ * reads the stamp alone): the stamp is the same for every viewer, so it is read as a visitor's.
+ */
+const listSessionCompanion: SessionCompanion = {
+  match(c) {
+    const list = listOf(c)
+    if (!list) return null
+    const before = c.req.query('before')
+    return {
+      key: listKey(list.filter, list.scope, before),
+      async read(db, viewer) {
+        const visitor: Ctx = { actor: null, db, now: () => new Date(viewer.params.now), requestId: c.var.requestId }
+        const { alongside, ...stamp } = await getListStamp(visitor, { ...list, cursor: before, alongside: viewer })
+        return { session: alongside, value: stamp }
+      },
+    }
+  },
+}
+
+/**
+ * A signed-in member's thread page (its first page, not opened from search) reads the thread's
+ * header with the viewer's votes, watch and read in the session's statement; the replies follow.
+ */
+const threadSessionCompanion: SessionCompanion = {
+  match(c) {
+    const match = /^\/t\/(\d+)(?:\/([^/]*))?$/.exec(c.req.path)
+    const threadId = match ? parseId(match[1]) : null
+    if (!match || threadId === null || match[2] === 'edit' || match[2] === 'flag' || c.req.query('from') !== undefined || c.req.query('after') !== undefined) return null
+    return {
+      key: `thread:${threadId}`,
+      async read(db, viewer) {
+        const { row, viewerColumn } = await readThreadHeaderRow(db, threadId, { alongside: threadSupportItemColumn, viewer })
+        return { session: viewerColumn, value: row }
+      },
+    }
+  },
+}
+
+/** The forum's pages that read the session in their own statement (see SessionCompanion). */
+export const forumSessionCompanions: readonly SessionCompanion[] = [listSessionCompanion, threadSessionCompanion]
 
 const HOME_HEADINGS: Record<ThreadFilter, string> = {
   latest: 'Latest questions',
@@ -230,7 +302,7 @@ async function showThread(c: Context<AppEnv>) {
     return c.redirect(threadPath(thread), 302)
   }
   if (!c.var.actor && !c.req.query('after')) return showPublicThread(c, threadId)
-  const data = await readThreadPage(c, threadId, { after: c.req.query('after') })
+  const data = await readThreadPage(c, threadId, { after: c.req.query('after'), headerRow: takePrefetched<ThreadHeaderRow | null>(c, `thread:${threadId}`) })
   // Reading is what first earns a new account trust (src/safety/trust-levels.ts); only the
   // first read counts, so a thread already read costs no write.
   if (c.var.actor && !data.viewer.readBefore) await recordThreadRead(ctx, data.thread.id)
