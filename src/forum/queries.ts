@@ -4,7 +4,7 @@ import type { AnyColumn, Placeholder } from 'drizzle-orm'
 import type { SelectResultFields } from 'drizzle-orm/query-builders/select.types'
 import { isStaff, requireAdmin, requireSignedIn } from '../policy'
 import type { Ctx } from '../ctx'
-import { categories, replies, tags, threads, users, type Category, type Role } from '../db/schema'
+import { categories, replies, tags, threadTags, threads, users, type Category, type Role } from '../db/schema'
 import { preparedPerDb } from '../db/prepared'
 import type { Db } from '../db/client'
 import { ForbiddenError, NotFoundError } from '../errors'
@@ -811,6 +811,27 @@ export interface AlongsideColumn {
   params: Record<string, unknown>
 }
 
+/**
+ * A tag's newest threads as its list shows them (visible, latest activity first), from the copies
+ * thread_tags keeps of each thread's activity, revision and visibility (migration 0034, kept by
+ * triggers in the writer's transaction): an index-only range of thread_tags_latest_idx, where the
+ * same page read from threads walked every thread's latest activity probing for the tag.
+ */
+function tagLatestPage(db: Db, paged: boolean) {
+  return db
+    .select({ id: sql<number>`${threadTags.threadId}`.as('id'), revision: sql<number>`${threadTags.revision}`.as('revision') })
+    .from(threadTags)
+    .where(
+      and(
+        sql`${threadTags.tagId} = ${scopeIdOf('tag')}`,
+        sql`${threadTags.listed}`,
+        paged ? sql`(${threadTags.lastActivityAt}, ${threadTags.threadId}) < (${sql.placeholder('at')}::timestamptz, ${sql.placeholder('cursorId')}::int)` : undefined,
+      ),
+    )
+    .orderBy(newestFirst(threadTags.lastActivityAt), newestFirst(threadTags.threadId))
+    .limit(sql.placeholder('limit'))
+}
+
 function buildListStamp(filter: ThreadFilter, scope: ListScope['kind'], paged: boolean, forFeed: boolean, alongside: SQL, variant: number) {
   return preparedPerDb((db) => {
     const at = forFeed ? threads.createdAt : threads.lastActivityAt
@@ -821,14 +842,17 @@ function buildListStamp(filter: ThreadFilter, scope: ListScope['kind'], paged: b
     if (scope === 'tag') conditions.push(sql`exists (select 1 from thread_tags tt where tt.thread_id = threads.id and tt.tag_id = ${scopeIdOf('tag')})`)
     if (paged) conditions.push(sql`(${at}, ${threads.id}) < (${sql.placeholder('at')}::timestamptz, ${sql.placeholder('cursorId')}::int)`)
     // As listThreads reads it (the same index, the same order, one row more for the pager).
-    const page = db
-      // Only what the list index holds (revision is INCLUDEd in it): an index-only scan.
-      .select({ id: threads.id, revision: threads.revision })
-      .from(threads)
-      .where(and(...conditions))
-      .orderBy(newestFirst(at), newestFirst(threads.id))
-      .limit(sql.placeholder('limit'))
-      .as('page')
+    const page = (
+      scope === 'tag' && filter === 'latest' && !forFeed
+        ? tagLatestPage(db, paged)
+        : db
+            // Only what the list index holds (revision is INCLUDEd in it): an index-only scan.
+            .select({ id: threads.id, revision: threads.revision })
+            .from(threads)
+            .where(and(...conditions))
+            .orderBy(newestFirst(at), newestFirst(threads.id))
+            .limit(sql.placeholder('limit'))
+    ).as('page')
     return db
       .select({
         scopeId: sql<number | null>`${scopeIdOf(scope)}`,

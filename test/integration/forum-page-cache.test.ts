@@ -178,6 +178,30 @@ describe('an anonymous list page kept whole', () => {
     expect(own.status).not.toBe(403)
   })
 
+  it('shows a tag added to or taken off a thread, and its hiding, on the tag’s list at once', async () => {
+    t.clock.advance(60_000)
+    const thread = await createThread(t, asker, category, { title: 'Kept list: tagged later', tags: 'other' })
+    expect(await listed('/tags/kept', thread.id)).toBeNull()
+    const edit = (tags: string) =>
+      editThread({ ctx: t.ctx(asker), input: { threadId: String(thread.id), title: 'Kept list: tagged later', body: 'Tags change after asking.', categoryId: String(category.id), tags } })
+    await edit('kept, other')
+    expect(await listed('/tags/kept', thread.id)).not.toBeNull()
+    // Newer activity on another thread of the tag puts it first; a reply here puts this one back on top.
+    const newer = await createThread(t, helper, category, { title: 'Kept list: newer tagged', tags: 'kept' })
+    const order = async () => (await html(await t.client().get('/tags/kept'))).querySelectorAll('.thread-row a[href^="/t/"]').map((a) => a.getAttribute('href')!.split('/')[2])
+    expect((await order()).indexOf(String(newer.id))).toBeLessThan((await order()).indexOf(String(thread.id)))
+    t.clock.advance(1_000)
+    await createReply(t, helper, thread.id, 'Activity moves it to the top of the tag.')
+    expect((await order())[0]).toBe(String(thread.id))
+    await setThreadHidden({ ctx: t.ctx(staff), input: { threadId: thread.id, on: '1' } })
+    expect(await listed('/tags/kept', thread.id)).toBeNull()
+    await setThreadHidden({ ctx: t.ctx(staff), input: { threadId: thread.id, on: '0' } })
+    expect(await listed('/tags/kept', thread.id)).not.toBeNull()
+    await edit('other')
+    expect(await listed('/tags/kept', thread.id)).toBeNull()
+    expect(await listed('/tags/other', thread.id)).not.toBeNull()
+  })
+
   it('keeps a held question off every list, for the visitor who loads it after staff did', async () => {
     t.clock.advance(60_000)
     const held = await createThread(t, asker, category, { title: 'Kept list: held for review', tags: 'kept' })
