@@ -1,8 +1,9 @@
-import { and, eq, isNull, lt, or } from 'drizzle-orm'
+import { sql } from 'drizzle-orm'
 import { generateToken, hashToken } from '../auth'
 import type { Actor } from '../ctx'
-import type { Db } from '../db/client'
-import { apiTokens, users } from '../db/schema'
+import { queryRows, type Db } from '../db/client'
+import type { Role } from '../db/schema'
+import { decideHit, shardedHitParts, type RateDecision, type RateRule } from '../rate-limits'
 import { sanctionFromJson, sanctionInForceSql, type ActiveSanction } from '../safety'
 
 /** Prefix that makes a leaked token recognisable in logs and secret scanners. */
@@ -22,31 +23,58 @@ export interface ApiCredential {
 
 /**
  * The credential behind a bearer token of any owner, if the token is known and not revoked;
- * scope checks are the caller's (the API asks per resource). Marks the token as used.
+ * scope checks are the caller's (the API asks per resource). Marks the token as used, to the
+ * minute (an API client's every request need not write the token's row), in the same statement.
+ * `rateLimit`: also counts this request against the token's budget (`<keyPrefix><token id>`,
+ * sharded as hitShardedRateLimit does) in that statement: `rate` is its decision, or null when no
+ * window was current (the caller counts it with hitRateLimit, which starts one).
  */
-export async function resolveApiToken(db: Db, token: string, now: Date): Promise<ApiCredential | null> {
+export async function resolveApiToken(
+  db: Db,
+  token: string,
+  now: Date,
+  options: { rateLimit?: { keyPrefix: string; rule: Required<RateRule> } } = {},
+): Promise<(ApiCredential & { rate: RateDecision | null | undefined }) | null> {
   if (!token.startsWith(TOKEN_PREFIX)) return null
-  const [row] = await db
-    .select({
-      tokenId: apiTokens.id,
-      scopes: apiTokens.scopes,
-      id: users.id,
-      role: users.role,
-      displayName: users.displayName,
-      email: users.email,
-      organisationId: users.organisationId,
-      suspension: sanctionInForceSql(users.id, 'suspend', now),
-    })
-    .from(apiTokens)
-    .innerJoin(users, eq(users.id, apiTokens.createdById))
-    // A removed account's tokens are revoked with it; its tombstone answers for none that slipped by.
-    .where(and(eq(apiTokens.tokenHash, hashToken(token)), isNull(apiTokens.revokedAt), isNull(users.deletedAt)))
+  const limit = options.rateLimit
+  const hit = limit ? shardedHitParts(sql`(${limit.keyPrefix}::text || (select token_id from token)::text)`, limit.rule, now) : null
+  const [row] = await queryRows<TokenRow>(
+    db,
+    sql`with token as (
+          select t.id as token_id, t.scopes, u.id, u.role, u.display_name, u.email, u.organisation_id,
+                 ${sanctionInForceSql(sql`u.id`, 'suspend', now)} as suspension
+            from api_tokens t join users u on u.id = t.created_by_id
+           -- A removed account's tokens are revoked with it; its tombstone answers for none that slipped by.
+           where t.token_hash = ${hashToken(token)} and t.revoked_at is null and u.deleted_at is null
+        ), touched as (
+          update api_tokens set last_used_at = ${now.toISOString()}::timestamptz from token
+           where api_tokens.id = token.token_id
+             and (api_tokens.last_used_at is null or api_tokens.last_used_at < ${new Date(now.getTime() - 60_000).toISOString()}::timestamptz)
+          returning 1
+        )${hit ? sql`, ${hit.ctes}` : sql``}
+        select token.*, ${hit ? hit.hits : sql`null::int`} as rate_hits, ${hit ? hit.windowMs : sql`null::float8`} as rate_window_ms
+          from token${hit ? sql` left join rate_limit_hit on true` : sql``}`,
+  )
   if (!row) return null
-  // "Last used" to the minute: an API client's every request need not write the token's row.
-  await db
-    .update(apiTokens)
-    .set({ lastUsedAt: now })
-    .where(and(eq(apiTokens.id, row.tokenId), or(isNull(apiTokens.lastUsedAt), lt(apiTokens.lastUsedAt, new Date(now.getTime() - 60_000)))))
-  const { tokenId, scopes, suspension, ...actor } = row
-  return { tokenId, scopes, actor, suspension: sanctionFromJson(suspension) }
+  const actor: Actor = { id: row.id, role: row.role, displayName: row.display_name, email: row.email, organisationId: row.organisation_id }
+  return {
+    tokenId: row.token_id,
+    scopes: row.scopes,
+    actor,
+    suspension: sanctionFromJson(typeof row.suspension === 'string' ? JSON.parse(row.suspension) : row.suspension),
+    rate: limit ? decideHit(row.rate_hits, row.rate_window_ms, limit.rule, now) : undefined,
+  }
+}
+
+interface TokenRow {
+  token_id: number
+  scopes: string[]
+  id: number
+  role: Role
+  display_name: string
+  email: string
+  organisation_id: number | null
+  suspension: unknown
+  rate_hits: number | null
+  rate_window_ms: number | null
 }

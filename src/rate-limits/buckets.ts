@@ -1,4 +1,4 @@
-import { eq, sql } from 'drizzle-orm'
+import { eq, sql, type SQL } from 'drizzle-orm'
 import type { Db } from '../db/client'
 import { queryRows } from '../db/client'
 import { rateLimits } from '../db/schema'
@@ -98,6 +98,41 @@ async function hitShardedRateLimit(db: Db, key: string, rule: Required<RateRule>
     ;[row] = await countHit()
   }
   return decide(row ? { hits: row.hits, windowStartedAt: new Date(row.window_ms) } : undefined, rule, now)
+}
+
+/**
+ * hitShardedRateLimit's hit as parts of another statement whose key that statement computes
+ * (an API token's budget, read in the statement that resolves the token): one round trip for
+ * both. `ctes` go in its WITH after whatever `key` reads; `hits` and `windowMs` are selected from
+ * a `left join rate_limit_hit on true` (null when no window is current: then call hitRateLimit,
+ * which starts one; once per key and window). decideHit reads them back.
+ */
+export function shardedHitParts(key: SQL, rule: Required<RateRule>, now: Date): { ctes: SQL; hits: SQL; windowMs: SQL } {
+  const windowFloor = new Date(now.getTime() - rule.windowMs).toISOString()
+  const mine = sql`${key} || '#' || ${String(Math.floor(Math.random() * rule.shards))}::text`
+  return {
+    ctes: sql`rate_limit_window as (
+        select window_started_at from rate_limits where key = ${key} and window_started_at > ${windowFloor}::timestamptz
+      ), rate_limit_hit as (
+        insert into rate_limits (key, window_started_at, hits)
+        select ${mine}, window_started_at, 1 from rate_limit_window
+        on conflict (key) do update set
+          hits = case when excluded.window_started_at > rate_limits.window_started_at then 1 else rate_limits.hits + 1 end,
+          window_started_at = greatest(excluded.window_started_at, rate_limits.window_started_at)
+        returning key, hits, window_started_at
+      )`,
+    hits: sql`(rate_limit_hit.hits + coalesce((
+        select sum(others.hits) from rate_limits others
+        where others.key = any(array(select ${key} || '#' || shard::text from generate_series(0, ${rule.shards - 1}::int) shard))
+          and others.key <> rate_limit_hit.key and others.window_started_at = rate_limit_hit.window_started_at
+      ), 0))::int`,
+    windowMs: sql`(extract(epoch from rate_limit_hit.window_started_at) * 1000)::float8`,
+  }
+}
+
+/** What shardedHitParts' columns say; null when no window was current (start one with hitRateLimit). */
+export function decideHit(hits: number | null, windowMs: number | null, rule: RateRule, now: Date): RateDecision | null {
+  return hits === null || windowMs === null ? null : decide({ hits, windowStartedAt: new Date(windowMs) }, rule, now)
 }
 
 /** Says whether `key` is over its limit without counting a hit. */

@@ -1,4 +1,5 @@
 import { pino } from 'pino'
+import { eq } from 'drizzle-orm'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { hashToken } from '../../src/auth'
 import { apiTokens } from '../../src/db/schema'
@@ -78,5 +79,22 @@ describe('API rate limit across two app instances on one database', () => {
     // Once the burst has settled, the budget is spent for everyone.
     expect((await get(t.app, token)).status).toBe(429)
     expect((await get(second, token)).status).toBe(429)
+  })
+})
+
+describe('a token used through the API', () => {
+  it('is marked used at its first request, then at most once a minute, in the statement that resolves it', async () => {
+    const token = await newToken('Last Used Api')
+    const used = async () => (await t.db.select({ at: apiTokens.lastUsedAt }).from(apiTokens).where(eq(apiTokens.tokenHash, hashToken(token))))[0]!.at
+    expect(await used()).toBeNull()
+    const first = t.clock.now()
+    expect((await get(t.app, token)).status).toBe(200)
+    expect(await used()).toEqual(first)
+    t.clock.advance(30_000)
+    expect((await get(second, token)).status).toBe(200)
+    expect(await used()).toEqual(first)
+    t.clock.advance(31_000)
+    expect((await get(t.app, token)).status).toBe(200)
+    expect(await used()).toEqual(t.clock.now())
   })
 })

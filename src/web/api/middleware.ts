@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto'
 import type { Context, MiddlewareHandler } from 'hono'
 import { getCookie } from 'hono/cookie'
 import { claimIdempotencyKey, completeIdempotentRequest, releaseIdempotentRequest } from '../../api'
-import { hitRateLimit } from '../../auth'
+import { hitRateLimit, type RateDecision } from '../../auth'
 import type { ApiScope } from '../../db/schema'
 import { resolveApiToken } from '../../queue'
 import { AccountSuspendedError } from '../../errors'
@@ -18,6 +18,8 @@ export interface ApiCaller {
   owner: string | null
   /** A token's scopes; a session may do whatever its person may (scopes are for tokens). */
   scopes: readonly string[] | 'all'
+  /** This request's hit on the caller's budget when it was counted with the token (see apiRateLimit). */
+  rate?: RateDecision
 }
 
 export interface ApiEnv {
@@ -47,13 +49,15 @@ export function apiAuth(): MiddlewareHandler<ApiEnv> {
   return async function apiAuth(c, next) {
     const token = bearerToken(c)
     if (token !== undefined) {
-      const credential = token ? await resolveApiToken(c.var.ctx.db, token, c.var.ctx.now()) : null
+      // The token, its last use and this request's hit on its budget: one statement.
+      const rateLimit = { keyPrefix: `${API_RATE_LIMIT_KEY}token:`, rule: apiRateRule(c) }
+      const credential = token ? await resolveApiToken(c.var.ctx.db, token, c.var.ctx.now(), { rateLimit }) : null
       if (!credential) throw unauthenticated(c, 'Send a valid, unrevoked API token: Authorization: Bearer <token>.', 'invalid_token')
       // The token is genuine but its owner is suspended: nothing, reads included, until it ends.
       // (src/web/errors.tsx answers it as the account-suspended problem, with suspendedUntil.)
       if (credential.suspension) throw new AccountSuspendedError(suspendedMessage(credential.suspension), credential.suspension.endsAt)
       c.set('ctx', { ...c.var.ctx, actor: credential.actor })
-      c.set('api', { via: 'token', owner: `token:${credential.tokenId}`, scopes: credential.scopes })
+      c.set('api', { via: 'token', owner: `token:${credential.tokenId}`, scopes: credential.scopes, rate: credential.rate ?? undefined })
     } else if (c.var.actor) {
       if (UNSAFE.has(c.req.method)) {
         const cookie = getCookie(c, '__Host-csrf') ?? getCookie(c, 'csrf')
@@ -94,18 +98,25 @@ export function scope(needed: ApiScope, options: { anonymous: boolean }): Middle
 
 /** Counter rows per API caller: more than the pool's 10 connections, so collisions are rare. */
 const API_RATE_LIMIT_SHARDS = 16
+const API_RATE_LIMIT_KEY = 'api:'
+const API_RATE_WINDOW_MS = 60_000
+
+function apiRateRule(c: Context<ApiEnv>) {
+  return { limit: c.var.deps.env.apiRateLimitPerMinute, windowMs: API_RATE_WINDOW_MS, shards: API_RATE_LIMIT_SHARDS }
+}
 
 /**
  * Per-caller request budget with the IETF draft's RateLimit-* headers: per token, per session
  * user, or per client address for anonymous calls. Counted in PostgreSQL, so all instances share it.
  */
-export function apiRateLimit(options: { windowMs?: number } = {}): MiddlewareHandler<ApiEnv> {
-  const windowMs = options.windowMs ?? 60_000
+export function apiRateLimit(): MiddlewareHandler<ApiEnv> {
   return async function apiRateLimit(c, next) {
-    const limit = c.var.deps.env.apiRateLimitPerMinute
-    const key = `api:${c.var.api.owner ?? `ip:${clientIp(c as unknown as Context<AppEnv>)}`}`
-    // Sharded: one token's concurrent requests would otherwise queue on one counter row.
-    const decision = await hitRateLimit(c.var.ctx.db, key, { limit, windowMs, shards: API_RATE_LIMIT_SHARDS }, c.var.ctx.now())
+    const rule = apiRateRule(c)
+    const limit = rule.limit
+    const key = `${API_RATE_LIMIT_KEY}${c.var.api.owner ?? `ip:${clientIp(c as unknown as Context<AppEnv>)}`}`
+    // Sharded: one token's concurrent requests would otherwise queue on one counter row. A
+    // token's hit was counted in the statement that resolved it, unless no window was current.
+    const decision = c.var.api.rate ?? (await hitRateLimit(c.var.ctx.db, key, rule, c.var.ctx.now()))
     c.header('RateLimit-Limit', String(limit))
     c.header('RateLimit-Remaining', String(decision.remaining))
     c.header('RateLimit-Reset', String(decision.resetSeconds))
