@@ -57,7 +57,7 @@ export function createMetrics(deps: { db: Db; clock: Clock; onError?: (error: un
   })
   const searchSeconds = new Histogram({
     name: 'wire_search_duration_seconds',
-    help: 'Time the search engine took to answer, by engine and operation (search, similar questions).',
+    help: 'Time the search engine took to answer, by engine and operation (search, similar questions, similar questions for many titles at once).',
     labelNames: ['engine', 'operation'] as const,
     buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
     registers,
