@@ -3,7 +3,7 @@ import { alias, type AnyPgColumn } from 'drizzle-orm/pg-core'
 import { isAdmin, requireStaff } from '../policy'
 import type { Ctx } from '../ctx'
 import { queryRows } from '../db/client'
-import { staffEpochColumn } from '../db/staff-epoch'
+import { staffStampStatement } from '../db/staff-epoch'
 import { escalations, handoffs, loopReplies, queueItems, rotations, syncMarks, teams, threads, users, type Escalation, type Handoff, type ItemState, type LoopReply, type Severity } from '../db/schema'
 import { NotFoundError } from '../errors'
 import { readMailToken } from '../mail-preferences'
@@ -126,13 +126,15 @@ export const INBOX_PAGE_SIZE = 20
  * (the inbox shows their question and replies; a reply there moves the thread's revision, not the
  * epoch). Which threads those are is itself in epoch tables (escalations, queue items).
  */
+const inboxStamp = staffStampStatement(
+  'staff_inbox_stamp',
+  sql<string>`(select count(*) || '.' || coalesce(sum(t.revision), 0)
+    from escalations e join queue_items i on i.id = e.item_id join threads t on t.id = i.thread_id where e.answered_at is null)`,
+)
+
 export async function getInboxStamp(ctx: Ctx): Promise<string> {
   requireStaff(ctx, 'see escalations')
-  const [row] = await queryRows<{ stamp: string }>(
-    ctx.db,
-    sql`select concat_ws(':', ${staffEpochColumn}, (select count(*) || '.' || coalesce(sum(t.revision), 0)
-        from escalations e join queue_items i on i.id = e.item_id join threads t on t.id = i.thread_id where e.answered_at is null)) as stamp`,
-  )
+  const [row] = await inboxStamp(ctx.db).execute()
   return row!.stamp
 }
 

@@ -3,7 +3,7 @@ import { alias } from 'drizzle-orm/pg-core'
 import { apiScopesFor, isStaff, requireSignedIn, requireStaff } from '../policy'
 import type { Ctx } from '../ctx'
 import { queryRows } from '../db/client'
-import { staffEpochColumn } from '../db/staff-epoch'
+import { staffStampStatement } from '../db/staff-epoch'
 import {
   apiTokens,
   businessCalendars,
@@ -485,18 +485,20 @@ export interface ItemPage {
  * thread with its replies, the customer's ten latest threads ("Their threads") and the threads
  * its loop replies went to. Any reply, edit, vote or hiding on those bumps their revision.
  */
+const itemPageStamp = staffStampStatement(
+  'staff_item_page_stamp',
+  sql<string>`concat_ws(':',
+    coalesce((select t.revision from queue_items i join threads t on t.id = i.thread_id where i.id = ${sql.placeholder('itemId')})::text, '-'),
+    coalesce((select string_agg(c.id || '.' || c.revision, ',') from (
+      select t.id, t.revision from threads t where t.author_id = (select requester_id from queue_items where id = ${sql.placeholder('itemId')})
+      order by t.created_at desc limit 10) c), '-'),
+    coalesce((select string_agg(l.thread_id || '.' || t.revision, ',') from loop_replies l join threads t on t.id = l.thread_id
+      where l.item_id = ${sql.placeholder('itemId')}), '-'))`,
+)
+
 export async function getItemPageStamp(ctx: Ctx, itemId: number): Promise<string> {
   requireStaff(ctx, 'see queue items')
-  const [row] = await queryRows<{ stamp: string }>(
-    ctx.db,
-    sql`select concat_ws(':', ${staffEpochColumn},
-        coalesce((select t.revision from queue_items i join threads t on t.id = i.thread_id where i.id = ${itemId})::text, '-'),
-        coalesce((select string_agg(c.id || '.' || c.revision, ',') from (
-          select t.id, t.revision from threads t where t.author_id = (select requester_id from queue_items where id = ${itemId})
-          order by t.created_at desc limit 10) c), '-'),
-        coalesce((select string_agg(l.thread_id || '.' || t.revision, ',') from loop_replies l join threads t on t.id = l.thread_id
-          where l.item_id = ${itemId}), '-')) as stamp`,
-  )
+  const [row] = await itemPageStamp(ctx.db).execute({ itemId })
   return row!.stamp
 }
 
