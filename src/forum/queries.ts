@@ -862,6 +862,7 @@ function buildListStamp(filter: ThreadFilter, scope: ListScope['kind'], paged: b
         // A thread's revision moves with every change to its row, including a move to another
         // category (edit-thread calls threadChanged); names and categories are in the epoch.
         version: sql<string>`md5(coalesce(string_agg(${page.id} || '.' || ${page.revision}, ','), '')) || '.' || ${listEpoch}`,
+        alongside: sql<unknown>`${alongside}`,
       })
       .from(page)
       .prepare(`list_stamp_${filter}_${scope}${paged ? '_paged' : ''}${forFeed ? '_feed' : ''}${variant ? `_${variant}` : ''}`)
@@ -879,20 +880,19 @@ export async function getListStamp(
   const filter = options.filter ?? 'latest'
   const scope = options.scope ?? { kind: 'all' }
   const cursor = decodeCursor(options.cursor)
+  const alongside = options.alongside?.column ?? noColumn
   const name = `${filter}:${scope.kind}:${!!cursor}:${!!options.forFeed}`
   let perColumn = listStampStatements.get(name)
   if (!perColumn) listStampStatements.set(name, (perColumn = new Map()))
   let statement = perColumn.get(alongside)
   if (!statement) perColumn.set(alongside, (statement = buildListStamp(filter, scope.kind, !!cursor, !!options.forFeed, alongside, perColumn.size)))
   const [row] = await statement(ctx.db).execute({
+    ...options.alongside?.params,
     scope: scope.kind === 'category' ? scope.slug : scope.kind === 'tag' ? scope.name : '',
     at: (cursor?.at ?? new Date(0)).toISOString(),
     cursorId: cursor?.id ?? 0,
-        alongside: sql<unknown>`${alongside}`,
     // A list page reads one row more than it shows (whether there is a next page); a feed none.
     limit: options.rows ?? (options.forFeed ? FEED_ENTRIES : THREADS_PAGE_SIZE + 1),
   })
   return { scopeId: row?.scopeId ?? null, version: row?.version ?? '', alongside: options.alongside ? row?.alongside : undefined }
 }
-  const alongside = options.alongside?.column ?? noColumn
-    ...options.alongside?.params,
