@@ -595,47 +595,12 @@ export class PostgresSearchIndex implements SearchIndex {
   }
 
   private async similarAfresh(request: SimilarRequest): Promise<SimilarHit[]> {
-    const terms = await this.similarTerms(request)
-    if (terms.length === 0) return []
+    const [terms] = await this.similarTerms([request])
+    if (!terms || terms.length === 0) return []
     const weights = SIMILAR_WEIGHTS
-    // The heaviest words first, as many as fit the budget of postings read (always at least one).
-    // A word in many documents has its newest postings looked for in a window of the newest
-    // documents, so it costs the rows of that window rather than all of its postings.
-    const tier = await this.currentTier()
-    const candidates: { term: (typeof terms)[number]; window: number | null }[] = []
-    let postingsRead = 0
-    for (const term of [...terms].sort((a, b) => b.weight - a.weight).slice(0, weights.candidateTerms)) {
-      const plan = planMatching(
-        {
-          wordShare: term.df / Math.max(term.documents, 1),
-          filterShare: 1,
-          documents: term.documents,
-          tierDocuments: tier ? tier.documents + Math.max(0, term.documents - tier.forumDocuments) : undefined,
-          wanted: weights.postingsPerTerm,
-          postings: term.df,
-        },
-        { walk: false },
-      )
-      const window = plan.path === 'window' ? plan.window : null
-      // In rows fetched or their cost's worth: a window costs its rows in the created_at index and
-      // the postings GIN reads whole besides the rows it fetches (in the cost model's terms).
-      const read = Math.ceil(plan.cost / ROW_COST.fetchedMatch)
-      if (candidates.length > 0 && postingsRead + read > weights.postingsBudget) continue
-      candidates.push({ term, window })
-      postingsRead += read
-    }
+    const candidates = await this.candidateTerms(terms)
     const postings = sql.join(
-      await Promise.all(
-        candidates.map(async ({ term, window }) => {
-          const match = sql`d.document @@ ${tsqueryOfLexeme(term.lexeme)}::tsquery`
-          const edges = window ? await this.windowEdge(window) : null
-          return edges
-            ? sql`(select d.thread_id, ${term.weight}::float8 as weight from search_documents d
-                where ${match} and d.created_at >= ${edges.edge}::timestamptz order by d.created_at desc, d.thread_id desc limit ${weights.postingsPerTerm})`
-            : sql`(select d.thread_id, ${term.weight}::float8 as weight from search_documents d
-                where ${match} order by d.created_at + interval '0 s' desc, d.thread_id desc limit ${weights.postingsPerTerm})`
-        }),
-      ),
+      candidates.map(({ term, edges }) => sql`(${postingsOf(term.lexeme, edges, sql`${term.weight}::float8 as weight`)})`),
       sql` union all `,
     )
     const fields = sql`${weights.fields}::float4[]`
@@ -675,34 +640,195 @@ export class PostgresSearchIndex implements SearchIndex {
     return rows.filter((row) => row.score > 0).map((row) => ({ threadId: row.thread_id, score: row.score }))
   }
 
-  /** The request's distinct stemmed words with their weight: IDF times where they came from. */
-  private async similarTerms(request: SimilarRequest): Promise<{ lexeme: string; weight: number; df: number; documents: number }[]> {
+  /**
+   * Many similar() lookups at once, each answer the same as similar() gives for its request (the
+   * bug-bash list asks for hundreds of titles): the words of every request are read in one
+   * statement, and the postings, candidates and scores of all of them in another, each word's
+   * postings read once however many requests hold it.
+   */
+  async similarMany(requests: SimilarRequest[]): Promise<SimilarHit[][]> {
+    const answers: SimilarHit[][] = requests.map(() => [])
+    const termsOf = await this.similarTerms(requests)
+    const asked: { index: number; request: SimilarRequest; terms: SimilarTerm[]; candidates: CandidateTerm[] }[] = []
+    for (const [index, request] of requests.entries()) {
+      const terms = termsOf[index]!
+      if (terms.length > 0) asked.push({ index, request, terms, candidates: await this.candidateTerms(terms) })
+    }
+    if (asked.length === 0) return answers
     const weights = SIMILAR_WEIGHTS
-    const rows = await queryRowsInOneTrip<{ lexeme: string; origin_weight: number; df: number; n: number }>(
+    // Each distinct (word, window) once: its postings are the same whichever request reads them.
+    const keys = new Map<string, { key: number; sql: SQL }>()
+    const keyOf = ({ term, edges }: CandidateTerm) => {
+      const id = `${term.lexeme}\u0000${edges?.edge ?? ''}`
+      let entry = keys.get(id)
+      if (!entry) {
+        entry = { key: keys.size, sql: postingsOf(term.lexeme, edges, sql`${keys.size}::int as key`) }
+        keys.set(id, entry)
+      }
+      return entry.key
+    }
+    const shape = asked.map(({ request, terms, candidates }, n) => ({
+      n,
+      title: request.title,
+      limit: request.limit,
+      // The words whose postings give the candidates, in the order similar() adds their weights,
+      keys: candidates.map(keyOf),
+      keyWeights: candidates.map(({ term }) => term.weight),
+      // and every word with its weight, in the order similar() adds their scores.
+      queries: terms.map((term) => tsqueryOfLexeme(term.lexeme)),
+      queryWeights: terms.map((term) => term.weight),
+    }))
+    const fields = sql`${weights.fields}::float4[]`
+    const rows = await queryRowsInOneTrip<{ n: number; thread_id: number; score: number }>(
       this.db,
       sql`
-        with title_terms as (
-          select u.lexeme, ${weights.titleTerm}::float8 as w from unnest(to_tsvector('english', ${request.title})) u),
-        body_terms as (
-          select u.lexeme, ${weights.bodyTerm}::float8 as w from unnest(to_tsvector('english', left(${request.body ?? ''}, 5000))) u
-          order by coalesce(array_length(u.positions, 1), 1) desc limit ${weights.bodyTermLimit}),
-        terms as (
-          select lexeme, sum(w)::float8 as origin_weight
-          from (select * from title_terms union all select * from body_terms) x group by lexeme)
-        select terms.lexeme, terms.origin_weight, coalesce(l.doc_count, 0) as df,
-          coalesce((select doc_count from search_lexemes where lexeme = ''), 0) as n
-        from terms left join search_lexemes l on l.lexeme = terms.lexeme`,
+        with asked as materialized (
+          select r.n, r.title, r.lim, r.keys, r.key_weights, r.queries::tsquery[] as queries, r.query_weights
+          from jsonb_to_recordset(${JSON.stringify(shape.map((entry) => ({ n: entry.n, title: entry.title, lim: entry.limit, keys: entry.keys, key_weights: entry.keyWeights, queries: entry.queries, query_weights: entry.queryWeights })))}::jsonb)
+            as r(n int, title text, lim int, keys int[], key_weights float8[], queries text[], query_weights float8[])),
+        postings as materialized (
+          select p.key, array_agg(p.thread_id) as thread_ids from (${sql.join(
+            [...keys.values()].map((entry) => sql`(${entry.sql})`),
+            sql` union all `,
+          )}) p group by p.key),
+        -- As similar() does per request: the candidates by the weight of the words they hold (added
+        -- in the same order, so ties fall the same way), then each word's ts_rank at its weight.
+        candidates as (
+          select a.n, c.thread_id from asked a
+          cross join lateral (
+            select x.thread_id from (
+              select t.thread_id, sum(k.weight order by k.i) as weight
+              from unnest(a.keys, a.key_weights) with ordinality k(key, weight, i)
+              join postings p on p.key = k.key
+              cross join lateral unnest(p.thread_ids) t(thread_id)
+              group by t.thread_id) x
+            order by x.weight desc, x.thread_id desc limit ${weights.candidateCap}) c),
+        scored as (
+          select c.n, c.thread_id, (
+            select sum(q.weight * ts_rank(${fields}, v.document, q.query, 0) order by q.i)
+            from unnest(a.query_weights, a.queries) with ordinality q(weight, query, i)) * ${Math.PI ** 2 / 6}::float8 as words
+          from candidates c
+          join asked a on a.n = c.n
+          join search_vectors v on v.thread_id = c.thread_id),
+        visible as (
+          select s.*, t.title, row_number() over (partition by s.n order by s.words desc) as place
+          from scored s join threads t on t.id = s.thread_id and t.hidden_at is null),
+        -- The words of each request's last place: only threads within the titles' weight of it can make it.
+        edges as (select v.n, v.words from visible v join asked a on a.n = v.n and v.place = a.lim),
+        results as (
+          select v.n, v.thread_id, (v.words + ${weights.titleSimilarity}::float8 * similarity(v.title, a.title))::float8 as score
+          from visible v
+          join asked a on a.n = v.n
+          left join edges e on e.n = v.n
+          where v.words + ${weights.titleSimilarity}::float8 >= coalesce(e.words, 0))
+        select r.n, r.thread_id, r.score from (
+          select r.*, row_number() over (partition by r.n order by r.score desc, r.thread_id desc) as place from results r) r
+        join asked a on a.n = r.n and r.place <= a.lim
+        order by r.n, r.place`,
+      plannerSettings(asked.some(({ candidates }) => candidates.some(({ window }) => window)) ? 'window' : 'sorted'),
     )
-    return rows
-      .filter((row) => row.df > 0)
-      .map((row) => ({
-        lexeme: row.lexeme,
-        df: row.df,
-        documents: row.n,
-        // BM25's IDF: words in most documents count for little, rare words for a lot.
-        weight: row.origin_weight * Math.log(1 + (row.n - row.df + 0.5) / (row.df + 0.5)),
-      }))
+    for (const row of rows) if (row.score > 0) answers[asked[row.n]!.index]!.push({ threadId: row.thread_id, score: row.score })
+    return answers
   }
+
+  /**
+   * The heaviest words first, as many as fit the budget of postings read (always at least one).
+   * A word in many documents has its newest postings looked for in a window of the newest
+   * documents, so it costs the rows of that window rather than all of its postings.
+   */
+  private async candidateTerms(terms: SimilarTerm[]): Promise<CandidateTerm[]> {
+    const weights = SIMILAR_WEIGHTS
+    const tier = await this.currentTier()
+    const candidates: CandidateTerm[] = []
+    let postingsRead = 0
+    for (const term of [...terms].sort((a, b) => b.weight - a.weight).slice(0, weights.candidateTerms)) {
+      const plan = planMatching(
+        {
+          wordShare: term.df / Math.max(term.documents, 1),
+          filterShare: 1,
+          documents: term.documents,
+          tierDocuments: tier ? tier.documents + Math.max(0, term.documents - tier.forumDocuments) : undefined,
+          wanted: weights.postingsPerTerm,
+          postings: term.df,
+        },
+        { walk: false },
+      )
+      const window = plan.path === 'window' ? plan.window : null
+      // In rows fetched or their cost's worth: a window costs its rows in the created_at index and
+      // the postings GIN reads whole besides the rows it fetches (in the cost model's terms).
+      const read = Math.ceil(plan.cost / ROW_COST.fetchedMatch)
+      if (candidates.length > 0 && postingsRead + read > weights.postingsBudget) continue
+      candidates.push({ term, window, edges: null })
+      postingsRead += read
+    }
+    for (const candidate of candidates) if (candidate.window) candidate.edges = await this.windowEdge(candidate.window)
+    return candidates
+  }
+
+  /**
+   * Each request's distinct stemmed words with their weight (IDF times where they came from), in
+   * one statement for all requests; in the order of the words, so that a request's answer never
+   * depends on how the statement was planned.
+   */
+  private async similarTerms(requests: SimilarRequest[]): Promise<SimilarTerm[][]> {
+    const weights = SIMILAR_WEIGHTS
+    const rows = await queryRowsInOneTrip<{ n: number; lexeme: string; origin_weight: number; df: number; documents: number }>(
+      this.db,
+      sql`
+        with requests as (
+          select r.n, r.title, r.body
+          from jsonb_to_recordset(${JSON.stringify(requests.map((request, n) => ({ n, title: request.title, body: request.body ?? '' })))}::jsonb) as r(n int, title text, body text)),
+        title_terms as (
+          select r.n, u.lexeme, ${weights.titleTerm}::float8 as w from requests r cross join lateral unnest(to_tsvector('english', r.title)) u),
+        body_terms as (
+          select r.n, b.lexeme, ${weights.bodyTerm}::float8 as w from requests r
+          cross join lateral (
+            select u.lexeme from unnest(to_tsvector('english', left(r.body, 5000))) u
+            order by coalesce(array_length(u.positions, 1), 1) desc, u.lexeme limit ${weights.bodyTermLimit}) b),
+        terms as (
+          select n, lexeme, sum(w)::float8 as origin_weight
+          from (select * from title_terms union all select * from body_terms) x group by n, lexeme)
+        select terms.n, terms.lexeme, terms.origin_weight, coalesce(l.doc_count, 0) as df,
+          coalesce((select doc_count from search_lexemes where lexeme = ''), 0) as documents
+        from terms left join search_lexemes l on l.lexeme = terms.lexeme
+        order by terms.n, terms.lexeme`,
+    )
+    const terms: SimilarTerm[][] = requests.map(() => [])
+    for (const row of rows)
+      if (row.df > 0)
+        terms[row.n]!.push({
+          lexeme: row.lexeme,
+          df: row.df,
+          documents: row.documents,
+          // BM25's IDF: words in most documents count for little, rare words for a lot.
+          weight: row.origin_weight * Math.log(1 + (row.documents - row.df + 0.5) / (row.df + 0.5)),
+        })
+    return terms
+  }
+}
+
+interface SimilarTerm {
+  lexeme: string
+  weight: number
+  df: number
+  documents: number
+}
+
+/** A word whose postings give similar() its candidates, read within a window of the newest documents or not. */
+interface CandidateTerm {
+  term: SimilarTerm
+  window: number | null
+  edges: { edge: string; wider: string } | null
+}
+
+/** A word's newest postings (SIMILAR_WEIGHTS.postingsPerTerm), with `extra` as a second column. */
+function postingsOf(lexeme: string, edges: { edge: string } | null, extra: SQL): SQL {
+  const match = sql`d.document @@ ${tsqueryOfLexeme(lexeme)}::tsquery`
+  return edges
+    ? sql`select d.thread_id, ${extra} from search_documents d
+        where ${match} and d.created_at >= ${edges.edge}::timestamptz order by d.created_at desc, d.thread_id desc limit ${SIMILAR_WEIGHTS.postingsPerTerm}`
+    : sql`select d.thread_id, ${extra} from search_documents d
+        where ${match} order by d.created_at + interval '0 s' desc, d.thread_id desc limit ${SIMILAR_WEIGHTS.postingsPerTerm}`
 }
 
 /** The words of a query that spelling is corrected for: at most eight, as search_terms holds them. */
