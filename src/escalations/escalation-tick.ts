@@ -13,6 +13,21 @@ import { alertEscalationBreach } from '../webhooks'
 // The escalation path's clock, run every few minutes from the outbox. Each step is idempotent: a
 // breach is flagged once, a shift gets one handoff, an item resolves once.
 
+// Each step's condition, shared with the tick's probe (dueSteps) so it skips exactly when the step
+// would find nothing.
+const breachDue = (now: Date) => sql`e.answered_at is null and e.breach_notified_at is null and e.response_due_at <= ${now.toISOString()}::timestamptz`
+const ENDED_SHIFTS = sql`rotation_shifts s join rotations r on r.id = s.rotation_id`
+const handoffDue = (now: Date) => sql`
+  s.ends_at <= ${now.toISOString()}::timestamptz and s.ends_at > ${now.toISOString()}::timestamptz - interval '7 days'
+  and s.starts_at >= r.created_at
+  and not exists (select 1 from handoffs h where h.shift_id = s.id)`
+const FIXED_ITEMS = sql`queue_items i left join rotations r on r.team_slug = i.team_slug`
+const autoResolveDue = (now: Date) => sql`
+  i.state = 'fixed_pending_confirmation' and i.fixed_at is not null
+  and i.fixed_at <= ${now.toISOString()}::timestamptz - make_interval(days => coalesce(r.confirm_wait_days, ${ROTATION_CONFIG.autoResolveFixedAfterDays}))
+  -- replies still waiting to be sent: the customers were not told yet
+  and not exists (select 1 from loop_replies l where l.item_id = i.id and l.sent_at is null)`
+
 /**
  * Escalations past their response target: the item shows the breach, and the next person on the
  * rotation (whoever is on now if the shift changed, else the next shift's engineer, else the
@@ -24,7 +39,7 @@ export async function flagEscalationBreaches(db: Db, now: Date): Promise<number>
     sql`
       select e.id, e.item_id, e.engineer_id, e.rotation_id, i.team_slug, i.title, t.lead_id, e.response_due_at::text
       from escalations e join queue_items i on i.id = e.item_id left join teams t on t.slug = i.team_slug
-      where e.answered_at is null and e.breach_notified_at is null and e.response_due_at <= ${now.toISOString()}::timestamptz
+      where ${breachDue(now)}
       order by e.response_due_at
       limit 200
       for update of e skip locked`,
@@ -54,10 +69,8 @@ export async function draftHandoffs(db: Db, now: Date): Promise<number> {
     db,
     sql`
       select s.id, s.rotation_id, s.user_id, s.starts_at::text, s.ends_at::text, r.team_slug, r.name
-      from rotation_shifts s join rotations r on r.id = s.rotation_id
-      where s.ends_at <= ${now.toISOString()}::timestamptz and s.ends_at > ${now.toISOString()}::timestamptz - interval '7 days'
-        and s.starts_at >= r.created_at
-        and not exists (select 1 from handoffs h where h.shift_id = s.id)
+      from ${ENDED_SHIFTS}
+      where ${handoffDue(now)}
       order by s.ends_at
       limit 100`,
   )
@@ -82,11 +95,8 @@ export async function autoResolveFixed(db: Db, now: Date): Promise<number> {
     db,
     sql`
       select i.id, coalesce(r.confirm_wait_days, ${ROTATION_CONFIG.autoResolveFixedAfterDays})::int as wait_days
-      from queue_items i left join rotations r on r.team_slug = i.team_slug
-      where i.state = 'fixed_pending_confirmation' and i.fixed_at is not null
-        and i.fixed_at <= ${now.toISOString()}::timestamptz - make_interval(days => coalesce(r.confirm_wait_days, ${ROTATION_CONFIG.autoResolveFixedAfterDays}))
-        -- replies still waiting to be sent: the customers were not told yet
-        and not exists (select 1 from loop_replies l where l.item_id = i.id and l.sent_at is null)
+      from ${FIXED_ITEMS}
+      where ${autoResolveDue(now)}
       limit 500`,
   )
   for (const row of stale) {
@@ -104,10 +114,26 @@ export interface EscalationTickSummary {
   autoResolved: number
 }
 
+/**
+ * Which steps have work, in one read: most runs none has, and each step is its own transaction
+ * (begin, read, commit), so a quiet run was nine round trips and is now one.
+ */
+async function dueSteps(db: Db, now: Date): Promise<{ breaches: boolean; handoffs: boolean; resolves: boolean }> {
+  const [row] = await queryRows<{ breaches: boolean; handoffs: boolean; resolves: boolean }>(
+    db,
+    sql`
+      select exists (select 1 from escalations e join queue_items i on i.id = e.item_id where ${breachDue(now)}) as breaches,
+        exists (select 1 from ${ENDED_SHIFTS} where ${handoffDue(now)}) as handoffs,
+        exists (select 1 from ${FIXED_ITEMS} where ${autoResolveDue(now)}) as resolves`,
+  )
+  return row ?? { breaches: true, handoffs: true, resolves: true }
+}
+
 export async function runEscalationTick(db: Db, now: Date): Promise<EscalationTickSummary> {
-  const escalationBreaches = await db.transaction((tx) => flagEscalationBreaches(tx as unknown as Db, now))
-  const handoffsDrafted = await db.transaction((tx) => draftHandoffs(tx as unknown as Db, now))
-  const autoResolved = await db.transaction((tx) => autoResolveFixed(tx as unknown as Db, now))
+  const due = await dueSteps(db, now)
+  const escalationBreaches = due.breaches ? await db.transaction((tx) => flagEscalationBreaches(tx as unknown as Db, now)) : 0
+  const handoffsDrafted = due.handoffs ? await db.transaction((tx) => draftHandoffs(tx as unknown as Db, now)) : 0
+  const autoResolved = due.resolves ? await db.transaction((tx) => autoResolveFixed(tx as unknown as Db, now)) : 0
   return { escalationBreaches, handoffsDrafted, autoResolved }
 }
 

@@ -6,7 +6,7 @@ import { recurringHandler, ROTATION_TICK, scheduleRecurring, type OutboxHandlers
 import { replanRotation } from './replan'
 import { ROTATION_CONFIG } from './rotation-config'
 import { shiftWhen } from './shift-helpers'
-import { emitShiftsStarted } from '../webhooks'
+import { emitShiftsStarted, shiftStartedUnsent } from '../webhooks'
 
 // The rotation's clock, run every few minutes from the outbox: it keeps every rotation planned a
 // quarter ahead. (What happens to escalations as time passes is the escalations domain's tick.)
@@ -18,14 +18,45 @@ export interface RotationTickSummary {
   shiftsStarted: number
 }
 
+/**
+ * Which steps have work, in one read: most runs none has, and each step is its own transaction
+ * (begin, read, commit), so a quiet run was nine or more round trips and is now one. Each flag asks
+ * its step's own condition; the announcement's also skips shifts whose engineer already has the
+ * notice (its event key), which notifyStaff would have left alone.
+ */
+async function dueSteps(db: Db, now: Date): Promise<{ planning: boolean; announcements: boolean; started: boolean }> {
+  const [row] = await queryRows<{ planning: boolean; announcements: boolean; started: boolean }>(
+    db,
+    sql`
+      select exists (select 1 from rotations r where ${planShort(now)}) as planning,
+        exists (select 1 from ${SHIFTS} where ${startingSoon(now)}
+          and not exists (select 1 from notifications n where n.user_id = s.user_id
+            and n.event_key = 'shift_starting:' || s.rotation_id || ':' || to_char(s.starts_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'))) as announcements,
+        exists (select 1 from rotation_shifts s where ${shiftStartedUnsent(now)}) as started`,
+  )
+  return row ?? { planning: true, announcements: true, started: true }
+}
+
 export async function runRotationTick(db: Db, now: Date): Promise<RotationTickSummary> {
-  const shiftsPlanned = await db.transaction((tx) => extendPlanning(tx as unknown as Db, now))
-  const shiftsAnnounced = await db.transaction((tx) => announceShiftsStarting(tx as unknown as Db, now))
-  const shiftsStarted = await db.transaction((tx) => emitShiftsStarted(tx as unknown as Db, now))
+  const due = await dueSteps(db, now)
+  const shiftsPlanned = due.planning ? await db.transaction((tx) => extendPlanning(tx as unknown as Db, now)) : 0
+  // Shifts just planned may start within a day, or have started: the later steps look at them too.
+  const shiftsAnnounced = due.announcements || shiftsPlanned > 0 ? await db.transaction((tx) => announceShiftsStarting(tx as unknown as Db, now)) : 0
+  const shiftsStarted = due.started || shiftsPlanned > 0 ? await db.transaction((tx) => emitShiftsStarted(tx as unknown as Db, now)) : 0
   return { shiftsPlanned, shiftsAnnounced, shiftsStarted }
 }
 
 const ANNOUNCE_AHEAD_MS = 24 * 3_600_000
+
+// Each step's condition, shared with the probe above.
+const SHIFTS = sql`rotation_shifts s join rotations r on r.id = s.rotation_id`
+const startingSoon = (now: Date) => sql`
+  s.user_id is not null
+  and s.starts_at > ${now.toISOString()}::timestamptz
+  and s.starts_at <= ${new Date(now.getTime() + ANNOUNCE_AHEAD_MS).toISOString()}::timestamptz`
+const planShort = (now: Date) => sql`
+  coalesce((select max(s.ends_at) from rotation_shifts s where s.rotation_id = r.id), '-infinity'::timestamptz)
+    < ${now.toISOString()}::timestamptz + make_interval(days => ${ROTATION_CONFIG.planAheadDays - 7})`
 
 /**
  * Each engineer hears the day before a shift of theirs starts: once per person, rotation and
@@ -37,10 +68,8 @@ export async function announceShiftsStarting(db: Db, now: Date): Promise<number>
     db,
     sql`
       select s.id, s.rotation_id, s.user_id, s.starts_at::text, s.ends_at::text, r.name, r.timezone
-      from rotation_shifts s join rotations r on r.id = s.rotation_id
-      where s.user_id is not null
-        and s.starts_at > ${now.toISOString()}::timestamptz
-        and s.starts_at <= ${new Date(now.getTime() + ANNOUNCE_AHEAD_MS).toISOString()}::timestamptz
+      from ${SHIFTS}
+      where ${startingSoon(now)}
       order by s.starts_at`,
   )
   let announced = 0
@@ -62,8 +91,7 @@ export async function extendPlanning(db: Db, now: Date): Promise<number> {
     db,
     sql`
       select r.id from rotations r
-      where coalesce((select max(s.ends_at) from rotation_shifts s where s.rotation_id = r.id), '-infinity'::timestamptz)
-        < ${now.toISOString()}::timestamptz + make_interval(days => ${ROTATION_CONFIG.planAheadDays - 7})`,
+      where ${planShort(now)}`,
   )
   let planned = 0
   for (const rotation of short) planned += await replanRotation(db, rotation.id, now, { extendOnly: true })

@@ -201,6 +201,15 @@ const SHIFT_STARTED_WINDOW_MS = 3_600_000
  * rotation.shift_started for each shift that began within the last hour and has no event yet
  * (the event row is the record that it was sent, so ticks every few minutes send it once).
  */
+/**
+ * Whether emitShiftsStarted has anything to send (an endpoint listens and a shift began within
+ * the window unsent), as a condition on `rotation_shifts s`: the rotation tick's probe asks it.
+ */
+export const shiftStartedUnsent = (now: Date) => sql`
+  exists (select 1 from webhook_endpoints where enabled and 'rotation.shift_started' = any(event_types))
+  and s.starts_at <= ${now.toISOString()}::timestamptz and s.starts_at > ${new Date(now.getTime() - SHIFT_STARTED_WINDOW_MS).toISOString()}::timestamptz
+  and not exists (select 1 from webhook_events e where e.type = 'rotation.shift_started' and e.data->'shift'->>'id' = s.id::text)`
+
 export async function emitShiftsStarted(db: Db, now: Date): Promise<number> {
   const [listening] = await queryRows<{ n: number }>(db, sql`select count(*)::int as n from webhook_endpoints where enabled and 'rotation.shift_started' = any(event_types)`)
   if (!listening?.n) return 0
@@ -208,8 +217,7 @@ export async function emitShiftsStarted(db: Db, now: Date): Promise<number> {
     db,
     sql`select s.id, r.team_slug, r.name, s.user_id, u.display_name as engineer, s.starts_at::text, s.ends_at::text
         from rotation_shifts s join rotations r on r.id = s.rotation_id left join users u on u.id = s.user_id
-        where s.starts_at <= ${now.toISOString()}::timestamptz and s.starts_at > ${new Date(now.getTime() - SHIFT_STARTED_WINDOW_MS).toISOString()}::timestamptz
-          and not exists (select 1 from webhook_events e where e.type = 'rotation.shift_started' and e.data->'shift'->>'id' = s.id::text)
+        where ${shiftStartedUnsent(now)}
         order by s.starts_at, s.id`,
   )
   for (const shift of started)

@@ -5,7 +5,7 @@ export { alertEscalation, alertEscalationBreach, alertHandoff, alertSlaBreach, c
 export { createWebhookEndpoint } from './create-webhook-endpoint'
 export { deleteWebhookEndpoint } from './delete-webhook-endpoint'
 export { DISABLE_AFTER_MS, WEBHOOK_RETRY_DELAYS_MS } from './deliver-webhook'
-export { emitShiftsStarted, emitWebhookEvent, type WebhookSubject } from './emit-webhook-event'
+export { emitShiftsStarted, emitWebhookEvent, shiftStartedUnsent, type WebhookSubject } from './emit-webhook-event'
 export { BlockedAddressError, guardedFetch, guardedPost, isPublicAddress, resolveChecked } from './guard'
 export { webhookHandlers } from './handlers'
 export { WEBHOOK_EVENT_TYPES, type WebhookEventType } from '../db/schema'
