@@ -53,14 +53,27 @@ async function openReplayDatabase(
   url?: string
 }> {
   if (kind === 'pglite') {
-    // Every statement PGlite is asked to run, counted at the client (a transaction's too).
+    // Every statement PGlite is asked to run, counted at the client (a transaction's too), and
+    // timed by its text for --statements (PGlite runs one statement at a time: a slow one holds all).
     const client = await PGlite.create({ extensions: pgliteExtensions })
     let statements = 0
+    const timed = new Map<string, { calls: number; ms: number }>()
+    const time = <R>(text: unknown, run: () => Promise<R>): Promise<R> => {
+      statements++
+      const began = performance.now()
+      return run().finally(() => {
+        const key = String(text).replace(/\s+/g, ' ').slice(0, 160)
+        const entry = timed.get(key) ?? { calls: 0, ms: 0 }
+        entry.calls++
+        entry.ms += performance.now() - began
+        timed.set(key, entry)
+      })
+    }
     const count = <T extends { query: (...a: any[]) => any; exec: (...a: any[]) => any }>(target: T): T => {
       const query = target.query.bind(target)
       const exec = target.exec.bind(target)
-      target.query = ((...a: unknown[]) => (statements++, query(...a))) as T['query']
-      target.exec = ((...a: unknown[]) => (statements++, exec(...a))) as T['exec']
+      target.query = ((...a: unknown[]) => time(a[0], () => query(...a))) as T['query']
+      target.exec = ((...a: unknown[]) => time(a[0], () => exec(...a))) as T['exec']
       return target
     }
     count(client)
@@ -69,7 +82,15 @@ async function openReplayDatabase(
     const database = await openPglite(client)
     await database.migrate()
     onCleanup('pglite', () => database.close())
-    return { database, statements: async () => statements }
+    return {
+      database,
+      statements: async () => statements,
+      topStatements: async () =>
+        [...timed.entries()]
+          .sort((a, b) => b[1].ms - a[1].ms)
+          .slice(0, 40)
+          .map(([query, entry]) => ({ calls: String(entry.calls), total_ms: String(Math.round(entry.ms)), query })),
+    }
   }
   // PostgreSQL: a throwaway cluster with pg_stat_statements, which counts what the server ran.
   const cluster = await startPostgresCluster({ settings: { shared_preload_libraries: 'pg_stat_statements', 'pg_stat_statements.track': 'all' } })
