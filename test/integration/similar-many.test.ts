@@ -87,4 +87,19 @@ describe('similarMany', () => {
     expect(batched.open.some((cluster) => cluster.reasons.includes('similar titles'))).toBe(true)
     expect(batched.open.flatMap((cluster) => cluster.threads).some((thread) => thread.id === ids['1-0'])).toBe(false)
   })
+
+  it('shows a new duplicate in its cluster at the next view, with the old answers kept', async () => {
+    const search = new PostgresSearchIndex(t.db)
+    const ctx = { ...t.ctx(support), search }
+    const before = await getBugBashList(ctx)
+    const clusterOf = (list: typeof before, threadId: number) => list.open.find((cluster) => cluster.threads.some((thread) => thread.id === threadId))
+    expect(clusterOf(before, ids['4-0']!)).toBeDefined()
+    const asker = await createUser(t.db, { displayName: 'Customer 5' })
+    const fresh = await createThread(t, asker, category, { title: 'webhook retries stopped working again', body: 'The webhook retries stopped working after the update.' })
+    await convertThread({ ctx: t.ctx(support), input: { threadId: fresh.id, kind: 'bug', severity: 'normal' } })
+    await t.drain()
+    // The old threads' answers are kept (they predate it); its own lookup links it to them.
+    const after = await getBugBashList(ctx)
+    expect(clusterOf(after, fresh.id)?.threads.map((thread) => thread.id)).toContain(ids['4-0'])
+  })
 })
