@@ -2,8 +2,8 @@ import { and, asc, desc, eq, inArray, isNotNull, isNull, or, sql } from 'drizzle
 import { alias, type AnyPgColumn } from 'drizzle-orm/pg-core'
 import { isAdmin, requireStaff } from '../policy'
 import type { Ctx } from '../ctx'
-import { queryRows } from '../db/client'
-import { staffStampStatement } from '../db/staff-epoch'
+import { queryRows, type Db } from '../db/client'
+import { staffStampStatement, type StaffStamp, type StampAlongside } from '../db/staff-epoch'
 import { escalations, handoffs, loopReplies, queueItems, rotations, syncMarks, teams, threads, users, type Escalation, type Handoff, type ItemState, type LoopReply, type Severity } from '../db/schema'
 import { NotFoundError } from '../errors'
 import { readMailToken } from '../mail-preferences'
@@ -132,10 +132,8 @@ const inboxStamp = staffStampStatement(
     from escalations e join queue_items i on i.id = e.item_id join threads t on t.id = i.thread_id where e.answered_at is null)`,
 )
 
-export async function getInboxStamp(ctx: Ctx): Promise<string> {
-  requireStaff(ctx, 'see escalations')
-  const [row] = await inboxStamp(ctx.db).execute()
-  return row!.stamp
+export function readInboxStamp(db: Db, alongside?: StampAlongside): Promise<StaffStamp> {
+  return inboxStamp(db, {}, alongside)
 }
 
 /**

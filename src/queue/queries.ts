@@ -2,8 +2,8 @@ import { and, asc, desc, eq, inArray, isNull, ne, or, sql, type SQL } from 'driz
 import { alias } from 'drizzle-orm/pg-core'
 import { apiScopesFor, isStaff, requireSignedIn, requireStaff } from '../policy'
 import type { Ctx } from '../ctx'
-import { queryRows } from '../db/client'
-import { staffStampStatement } from '../db/staff-epoch'
+import { queryRows, type Db } from '../db/client'
+import { staffStampStatement, type StaffStamp, type StampAlongside } from '../db/staff-epoch'
 import {
   apiTokens,
   businessCalendars,
@@ -496,10 +496,8 @@ const itemPageStamp = staffStampStatement(
       where l.item_id = ${sql.placeholder('itemId')}), '-'))`,
 )
 
-export async function getItemPageStamp(ctx: Ctx, itemId: number): Promise<string> {
-  requireStaff(ctx, 'see queue items')
-  const [row] = await itemPageStamp(ctx.db).execute({ itemId })
-  return row!.stamp
+export function readItemPageStamp(db: Db, itemId: number, alongside?: StampAlongside): Promise<StaffStamp> {
+  return itemPageStamp(db, { itemId }, alongside)
 }
 
 /** Everything the item page shows, for staff only. */

@@ -24,6 +24,7 @@ import { csatRoutes } from './routes/csat'
 import { bugBashRoutes } from './routes/bug-bash'
 import { metricsRoutes } from './routes/metrics'
 import { forumRoutes, forumSessionCompanions } from './routes/forum'
+import { staffSessionCompanion } from './staff-pages'
 import { apiDocsRoutes, apiRoutes } from './routes/api'
 import { inboundMailRoutes } from './routes/inbound-mail'
 import { engineeringRoutes } from './routes/escalations'
@@ -91,8 +92,8 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   // Reading the body stream on a GET would make the server build a full Request for nothing.
   // Inbound mail (attachments and all) has a limit of its own, in src/web/routes/inbound-mail.ts.
   app.use((c, next) => (c.req.method === 'GET' || c.req.method === 'HEAD' || c.req.path === '/api/v1/inbound-mail' ? next() : limitBody(c, next)))
-  // The forum's busiest pages read the session in their own statement (one round trip, not two).
-  app.use(loadSession({ companions: forumSessionCompanions }))
+  // The forum's busiest pages and the kept staff pages read the session in their own statement (one round trip, not two).
+  app.use(loadSession({ companions: [...forumSessionCompanions, staffSessionCompanion] }))
   app.use(csrfProtection())
   app.use(async function provideCtx(c, next) {
     const ctx: Ctx = {

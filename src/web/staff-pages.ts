@@ -3,11 +3,16 @@ import { promisify } from 'node:util'
 import { gzip } from 'node:zlib'
 import type { Context } from 'hono'
 import { LRUCache } from 'lru-cache'
-import { readStaffEpoch } from '../db/staff-epoch'
+import type { Db } from '../db/client'
+import { readStaffEpoch, type StaffStamp, type StampAlongside } from '../db/staff-epoch'
+import { readInboxStamp } from '../escalations'
 import { requireStaff } from '../policy'
+import { readItemPageStamp } from '../queue'
+import { parseId } from '../validation'
 import { chrome } from './chrome'
 import { isHtmx } from './htmx'
 import { acceptsGzip } from './page-cache'
+import { takePrefetched, type SessionCompanion } from './session'
 import type { AppEnv } from './types'
 
 // Staff pages (the queue board, an item, the escalation inbox, rotations) are read many times
@@ -71,8 +76,45 @@ function cacheOf(c: Context<AppEnv>): StaffPageCache {
   return cache
 }
 
-/** What a page's key is read from: the staff page epoch alone, or a domain's stamp that includes it. */
-export type StaffPageStamp = () => Promise<string>
+/** How a kept staff page's stamp is read: `key` names the page, `read` runs its one statement. */
+interface StampReader {
+  key: string
+  read(db: Db, alongside?: StampAlongside): Promise<StaffStamp>
+}
+
+/**
+ * The stamp of the kept staff page at this address (GET): the board and rotation pages show
+ * nothing beyond the epoch; an item page and the inbox also show forum threads (their own stamps).
+ */
+function stampReaderOf(c: Context<AppEnv>): StampReader | null {
+  if (c.req.method !== 'GET') return null
+  const path = c.req.path.replace(/\/$/, '')
+  if (path === '/queue' || path === '/rotations' || /^\/rotations\/\d+$/.test(path)) return { key: 'staff:epoch', read: (db, alongside) => readStaffEpoch(db, alongside) }
+  if (path === '/escalations/mine') return { key: 'staff:inbox', read: (db, alongside) => readInboxStamp(db, alongside) }
+  const item = /^\/queue\/items\/(\d+)$/.exec(path)
+  const itemId = item ? parseId(item[1]) : null
+  if (itemId !== null) return { key: `staff:item:${itemId}`, read: (db, alongside) => readItemPageStamp(db, itemId, alongside) }
+  return null
+}
+
+/**
+ * A staff page's stamp read in the session's statement (one round trip for a kept page, not two).
+ * The stamp holds counters and revisions, nothing a viewer may not know; the role is checked
+ * before any kept page is served, as without it.
+ */
+export const staffSessionCompanion: SessionCompanion = {
+  match(c) {
+    const reader = stampReaderOf(c)
+    if (!reader) return null
+    return {
+      key: reader.key,
+      async read(db, viewer) {
+        const { stamp, alongside } = await reader.read(db, { column: viewer.column, params: viewer.params })
+        return { session: alongside, value: stamp }
+      },
+    }
+  },
+}
 
 function send(c: Context<AppEnv>, kept: Kept): Response {
   c.header('ETag', kept.etag)
@@ -100,19 +142,15 @@ async function keep(html: string, renderedAt: number): Promise<Kept> {
 
 /**
  * Serves a staff page (GET) from the kept copy while its stamp has not moved since it was rendered
- * for this very viewer; otherwise renders it with `render` and keeps it if it is a 200.
- * `stamp` defaults to the staff page epoch; pages that show forum threads pass their own.
+ * for this very viewer; otherwise renders it with `render` and keeps it if it is a 200. The stamp
+ * was read with the session (staffSessionCompanion) or is read here, before the page's data.
  */
-export async function keptStaffPage(
-  c: Context<AppEnv>,
-  what: string,
-  render: () => Response | Promise<Response>,
-  stamp: StaffPageStamp = () => readStaffEpoch(c.var.ctx.db),
-): Promise<Response> {
+export async function keptStaffPage(c: Context<AppEnv>, what: string, render: () => Response | Promise<Response>): Promise<Response> {
   const ctx = c.var.ctx
   requireStaff(ctx, what)
-  if (c.req.method !== 'GET') return render()
-  const version = await stamp()
+  const reader = stampReaderOf(c)
+  if (!reader) return render()
+  const version = takePrefetched<string>(c, reader.key) ?? (await reader.read(ctx.db)).stamp
   const { now, ...viewer } = chrome(c)
   const key = JSON.stringify([version, isHtmx(c), c.req.path, c.req.url.split('?')[1] ?? '', viewer])
   const { pages, renders } = cacheOf(c)

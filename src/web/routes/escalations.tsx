@@ -3,7 +3,7 @@ import { emptyForm, type FormState } from '../../../views/components'
 import { InboxPage } from '../../../views/escalations/inbox'
 import { FairnessPage, HandoffPage, HandoffsPage, SyncPage } from '../../../views/escalations/team'
 import { threadPath } from '../../../views/format'
-import { answerEscalation, confirmFix, draftHandoff, getFairness, getHandoff, getHandoffs, getInboxStamp, getMyEscalations, getSyncView, INBOX_PAGE_SIZE, markSync, publishHandoff } from '../../escalations'
+import { answerEscalation, confirmFix, draftHandoff, getFairness, getHandoff, getHandoffs, getMyEscalations, getSyncView, INBOX_PAGE_SIZE, markSync, publishHandoff } from '../../escalations'
 import { chrome } from '../chrome'
 import { readForm, submitForm, type FormStatus } from '../forms'
 import { idParam } from '../params'
@@ -20,14 +20,7 @@ async function inboxPage(c: Context<AppEnv>, from: number | null, forms: Record<
   return c.html(<InboxPage chrome={chrome(c)} inbox={await getMyEscalations(c.var.ctx, { from, size: INBOX_PAGE_SIZE })} forms={forms} />, status)
 }
 
-engineeringRoutes.get('/escalations/mine', (c) =>
-  keptStaffPage(
-    c,
-    'see escalations',
-    () => inboxPage(c, parseId(c.req.query('from'))),
-    () => getInboxStamp(c.var.ctx),
-  ),
-)
+engineeringRoutes.get('/escalations/mine', (c) => keptStaffPage(c, 'see escalations', () => inboxPage(c, parseId(c.req.query('from')))))
 
 engineeringRoutes.post('/escalations/:id/answer', async (c) => {
   const escalationId = idParam(c, 'id', 'That escalation')

@@ -20,7 +20,6 @@ import {
   getBoard,
   getFilingChoices,
   getItemPage,
-  getItemPageStamp,
   getMacro,
   getSlaSettings,
   getTeamsSettings,
@@ -125,17 +124,12 @@ queueRoutes.post('/items/new', async (c) => {
 })
 
 queueRoutes.get('/items/:id', (c) =>
-  keptStaffPage(
-    c,
-    'see queue items',
-    async () => {
-      const itemId = idParam(c, 'id', 'That queue item')
-      const macroId = parseId(c.req.query('macro'))
-      const macroText = macroId ? await macroTextFor(c, itemId, macroId) : undefined
-      return itemPage(c, itemId, {}, 200, macroText)
-    },
-    () => getItemPageStamp(c.var.ctx, idParam(c, 'id', 'That queue item')),
-  ),
+  keptStaffPage(c, 'see queue items', async () => {
+    const itemId = idParam(c, 'id', 'That queue item')
+    const macroId = parseId(c.req.query('macro'))
+    const macroText = macroId ? await macroTextFor(c, itemId, macroId) : undefined
+    return itemPage(c, itemId, {}, 200, macroText)
+  }),
 )
 
 /** htmx: the reply box filled with a canned reply. */
