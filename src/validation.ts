@@ -110,3 +110,21 @@ export function parseId(value: string | undefined): number | null {
   const parsed = Number(value)
   return parsed >= 1 && parsed <= 2_147_483_647 ? parsed : null
 }
+
+/**
+ * A day (taken as UTC midnight) or an instant with its zone, from a URL parameter: the scoreboard's
+ * links write both. Anything else is a message by the field, never a crash.
+ */
+export function instantParam(label: string) {
+  return z.string().transform((text, ctx) => {
+    const value = text.trim()
+    const isDay = /^\d{4}-\d{2}-\d{2}$/.test(value)
+    const isInstant = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}:?\d{2})$/.test(value)
+    const at = isDay ? new Date(`${value}T00:00:00.000Z`) : isInstant ? new Date(value) : null
+    if (!at || Number.isNaN(at.getTime()) || (isDay && at.toISOString().slice(0, 10) !== value) || at.getUTCFullYear() < 2000 || at.getUTCFullYear() > 2100) {
+      ctx.addIssue({ code: 'custom', message: `${label} must be a date like 2026-11-01 or a time like 2026-11-01T09:00:00Z.` })
+      return z.NEVER
+    }
+    return at
+  })
+}

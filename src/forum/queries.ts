@@ -2,7 +2,8 @@ import { and, asc, desc, eq, inArray, isNotNull, isNull, or, sql, type SQL } fro
 import { alias } from 'drizzle-orm/pg-core'
 import type { AnyColumn, Placeholder } from 'drizzle-orm'
 import type { SelectResultFields } from 'drizzle-orm/query-builders/select.types'
-import { isStaff, requireAdmin, requireSignedIn } from '../policy'
+import { isStaff, requireAdmin, requireSignedIn, requireStaff } from '../policy'
+import { QuestionFigureQuery } from './schemas'
 import type { Ctx } from '../ctx'
 import { categories, replies, tags, threadTags, threads, users, type Category, type Role } from '../db/schema'
 import { preparedPerDb } from '../db/prepared'
@@ -895,4 +896,84 @@ export async function getListStamp(
     limit: options.rows ?? (options.forFeed ? FEED_ENTRIES : THREADS_PAGE_SIZE + 1),
   })
   return { scopeId: row?.scopeId ?? null, version: row?.version ?? '', alongside: options.alongside ? row?.alongside : undefined }
+}
+
+// --- The questions behind a scoreboard figure ------------------------------------------------
+
+export const QUESTION_FIGURE_PAGE_SIZE = 50
+
+export interface QuestionFigureRow {
+  id: number
+  title: string
+  slug: string
+  categoryName: string
+  team: string
+  createdAt: Date
+  answered: boolean
+  accepted: boolean
+}
+
+export interface QuestionFigureList {
+  input: Partial<QuestionFigureQuery>
+  /** Problems with the filters, by parameter (then nothing is listed). */
+  errors: Record<string, string>
+  /** How many questions the filters select (every page): the figure's number. */
+  total: number
+  rows: QuestionFigureRow[]
+  next: string | null
+}
+
+/**
+ * The forum questions the accepted-solution figure counts: visible threads asked in the period,
+ * of one team's categories or all, and optionally only those answered or with an accepted
+ * solution. Newest first, keyset paged. Staff only.
+ */
+export async function listQuestionsBehindFigure(ctx: Ctx, raw: Record<string, string | undefined>): Promise<QuestionFigureList> {
+  requireStaff(ctx, 'see the scoreboard')
+  const parsed = QuestionFigureQuery.safeParse(Object.fromEntries(Object.entries(raw).filter(([, value]) => value !== undefined && value !== '')))
+  if (!parsed.success) {
+    const errors: Record<string, string> = {}
+    for (const issue of parsed.error.issues) errors[String(issue.path[0] ?? 'filters')] ??= issue.message
+    return { input: {}, errors, total: 0, rows: [], next: null }
+  }
+  const input = parsed.data
+  // The accepted-solution figure's conditions (src/scoreboard/figures.ts, acceptedSolutions).
+  const conditions: SQL[] = [
+    sql`${threads.hiddenAt} is null`,
+    sql`${threads.createdAt} >= ${input.from.toISOString()}::timestamptz`,
+    sql`${threads.createdAt} < ${input.to.toISOString()}::timestamptz`,
+  ]
+  if (input.team) conditions.push(eq(categories.team, input.team))
+  if (input.outcome === 'answered') conditions.push(isNotNull(threads.answeredAt))
+  if (input.outcome === 'accepted') conditions.push(isNotNull(threads.acceptedReplyId))
+  const where = and(...conditions)
+  const cursor = decodeCursor(input.before)
+  const [rows, [counted]] = await Promise.all([
+    ctx.db
+      .select({
+        id: threads.id,
+        title: threads.title,
+        slug: threads.slug,
+        categoryName: categories.name,
+        team: categories.team,
+        createdAt: threads.createdAt,
+        answeredAt: threads.answeredAt,
+        acceptedReplyId: threads.acceptedReplyId,
+      })
+      .from(threads)
+      .innerJoin(categories, eq(categories.id, threads.categoryId))
+      .where(cursor ? and(where, sql`(${threads.createdAt}, ${threads.id}) < (${cursor.at.toISOString()}::timestamptz, ${cursor.id})`) : where)
+      .orderBy(desc(threads.createdAt), desc(threads.id))
+      .limit(QUESTION_FIGURE_PAGE_SIZE + 1),
+    ctx.db.select({ total: sql<number>`count(*)::int` }).from(threads).innerJoin(categories, eq(categories.id, threads.categoryId)).where(where),
+  ])
+  const shown = rows.slice(0, QUESTION_FIGURE_PAGE_SIZE)
+  const last = shown.at(-1)
+  return {
+    input,
+    errors: {},
+    total: counted?.total ?? 0,
+    next: rows.length > QUESTION_FIGURE_PAGE_SIZE && last ? encodeCursor(last.createdAt, last.id) : null,
+    rows: shown.map(({ answeredAt, acceptedReplyId, ...row }) => ({ ...row, answered: answeredAt !== null, accepted: acceptedReplyId !== null })),
+  }
 }

@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { id, optionalText, text, toggle } from '../validation'
+import { id, instantParam, optionalText, text, toggle } from '../validation'
 
 export const TITLE_LIMITS = { min: 15, max: 150 }
 export const BODY_LIMITS = { min: 20, max: 20_000 }
@@ -122,3 +122,15 @@ export const DuplicateInput = z.object({
     return match ? Number(match[1]) : value
   }, z.number({ error: 'Give the number or the address of the thread to keep.' }).int().min(1).max(2_147_483_647).nullable()),
 })
+
+/** The questions behind the scoreboard's accepted-solution figure (/staff/questions). */
+export const QuestionFigureQuery = z
+  .object({
+    team: z.string().trim().min(1).max(40, { error: 'Team is a team’s slug.' }).optional(),
+    from: instantParam('The start'),
+    to: instantParam('The end'),
+    outcome: z.enum(['answered', 'accepted'], { error: 'Outcome is answered or accepted.' }).optional(),
+    before: z.string().max(200).optional(),
+  })
+  .refine((value) => value.to > value.from, { path: ['to'], message: 'The end must be after the start.' })
+export type QuestionFigureQuery = z.infer<typeof QuestionFigureQuery>

@@ -1,5 +1,6 @@
 import { sql, type SQL } from 'drizzle-orm'
 import { queueItems } from '../db/schema'
+import { periodText } from '../period-text'
 import { BoardFigureQuery, type BoardEvent, type BoardSlaOutcome, type BoardTiming } from './schemas'
 
 // The board's figure filters: what a scoreboard number links with, so the board lists exactly
@@ -191,25 +192,6 @@ export interface FigureNames {
   policyName: string | null
   shift: { teamSlug: string; engineer: string | null; startsAt: Date; endsAt: Date } | null
   issueTitle: string | null
-}
-
-const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec']
-const DAY_MS = 86_400_000
-const isMidnight = (at: Date) => at.getTime() % DAY_MS === 0
-const dayText = (at: Date) => `${at.getUTCDate()} ${MONTHS[at.getUTCMonth()]} ${at.getUTCFullYear()}`
-const timeText = (at: Date) => `${dayText(at)} ${at.toISOString().slice(11, 16)}`
-
-/** "1 Nov 2026 – 30 Nov 2026" for whole days (the end exclusive, shown as the last day), else times in UTC. */
-export function periodText(from: Date | undefined, to: Date | undefined): string {
-  if (from && to && isMidnight(from) && isMidnight(to)) {
-    const last = new Date(to.getTime() - DAY_MS)
-    return last.getTime() === from.getTime() ? `on ${dayText(from)}` : `${dayText(from)} – ${dayText(last)}`
-  }
-  const text = (at: Date) => (isMidnight(at) ? dayText(at) : `${timeText(at)} UTC`)
-  if (from && to) return `${text(from)} – ${text(to)}`
-  if (from) return `since ${text(from)}`
-  if (to) return `before ${text(to)}`
-  return 'at any time'
 }
 
 const EVENT_WORDS: Record<BoardEvent, { done: string; by: string }> = {

@@ -1,5 +1,5 @@
 export { addInternalNote } from './add-internal-note'
-export { FIGURE_FILTER_KEYS, periodText, type FigureFilterKey, type FilterChip } from './board-filters'
+export { FIGURE_FILTER_KEYS, type FigureFilterKey, type FilterChip } from './board-filters'
 export type { BoardEvent, BoardSlaOutcome, BoardTiming } from './schemas'
 export { resolveApiToken, type ApiCredential } from './api-tokens'
 export { assignItem } from './assign-item'

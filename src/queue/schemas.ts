@@ -1,7 +1,7 @@
 import { z } from 'zod'
 import { webhookUrl } from '../webhooks'
 import { apiScopes, itemKinds, itemSources, itemStates, plans, severities } from '../db/schema'
-import { flag, id, optionalId, optionalText, text } from '../validation'
+import { flag, id, instantParam, optionalId, optionalText, text } from '../validation'
 
 const choice = <T extends readonly [string, ...string[]]>(values: T, label: string) =>
   z.enum(values, { error: `Choose a ${label}: ${values.join(', ').replace(/_/g, ' ')}.` })
@@ -154,28 +154,14 @@ export type BoardSlaOutcome = (typeof BOARD_SLA_OUTCOMES)[number]
 export const BOARD_TIMINGS = ['responded', 'resolved', 'reopened'] as const
 export type BoardTiming = (typeof BOARD_TIMINGS)[number]
 
-/** A day (UTC midnight) or an instant with its zone, as the scoreboard's links write them. */
-const boardInstant = (label: string) =>
-  z.string().transform((text, ctx) => {
-    const value = text.trim()
-    const isDay = /^\d{4}-\d{2}-\d{2}$/.test(value)
-    const isInstant = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}:?\d{2})$/.test(value)
-    const at = isDay ? new Date(`${value}T00:00:00.000Z`) : isInstant ? new Date(value) : null
-    if (!at || Number.isNaN(at.getTime()) || (isDay && at.toISOString().slice(0, 10) !== value) || at.getUTCFullYear() < 2000 || at.getUTCFullYear() > 2100) {
-      ctx.addIssue({ code: 'custom', message: `${label} must be a date like 2026-11-01 or a time like 2026-11-01T09:00:00Z.` })
-      return z.NEVER
-    }
-    return at
-  })
-
 const boardChoice = <T extends readonly [string, ...string[]]>(values: T, label: string) =>
   z.enum(values, { error: `${label} is one of: ${values.join(', ')}.` })
 
 export const BoardFigureQuery = z
   .object({
     kind: boardChoice(itemKinds, 'Kind').optional(),
-    from: boardInstant('The start').optional(),
-    to: boardInstant('The end').optional(),
+    from: instantParam('The start').optional(),
+    to: instantParam('The end').optional(),
     answered: z.literal('no', { error: 'Answered is “no” (no first response yet) or absent.' }).optional(),
     duplicates: z.literal('no', { error: 'Duplicates is “no” (leave out items closed as duplicates) or absent.' }).optional(),
     policy: z.union([z.literal('none'), id('SLA policy')], { error: 'Choose an SLA policy by number, or “none”.' }).optional(),

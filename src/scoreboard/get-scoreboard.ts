@@ -18,7 +18,7 @@ import {
   unansweredBacklog,
   type TopIssueRow,
 } from './figures'
-import { boardLink } from './links'
+import { boardLink, forumLink } from './links'
 import { resolveWindow, type ScoreboardFilterInput, type ScoreboardWindow } from './window'
 
 // The scoreboard's read model: every figure as a table of cells (the text the page shows and the
@@ -276,7 +276,16 @@ export async function buildScoreboard(db: Db, input: ScoreboardFilterInput, now:
         : null,
       table: {
         columns: ['Team', 'Questions', 'Answered', 'Accepted solution', '% accepted'],
-        rows: accepted.map((row) => [{ text: row.teamSlug }, { text: String(row.questions) }, { text: String(row.answered) }, { text: String(row.accepted) }, { text: percent(row.accepted, row.questions) }]),
+        rows: accepted.map((row) => {
+          const questions = (outcome?: 'answered' | 'accepted') => forumLink('/staff/questions', { team: row.teamSlug, from: window.from, to: window.to, outcome })
+          return [
+            { text: row.teamSlug },
+            count(row.questions, questions()),
+            count(row.answered, questions('answered')),
+            count(row.accepted, questions('accepted')),
+            { text: percent(row.accepted, row.questions) },
+          ]
+        }),
       },
     },
     {
@@ -290,13 +299,16 @@ export async function buildScoreboard(db: Db, input: ScoreboardFilterInput, now:
       ]) },
       table: {
         columns: ['Lookup', 'Lookups', 'Opened a solved thread', 'Did not ask (deflected)', '% deflected'],
-        rows: deflection.map((row) => [
+        rows: deflection.map((row) => {
+          const lookups = (outcome?: 'solved' | 'deflected') => forumLink('/staff/search/lookups', { kind: row.kind, from: window.from, to: window.to, outcome })
+          return [
           { text: row.kind, href: '/staff/search' },
-          { text: String(row.lookups) },
-          { text: String(row.solvedClicks) },
-          { text: String(row.deflected) },
+          count(row.lookups, lookups()),
+          count(row.solvedClicks, lookups('solved')),
+          count(row.deflected, lookups('deflected')),
           { text: percent(row.deflected, row.lookups) },
-        ]),
+          ]
+        }),
       },
       ...(team ? { note: 'Searches belong to no team: this figure is for the whole forum.' } : {}),
     },

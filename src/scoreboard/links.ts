@@ -1,7 +1,8 @@
 import type { BoardEvent, BoardSlaOutcome, BoardTiming } from '../queue'
 
 // Where a scoreboard number leads: the support board with the filter that selects exactly the
-// rows behind it (src/queue/board-filters.ts), whatever their number.
+// rows behind it (src/queue/board-filters.ts), whatever their number; for the forum's own figures
+// (accepted solutions, search deflection) the staff page that lists those questions or lookups.
 
 export interface BoardLinkFilters {
   team?: string | null
@@ -45,4 +46,11 @@ export function boardLink(filters: BoardLinkFilters): string {
   if (filters.sla) query.set('sla', filters.sla)
   if (filters.timing) query.set('timing', filters.timing)
   return `/queue?${query.toString()}`
+}
+
+/** A forum-side figure's page (/staff/questions, /staff/search/lookups) with its filters. */
+export function forumLink(path: '/staff/questions' | '/staff/search/lookups', filters: Record<string, string | Date | undefined>): string {
+  const query = new URLSearchParams()
+  for (const [key, value] of Object.entries(filters)) if (value !== undefined && value !== '') query.set(key, value instanceof Date ? value.toISOString() : value)
+  return `${path}?${query.toString()}`
 }

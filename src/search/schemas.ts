@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { id } from '../validation'
+import { id, instantParam } from '../validation'
 
 const plain = (max: number) =>
   z.preprocess(
@@ -31,3 +31,15 @@ export const SearchClickInput = z.object({
   threadId: id('thread'),
   visitorKey: z.string().min(1).max(64),
 })
+
+/** The lookups behind the scoreboard's search deflection figure (/staff/search/lookups). */
+export const LookupListQuery = z
+  .object({
+    kind: z.enum(['search', 'similar'], { error: 'Kind is search or similar.' }),
+    from: instantParam('The start'),
+    to: instantParam('The end').optional(),
+    outcome: z.enum(['solved', 'deflected'], { error: 'Outcome is solved (opened a solved thread) or deflected (and did not ask).' }).optional(),
+    before: id('page').optional(),
+  })
+  .refine((value) => !value.to || value.to > value.from, { path: ['to'], message: 'The end must be after the start.' })
+export type LookupListQuery = z.infer<typeof LookupListQuery>

@@ -4,7 +4,7 @@ import type { User } from '../../src/db/schema'
 import { queryRows } from '../../src/db/client'
 import { rateOnThread } from '../../src/csat'
 import { answerEscalation, escalateItem } from '../../src/escalations'
-import { markDuplicate } from '../../src/forum'
+import { markDuplicate, setAcceptedReply } from '../../src/forum'
 import { assignItem, changeItemState, convertThread, recomputePriorities, replyToItem } from '../../src/queue'
 import { rebuildScoreboardFacts } from '../../src/scoreboard'
 import { createTestApp, type TestApp } from '../support/app'
@@ -45,6 +45,8 @@ let customer: User
 const items = { a: 0, b: 0, c: 0, d: 0 }
 let bulk: number[] = []
 let staff: TestClient
+let deflectedLookup = 0
+const threads = { platform: [] as number[] }
 
 const at = (stamp: string) => t.clock.set(`2026-03-0${stamp}:00.000Z`)
 const sorted = (ids: number[]) => [...ids].sort((x, y) => x - y)
@@ -72,8 +74,9 @@ beforeAll(async () => {
     return { thread, item: item.id }
   }
   const reply = async (itemId: number) => {
-    await replyToItem({ ctx: t.ctx(support), input: { itemId, body: 'Thanks, we are looking at this now.' } })
+    const posted = await replyToItem({ ctx: t.ctx(support), input: { itemId, body: 'Thanks, we are looking at this now.' } })
     await t.drain()
+    return posted
   }
   const move = (itemId: number, state: string) => changeItemState({ ctx: t.ctx(support), input: { itemId, state } })
 
@@ -86,7 +89,8 @@ beforeAll(async () => {
   at('2T10:15')
   await assignItem({ ctx: t.ctx(support), input: { itemId: String(items.b), assigneeId: 'me' } })
   at('2T10:30')
-  await reply(items.a)
+  const answerA = await reply(items.a)
+  await setAcceptedReply({ ctx: t.ctx(customer), input: { replyId: String(answerA.replyId), on: '1' } })
   at('2T11:00')
   const escalationB = await escalateItem({ ctx: t.ctx(support), input: { itemId: items.b, ...REPRODUCTION } })
   at('2T11:30')
@@ -108,6 +112,20 @@ beforeAll(async () => {
   const asked = await queryRows<{ id: number }>(t.db, sql`select id from csat_requests where item_id = ${items.c}`)
   expect(asked).toHaveLength(1)
   await rateOnThread({ ctx: t.ctx(customer), input: { threadId: c.thread.id, rating: '4', comment: 'Quick, thanks.' } })
+
+  // Search deflection: three searches Monday morning. v1 opens C's (solved) thread and asks
+  // nothing: deflected. v2 opens it too, but asks A's question at 10:00. v3 opens nothing.
+  await t.db.execute(sql`update threads set visitor_key = 'v2' where id = ${a.thread.id}`)
+  const lookups = await queryRows<{ id: number }>(
+    t.db,
+    sql`insert into search_events (kind, query, result_count, visitor_key, created_at) values
+      ('search', 'charged twice', 3, 'v1', '2026-03-02T09:00:00Z'), ('search', 'export timeout', 2, 'v2', '2026-03-02T09:30:00Z'),
+      ('search', 'refund', 0, 'v3', '2026-03-02T09:40:00Z') returning id`,
+  )
+  await t.db.execute(sql`insert into search_events (kind, search_event_id, thread_id, solved, visitor_key, created_at) values
+    ('click', ${lookups[0]!.id}, ${c.thread.id}, true, 'v1', '2026-03-02T09:01:00Z'), ('click', ${lookups[1]!.id}, ${c.thread.id}, true, 'v2', '2026-03-02T09:31:00Z')`)
+  deflectedLookup = lookups[0]!.id
+  threads.platform = [a.thread.id, b.thread.id, d.thread.id]
 
   // The bulk: copies of C's row (team billing, a question, its SLA snapshot), each with one escalation.
   at('3T09:00')
@@ -154,7 +172,7 @@ async function follow(href: string, { allPages = true } = {}): Promise<{ items: 
   const summary = page.querySelector('.figure-summary')?.text.replace(/\s+/g, ' ').trim() ?? ''
   const ids: number[] = []
   for (;;) {
-    ids.push(...page.querySelectorAll('table.board tbody tr').map((row) => Number(row.getAttribute('data-item'))))
+    ids.push(...page.querySelectorAll('table tbody tr').map((row) => Number(row.getAttribute('data-item') ?? row.getAttribute('data-thread') ?? row.getAttribute('data-lookup'))))
     const next = page.querySelector('.pagination a[rel="next"]')?.getAttribute('href')
     if (!next || !allPages) break
     page = await html(await staff.get(next.replace(/&amp;/g, '&')))
@@ -194,7 +212,7 @@ describe('scoreboard links', () => {
         for (const [index, entry] of row.entries()) {
           const href = entry.querySelector('a')?.getAttribute('href')?.replace(/&amp;/g, '&')
           const text = entry.text.trim()
-          if (!href?.startsWith('/queue?') || !/^\d+$/.test(text)) continue
+          if (!(href?.startsWith('/queue?') || href?.startsWith('/staff/')) || !/^\d+$/.test(text)) continue
           const board = await staff.get(href)
           expect(board.status, href).toBe(200)
           const shown = await html(board)
@@ -275,6 +293,27 @@ describe('scoreboard links', () => {
 
     for (const who of [(cells: string[]) => cells[0] === 'team' && cells[1] === 'billing', (cells: string[]) => cells[0] === 'kind', (cells: string[]) => cells[0] === 'engineer'])
       expect(await follow(cell(page, 'csat', who, 'Ratings').href)).toMatchObject({ ids: [items.c], items: 1, tally: 1 })
+  })
+
+  it('lists the forum questions and the search lookups behind the forum’s own figures', async () => {
+    const page = await html(await staff.get('/scoreboard?period=7'))
+    const platform = (cells: string[]) => cells[0] === 'platform'
+    const asked = await follow(cell(page, 'accepted-solutions', platform, 'Questions').href)
+    expect(sorted(asked.ids)).toEqual(sorted(threads.platform))
+    expect(asked.summary).toMatch(/^Visible questions asked .* UTC, team platform: 3\.$/)
+    const accepted = await follow(cell(page, 'accepted-solutions', platform, 'Accepted solution').href)
+    expect(accepted).toMatchObject({ items: 1, ids: [threads.platform[0]] })
+    const search = (cells: string[]) => cells[0] === 'search'
+    expect((await follow(cell(page, 'deflection', search, 'Lookups').href)).items).toBe(3)
+    expect((await follow(cell(page, 'deflection', search, 'Opened a solved thread').href)).items).toBe(2)
+    expect(await follow(cell(page, 'deflection', search, 'Did not ask (deflected)').href)).toMatchObject({ items: 1, ids: [deflectedLookup] })
+    const refused = await staff.get('/staff/search/lookups?kind=search&from=yesterday')
+    expect(refused.status).toBe(422)
+    expect((await html(refused)).querySelector('#lookups-from-error')!.text).toMatch(/date like/)
+    expect((await staff.get('/staff/questions?from=2026-03-02&to=2026-03-01')).status).toBe(422)
+    const member = await t.client().signInAs(customer)
+    expect((await member.get('/staff/questions?from=2026-03-01&to=2026-03-03')).status).toBe(403)
+    expect((await member.get('/staff/search/lookups?kind=search&from=2026-03-01')).status).toBe(403)
   })
 
   it('keeps filters removable one by one, and says which filter could not be used instead of failing', async () => {

@@ -16,8 +16,10 @@ import {
 import { ThreadListPageView, ThreadListRegion, type ThreadListRegionProps } from '../../../views/forum/thread-list'
 import { emptyForm, type FormState } from '../../../views/components'
 import { threadPath } from '../../../views/format'
+import { QuestionFigurePage } from '../../../views/forum/question-figure'
 import {
   askQuestion,
+  listQuestionsBehindFigure,
   BODY_LIMITS,
   editReply,
   editThread,
@@ -257,6 +259,13 @@ forumRoutes.get('/c/:slug', (c) => {
       feed: { title: `${category.name}: latest questions`, href: `/c/${category.slug}/feed.atom` },
     }
   })
+})
+
+/** The forum questions behind the scoreboard's accepted-solution figure (staff). */
+forumRoutes.get('/staff/questions', async (c) => {
+  const query = { team: c.req.query('team'), from: c.req.query('from'), to: c.req.query('to'), outcome: c.req.query('outcome'), before: c.req.query('before') }
+  const list = await listQuestionsBehindFigure(c.var.ctx, query)
+  return c.html(<QuestionFigurePage chrome={chrome(c)} list={list} query={query} />, Object.keys(list.errors).length > 0 ? 422 : 200)
 })
 
 forumRoutes.get('/categories', async (c) => {

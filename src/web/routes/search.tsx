@@ -2,7 +2,8 @@ import { Hono } from 'hono'
 import { SearchInsightsPage } from '../../../views/search/insights'
 import { SearchPageView, SearchResults } from '../../../views/search/search'
 import { SimilarQuestionsList } from '../../../views/search/similar'
-import { findSimilarQuestions, getSearchInsights, searchForum } from '../../search'
+import { findSimilarQuestions, getSearchInsights, listLookups, searchForum } from '../../search'
+import { LookupListPage } from '../../../views/search/lookups'
 import { checkWriteAllowed } from '../../safety'
 import { chrome } from '../chrome'
 import { isHtmx } from '../htmx'
@@ -36,4 +37,11 @@ searchRoutes.get('/staff/search', async (c) => {
   const days = Number(c.req.query('days'))
   const insights = await getSearchInsights(c.var.ctx, [7, 30, 90].includes(days) ? days : 30)
   return c.html(<SearchInsightsPage chrome={chrome(c)} insights={insights} />)
+})
+
+/** The lookups behind the scoreboard's search deflection figure. */
+searchRoutes.get('/staff/search/lookups', async (c) => {
+  const query = { kind: c.req.query('kind'), from: c.req.query('from'), to: c.req.query('to'), outcome: c.req.query('outcome'), before: c.req.query('before') }
+  const list = await listLookups(c.var.ctx, query)
+  return c.html(<LookupListPage chrome={chrome(c)} list={list} query={query} />, Object.keys(list.errors).length > 0 ? 422 : 200)
 })
