@@ -2,7 +2,10 @@ import { gunzipSync } from 'node:zlib'
 import { sql } from 'drizzle-orm'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Category, User } from '../../src/db/schema'
+import { createSession, sessionColumn, sessionIdOf } from '../../src/auth'
 import { readStaffEpoch } from '../../src/db/staff-epoch'
+import { readInboxStamp } from '../../src/escalations'
+import { readItemPageStamp } from '../../src/queue'
 import { convertThread, fileItem } from '../../src/queue'
 import { createTestApp, type TestApp } from '../support/app'
 import { html } from '../support/client'
@@ -154,6 +157,18 @@ describe('the staff page stamp', () => {
     expect(await inbox()).toContain('Proxy 3 is the suspect')
     const asCustomer = await (await t.client().signInAs(member)).get(`/t/${thread.id}/${thread.slug}`)
     expect(await asCustomer.text()).not.toContain('Proxy 3 is the suspect')
+  })
+
+  it('is read in the session’s own statement: the same stamp, and the session beside it', async () => {
+    const { token } = await createSession(t.db, sam.id, t.clock.now())
+    const alongside = { column: sessionColumn, params: { sessionId: sessionIdOf(token), now: t.clock.now().toISOString() } }
+    for (const read of [(a?: typeof alongside) => readStaffEpoch(t.db, a), (a?: typeof alongside) => readItemPageStamp(t.db, itemId, a), (a?: typeof alongside) => readInboxStamp(t.db, a)]) {
+      const alone = await read()
+      const withSession = await read(alongside)
+      expect(withSession.stamp).toBe(alone.stamp)
+      const session = (typeof withSession.alongside === 'string' ? JSON.parse(withSession.alongside) : withSession.alongside) as { id: number; role: string }
+      expect(session).toMatchObject({ id: sam.id, role: 'support' })
+    }
   })
 
   it('sends a kept page gzipped to a client that takes gzip, and a revalidation gets 304 until the page changes', async () => {
