@@ -82,10 +82,11 @@ const readEpoch = (db: Db) => db.select({ value: searchIndexEpoch.value }).from(
 export class PostgresSearchIndex implements SearchIndex {
   readonly engine = 'postgres'
   /**
-   * Answers kept under the index's epoch (search_index_epoch, moved by a trigger on every write to
-   * the index's tables, migration 0033), read before the answer is computed: a kept answer is used
-   * only while the epoch is unchanged, so a reindexed, new or removed thread shows in the next
-   * answer. An answer holds thread ids, scores and highlighted text of the index only; the
+   * Answers kept under the index's epoch (search_index_epoch, moved by triggers on every write to
+   * the index's tables, migration 0033, and on what a search reads besides them: a thread hidden or
+   * shown, a tag added or taken off, migration 0035), read before the answer is computed: a kept
+   * answer is used only while the epoch is unchanged, so a reindexed, new, hidden or removed thread
+   * shows in the next answer. An answer holds thread ids, scores and highlighted text of the index only; the
    * caller reads each thread afresh and drops hidden ones (searchForum, findSimilarQuestions),
    * and nothing in it depends on who asked.
    */
