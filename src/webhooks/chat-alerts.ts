@@ -3,7 +3,7 @@ import type { Db } from '../db/client'
 import { queryRows } from '../db/client'
 import { chatAlerts } from '../db/schema'
 import { CHAT_DELIVER, enqueue, type ChatAlertPayload } from '../outbox'
-import { guardedPost } from './guard'
+import { guardedPost, type KeptConnections } from './guard'
 import { WEBHOOK_RETRY_DELAYS_MS } from './deliver-webhook'
 
 // Team chat alerts: Slack-compatible JSON (`text` for notifications and clients without
@@ -137,7 +137,7 @@ export async function alertHandoff(db: Db, handoffId: number, nextEngineerId: nu
 }
 
 /** One attempt of a chat alert; retried on the webhook schedule, then given up. */
-export async function deliverChatAlert(db: Db, payload: ChatAlertPayload, now: Date, options: { publicUrl: string; timeoutMs?: number }): Promise<void> {
+export async function deliverChatAlert(db: Db, payload: ChatAlertPayload, now: Date, options: { publicUrl: string; timeoutMs?: number; connections?: KeptConnections }): Promise<void> {
   const [alert] = await queryRows<{ id: number; team_slug: string; url: string; body: ChatMessage; state: string; attempts: number }>(
     db,
     sql`select a.id::int as id, a.team_slug, a.url, a.body, a.state, a.attempts from chat_alerts a where a.id = ${payload.alertId}`,
@@ -150,6 +150,7 @@ export async function deliverChatAlert(db: Db, payload: ChatAlertPayload, now: D
     const result = await guardedPost(alert.url, JSON.stringify(chatBody(alert.body, options.publicUrl)), {}, {
       allowPrivateNetwork: team?.chat_allow_private_network ?? false,
       timeoutMs: options.timeoutMs,
+      connections: options.connections,
     })
     status = result.status
     if (status < 200 || status > 299) error = `Answered ${status}.`

@@ -5,7 +5,7 @@ import type { Db } from '../db/client'
 import { queryRows } from '../db/client'
 import { notifyStaff } from '../notify'
 import { enqueue, WEBHOOK_DELIVER, type WebhookDeliveryPayload } from '../outbox'
-import { guardedPost, type PostResult } from './guard'
+import { guardedPost, type KeptConnections, type PostResult } from './guard'
 
 /**
  * Waits after failed attempt N (1-based): 30 s, 2 m, 10 m, 30 m, 1 h, 2 h, 4 h, 8 h, 8 h, about a
@@ -75,6 +75,8 @@ export interface DeliverOptions {
   publicUrl: string
   /** Test hook: a shorter timeout. */
   timeoutMs?: number
+  /** Connections kept open between deliveries (the app's; without, one connection per delivery). */
+  connections?: KeptConnections
 }
 
 /**
@@ -109,7 +111,7 @@ export async function deliverWebhook(db: Db, payload: WebhookDeliveryPayload, no
   let error: string | null = null
   const started = performance.now()
   try {
-    result = await guardedPost(facts.url, body, headers, { allowPrivateNetwork: facts.allow_private_network, timeoutMs: options.timeoutMs })
+    result = await guardedPost(facts.url, body, headers, { allowPrivateNetwork: facts.allow_private_network, timeoutMs: options.timeoutMs, connections: options.connections })
     if (result.status < 200 || result.status > 299)
       error = result.status >= 300 && result.status < 400 ? `Answered ${result.status}: redirects are not followed.` : `Answered ${result.status}.`
   } catch (caught) {

@@ -91,6 +91,31 @@ export async function resolveChecked(url: URL, allowPrivateNetwork: boolean): Pr
   return addresses
 }
 
+/**
+ * Connections kept open between deliveries (one TCP, and for https one TLS, handshake per endpoint
+ * instead of per delivery), one set per app. Endpoints that may reach the private network get
+ * agents of their own, so a socket a private-network endpoint opened is never handed to one that
+ * may not: every socket of the public agents connects to an address the guard checked as public.
+ */
+export interface KeptConnections {
+  agentFor(url: URL, allowPrivateNetwork: boolean): http.Agent
+  close(): void
+}
+
+export function keptConnections(): KeptConnections {
+  const make = (secure: boolean) => {
+    const options = { keepAlive: true, maxSockets: 8, maxFreeSockets: 4 }
+    return secure ? new https.Agent(options) : new http.Agent(options)
+  }
+  const agents = { public: { http: make(false), https: make(true) }, private: { http: make(false), https: make(true) } }
+  return {
+    agentFor: (url, allowPrivateNetwork) => agents[allowPrivateNetwork ? 'private' : 'public'][url.protocol === 'https:' ? 'https' : 'http'],
+    close: () => {
+      for (const set of Object.values(agents)) for (const agent of Object.values(set)) agent.destroy()
+    },
+  }
+}
+
 export interface PostResult {
   status: number
   /** The start of the response body, at most RESPONSE_CAP_BYTES read. */
@@ -103,7 +128,7 @@ export async function guardedPost(
   target: string,
   body: string,
   headers: Record<string, string>,
-  options: { allowPrivateNetwork: boolean; timeoutMs?: number; maxBytes?: number; nowMs?: () => number },
+  options: { allowPrivateNetwork: boolean; timeoutMs?: number; maxBytes?: number; nowMs?: () => number; connections?: KeptConnections },
 ): Promise<PostResult> {
   const nowMs = options.nowMs ?? performance.now.bind(performance)
   const started = nowMs()
@@ -119,7 +144,10 @@ export async function guardedPost(
   ]).finally(() => clearTimeout(dnsTimer))
   const maxBytes = options.maxBytes ?? RESPONSE_CAP_BYTES
   const transport = url.protocol === 'https:' ? https : http
-  return new Promise<PostResult>((resolve, reject) => {
+  const agent = options.connections?.agentFor(url, options.allowPrivateNetwork) ?? false
+  // A kept connection the other side closed as the request went out fails at once (a reset, or
+  // closed before any answer): that request is sent again, once, on a new connection.
+  const send = (fresh: boolean) => new Promise<PostResult>((resolve, reject) => {
     const request = transport.request(
       url,
       {
@@ -130,7 +158,7 @@ export async function guardedPost(
           if (lookupOptions?.all) callback(null, addresses)
           else callback(null, addresses[0]!.address, addresses[0]!.family)
         }) as never,
-        agent: false,
+        agent: fresh ? false : agent,
       },
       (response) => {
         const chunks: Buffer[] = []
@@ -157,12 +185,14 @@ export async function guardedPost(
       },
     )
     const timer = setTimeout(() => request.destroy(new Error(`No answer within ${timeoutMs / 1000} s`)), timeoutMs)
-    request.on('error', (error) => {
+    request.on('error', (error: NodeJS.ErrnoException) => {
       clearTimeout(timer)
-      reject(error)
+      if (!fresh && request.reusedSocket && ['ECONNRESET', 'EPIPE'].includes(error.code ?? '')) resolve(send(true))
+      else reject(error)
     })
     request.end(body)
   })
+  return send(agent === false)
 }
 
 /** The largest answer guardedFetch reads (a discovery document or a key set is a few kilobytes). */

@@ -259,4 +259,26 @@ describe('webhook delivery', () => {
     expect(() => new Webhook(old).verify(after.body, after.headers as Record<string, string>)).toThrow()
     await t.db.update(webhookEndpoints).set({ enabled: false })
   })
+
+  it('sends an endpoint’s deliveries over a kept connection, and one the receiver closed meanwhile is opened afresh', async () => {
+    const kept = await receiver()
+    const { id, secret } = await endpoint(kept.url, ['thread.created'])
+    const handlers = { ...outboxHandlers({ search: t.search, mail: { settings: mailSettingsOf({ mailFrom: 'Test <test@example.com>', publicUrl: 'http://localhost', siteName: 'Test' }), mailer: t.mailer } }) }
+    const deliverAll = () => drainOutbox({ db: t.db, handlers, clock: t.clock, logger, workerId: 'test' })
+    for (const title of ['Kept connection, first delivery', 'Kept connection, second delivery', 'Kept connection, third delivery']) {
+      await createThread(t, asker, category, { title })
+      await deliverAll()
+    }
+    expect(kept.received.map((request) => request.json.data)).toHaveLength(3)
+    // One connection carried the three (the guard without kept connections opened one each).
+    expect(kept.connections).toBe(1)
+    // The receiver drops its idle connections (a restart, a keep-alive timeout): the next delivery still arrives, once.
+    kept.dropConnections()
+    await createThread(t, asker, category, { title: 'After the receiver dropped it' })
+    await deliverAll()
+    expect(kept.received).toHaveLength(4)
+    expect((await deliveriesOf(id)).every((delivery) => delivery.state === 'delivered' && delivery.attempts === 1)).toBe(true)
+    verifyAll(kept.received, secret)
+    await t.db.update(webhookEndpoints).set({ enabled: false })
+  })
 })

@@ -14,6 +14,10 @@ export type Answer = number | { status: number; body?: string } | 'hang'
 export interface Receiver {
   url: string
   received: Received[]
+  /** TCP connections opened to the receiver so far (kept connections carry many deliveries). */
+  readonly connections: number
+  /** Closes every open connection, as a restart or a keep-alive timeout would. */
+  dropConnections(): void
   /** Answers in turn; once used up, the last one keeps answering (default 200). */
   answer(...answers: Answer[]): void
   close(): Promise<void>
@@ -40,11 +44,17 @@ export async function startReceiver(path = '/hook'): Promise<Receiver> {
       response.writeHead(status, { 'content-type': 'text/plain' }).end(text ?? '')
     })
   })
+  let connections = 0
+  server.on('connection', () => connections++)
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
   const { port } = server.address() as AddressInfo
   return {
     url: `http://127.0.0.1:${port}${path}`,
     received,
+    get connections() {
+      return connections
+    },
+    dropConnections: () => server.closeAllConnections(),
     answer: (...next) => {
       answers = next.length ? next : [200]
     },
