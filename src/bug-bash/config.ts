@@ -16,8 +16,13 @@ export const BUG_BASH_CONFIG = {
   similarCacheMs: 15 * 60_000,
   /** Threads whose similar() answer is kept: the candidates of several views and then some. */
   similarCacheEntries: 5000,
-  /** Lookups asked of the search engine together (similarMany): all of a first view's candidates. */
-  similarBatchSize: 200,
+  /**
+   * Lookups asked of the search engine together (similarMany), and such batches in flight at once:
+   * one statement runs on one core, so a first view's 200 candidates go as four statements side by
+   * side (PostgreSQL answers them on four pool connections; PGlite in turn).
+   */
+  similarBatchSize: 50,
+  similarBatches: 4,
   /**
    * A similar() hit joins a thread's cluster when it scores at least this share of the thread's
    * own score (the engine finds the thread itself first): relative, so it holds for both engines,

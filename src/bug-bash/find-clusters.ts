@@ -213,14 +213,18 @@ async function similarLinks(ctx: Ctx, nodes: CandidateRow[]): Promise<ClusterLin
     return kept ? [[node.id, kept] as const] : []
   }))
   const missing = nodes.filter((node) => !answers.has(node.id))
-  for (let start = 0; start < missing.length; start += BUG_BASH_CONFIG.similarBatchSize) {
-    const batch = missing.slice(start, start + BUG_BASH_CONFIG.similarBatchSize)
-    const found = await search.similarMany(batch.map((node) => ({ title: node.title, limit: BUG_BASH_CONFIG.similarLimit })))
-    batch.forEach((node, index) => {
-      answers.set(node.id, found[index]!)
-      cache.set(keyOf(node), found[index]!)
-    })
-  }
+  const { similarBatchSize: size, similarBatches: inFlight } = BUG_BASH_CONFIG
+  const batches = Array.from({ length: Math.ceil(missing.length / size) }, (_, index) => missing.slice(index * size, (index + 1) * size))
+  for (let start = 0; start < batches.length; start += inFlight)
+    await Promise.all(
+      batches.slice(start, start + inFlight).map(async (batch) => {
+        const found = await search.similarMany(batch.map((node) => ({ title: node.title, limit: BUG_BASH_CONFIG.similarLimit })))
+        batch.forEach((node, index) => {
+          answers.set(node.id, found[index]!)
+          cache.set(keyOf(node), found[index]!)
+        })
+      }),
+    )
   const links: ClusterLink[] = []
   for (const node of nodes) {
     const hits = answers.get(node.id) ?? []

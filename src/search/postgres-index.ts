@@ -601,7 +601,7 @@ export class PostgresSearchIndex implements SearchIndex {
     const weights = SIMILAR_WEIGHTS
     const candidates = await this.candidateTerms(terms)
     const postings = sql.join(
-      candidates.map(({ term, edges }) => sql`(${postingsOf(term.lexeme, edges, sql`${term.weight}::float8 as weight`)})`),
+      candidates.map(({ term, edges }) => sql`(${postingsOf(term.lexeme, edges, sql`${weightUnits(term.weight)}::int8 as weight`)})`),
       sql` union all `,
     )
     const fields = sql`${weights.fields}::float4[]`
@@ -672,9 +672,9 @@ export class PostgresSearchIndex implements SearchIndex {
       n,
       title: request.title,
       limit: request.limit,
-      // The words whose postings give the candidates, in the order similar() adds their weights,
+      // The words whose postings give the candidates,
       keys: candidates.map(keyOf),
-      keyWeights: candidates.map(({ term }) => term.weight),
+      keyWeights: candidates.map(({ term }) => weightUnits(term.weight)),
       // and every word with its weight, in the order similar() adds their scores.
       queries: terms.map((term) => tsqueryOfLexeme(term.lexeme)),
       queryWeights: terms.map((term) => term.weight),
@@ -686,28 +686,27 @@ export class PostgresSearchIndex implements SearchIndex {
         with asked as materialized (
           select r.n, r.title, r.lim, r.keys, r.key_weights, r.queries::tsquery[] as queries, r.query_weights
           from jsonb_to_recordset(${JSON.stringify(shape.map((entry) => ({ n: entry.n, title: entry.title, lim: entry.limit, keys: entry.keys, key_weights: entry.keyWeights, queries: entry.queries, query_weights: entry.queryWeights })))}::jsonb)
-            as r(n int, title text, lim int, keys int[], key_weights float8[], queries text[], query_weights float8[])),
-        postings as materialized (
-          select p.key, array_agg(p.thread_id) as thread_ids from (${sql.join(
-            [...keys.values()].map((entry) => sql`(${entry.sql})`),
-            sql` union all `,
-          )}) p group by p.key),
-        -- As similar() does per request: the candidates by the weight of the words they hold (added
-        -- in the same order, so ties fall the same way), then each word's ts_rank at its weight.
+            as r(n int, title text, lim int, keys int[], key_weights int8[], queries text[], query_weights float8[])),
+        postings as materialized (${sql.join(
+          [...keys.values()].map((entry) => sql`(${entry.sql})`),
+          sql` union all `,
+        )}),
+        -- As similar() does per request: the candidates by the weight of the words they hold (in
+        -- whole units, so the sum is the same in any order), then each word's ts_rank at its weight,
+        -- added in the request's order of words (an aggregate reads the unnested array in order).
+        request_keys as (select a.n, k.key, k.weight from asked a cross join lateral unnest(a.keys, a.key_weights) k(key, weight)),
+        sums as (
+          select r.n, p.thread_id, sum(r.weight) as weight
+          from request_keys r join postings p on p.key = r.key
+          group by r.n, p.thread_id),
         candidates as (
-          select a.n, c.thread_id from asked a
-          cross join lateral (
-            select x.thread_id from (
-              select t.thread_id, sum(k.weight order by k.i) as weight
-              from unnest(a.keys, a.key_weights) with ordinality k(key, weight, i)
-              join postings p on p.key = k.key
-              cross join lateral unnest(p.thread_ids) t(thread_id)
-              group by t.thread_id) x
-            order by x.weight desc, x.thread_id desc limit ${weights.candidateCap}) c),
+          select x.n, x.thread_id from (
+            select s.n, s.thread_id, row_number() over (partition by s.n order by s.weight desc, s.thread_id desc) as place from sums s) x
+          where x.place <= ${weights.candidateCap}),
         scored as (
           select c.n, c.thread_id, (
-            select sum(q.weight * ts_rank(${fields}, v.document, q.query, 0) order by q.i)
-            from unnest(a.query_weights, a.queries) with ordinality q(weight, query, i)) * ${Math.PI ** 2 / 6}::float8 as words
+            select sum(q.weight * ts_rank(${fields}, v.document, q.query, 0))
+            from unnest(a.query_weights, a.queries) q(weight, query)) * ${Math.PI ** 2 / 6}::float8 as words
           from candidates c
           join asked a on a.n = c.n
           join search_vectors v on v.thread_id = c.thread_id),
@@ -726,7 +725,8 @@ export class PostgresSearchIndex implements SearchIndex {
           select r.*, row_number() over (partition by r.n order by r.score desc, r.thread_id desc) as place from results r) r
         join asked a on a.n = r.n and r.place <= a.lim
         order by r.n, r.place`,
-      plannerSettings(asked.some(({ candidates }) => candidates.some(({ window }) => window)) ? 'window' : 'sorted'),
+      // Hundreds of requests' candidates are sorted and ranked together: in memory, not on disk.
+      { ...plannerSettings(asked.some(({ candidates }) => candidates.some(({ window }) => window)) ? 'window' : 'sorted'), work_mem: '64MB' },
     )
     for (const row of rows) if (row.score > 0) answers[asked[row.n]!.index]!.push({ threadId: row.thread_id, score: row.score })
     return answers
@@ -821,6 +821,13 @@ interface CandidateTerm {
   window: number | null
   edges: { edge: string; wider: string } | null
 }
+
+/**
+ * A word's weight in whole millionths, for adding up the words a candidate holds: a sum of
+ * integers is the same in whatever order the rows come, so similar() and similarMany rank the
+ * same candidates first, down to ties.
+ */
+const weightUnits = (weight: number) => Math.round(weight * 1e6)
 
 /** A word's newest postings (SIMILAR_WEIGHTS.postingsPerTerm), with `extra` as a second column. */
 function postingsOf(lexeme: string, edges: { edge: string } | null, extra: SQL): SQL {

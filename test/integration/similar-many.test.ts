@@ -18,7 +18,7 @@ let support: User
 let category: Category
 const ids: Record<string, number> = {}
 
-const TOPICS = ['CSV export', 'password reset email', 'dark mode contrast', 'invoice total', 'webhook retries', 'mobile login']
+const TOPICS = ['CSV export', 'password reset email', 'dark mode contrast', 'invoice total', 'webhook retries']
 const PROBLEMS = ['fails', 'never arrives', 'is wrong', 'times out', 'shows an error', 'stopped working']
 
 /** The same engine, answering similarMany with one similar() per request: the list as it was built before. */
@@ -35,10 +35,10 @@ beforeAll(async () => {
   await createTeam(t, 'platform', [{ user: support, onDuty: true }])
   const askers = [] as User[]
   for (const n of [1, 2, 3, 4]) askers.push(await createUser(t.db, { displayName: `Customer ${n}` }))
-  // 24 questions: each topic with four of the problems, the words overlapping across topics
-  // ("email" and "mobile login", "export" and "invoice"), some bodies long enough to weigh.
+  // 15 questions: each topic with three of the problems, the words overlapping across topics
+  // ("export" and "invoice", the problems), some bodies long enough to weigh.
   for (const [i, topic] of TOPICS.entries())
-    for (const [j, problem] of PROBLEMS.slice(i % 3, (i % 3) + 4).entries()) {
+    for (const [j, problem] of PROBLEMS.slice(i % 3, (i % 3) + 3).entries()) {
       const key = `${i}-${j}`
       const body =
         j === 0
@@ -71,7 +71,7 @@ describe('similarMany', () => {
     const single = await Promise.all(requests.map((request) => new PostgresSearchIndex(t.db).similar(request)))
     expect(many).toEqual(single)
     // The scenario is varied enough to mean something: most requests find several threads.
-    expect(many.filter((hits) => hits.length >= 3).length).toBeGreaterThan(30)
+    expect(many.filter((hits) => hits.length >= 3).length).toBeGreaterThan(25)
     expect(many[requests.length - 3]).toEqual([])
     expect(many[requests.length - 4]).toHaveLength(1)
     // The hidden thread is in the index but in no answer.
@@ -95,7 +95,7 @@ describe('similarMany', () => {
     const clusterOf = (list: typeof before, threadId: number) => list.open.find((cluster) => cluster.threads.some((thread) => thread.id === threadId))
     expect(clusterOf(before, ids['4-0']!)).toBeDefined()
     const asker = await createUser(t.db, { displayName: 'Customer 5' })
-    const fresh = await createThread(t, asker, category, { title: 'webhook retries stopped working again', body: 'The webhook retries stopped working after the update.' })
+    const fresh = await createThread(t, asker, category, { title: 'Webhook retries never arrive', body: 'Since this morning no webhook retry arrives at our endpoint.' })
     await convertThread({ ctx: t.ctx(support), input: { threadId: fresh.id, kind: 'bug', severity: 'normal' } })
     await t.drain()
     // The old threads' answers are kept (they predate it); its own lookup links it to them.
