@@ -104,9 +104,18 @@ const TIMING_CONDITION: Record<BoardTiming, SQL> = {
   reopened: sql`f.reopenings > 0`,
 }
 
-/** The scoreboard facts an SLA or timing filter selects (alias f): created in the window, as the figures count them. */
+/**
+ * Whether the filter reads the scoreboard's facts: an SLA outcome, a timing, or the timing and SLA
+ * figures' cohort (created in a window, duplicates left out), which is exactly the facts' rows of
+ * the window, found through scoreboard_item_facts_created_idx instead of a scan of every item.
+ */
+function readsFacts(figure: BoardFigure): boolean {
+  return Boolean(figure.sla || figure.timing || (figure.duplicates === 'no' && !figure.event && (figure.from || figure.to)))
+}
+
+/** The scoreboard facts such a filter selects (alias f): created in the window, as the figures count them. */
 function factRows(figure: BoardFigure): SQL | null {
-  if (!figure.sla && !figure.timing) return null
+  if (!readsFacts(figure)) return null
   const conditions = [within(sql`f.created_at`, figure)]
   if (figure.duplicates === 'no') conditions.push(sql`not f.duplicate`)
   if (figure.sla) conditions.push(SLA_CONDITION[figure.sla])
@@ -114,24 +123,31 @@ function factRows(figure: BoardFigure): SQL | null {
   return sql`select f.item_id from scoreboard_item_facts f where ${sql.join(conditions, sql` and `)}`
 }
 
-/** The top issue's members: the item and its linked duplicates (or the duplicates alone). */
+/**
+ * The top issue's members: the item and its linked duplicates (or the duplicates alone). A union
+ * of three indexed lookups (the key, queue_items_merged_into_idx, the duplicate threads' items by
+ * queue_items_thread_idx): as one condition with `or` it was a scan of every item.
+ */
 function issueCondition(figure: BoardFigure): SQL | null {
   if (figure.issue === undefined) return null
   const issue = figure.issue
-  const duplicates = sql`(${queueItems.mergedIntoItemId} = ${issue} or ${queueItems.threadId} in (
-      select d.id from threads d join queue_items o on o.thread_id = d.duplicate_of_id where o.id = ${issue}))`
-  return figure.members === 'duplicates' ? sql`(${duplicates} and ${queueItems.id} <> ${issue})` : sql`(${queueItems.id} = ${issue} or ${duplicates})`
+  const duplicates = sql`select d.id from queue_items d where d.merged_into_item_id = ${issue}
+    union select d.id from queue_items o join threads t on t.duplicate_of_id = o.thread_id join queue_items d on d.thread_id = t.id where o.id = ${issue}`
+  return figure.members === 'duplicates'
+    ? sql`${queueItems.id} in (select id from (${duplicates}) x where id <> ${issue})`
+    : sql`${queueItems.id} in (select ${issue}::int union ${duplicates})`
 }
 
 /** The conditions on queue_items that the figure filters add (the board adds state, team and the rest). */
 export function figureConditions(figure: BoardFigure, team: string | undefined): SQL[] {
   const conditions: SQL[] = []
   const id = queueItems.id
-  // From/to date the event when there is one, else the item's creation.
-  if (!figure.event && (figure.from || figure.to)) conditions.push(within(sql`${queueItems.createdAt}`, figure))
+  // From/to date the event when there is one, else the item's creation (on the facts' rows when
+  // those are read: the same instant, through their index).
+  if (!figure.event && (figure.from || figure.to) && !readsFacts(figure)) conditions.push(within(sql`${queueItems.createdAt}`, figure))
   if (figure.kind && !teamAndKindOfRating(figure)) conditions.push(sql`${queueItems.kind} = ${figure.kind}`)
   if (figure.answered === 'no') conditions.push(sql`${queueItems.firstResponseAt} is null`)
-  if (figure.duplicates === 'no')
+  if (figure.duplicates === 'no' && !readsFacts(figure))
     conditions.push(sql`${queueItems.mergedIntoItemId} is null and not exists (select 1 from queue_item_events m where m.item_id = ${id} and m.kind = 'merged')`)
   if (figure.policy === 'none') conditions.push(sql`${queueItems.sla}->>'policyId' is null`)
   else if (figure.policy !== undefined) conditions.push(sql`(${queueItems.sla}->>'policyId')::int = ${figure.policy}`)

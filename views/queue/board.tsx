@@ -162,21 +162,29 @@ function BoardFilters({ board }: { board: Board }) {
 /** The filters the form's selects set; every other filter is a figure filter, kept in hidden fields. */
 const FORM_FILTERS: readonly string[] = ['team', 'assignee', 'state', 'priority', 'risk', 'after']
 
-/**
- * The filters a scoreboard figure links with, said in words, one removable chip each, and how
- * many items they select (and what else the figure counts): kept while the selects change.
- */
+/** The figure filters, kept in hidden fields while the selects change (said in words in the region). */
 function FigureFilters({ board }: { board: Board }) {
-  const { filters, figure, filterErrors } = board
-  const errors = Object.entries(filterErrors)
-  const kept = Object.entries(filters).filter(([key, value]) => !FORM_FILTERS.includes(key) && value !== undefined && value !== '')
-  if (!figure && errors.length === 0) return null
-  const clearAll = Object.fromEntries(kept.map(([key]) => [key, undefined]))
+  const kept = Object.entries(board.filters).filter(([key, value]) => !FORM_FILTERS.includes(key) && value !== undefined && value !== '')
   return (
-    <div class="figure-filters">
+    <>
       {kept.map(([key, value]) => (
         <input type="hidden" name={key} value={String(value)} />
       ))}
+    </>
+  )
+}
+
+/**
+ * The filters a scoreboard figure links with, said in words, one removable chip each, and how
+ * many items they select (and what else the figure counts); or why they could not be used.
+ */
+function FigureSummary({ board }: { board: Board }) {
+  const { filters, figure, filterErrors } = board
+  const errors = Object.entries(filterErrors)
+  if (!figure && errors.length === 0) return null
+  const clearAll = Object.fromEntries(Object.keys(filters).filter((key) => !FORM_FILTERS.includes(key)).map((key) => [key, undefined]))
+  return (
+    <div class="figure-filters">
       {errors.length > 0 && (
         <div role="alert" class="form-error" id="board-filter-errors">
           <p>These filters could not be used, so nothing is listed:</p>
@@ -227,6 +235,7 @@ export function BoardRegion({ chrome, board }: { chrome: Chrome; board: Board })
   const { counts, filters } = board
   return (
     <div id="board" hx-get={boardQuery(filters, { after: filters.after })} hx-trigger="every 20s" hx-swap="outerHTML" hx-select="#board">
+      <FigureSummary board={board} />
       <ul class="count-chips" aria-label="Counts">
         <li>
           <a href={boardQuery(filters, { priority: undefined, risk: undefined, assignee: undefined })}>
