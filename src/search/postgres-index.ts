@@ -696,7 +696,7 @@ export class PostgresSearchIndex implements SearchIndex {
         -- added in the request's order of words (an aggregate reads the unnested array in order).
         request_keys as (select a.n, k.key, k.weight from asked a cross join lateral unnest(a.keys, a.key_weights) k(key, weight)),
         sums as (
-          select r.n, p.thread_id, sum(r.weight) as weight
+          select r.n, p.thread_id, sum(r.weight)::int8 as weight
           from request_keys r join postings p on p.key = r.key
           group by r.n, p.thread_id),
         candidates as (
