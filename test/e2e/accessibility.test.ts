@@ -121,6 +121,10 @@ beforeAll(async () => {
     { name: 'search', path: '/search?q=webhook+retry', as: 'anonymous' },
     { name: 'queue-board', path: '/queue', as: 'support' },
     { name: 'queue-item', path: `/queue/items/${item.id}`, as: 'support' },
+    // The board behind a scoreboard number: its filter in words, as removable chips, with the count.
+    { name: 'queue-board-figure', path: `/queue?state=all&issue=${item.id}&from=2020-01-01`, as: 'support' },
+    { name: 'staff-questions', path: '/staff/questions?from=2020-01-01&to=2030-01-01&outcome=answered', as: 'support' },
+    { name: 'search-lookups', path: '/staff/search/lookups?kind=search&from=2020-01-01', as: 'support' },
     { name: 'bug-bash', path: '/bug-bash', as: 'support' },
     { name: 'scoreboard', path: '/scoreboard?period=90', as: 'support' },
     { name: 'escalation-inbox', path: '/escalations/mine', as: 'engineer' },
