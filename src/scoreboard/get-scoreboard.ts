@@ -302,11 +302,11 @@ export async function buildScoreboard(db: Db, input: ScoreboardFilterInput, now:
         rows: deflection.map((row) => {
           const lookups = (outcome?: 'solved' | 'deflected') => forumLink('/staff/search/lookups', { kind: row.kind, from: window.from, to: window.to, outcome })
           return [
-          { text: row.kind, href: '/staff/search' },
-          count(row.lookups, lookups()),
-          count(row.solvedClicks, lookups('solved')),
-          count(row.deflected, lookups('deflected')),
-          { text: percent(row.deflected, row.lookups) },
+            { text: row.kind, href: '/staff/search' },
+            count(row.lookups, lookups()),
+            count(row.solvedClicks, lookups('solved')),
+            count(row.deflected, lookups('deflected')),
+            { text: percent(row.deflected, row.lookups) },
           ]
         }),
       },
