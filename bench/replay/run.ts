@@ -189,7 +189,8 @@ try {
     const goals = judgeGoals(figures, week || soak || option('days') ? null : 600)
     log(`wall ${(figures.cost.wallSeconds / 60).toFixed(1)} min, ${figures.cost.statements ?? '?'} statements, ${figures.cost.outboxRuns} outbox runs, peak RSS ${figures.cost.peakRssMb.toFixed(0)} MB, cpu ${figures.cost.cpuSeconds.toFixed(0)} s (this process) + ${figures.cost.serverCpuSeconds?.toFixed(0) ?? '-'} s (PostgreSQL)`)
     for (const goal of goals) log(`${goal.met ? 'met ' : 'MISS'} ${goal.goal}: ${goal.value}`)
-    if (figures.failures.length) log(`failures:\n${figures.failures.slice(0, 10).join('\n')}`)
+    // Every failure's first line (the report keeps 20 with their stacks).
+    if (figures.failures.length) log(`failures:\n${figures.failures.map((failure) => failure.split('\n')[0]).join('\n')}`)
   }
   for (const kind of option('with-saved')?.split(',') ?? []) {
     const saved = JSON.parse(readFileSync(join(outDir, `figures-${label.replace(' ', '-')}-${kind}.json`), 'utf8')) as { seed: number; loadAverage: number; figures: ReplayFigures }

@@ -141,9 +141,17 @@ export async function startSoak(options: {
   let instancesAt = options.now
   let sentSinceSync = true
   let lastSyncWall = 0
+  // One sync at a time: support people acting at once each ask for one before their request, and
+  // two interleaved would send an instance its moves out of sequence (409 stale, seen at 10x).
+  let syncing: Promise<void> | null = null
   const sync = async (at: Date) => {
     clockAt = at
+    while (syncing) await syncing
     if (synced === at.getTime()) return
+    syncing = moveAll(at).finally(() => (syncing = null))
+    await syncing
+  }
+  const moveAll = async (at: Date) => {
     const began = performance.now()
     const before = instancesAt < at ? instancesAt : at
     if (before < at && (sentSinceSync || Date.now() - lastSyncWall > 45_000)) await Promise.all(live().map((instance) => moveClock(instance, before)))
