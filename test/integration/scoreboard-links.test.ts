@@ -6,7 +6,7 @@ import { rateOnThread } from '../../src/csat'
 import { answerEscalation, escalateItem } from '../../src/escalations'
 import { markDuplicate, setAcceptedReply } from '../../src/forum'
 import { assignItem, changeItemState, convertThread, recomputePriorities, replyToItem } from '../../src/queue'
-import { rebuildScoreboardFacts } from '../../src/scoreboard'
+import { rebuildScoreboardFacts, runScoreboardRollup } from '../../src/scoreboard'
 import { createTestApp, type TestApp } from '../support/app'
 import { html, type TestClient } from '../support/client'
 import { createCalendar, createCategory, createPolicy, createRotation, createTeam, createThread, createUser } from '../support/factories'
@@ -338,6 +338,18 @@ describe('scoreboard links', () => {
     }
     // The default board has none of it.
     expect((await html(await staff.get('/queue'))).querySelector('.figure-filters')).toBeNull()
+  })
+
+  // Last: it changes the scenario.
+  it('shows what the rollup wrote since, not a board kept from before it', async () => {
+    const page = await html(await staff.get('/scoreboard?period=7'))
+    const running = cell(page, 'sla', (cells) => cells[0] === 'Standard' && cells[1] === 'resolution', 'Running').href
+    at('3T12:10')
+    await changeItemState({ ctx: t.ctx(support), input: { itemId: items.b, state: 'resolved' } })
+    // Before the rollup ran, the facts still say B's resolution target is running.
+    expect((await follow(running, { allPages: false })).items).toBe(BULK + 2)
+    await runScoreboardRollup(t.db, t.clock.now())
+    expect((await follow(running, { allPages: false })).items).toBe(BULK + 1)
   })
 
   it('is for staff only', async () => {

@@ -66,13 +66,18 @@ function boardFilters(c: Context<AppEnv>): BoardFilters {
   }
 }
 
+async function boardPage(c: Context<AppEnv>): Promise<Response> {
+  const board = await getBoard(c.var.ctx, boardFilters(c))
+  const status = Object.keys(board.filterErrors).length > 0 ? 422 : 200
+  if (isHtmx(c)) return c.html(<BoardRegion chrome={chrome(c)} board={board} />, status)
+  return c.html(<BoardPage chrome={chrome(c)} board={board} />, status)
+}
+
+// A board behind a scoreboard number reads tables the staff page stamp does not follow (the
+// scoreboard's facts, rewritten by the minute rollup; threads marked duplicates): rendered each
+// time, never kept. Such views are rare; the board everyone on shift refreshes stays kept.
 queueRoutes.get('/', (c) =>
-  keptStaffPage(c, 'see the support queue', async () => {
-    const board = await getBoard(c.var.ctx, boardFilters(c))
-    const status = Object.keys(board.filterErrors).length > 0 ? 422 : 200
-    if (isHtmx(c)) return c.html(<BoardRegion chrome={chrome(c)} board={board} />, status)
-    return c.html(<BoardPage chrome={chrome(c)} board={board} />, status)
-  }),
+  FIGURE_FILTER_KEYS.some((key) => c.req.query(key)) ? boardPage(c) : keptStaffPage(c, 'see the support queue', () => boardPage(c)),
 )
 
 queueRoutes.post('/duty', async (c) => {
