@@ -215,3 +215,21 @@ export function Tabs<Key extends string>({ label, current, links, class: classNa
     </nav>
   )
 }
+
+/**
+ * "First page" and "Next" links of a list paged by cursor (newest first): the first link only once
+ * the reader has moved on, the next only while there is more.
+ */
+export function CursorPager({ label, firstHref, nextHref, nextText = 'Next page' }: { label: string; firstHref: string | null; nextHref: string | null; nextText?: string }) {
+  if (!firstHref && !nextHref) return null
+  return (
+    <nav class="pagination" aria-label={label}>
+      {firstHref && <a href={firstHref}>First page</a>}
+      {nextHref && (
+        <a href={nextHref} rel="next">
+          {nextText}
+        </a>
+      )}
+    </nav>
+  )
+}

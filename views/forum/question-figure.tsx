@@ -1,5 +1,6 @@
 import type { QuestionFigureList } from '../../src/forum'
 import { periodText } from '../../src/period-text'
+import { CursorPager } from '../components'
 import { formatDateTime, threadPath } from '../format'
 import { Layout, type Chrome } from '../layout'
 
@@ -86,16 +87,7 @@ export function QuestionFigurePage({ chrome, list, query }: { chrome: Chrome; li
               </table>
             </div>
           )}
-          {(list.next || query.before) && (
-            <nav class="pagination" aria-label="Pages">
-              {query.before && <a href={link({})}>First page</a>}
-              {list.next && (
-                <a href={link({ before: list.next })} rel="next">
-                  Next page
-                </a>
-              )}
-            </nav>
-          )}
+          <CursorPager label="Pages" firstHref={query.before ? link({}) : null} nextHref={list.next ? link({ before: list.next }) : null} />
         </>
       )}
     </Layout>

@@ -1,5 +1,5 @@
 import type { Board, BoardRow } from '../../src/queue'
-import { CsrfField, RelativeTime, Tabs } from '../components'
+import { CsrfField, CursorPager, RelativeTime, Tabs } from '../components'
 import { formatDateTime } from '../format'
 import { Layout, type Chrome } from '../layout'
 import { KIND_LABEL, SEVERITY_LABEL, STATE_LABEL } from './labels'
@@ -298,16 +298,12 @@ export function BoardRegion({ chrome, board }: { chrome: Chrome; board: Board })
           </table>
         </div>
       )}
-      {(board.next || filters.after) && (
-        <nav class="pagination" aria-label="Board pages">
-          {filters.after && <a href={boardQuery(filters)}>First page</a>}
-          {board.next && (
-            <a href={boardQuery(filters, { after: board.next })} rel="next">
-              Next {board.pageSize} items
-            </a>
-          )}
-        </nav>
-      )}
+      <CursorPager
+        label="Board pages"
+        firstHref={filters.after ? boardQuery(filters) : null}
+        nextHref={board.next ? boardQuery(filters, { after: board.next }) : null}
+        nextText={`Next ${board.pageSize} items`}
+      />
     </div>
   )
 }

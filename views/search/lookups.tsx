@@ -1,5 +1,6 @@
 import type { LookupList } from '../../src/search'
 import { periodText } from '../../src/period-text'
+import { CursorPager } from '../components'
 import { formatDateTime, threadPath } from '../format'
 import { Layout, type Chrome } from '../layout'
 
@@ -77,16 +78,7 @@ export function LookupListPage({ chrome, list, query }: { chrome: Chrome; list: 
               </table>
             </div>
           )}
-          {(list.next || query.before) && (
-            <nav class="pagination" aria-label="Pages">
-              {query.before && <a href={link({})}>First page</a>}
-              {list.next && (
-                <a href={link({ before: list.next })} rel="next">
-                  Next page
-                </a>
-              )}
-            </nav>
-          )}
+          <CursorPager label="Pages" firstHref={query.before ? link({}) : null} nextHref={list.next ? link({ before: list.next }) : null} />
         </>
       )}
     </Layout>
