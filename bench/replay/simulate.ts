@@ -820,6 +820,7 @@ export async function runReplay(options: ReplayOptions): Promise<ReplayRun> {
     timings,
     threadOf,
     async close() {
+      world.close()
       await mail.close()
       await webhooks.close()
     },

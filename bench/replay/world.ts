@@ -46,6 +46,8 @@ export interface ReplayWorld {
   categories: { help: number; problems: number; helpSlug: string; problemsSlug: string }
   rotationId: number
   handlerTimings: Map<string, { runs: number; ms: number }>
+  /** Closes the mailer's pooled SMTP connections: the sink's close waits for open ones (up to its 30 s timeout). */
+  close(): void
 }
 
 export interface WorldOptions {
@@ -241,5 +243,6 @@ export async function buildWorld(options: WorldOptions): Promise<ReplayWorld> {
     categories: { help: help.id, problems: problems.id, helpSlug: 'help', problemsSlug: 'problems' },
     rotationId: rotation.id,
     handlerTimings,
+    close: () => mailer.close(),
   }
 }
