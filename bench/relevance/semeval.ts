@@ -165,11 +165,14 @@ async function prepare(database: Database, questions: Question[], byOriginal: Ma
     threads: summary.threads,
     replies: summary.replies,
     async score() {
+      // A fresh engine for each scoring: an engine keeps its answers under the index's epoch, and
+      // the weights the sensitivity table changes are not part of that key.
+      const engine = new PostgresSearchIndex(database.db)
       const orders = new Map<string, string[]>()
       const started = performance.now()
       for (const original of byOriginal.keys()) {
         const question = originals.get(original)!
-        const hits = await index.similar({ title: question.title, body: question.body, limit: 100 })
+        const hits = await engine.similar({ title: question.title, body: question.body, limit: 100 })
         orders.set(original, hits.map((hit) => external.get(hit.threadId)!))
       }
       const msPerQuery = (performance.now() - started) / byOriginal.size
