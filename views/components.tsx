@@ -233,3 +233,19 @@ export function CursorPager({ label, firstHref, nextHref, nextText = 'Next page'
     </nav>
   )
 }
+
+/** Filters in a link that could not be used, each by its name (ids `${prefix}-${name}-error`): nothing is listed under them. */
+export function FilterErrors({ prefix, errors }: { prefix: string; errors: [string, string][] }) {
+  return (
+    <div role="alert" class="form-error">
+      <p>These filters could not be used, so nothing is listed:</p>
+      <ul>
+        {errors.map(([key, message]) => (
+          <li id={`${prefix}-${key}-error`}>
+            <code>{key}</code>: {message}
+          </li>
+        ))}
+      </ul>
+    </div>
+  )
+}

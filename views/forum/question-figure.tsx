@@ -1,6 +1,6 @@
 import type { QuestionFigureList } from '../../src/forum'
 import { periodText } from '../../src/period-text'
-import { CursorPager } from '../components'
+import { CursorPager, FilterErrors } from '../components'
 import { formatDateTime, threadPath } from '../format'
 import { Layout, type Chrome } from '../layout'
 
@@ -27,16 +27,7 @@ export function QuestionFigurePage({ chrome, list, query }: { chrome: Chrome; li
         </p>
       </hgroup>
       {errors.length > 0 ? (
-        <div role="alert" class="form-error">
-          <p>These filters could not be used, so nothing is listed:</p>
-          <ul>
-            {errors.map(([key, message]) => (
-              <li id={`questions-${key}-error`}>
-                <code>{key}</code>: {message}
-              </li>
-            ))}
-          </ul>
-        </div>
+        <FilterErrors prefix="questions" errors={errors} />
       ) : (
         <>
           <p class="figure-summary">

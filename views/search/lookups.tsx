@@ -1,6 +1,6 @@
 import type { LookupList } from '../../src/search'
 import { periodText } from '../../src/period-text'
-import { CursorPager } from '../components'
+import { CursorPager, FilterErrors } from '../components'
 import { formatDateTime, threadPath } from '../format'
 import { Layout, type Chrome } from '../layout'
 
@@ -24,16 +24,7 @@ export function LookupListPage({ chrome, list, query }: { chrome: Chrome; list: 
         </p>
       </hgroup>
       {errors.length > 0 ? (
-        <div role="alert" class="form-error">
-          <p>These filters could not be used, so nothing is listed:</p>
-          <ul>
-            {errors.map(([key, message]) => (
-              <li id={`lookups-${key}-error`}>
-                <code>{key}</code>: {message}
-              </li>
-            ))}
-          </ul>
-        </div>
+        <FilterErrors prefix="lookups" errors={errors} />
       ) : (
         <>
           <p class="figure-summary">
